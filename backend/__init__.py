@@ -1,0 +1,1 @@
+"""AnXun 安巡: safety patrol and hazard rectification."""

@@ -1,0 +1,123 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi.security import OAuth2PasswordRequestForm
+from sqlalchemy import select
+
+from backend.accounts import service
+from backend.accounts.models import User, UserRole
+from backend.accounts.schemas import (
+    LoginIn,
+    LoginOut,
+    PasswordChangeIn,
+    PasswordResetIn,
+    UserCreateIn,
+    UserOut,
+    UserUpdateIn,
+)
+from backend.deps import AdminUser, CurrentUser, PrincipalDep, SessionDep, SettingsDep
+from backend.errors import NotFound
+from backend.pagination import CursorParam, LimitParam, Page, keyset_page
+from backend.vocab import Role
+
+router = APIRouter(tags=["accounts"])
+
+
+def _login_out(issued: service.IssuedToken) -> LoginOut:
+    return LoginOut(access_token=issued.token, expires_at=issued.expires_at,
+                    user=UserOut.model_validate(issued.user))
+
+
+@router.post("/auth/login", response_model=LoginOut)
+def login(body: LoginIn, request: Request, session: SessionDep, settings: SettingsDep) -> LoginOut:
+    """Log in with username and password; returns a new bearer token."""
+    issued = service.login(session, settings, body.username, body.password,
+                           request.headers.get("user-agent"))
+    return _login_out(issued)
+
+
+@router.post("/auth/token", response_model=LoginOut, include_in_schema=True)
+def login_form(form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request,
+               session: SessionDep, settings: SettingsDep) -> LoginOut:
+    """OAuth2 password flow (form-encoded), for the "Authorize" button of /docs."""
+    issued = service.login(session, settings, form.username, form.password,
+                           request.headers.get("user-agent"))
+    return _login_out(issued)
+
+
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(principal: PrincipalDep, session: SessionDep) -> None:
+    """Revoke the token used for this request."""
+    service.revoke_token(session, principal.token)
+
+
+@router.get("/me", response_model=UserOut)
+def read_me(user: CurrentUser) -> User:
+    """The logged-in user."""
+    return user
+
+
+@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT)
+def change_my_password(body: PasswordChangeIn, principal: PrincipalDep,
+                       session: SessionDep) -> None:
+    """Change one's own password; other sessions of this user are logged out."""
+    service.change_password(session, principal.user, body.current_password, body.new_password,
+                            keep_token_id=principal.token.id)
+
+
+def _user_in_group(session: SessionDep, admin: User, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or user.group_id != admin.group_id:
+        raise NotFound(details={"user_id": user_id})
+    return user
+
+
+@router.get("/users", response_model=Page[UserOut])
+def list_users(admin: AdminUser, session: SessionDep, limit: LimitParam = 50,
+               cursor: CursorParam = None, center_id: int | None = None,
+               role: Role | None = None, is_active: bool | None = None,
+               q: Annotated[str | None, Query(max_length=64)] = None) -> Page[UserOut]:
+    """List users (admin)."""
+    stmt = select(User).where(User.group_id == admin.group_id)
+    if center_id is not None:
+        stmt = stmt.where(User.center_id == center_id)
+    if role is not None:
+        stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    if is_active is not None:
+        stmt = stmt.where(User.is_active.is_(is_active))
+    if q:
+        pattern = f"%{q.lower()}%"
+        stmt = stmt.where(User.username.like(pattern) | User.display_name.like(f"%{q}%"))
+    rows, next_cursor = keyset_page(session, stmt, [User.id], limit=limit, cursor=cursor)
+    return Page(items=[UserOut.model_validate(u) for u in rows], next_cursor=next_cursor)
+
+
+@router.post("/users", response_model=UserOut, status_code=status.HTTP_201_CREATED)
+def create_user(body: UserCreateIn, admin: AdminUser, session: SessionDep) -> User:
+    """Create a user (admin)."""
+    return service.create_user(session, group_id=admin.group_id, username=body.username,
+                               display_name=body.display_name, password=body.password,
+                               roles=body.roles, center_id=body.center_id, phone=body.phone)
+
+
+@router.get("/users/{user_id}", response_model=UserOut)
+def read_user(user_id: int, admin: AdminUser, session: SessionDep) -> User:
+    """One user (admin)."""
+    return _user_in_group(session, admin, user_id)
+
+
+@router.patch("/users/{user_id}", response_model=UserOut)
+def update_user(user_id: int, body: UserUpdateIn, admin: AdminUser, session: SessionDep) -> User:
+    """Change a user's name, center, roles or active flag (admin). Disabling logs them out."""
+    user = _user_in_group(session, admin, user_id)
+    return service.update_user(session, user, display_name=body.display_name, phone=body.phone,
+                               center_id=body.center_id,
+                               set_center="center_id" in body.model_fields_set,
+                               roles=body.roles, is_active=body.is_active)
+
+
+@router.post("/users/{user_id}/password", status_code=status.HTTP_204_NO_CONTENT)
+def reset_user_password(user_id: int, body: PasswordResetIn, admin: AdminUser,
+                        session: SessionDep) -> None:
+    """Set a new password for a user (admin); all their sessions end."""
+    service.reset_password(session, _user_in_group(session, admin, user_id), body.new_password)

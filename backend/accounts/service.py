@@ -1,0 +1,212 @@
+"""Accounts: login with throttling, opaque tokens, users and their roles."""
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import AuthToken, LoginThrottle, User, UserRole
+from backend.accounts.passwords import check_password_policy, hash_password, verify_password
+from backend.clock import utcnow
+from backend.config import Settings
+from backend.errors import AppError, Conflict, NotAuthenticated, TooManyRequests, Unprocessable
+from backend.org.models import Center
+from backend.vocab import Role
+
+
+class InvalidCredentials(NotAuthenticated):
+    code = "invalid_credentials"
+    message = "用户名或密码错误"
+    keeps_writes = True  # the failure counter must be saved although the request fails
+
+
+class LoginLocked(TooManyRequests):
+    code = "login_locked"
+    message = "登录失败次数过多，请稍后再试"
+    keeps_writes = True
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    expires_at: datetime
+    user: User
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _throttle_row(session: Session, username: str) -> LoginThrottle | None:
+    return session.get(LoginThrottle, username, with_for_update=True)
+
+
+def _check_not_locked(throttle: LoginThrottle | None, now: datetime) -> None:
+    if throttle and throttle.locked_until and throttle.locked_until > now:
+        retry_after = int((throttle.locked_until - now).total_seconds()) + 1
+        raise LoginLocked(details={"retry_after": retry_after},
+                          headers={"Retry-After": str(retry_after)})
+
+
+def _record_failure(session: Session, throttle: LoginThrottle | None, username: str,
+                    settings: Settings, now: datetime) -> None:
+    window = timedelta(minutes=settings.login_failure_window_minutes)
+    if throttle is None:
+        throttle = LoginThrottle(username=username, failures=0, window_started_at=now)
+        session.add(throttle)
+    elif now - throttle.window_started_at > window:
+        throttle.failures, throttle.window_started_at, throttle.locked_until = 0, now, None
+    throttle.failures += 1
+    if throttle.failures >= settings.login_max_failures:
+        throttle.locked_until = now + timedelta(minutes=settings.login_lockout_minutes)
+    session.flush()
+
+
+def login(session: Session, settings: Settings, username: str, password: str,
+          user_agent: str | None = None) -> IssuedToken:
+    """Check the credentials and issue a new token.
+
+    Failures are counted per username (existing or not); after ``login_max_failures`` within the
+    window the username is locked for ``login_lockout_minutes`` and even the right password is
+    refused, with the same answer for real and unknown usernames."""
+    now = utcnow()
+    key = username.strip().lower()
+    throttle = _throttle_row(session, key)
+    _check_not_locked(throttle, now)
+    user = session.scalar(select(User).where(User.username == key))
+    valid = verify_password(password, user.password_hash if user else None)
+    if not valid or user is None or not user.is_active:
+        _record_failure(session, throttle, key, settings, now)
+        raise InvalidCredentials()
+    if throttle is not None:
+        session.delete(throttle)
+    return issue_token(session, settings, user, user_agent)
+
+
+def issue_token(session: Session, settings: Settings, user: User,
+                user_agent: str | None = None) -> IssuedToken:
+    now = utcnow()
+    token = secrets.token_urlsafe(32)
+    expires_at = now + timedelta(hours=settings.token_lifetime_hours)
+    session.add(AuthToken(user_id=user.id, token_hash=token_digest(token), created_at=now,
+                          expires_at=expires_at, user_agent=(user_agent or "")[:300] or None))
+    session.flush()
+    return IssuedToken(token=token, expires_at=expires_at, user=user)
+
+
+def user_for_token(session: Session, token: str) -> tuple[User, AuthToken] | None:
+    row = session.execute(
+        select(User, AuthToken)
+        .join(AuthToken, AuthToken.user_id == User.id)
+        .where(
+            AuthToken.token_hash == token_digest(token),
+            AuthToken.revoked_at.is_(None),
+            AuthToken.expires_at > utcnow(),
+            User.is_active.is_(True),
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def revoke_token(session: Session, token: AuthToken) -> None:
+    token.revoked_at = utcnow()
+    session.flush()
+
+
+def revoke_all_tokens(session: Session, user: User, *, except_token_id: int | None = None) -> None:
+    stmt = update(AuthToken).where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
+    if except_token_id is not None:
+        stmt = stmt.where(AuthToken.id != except_token_id)
+    session.execute(stmt.values(revoked_at=utcnow()))
+
+
+def _check_center(session: Session, group_id: int, center_id: int | None) -> None:
+    if center_id is None:
+        return
+    center = session.get(Center, center_id)
+    if center is None or center.group_id != group_id:
+        raise Unprocessable("中心不存在", code="unknown_center", details={"center_id": center_id})
+
+
+def _check_roles(roles: Iterable[Role], center_id: int | None) -> None:
+    if not roles:
+        raise Unprocessable("至少需要一个角色", code="roles_required")
+    centered = {Role.inspector, Role.center_manager}
+    if center_id is None and not centered.isdisjoint(roles):
+        raise Unprocessable("巡检员和中心负责人必须属于一个中心", code="center_required")
+
+
+def create_user(session: Session, *, group_id: int, username: str, display_name: str,
+                password: str, roles: Iterable[Role], center_id: int | None = None,
+                phone: str | None = None) -> User:
+    username = username.strip().lower()
+    roles = set(roles)
+    _check_center(session, group_id, center_id)
+    _check_roles(roles, center_id)
+    check_password_policy(password, username=username)
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict("用户名已存在", code="username_taken", details={"username": username})
+    user = User(group_id=group_id, username=username, display_name=display_name, phone=phone,
+                center_id=center_id, password_hash=hash_password(password),
+                password_changed_at=utcnow(),
+                role_rows=[UserRole(role=role) for role in sorted(roles)])
+    session.add(user)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:  # a concurrent create of the same username
+        raise Conflict("用户名已存在", code="username_taken",
+                       details={"username": username}) from exc
+    return user
+
+
+def update_user(session: Session, user: User, *, display_name: str | None = None,
+                phone: str | None = None, center_id: int | None = None,
+                set_center: bool = False, roles: Iterable[Role] | None = None,
+                is_active: bool | None = None) -> User:
+    if display_name is not None:
+        user.display_name = display_name
+    if phone is not None:
+        user.phone = phone or None
+    if set_center:
+        _check_center(session, user.group_id, center_id)
+        user.center_id = center_id
+    new_roles = set(roles) if roles is not None else set(user.roles)
+    _check_roles(new_roles, user.center_id)
+    if roles is not None:
+        user.role_rows = [UserRole(role=role) for role in sorted(new_roles)]
+    if is_active is not None and is_active != user.is_active:
+        user.is_active = is_active
+        if not is_active:
+            revoke_all_tokens(session, user)
+    session.flush()
+    return user
+
+
+def change_password(session: Session, user: User, current: str, new: str,
+                    keep_token_id: int | None) -> None:
+    """Change one's own password; every other session of the user is logged out."""
+    if not verify_password(current, user.password_hash):
+        raise AppError("当前密码不正确", code="wrong_password")
+    if current == new:
+        raise Unprocessable("新密码不能与当前密码相同", code="weak_password",
+                            details={"reason": "unchanged"})
+    check_password_policy(new, username=user.username)
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    revoke_all_tokens(session, user, except_token_id=keep_token_id)
+    session.flush()
+
+
+def reset_password(session: Session, user: User, new: str) -> None:
+    """An administrator sets a new password; all the user's sessions end."""
+    check_password_policy(new, username=user.username)
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    revoke_all_tokens(session, user)
+    session.flush()

@@ -1,0 +1,150 @@
+"""``anxun``: the command line (serve, migrate, load-catalogue, demo, create-user, setup)."""
+
+import argparse
+import getpass
+import secrets
+import sys
+
+from sqlalchemy import select
+
+from backend.config import get_settings
+from backend.db import get_engine, new_session
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    from backend.migrate import upgrade
+
+    upgrade()
+    print("数据库已迁移到最新版本 (database migrated to head)")
+    return 0
+
+
+def cmd_load_catalogue(_args: argparse.Namespace) -> int:
+    from backend.modules.service import load_catalogue
+
+    with new_session() as session:
+        report = load_catalogue(session)
+        session.commit()
+    print(f"巡检模块: 新增 {len(report.created)}, 更新 {len(report.updated)}, "
+          f"未变 {len(report.unchanged)}, 保留本地修改 {len(report.kept_local)}")
+    return 0
+
+
+def cmd_demo(_args: argparse.Namespace) -> int:
+    from backend.demo import append_accounts_file, load_demo
+
+    settings = get_settings()
+    with new_session() as session:
+        created = load_demo(session, settings.group_name)
+        session.commit()
+    accounts_file = settings.data_dir / "demo-accounts.txt"
+    if created:
+        append_accounts_file(accounts_file, created)
+        print("演示账号 (demo accounts) — 密码只显示这一次, 另存于", accounts_file)
+        for username, password in created:
+            print(f"  {username:<22} {password}")
+    else:
+        print(f"演示数据已存在 (demo data present); 账号密码见 {accounts_file}")
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from backend.accounts.service import create_user
+    from backend.errors import AppError
+    from backend.org.models import Center
+    from backend.org.service import ensure_group
+    from backend.vocab import Role
+
+    settings = get_settings()
+    password = args.password
+    generated = False
+    if password is None:
+        if sys.stdin.isatty():
+            password = getpass.getpass("密码 (password): ")
+        else:
+            password, generated = secrets.token_urlsafe(12), True
+    with new_session() as session:
+        group = ensure_group(session, settings.group_name)
+        center_id = None
+        if args.center:
+            center_id = session.scalar(
+                select(Center.id).where(Center.group_id == group.id, Center.code == args.center)
+            )
+            if center_id is None:
+                print(f"中心代码不存在: {args.center}", file=sys.stderr)
+                return 2
+        try:
+            user = create_user(session, group_id=group.id, username=args.username,
+                               display_name=args.display_name or args.username,
+                               password=password, roles=[Role(r) for r in args.role],
+                               center_id=center_id)
+        except AppError as exc:
+            print(f"{exc.code}: {exc.message} {exc.details or ''}", file=sys.stderr)
+            return 2
+        session.commit()
+    print(f"已创建用户 {user.username} (id {user.id})")
+    if generated:
+        print(f"密码 (password): {password}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from backend.observability import configure_logging
+
+    settings = get_settings()
+    configure_logging()
+    uvicorn.run("backend.main:create_app", factory=True, host=args.host or settings.host,
+                port=args.port or settings.port, loop="uvloop", http="httptools",
+                workers=args.workers, proxy_headers=True)
+    return 0
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    """Migrate, load the catalogue and (with --demo) the demo organisation."""
+    for step in (cmd_migrate, cmd_load_catalogue):
+        step(args)
+    if args.demo:
+        cmd_demo(args)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from backend.vocab import Role
+
+    parser = argparse.ArgumentParser(prog="anxun", description="AnXun 安巡 command line")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    sub.add_parser("load-catalogue", help="load the shipped patrol modules") \
+        .set_defaults(func=cmd_load_catalogue)
+    sub.add_parser("demo", help="create the demo organisation and accounts") \
+        .set_defaults(func=cmd_demo)
+    setup = sub.add_parser("setup", help="migrate + load-catalogue (+ demo)")
+    setup.add_argument("--demo", action="store_true")
+    setup.set_defaults(func=cmd_setup)
+    user = sub.add_parser("create-user", help="create a user")
+    user.add_argument("username")
+    user.add_argument("--display-name")
+    user.add_argument("--role", action="append", required=True, choices=[r.value for r in Role])
+    user.add_argument("--center", help="center code, e.g. catering")
+    user.add_argument("--password", help="default: prompt, or generate when not a terminal")
+    user.set_defaults(func=cmd_create_user)
+    serve = sub.add_parser("serve", help="serve the API (uvicorn, uvloop, httptools)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    finally:
+        get_engine().dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Settings, read from ``ANXUN_*`` environment variables (and ``.env``)."""
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ANXUN_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file anxun.db in data_dir"
+    )
+    secret_key: str | None = Field(
+        default=None, description="HMAC secret; default: generated once into data_dir/secret.key"
+    )
+    group_name: str = "后勤集团"
+    token_lifetime_hours: int = Field(default=7 * 24, ge=1, le=90 * 24)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_failure_window_minutes: int = Field(default=15, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
+    upload_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
+    upload_max_pixels: int = Field(default=50_000_000, ge=1_000_000)
+    page_size_max: int = 200
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'anxun.db').resolve()}"
+
+    @property
+    def secret(self) -> str:
+        """The configured secret, or one generated on first use and kept in the data dir."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            try:
+                with open(path, "x", encoding="ascii") as fh:
+                    path.chmod(0o600)
+                    fh.write(secrets.token_urlsafe(48))
+            except FileExistsError:
+                pass  # another process created it first; use theirs
+        self.secret_key = path.read_text(encoding="ascii").strip()
+        return self.secret_key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

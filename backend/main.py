@@ -1,0 +1,62 @@
+"""The FastAPI application."""
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from sqlalchemy import Engine, text
+
+from backend.accounts.router import router as accounts_router
+from backend.config import Settings, get_settings
+from backend.db import get_engine
+from backend.errors import error_body, install_error_handlers
+from backend.modules.router import router as modules_router
+from backend.observability import RequestIdMiddleware
+from backend.org.router import router as org_router
+
+API_PREFIX = "/api/v1"
+
+
+def operation_id(route: APIRoute) -> str:
+    """Stable operation ids (the function names) for generated API clients."""
+    return route.name
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="AnXun 安巡 API",
+        version="1.0",
+        description="安全巡查与隐患整改闭环 — safety patrol and hazard rectification.",
+        generate_unique_id_function=operation_id,
+    )
+    app.state.settings = settings
+    app.state.engine = engine or get_engine()
+    install_error_handlers(app)
+    app.add_middleware(RequestIdMiddleware)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (accounts_router, org_router, modules_router):
+        api.include_router(router)
+    app.include_router(api)
+
+    @app.get("/healthz", tags=["health"], include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"], include_in_schema=False)
+    def readyz() -> JSONResponse:
+        try:
+            with app.state.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:  # any driver error means "not ready"
+            return JSONResponse(
+                error_body("database_unavailable", "数据库不可用", {"reason": type(exc).__name__}),
+                status_code=503,
+            )
+        return JSONResponse({"status": "ready"})
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    return app

@@ -1,0 +1,92 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from backend.accounts.models import User
+from backend.deps import CurrentUser, SessionDep, require_roles
+from backend.modules import service
+from backend.modules.models import PatrolModule
+from backend.modules.schemas import (
+    ItemOut,
+    ModuleContentIn,
+    ModuleCreateIn,
+    ModuleSummary,
+    ModuleVersionOut,
+)
+from backend.pagination import CursorParam, LimitParam, Page, keyset_page
+from backend.vocab import Category, Role
+
+router = APIRouter(prefix="/modules", tags=["patrol modules"])
+
+ModuleEditor = Annotated[User, require_roles(Role.qa_officer, Role.admin)]
+
+
+def _version_out(view: service.VersionView) -> ModuleVersionOut:
+    version = view.version
+    return ModuleVersionOut(
+        id=version.id, module_id=view.module.id, code=view.module.code,
+        category=view.module.category, version=version.version,
+        latest_version=view.latest_version, name=version.name,
+        description=version.description, standards=version.standards,
+        from_catalogue=version.from_catalogue, created_by_id=version.created_by_id,
+        created_at=version.created_at,
+        items=[ItemOut.model_validate(item) for item in version.items],
+    )
+
+
+@router.get("", response_model=Page[ModuleSummary])
+def list_modules(_user: CurrentUser, session: SessionDep, limit: LimitParam = 100,
+                 cursor: CursorParam = None, category: Category | None = None,
+                 q: Annotated[str | None, Query(max_length=100)] = None,
+                 include_inactive: bool = False) -> Page[ModuleSummary]:
+    """Patrol modules with their latest version."""
+    stmt = service.summaries_statement(category, q, include_inactive)
+    rows, next_cursor = keyset_page(session, stmt, [PatrolModule.id], limit=limit,
+                                         cursor=cursor)
+    items = [
+        ModuleSummary(id=module.id, code=module.code, category=module.category,
+                      is_active=module.is_active, name=version.name,
+                      description=version.description, version=version.version,
+                      version_id=version.id, item_count=item_count,
+                      major_item_count=major_item_count or 0)
+        for module, version, item_count, major_item_count in rows
+    ]
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.post("", response_model=ModuleVersionOut, status_code=status.HTTP_201_CREATED)
+def create_module(body: ModuleCreateIn, user: ModuleEditor,
+                  session: SessionDep) -> ModuleVersionOut:
+    """Create a new patrol module (qa_officer, admin)."""
+    module, _ = service.create_module(session, body, created_by_id=user.id)
+    return _version_out(service.get_version(session, module.id))
+
+
+@router.get("/{module_id}", response_model=ModuleVersionOut)
+def read_module(module_id: int, _user: CurrentUser, session: SessionDep) -> ModuleVersionOut:
+    """A module's latest version with its items."""
+    return _version_out(service.get_version(session, module_id))
+
+
+@router.get("/{module_id}/versions", response_model=list[ModuleVersionOut])
+def list_module_versions(module_id: int, _user: CurrentUser,
+                         session: SessionDep) -> list[ModuleVersionOut]:
+    """Every version of a module, oldest first."""
+    return [_version_out(view) for view in service.list_versions(session, module_id)]
+
+
+@router.get("/{module_id}/versions/{version}", response_model=ModuleVersionOut)
+def read_module_version(module_id: int, version: int, _user: CurrentUser,
+                        session: SessionDep) -> ModuleVersionOut:
+    """One version of a module: past inspections keep the version they were run with."""
+    return _version_out(service.get_version(session, module_id, version))
+
+
+@router.post("/{module_id}/versions", response_model=ModuleVersionOut,
+             status_code=status.HTTP_201_CREATED)
+def create_module_version(module_id: int, body: ModuleContentIn, user: ModuleEditor,
+                          session: SessionDep) -> ModuleVersionOut:
+    """Publish a new version of a module (qa_officer, admin); older versions stay readable."""
+    module = service.get_module(session, module_id)
+    service.add_version(session, module, body, created_by_id=user.id)
+    return _version_out(service.get_version(session, module_id))

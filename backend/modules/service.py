@@ -1,0 +1,203 @@
+"""Patrol modules: immutable versions, the shipped catalogue and its idempotent loading."""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from backend.errors import Conflict, NotFound
+from backend.modules.models import ModuleItem, ModuleVersion, PatrolModule
+from backend.modules.schemas import CatalogueModule, ModuleContentIn, ModuleCreateIn
+from backend.vocab import Category
+
+CATALOGUE_DIR = Path(__file__).parent / "catalogue"
+
+
+class CatalogueError(Exception):
+    """The shipped catalogue files are malformed (a packaging bug, not user input)."""
+
+
+def content_hash(content: ModuleContentIn) -> str:
+    data = content.model_dump(include={"name", "description", "standards", "items"})
+    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _latest_version_numbers() -> Select[tuple[int, int]]:
+    return select(ModuleVersion.module_id, func.max(ModuleVersion.version).label("version")) \
+        .group_by(ModuleVersion.module_id)
+
+
+def add_version(session: Session, module: PatrolModule, content: ModuleContentIn, *,
+                from_catalogue: bool = False, created_by_id: int | None = None) -> ModuleVersion:
+    latest = session.scalar(
+        select(func.max(ModuleVersion.version)).where(ModuleVersion.module_id == module.id)
+    ) or 0
+    version = ModuleVersion(
+        module_id=module.id, version=latest + 1, name=content.name,
+        description=content.description, standards=list(content.standards),
+        content_hash=content_hash(content), from_catalogue=from_catalogue,
+        created_by_id=created_by_id,
+        items=[
+            ModuleItem(position=position, code=item.code, text=item.text, kind=item.kind,
+                       photo_required_on_fail=item.photo_required_on_fail,
+                       category=item.category, default_grade=item.default_grade,
+                       major_if_failed=item.major_if_failed, standard=item.standard,
+                       min_value=item.min, max_value=item.max, unit=item.unit)
+            for position, item in enumerate(content.items, start=1)
+        ],
+    )
+    session.add(version)
+    session.flush()
+    return version
+
+
+def create_module(session: Session, data: ModuleCreateIn, *, from_catalogue: bool = False,
+                  created_by_id: int | None = None) -> tuple[PatrolModule, ModuleVersion]:
+    if session.scalar(select(PatrolModule.id).where(PatrolModule.code == data.code)):
+        raise Conflict("模块代码已存在", code="duplicate", details={"code": data.code})
+    module = PatrolModule(code=data.code, category=data.category)
+    session.add(module)
+    session.flush()
+    version = add_version(session, module, data, from_catalogue=from_catalogue,
+                          created_by_id=created_by_id)
+    return module, version
+
+
+def get_module(session: Session, module_id: int) -> PatrolModule:
+    module = session.get(PatrolModule, module_id)
+    if module is None:
+        raise NotFound("巡检模块不存在", code="module_not_found", details={"module_id": module_id})
+    return module
+
+
+@dataclass(frozen=True)
+class VersionView:
+    module: PatrolModule
+    version: ModuleVersion
+    latest_version: int
+
+
+def get_version(session: Session, module_id: int, version: int | None = None) -> VersionView:
+    """A module's given version (default: the latest) with its items."""
+    module = get_module(session, module_id)
+    latest = session.scalar(
+        select(func.max(ModuleVersion.version)).where(ModuleVersion.module_id == module_id)
+    )
+    wanted = latest if version is None else version
+    row = session.scalar(
+        select(ModuleVersion)
+        .where(ModuleVersion.module_id == module_id, ModuleVersion.version == wanted)
+        .options(selectinload(ModuleVersion.items))
+    )
+    if row is None:
+        raise NotFound("模块版本不存在", code="module_version_not_found",
+                       details={"module_id": module_id, "version": version})
+    return VersionView(module=module, version=row, latest_version=latest or 0)
+
+
+def list_versions(session: Session, module_id: int) -> list[VersionView]:
+    module = get_module(session, module_id)
+    versions = list(session.scalars(
+        select(ModuleVersion).where(ModuleVersion.module_id == module_id)
+        .order_by(ModuleVersion.version).options(selectinload(ModuleVersion.items))
+    ))
+    latest = versions[-1].version if versions else 0
+    return [VersionView(module=module, version=v, latest_version=latest) for v in versions]
+
+
+def summaries_statement(category: Category | None = None, q: str | None = None,
+                        include_inactive: bool = False) -> Select:
+    """Each module with its latest version and item counts, in one query."""
+    latest = _latest_version_numbers().subquery()
+    counts = (
+        select(
+            ModuleItem.module_version_id,
+            func.count().label("item_count"),
+            func.sum(case((ModuleItem.major_if_failed, 1), else_=0)).label("major_item_count"),
+        )
+        .group_by(ModuleItem.module_version_id)
+        .subquery()
+    )
+    stmt = (
+        select(PatrolModule, ModuleVersion, counts.c.item_count, counts.c.major_item_count)
+        .join(latest, latest.c.module_id == PatrolModule.id)
+        .join(ModuleVersion, (ModuleVersion.module_id == PatrolModule.id)
+              & (ModuleVersion.version == latest.c.version))
+        .join(counts, counts.c.module_version_id == ModuleVersion.id)
+    )
+    if category is not None:
+        stmt = stmt.where(PatrolModule.category == category)
+    if q:
+        stmt = stmt.where(ModuleVersion.name.contains(q, autoescape=True)
+                          | PatrolModule.code.contains(q, autoescape=True))
+    if not include_inactive:
+        stmt = stmt.where(PatrolModule.is_active.is_(True))
+    return stmt
+
+
+def read_catalogue(directory: Path = CATALOGUE_DIR) -> list[CatalogueModule]:
+    """Parse and validate every shipped module; codes must be unique across the files."""
+    modules: list[CatalogueModule] = []
+    for path in sorted(directory.glob("*.yaml")):
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        if not isinstance(entries, list):
+            raise CatalogueError(f"{path.name}: expected a list of modules")
+        for index, entry in enumerate(entries):
+            try:
+                modules.append(CatalogueModule.model_validate(entry))
+            except ValidationError as exc:
+                raise CatalogueError(f"{path.name}[{index}]: {exc}") from exc
+    codes = [m.code for m in modules]
+    duplicates = sorted({c for c in codes if codes.count(c) > 1})
+    if duplicates:
+        raise CatalogueError(f"duplicate module codes: {duplicates}")
+    return modules
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept_local: list[str] = field(default_factory=list)
+
+
+def load_catalogue(session: Session, modules: list[CatalogueModule] | None = None) -> LoadReport:
+    """Bring the database in line with the shipped catalogue; running it again changes nothing.
+
+    A new module is created at version 1. When a shipped module's content changed, a new version
+    is added, unless the module's latest version was made by a user: local edits win and the
+    module is reported as ``kept_local``."""
+    report = LoadReport()
+    existing = {m.code: m for m in session.scalars(select(PatrolModule))}
+    latest = _latest_by_module(session)
+    for data in modules if modules is not None else read_catalogue():
+        module = existing.get(data.code)
+        if module is None:
+            create_module(session, data, from_catalogue=True)
+            report.created.append(data.code)
+            continue
+        current = latest[module.id]
+        if current.content_hash == content_hash(data):
+            report.unchanged.append(data.code)
+        elif not current.from_catalogue:
+            report.kept_local.append(data.code)
+        else:
+            add_version(session, module, data, from_catalogue=True)
+            report.updated.append(data.code)
+    return report
+
+
+def _latest_by_module(session: Session) -> dict[int, ModuleVersion]:
+    latest = _latest_version_numbers().subquery()
+    rows = session.scalars(
+        select(ModuleVersion).join(latest, (ModuleVersion.module_id == latest.c.module_id)
+                                   & (ModuleVersion.version == latest.c.version))
+    )
+    return {v.module_id: v for v in rows}

@@ -1,0 +1,115 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from sqlalchemy import select
+
+from backend.deps import AdminUser, CurrentUser, SessionDep
+from backend.org import service
+from backend.org.models import Campus, Center, Site
+from backend.org.schemas import (
+    CampusIn,
+    CampusOut,
+    CampusPatch,
+    CenterIn,
+    CenterOut,
+    CenterPatch,
+    SiteIn,
+    SiteOut,
+    SitePatch,
+)
+from backend.pagination import CursorParam, LimitParam, Page, keyset_page
+from backend.vocab import SiteKind
+
+router = APIRouter(tags=["organisation"])
+
+
+@router.get("/centers", response_model=list[CenterOut])
+def list_centers(user: CurrentUser, session: SessionDep) -> list[Center]:
+    """All centers of the group."""
+    return list(session.scalars(
+        select(Center).where(Center.group_id == user.group_id).order_by(Center.id)
+    ))
+
+
+@router.post("/centers", response_model=CenterOut, status_code=status.HTTP_201_CREATED)
+def create_center(body: CenterIn, admin: AdminUser, session: SessionDep) -> Center:
+    """Create a center (admin)."""
+    return service.create_center(session, admin.group_id, **body.model_dump())
+
+
+@router.patch("/centers/{center_id}", response_model=CenterOut)
+def update_center(center_id: int, body: CenterPatch, admin: AdminUser,
+                  session: SessionDep) -> Center:
+    """Rename, re-kind or deactivate a center (admin)."""
+    center = service.get_in_group(session, Center, admin.group_id, center_id)
+    return service.update_fields(session, center, body.model_dump(exclude_unset=True), "中心名称")
+
+
+@router.get("/campuses", response_model=list[CampusOut])
+def list_campuses(user: CurrentUser, session: SessionDep) -> list[Campus]:
+    """All campuses of the group."""
+    return list(session.scalars(
+        select(Campus).where(Campus.group_id == user.group_id).order_by(Campus.id)
+    ))
+
+
+@router.post("/campuses", response_model=CampusOut, status_code=status.HTTP_201_CREATED)
+def create_campus(body: CampusIn, admin: AdminUser, session: SessionDep) -> Campus:
+    """Create a campus (admin)."""
+    return service.create_campus(session, admin.group_id, **body.model_dump())
+
+
+@router.patch("/campuses/{campus_id}", response_model=CampusOut)
+def update_campus(campus_id: int, body: CampusPatch, admin: AdminUser,
+                  session: SessionDep) -> Campus:
+    """Rename or deactivate a campus (admin)."""
+    campus = service.get_in_group(session, Campus, admin.group_id, campus_id)
+    return service.update_fields(session, campus, body.model_dump(exclude_unset=True), "校区名称")
+
+
+@router.get("/sites", response_model=Page[SiteOut])
+def list_sites(user: CurrentUser, session: SessionDep, limit: LimitParam = 100,
+               cursor: CursorParam = None, campus_id: int | None = None,
+               center_id: int | None = None, kind: SiteKind | None = None,
+               is_active: bool | None = None,
+               q: Annotated[str | None, Query(max_length=100)] = None) -> Page[SiteOut]:
+    """Sites the user may patrol or read (own center; every center for qa/leader/admin)."""
+    stmt = service.readable_sites(user)
+    if campus_id is not None:
+        stmt = stmt.where(Site.campus_id == campus_id)
+    if center_id is not None:
+        stmt = stmt.where(Site.center_id == center_id)
+    if kind is not None:
+        stmt = stmt.where(Site.kind == kind)
+    if is_active is not None:
+        stmt = stmt.where(Site.is_active.is_(is_active))
+    if q:
+        stmt = stmt.where(Site.name.contains(q, autoescape=True)
+                          | Site.location.contains(q, autoescape=True))
+    rows, next_cursor = keyset_page(session, stmt, [Site.id], limit=limit, cursor=cursor)
+    return Page(items=[SiteOut.model_validate(s) for s in rows], next_cursor=next_cursor)
+
+
+@router.post("/sites", response_model=SiteOut, status_code=status.HTTP_201_CREATED)
+def create_site(body: SiteIn, admin: AdminUser, session: SessionDep) -> Site:
+    """Create a site (admin); a QR code is generated unless one is given."""
+    return service.create_site(session, admin.group_id, **body.model_dump())
+
+
+@router.get("/sites/by-code/{code}", response_model=SiteOut)
+def read_site_by_code(code: str, user: CurrentUser, session: SessionDep) -> Site:
+    """Resolve a scanned QR code to its site."""
+    return service.get_readable_site_by_code(session, user, code)
+
+
+@router.get("/sites/{site_id}", response_model=SiteOut)
+def read_site(site_id: int, user: CurrentUser, session: SessionDep) -> Site:
+    """One site."""
+    return service.get_readable_site(session, user, site_id)
+
+
+@router.patch("/sites/{site_id}", response_model=SiteOut)
+def update_site(site_id: int, body: SitePatch, admin: AdminUser, session: SessionDep) -> Site:
+    """Edit or deactivate a site (admin). Its code never changes: printed QR labels stay valid."""
+    site = service.get_readable_site(session, admin, site_id)
+    return service.update_site(session, site, admin.group_id, body.model_dump(exclude_unset=True))

@@ -1,0 +1,123 @@
+"""Organisation: centers, campuses and sites, and who may read which site."""
+
+import secrets
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import User
+from backend.errors import Conflict, NotFound, Unprocessable
+from backend.org.models import Campus, Center, Group, Site
+from backend.vocab import Role
+
+# Crockford-style alphabet: no I, L, O, U, so a code read aloud or off a faded label is unambiguous
+SITE_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+GROUP_WIDE_ROLES = (Role.qa_officer, Role.leader, Role.admin)
+GroupObject = TypeVar("GroupObject", Center, Campus)
+
+
+def new_site_code() -> str:
+    return "S" + "".join(secrets.choice(SITE_CODE_ALPHABET) for _ in range(7))
+
+
+def sees_all_centers(user: User) -> bool:
+    return user.has_role(*GROUP_WIDE_ROLES)
+
+
+def readable_sites(user: User) -> Select[tuple[Site]]:
+    """Sites the user may read: their own center's, or all of the group for qa/leader/admin."""
+    stmt = select(Site).join(Center, Center.id == Site.center_id).where(
+        Center.group_id == user.group_id
+    )
+    if not sees_all_centers(user):
+        stmt = stmt.where(Site.center_id == user.center_id)
+    return stmt
+
+
+def get_readable_site(session: Session, user: User, site_id: int) -> Site:
+    site = session.scalar(readable_sites(user).where(Site.id == site_id))
+    if site is None:
+        raise NotFound("点位不存在", code="site_not_found", details={"site_id": site_id})
+    return site
+
+
+def get_readable_site_by_code(session: Session, user: User, code: str) -> Site:
+    site = session.scalar(readable_sites(user).where(Site.code == code.strip().upper()))
+    if site is None:
+        raise NotFound("点位不存在", code="site_not_found", details={"code": code})
+    return site
+
+
+def get_in_group(session: Session, model: type[GroupObject], group_id: int,
+                 object_id: int) -> GroupObject:
+    obj = session.get(model, object_id)
+    if obj is None or obj.group_id != group_id:
+        name = "center" if model is Center else "campus"
+        raise NotFound(code=f"{name}_not_found", details={f"{name}_id": object_id})
+    return obj
+
+
+def _check_refs(session: Session, group_id: int, campus_id: int | None,
+                center_id: int | None) -> None:
+    for model, object_id, code in ((Campus, campus_id, "unknown_campus"),
+                                   (Center, center_id, "unknown_center")):
+        if object_id is None:
+            continue
+        obj = session.get(model, object_id)
+        if obj is None or obj.group_id != group_id:
+            raise Unprocessable(code=code, details={"id": object_id})
+
+
+def _flush_unique(session: Session, what: str, details: dict[str, Any]) -> None:
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict(f"{what}已存在", code="duplicate", details=details) from exc
+
+
+def create_center(session: Session, group_id: int, **fields: Any) -> Center:
+    center = Center(group_id=group_id, **fields)
+    session.add(center)
+    _flush_unique(session, "中心代码或名称", {"code": fields["code"], "name": fields["name"]})
+    return center
+
+
+def create_campus(session: Session, group_id: int, **fields: Any) -> Campus:
+    campus = Campus(group_id=group_id, **fields)
+    session.add(campus)
+    _flush_unique(session, "校区代码或名称", {"code": fields["code"], "name": fields["name"]})
+    return campus
+
+
+def update_fields(session: Session, obj: Any, fields: dict[str, Any], what: str) -> Any:
+    for key, value in fields.items():
+        setattr(obj, key, value)
+    _flush_unique(session, what, fields)
+    return obj
+
+
+def create_site(session: Session, group_id: int, *, code: str | None = None,
+                **fields: Any) -> Site:
+    _check_refs(session, group_id, fields["campus_id"], fields["center_id"])
+    site = Site(code=code or new_site_code(), **fields)
+    session.add(site)
+    _flush_unique(session, "点位编码", {"code": site.code})
+    return site
+
+
+def update_site(session: Session, site: Site, group_id: int, fields: dict[str, Any]) -> Site:
+    _check_refs(session, group_id, fields.get("campus_id"), fields.get("center_id"))
+    return update_fields(session, site, fields, "点位编码")
+
+
+def ensure_group(session: Session, name: str) -> Group:
+    """The deployment's group, created on first use."""
+    group = session.scalar(select(Group).order_by(Group.id).limit(1))
+    if group is None:
+        group = Group(name=name)
+        session.add(group)
+        session.flush()
+    return group

@@ -1,0 +1,83 @@
+"""Keyset (cursor) pagination: ``?limit=&cursor=`` → ``{"items": [...], "next_cursor": ...}``.
+
+The cursor is the sort key of the last row of the page, so pages stay stable while rows are
+added and a page deep in the list costs the same as the first."""
+
+import base64
+import json
+from datetime import date, datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel
+from sqlalchemy import Select, tuple_
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from backend.errors import AppError
+
+LimitParam = Annotated[int, Query(ge=1, le=200, description="page size")]
+CursorParam = Annotated[str | None, Query(max_length=500, description="from `next_cursor`")]
+
+
+class InvalidCursor(AppError):
+    code = "invalid_cursor"
+    message = "分页游标无效"
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def _encode(values: list[Any]) -> str:
+    def plain(v: Any) -> Any:
+        if isinstance(v, datetime | date):
+            return {"t": type(v).__name__, "v": v.isoformat()}
+        return v
+
+    raw = json.dumps([plain(v) for v in values], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, size: int) -> list[Any]:
+    def typed(v: Any) -> Any:
+        if isinstance(v, dict):
+            parse = datetime.fromisoformat if v.get("t") == "datetime" else date.fromisoformat
+            return parse(v["v"])
+        if not isinstance(v, int | str | float) or isinstance(v, bool):
+            raise ValueError(v)
+        return v
+
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+        if not isinstance(values, list) or len(values) != size:
+            raise ValueError(values)
+        return [typed(v) for v in values]
+    except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
+        raise InvalidCursor() from exc
+
+
+def keyset_page(session: Session, stmt: Select[Any], keys: list[InstrumentedAttribute[Any]], *,
+                limit: int, cursor: str | None, descending: bool = False) -> tuple[list[Any], str | None]:
+    """Run ``stmt`` ordered by ``keys`` from after ``cursor``.
+
+    All keys sort the same way, belong to the first entity selected, and the last one is unique
+    (the id). Returns the page (entities when one entity is selected, else row tuples) and the
+    cursor of the next page, or None on the last page."""
+    if cursor:
+        values = _decode(cursor, len(keys))
+        bound = tuple_(*keys)
+        stmt = stmt.where(bound < tuple_(*values) if descending else bound > tuple_(*values))
+    order = [k.desc() for k in keys] if descending else keys
+    rows = session.execute(stmt.order_by(*order).limit(limit + 1)).all()
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = _encode([getattr(rows[-1][0], k.key) for k in keys])
+    if len(stmt.selected_columns) == 1:
+        return [row[0] for row in rows], next_cursor
+    return [tuple(row) for row in rows], next_cursor

@@ -1,0 +1,100 @@
+"""Test database and app fixtures.
+
+The schema is built once per run by the Alembic migrations (never ``create_all``) on a
+temporary SQLite file, or on the PostgreSQL named by ``ANXUN_TEST_DATABASE_URL``. Each test runs
+inside a transaction that is rolled back at the end; the app's commits become savepoints."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from backend.config import Settings, get_settings
+from backend.db import make_engine
+from backend.deps import get_session, unit_of_work
+from backend.main import create_app
+from backend.migrate import upgrade
+from backend.modules.service import load_catalogue
+from tests.factories import Factory
+
+TEST_DATABASE_URL = os.environ.get("ANXUN_TEST_DATABASE_URL")
+
+
+def _reset_postgres(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if TEST_DATABASE_URL:
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # an explicitly requested database must be there: fail, never skip
+        pytest.exit(f"test database {make_url(database_url).render_as_string()} "
+                    f"is not reachable: {exc}", returncode=3)
+    if engine.dialect.name == "postgresql":
+        _reset_postgres(engine)
+    with engine.begin() as conn:
+        upgrade(conn)
+    with Session(engine) as session:
+        load_catalogue(session)
+        session.commit()
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    connection = engine.connect()
+    transaction = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint",
+                      expire_on_commit=False, autoflush=False)
+    yield session
+    session.close()
+    transaction.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(data_dir=tmp_path / "data", database_url=database_url,
+                    secret_key="test-secret-key-not-for-production")
+
+
+@pytest.fixture
+def app(engine: Engine, db: Session, settings: Settings):
+    app = create_app(settings, engine)
+
+    def test_session() -> Iterator[Session]:
+        with unit_of_work(db):
+            yield db
+
+    app.dependency_overrides[get_session] = test_session
+    app.dependency_overrides[get_settings] = lambda: settings
+    return app
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture
+def make(db: Session, settings: Settings) -> Factory:
+    return Factory(db, settings)
