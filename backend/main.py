@@ -7,7 +7,7 @@ from sqlalchemy import Engine, text
 
 from backend.accounts.router import router as accounts_router
 from backend.config import Settings, get_settings
-from backend.db import get_engine
+from backend.db import READ_ONLY, get_engine
 from backend.errors import error_body, install_error_handlers
 from backend.modules.router import router as modules_router
 from backend.observability import RequestIdMiddleware
@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     @app.get("/readyz", tags=["health"], include_in_schema=False)
     def readyz() -> JSONResponse:
         try:
-            with app.state.engine.connect() as conn:
+            with app.state.engine.execution_options(**{READ_ONLY: True}).connect() as conn:
                 conn.execute(text("SELECT 1"))
         except Exception as exc:  # any driver error means "not ready"
             return JSONResponse(

@@ -42,7 +42,7 @@ def _encode(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, size: int) -> list[Any]:
+def _decode(cursor: str, keys: list[InstrumentedAttribute[Any]]) -> list[Any]:
     def typed(v: Any) -> Any:
         if isinstance(v, dict):
             parse = datetime.fromisoformat if v.get("t") == "datetime" else date.fromisoformat
@@ -54,9 +54,15 @@ def _decode(cursor: str, size: int) -> list[Any]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
-        if not isinstance(values, list) or len(values) != size:
+        if not isinstance(values, list) or len(values) != len(keys):
             raise ValueError(values)
-        return [typed(v) for v in values]
+        decoded = [typed(v) for v in values]
+        for key, value in zip(keys, decoded, strict=True):
+            if type(value) is not key.type.python_type:
+                raise ValueError(value)
+            if isinstance(value, int) and not -(2**31) <= value < 2**31:
+                raise ValueError(value)
+        return decoded
     except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
         raise InvalidCursor() from exc
 
@@ -69,7 +75,7 @@ def keyset_page(session: Session, stmt: Select[Any], keys: list[InstrumentedAttr
     (the id). Returns the page (entities when one entity is selected, else row tuples) and the
     cursor of the next page, or None on the last page."""
     if cursor:
-        values = _decode(cursor, len(keys))
+        values = _decode(cursor, keys)
         bound = tuple_(*keys)
         stmt = stmt.where(bound < tuple_(*values) if descending else bound > tuple_(*values))
     order = [k.desc() for k in keys] if descending else keys
@@ -78,6 +84,6 @@ def keyset_page(session: Session, stmt: Select[Any], keys: list[InstrumentedAttr
     if len(rows) > limit:
         rows = rows[:limit]
         next_cursor = _encode([getattr(rows[-1][0], k.key) for k in keys])
-    if len(stmt.selected_columns) == 1:
+    if len(stmt.column_descriptions) == 1:
         return [row[0] for row in rows], next_cursor
     return [tuple(row) for row in rows], next_cursor

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy import select
 
+from backend.types import DbId
 from backend.accounts import service
 from backend.accounts.models import User, UserRole
 from backend.accounts.schemas import (
@@ -74,7 +75,7 @@ def _user_in_group(session: SessionDep, admin: User, user_id: int) -> User:
 
 @router.get("/users", response_model=Page[UserOut])
 def list_users(admin: AdminUser, session: SessionDep, limit: LimitParam = 50,
-               cursor: CursorParam = None, center_id: int | None = None,
+               cursor: CursorParam = None, center_id: DbId | None = None,
                role: Role | None = None, is_active: bool | None = None,
                q: Annotated[str | None, Query(max_length=64)] = None) -> Page[UserOut]:
     """List users (admin)."""
@@ -101,15 +102,17 @@ def create_user(body: UserCreateIn, admin: AdminUser, session: SessionDep) -> Us
 
 
 @router.get("/users/{user_id}", response_model=UserOut)
-def read_user(user_id: int, admin: AdminUser, session: SessionDep) -> User:
+def read_user(user_id: DbId, admin: AdminUser, session: SessionDep) -> User:
     """One user (admin)."""
     return _user_in_group(session, admin, user_id)
 
 
 @router.patch("/users/{user_id}", response_model=UserOut)
-def update_user(user_id: int, body: UserUpdateIn, admin: AdminUser, session: SessionDep) -> User:
+def update_user(user_id: DbId, body: UserUpdateIn, admin: AdminUser, session: SessionDep) -> User:
     """Change a user's name, center, roles or active flag (admin). Disabling logs them out."""
     user = _user_in_group(session, admin, user_id)
+    if user.id == admin.id:
+        service.check_not_locking_out_self(body.is_active, body.roles)
     return service.update_user(session, user, display_name=body.display_name, phone=body.phone,
                                center_id=body.center_id,
                                set_center="center_id" in body.model_fields_set,
@@ -117,7 +120,7 @@ def update_user(user_id: int, body: UserUpdateIn, admin: AdminUser, session: Ses
 
 
 @router.post("/users/{user_id}/password", status_code=status.HTTP_204_NO_CONTENT)
-def reset_user_password(user_id: int, body: PasswordResetIn, admin: AdminUser,
+def reset_user_password(user_id: DbId, body: PasswordResetIn, admin: AdminUser,
                         session: SessionDep) -> None:
     """Set a new password for a user (admin); all their sessions end."""
     service.reset_password(session, _user_in_group(session, admin, user_id), body.new_password)

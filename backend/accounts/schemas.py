@@ -3,6 +3,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from backend.types import DbId
 from backend.vocab import Role
 
 Username = Annotated[
@@ -48,7 +49,7 @@ class UserCreateIn(BaseModel):
     display_name: DisplayName
     password: Password
     roles: Annotated[list[Role], Field(min_length=1)]
-    center_id: int | None = None
+    center_id: DbId | None = None
     phone: Annotated[str | None, Field(max_length=32)] = None
 
 
@@ -57,7 +58,7 @@ class UserUpdateIn(BaseModel):
 
     display_name: DisplayName | None = None
     phone: Annotated[str | None, Field(max_length=32)] = None
-    center_id: int | None = None
+    center_id: DbId | None = None
     roles: Annotated[list[Role] | None, Field(min_length=1)] = None
     is_active: bool | None = None
 

@@ -188,6 +188,13 @@ def update_user(session: Session, user: User, *, display_name: str | None = None
     return user
 
 
+def check_not_locking_out_self(is_active: bool | None, roles: Iterable[Role] | None) -> None:
+    """An administrator may not disable themselves or drop their own admin role: the group
+    could be left without anyone able to manage accounts."""
+    if is_active is False or (roles is not None and Role.admin not in set(roles)):
+        raise Conflict("不能停用自己或移除自己的管理员角色", code="cannot_lock_out_self")
+
+
 def change_password(session: Session, user: User, current: str, new: str,
                     keep_token_id: int | None) -> None:
     """Change one's own password; every other session of the user is logged out."""

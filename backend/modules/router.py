@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from backend.types import DbId
 from backend.accounts.models import User
 from backend.deps import CurrentUser, SessionDep, require_roles
 from backend.modules import service
@@ -63,20 +64,20 @@ def create_module(body: ModuleCreateIn, user: ModuleEditor,
 
 
 @router.get("/{module_id}", response_model=ModuleVersionOut)
-def read_module(module_id: int, _user: CurrentUser, session: SessionDep) -> ModuleVersionOut:
+def read_module(module_id: DbId, _user: CurrentUser, session: SessionDep) -> ModuleVersionOut:
     """A module's latest version with its items."""
     return _version_out(service.get_version(session, module_id))
 
 
 @router.get("/{module_id}/versions", response_model=list[ModuleVersionOut])
-def list_module_versions(module_id: int, _user: CurrentUser,
+def list_module_versions(module_id: DbId, _user: CurrentUser,
                          session: SessionDep) -> list[ModuleVersionOut]:
     """Every version of a module, oldest first."""
     return [_version_out(view) for view in service.list_versions(session, module_id)]
 
 
 @router.get("/{module_id}/versions/{version}", response_model=ModuleVersionOut)
-def read_module_version(module_id: int, version: int, _user: CurrentUser,
+def read_module_version(module_id: DbId, version: DbId, _user: CurrentUser,
                         session: SessionDep) -> ModuleVersionOut:
     """One version of a module: past inspections keep the version they were run with."""
     return _version_out(service.get_version(session, module_id, version))
@@ -84,7 +85,7 @@ def read_module_version(module_id: int, version: int, _user: CurrentUser,
 
 @router.post("/{module_id}/versions", response_model=ModuleVersionOut,
              status_code=status.HTTP_201_CREATED)
-def create_module_version(module_id: int, body: ModuleContentIn, user: ModuleEditor,
+def create_module_version(module_id: DbId, body: ModuleContentIn, user: ModuleEditor,
                           session: SessionDep) -> ModuleVersionOut:
     """Publish a new version of a module (qa_officer, admin); older versions stay readable."""
     module = service.get_module(session, module_id)

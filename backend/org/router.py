@@ -3,6 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from sqlalchemy import select
 
+from backend.types import DbId
 from backend.deps import AdminUser, CurrentUser, SessionDep
 from backend.org import service
 from backend.org.models import Campus, Center, Site
@@ -38,7 +39,7 @@ def create_center(body: CenterIn, admin: AdminUser, session: SessionDep) -> Cent
 
 
 @router.patch("/centers/{center_id}", response_model=CenterOut)
-def update_center(center_id: int, body: CenterPatch, admin: AdminUser,
+def update_center(center_id: DbId, body: CenterPatch, admin: AdminUser,
                   session: SessionDep) -> Center:
     """Rename, re-kind or deactivate a center (admin)."""
     center = service.get_in_group(session, Center, admin.group_id, center_id)
@@ -60,7 +61,7 @@ def create_campus(body: CampusIn, admin: AdminUser, session: SessionDep) -> Camp
 
 
 @router.patch("/campuses/{campus_id}", response_model=CampusOut)
-def update_campus(campus_id: int, body: CampusPatch, admin: AdminUser,
+def update_campus(campus_id: DbId, body: CampusPatch, admin: AdminUser,
                   session: SessionDep) -> Campus:
     """Rename or deactivate a campus (admin)."""
     campus = service.get_in_group(session, Campus, admin.group_id, campus_id)
@@ -69,8 +70,8 @@ def update_campus(campus_id: int, body: CampusPatch, admin: AdminUser,
 
 @router.get("/sites", response_model=Page[SiteOut])
 def list_sites(user: CurrentUser, session: SessionDep, limit: LimitParam = 100,
-               cursor: CursorParam = None, campus_id: int | None = None,
-               center_id: int | None = None, kind: SiteKind | None = None,
+               cursor: CursorParam = None, campus_id: DbId | None = None,
+               center_id: DbId | None = None, kind: SiteKind | None = None,
                is_active: bool | None = None,
                q: Annotated[str | None, Query(max_length=100)] = None) -> Page[SiteOut]:
     """Sites the user may patrol or read (own center; every center for qa/leader/admin)."""
@@ -103,13 +104,13 @@ def read_site_by_code(code: str, user: CurrentUser, session: SessionDep) -> Site
 
 
 @router.get("/sites/{site_id}", response_model=SiteOut)
-def read_site(site_id: int, user: CurrentUser, session: SessionDep) -> Site:
+def read_site(site_id: DbId, user: CurrentUser, session: SessionDep) -> Site:
     """One site."""
     return service.get_readable_site(session, user, site_id)
 
 
 @router.patch("/sites/{site_id}", response_model=SiteOut)
-def update_site(site_id: int, body: SitePatch, admin: AdminUser, session: SessionDep) -> Site:
+def update_site(site_id: DbId, body: SitePatch, admin: AdminUser, session: SessionDep) -> Site:
     """Edit or deactivate a site (admin). Its code never changes: printed QR labels stay valid."""
     site = service.get_readable_site(session, admin, site_id)
     return service.update_site(session, site, admin.group_id, body.model_dump(exclude_unset=True))

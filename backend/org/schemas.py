@@ -3,6 +3,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from backend.types import DbId
 from backend.vocab import CenterKind, SiteKind
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -71,8 +72,8 @@ class SiteOut(BaseModel):
 class SiteIn(BaseModel):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
     kind: SiteKind
-    campus_id: int
-    center_id: int
+    campus_id: DbId
+    center_id: DbId
     location: Location | None = None
     code: SiteCode | None = None
 
@@ -81,7 +82,7 @@ class SitePatch(BaseModel):
     name: Annotated[str | None, StringConstraints(strip_whitespace=True, min_length=1,
                                                   max_length=120)] = None
     kind: SiteKind | None = None
-    campus_id: int | None = None
-    center_id: int | None = None
+    campus_id: DbId | None = None
+    center_id: DbId | None = None
     location: Location | None = None
     is_active: bool | None = None

@@ -1,0 +1,112 @@
+import pytest
+
+from backend.org.service import SITE_CODE_ALPHABET
+from backend.vocab import Role
+
+
+def test_everyone_reads_centers_and_campuses_of_their_group(client, make):
+    inspector = make.user(Role.inspector)
+    centers = client.get("/api/v1/centers", headers=make.headers(inspector)).json()
+    assert {c["code"] for c in centers} >= {"t-catering", "t-property", "t-qa"}
+    campuses = client.get("/api/v1/campuses", headers=make.headers(inspector)).json()
+    assert [c["code"] for c in campuses] == ["t-campus"]
+
+
+@pytest.mark.parametrize("role, sees_other_center", [
+    (Role.inspector, False), (Role.center_manager, False),
+    (Role.qa_officer, True), (Role.leader, True), (Role.admin, True),
+])
+def test_site_visibility_by_role(client, make, role, sees_other_center):
+    user = make.user(role)
+    headers = make.headers(user)
+    org = make.org
+    listed = {s["id"] for s in client.get("/api/v1/sites", headers=headers).json()["items"]}
+    assert org.kitchen.id in listed
+    assert (org.dorm.id in listed) is sees_other_center
+    other = client.get(f"/api/v1/sites/{org.dorm.id}", headers=headers)
+    # another center's site does not leak its existence: same answer as a missing one
+    missing = client.get("/api/v1/sites/99999999", headers=headers)
+    if sees_other_center:
+        assert other.status_code == 200
+    else:
+        assert other.status_code == missing.status_code == 404
+        assert other.json()["error"]["code"] == missing.json()["error"]["code"] == "site_not_found"
+    by_code = client.get(f"/api/v1/sites/by-code/{org.dorm.code.lower()}", headers=headers)
+    assert by_code.status_code == (200 if sees_other_center else 404)
+
+
+def test_admin_creates_a_site_with_a_generated_qr_code(client, make):
+    admin = make.user(Role.admin)
+    org = make.org
+    resp = client.post("/api/v1/sites", headers=make.headers(admin), json={
+        "name": "二食堂后厨", "kind": "canteen", "campus_id": org.campus.id,
+        "center_id": org.catering.id, "location": "二食堂一楼"})
+    assert resp.status_code == 201, resp.text
+    site = resp.json()
+    assert site["code"].startswith("S") and len(site["code"]) == 8
+    assert set(site["code"][1:]) <= set(SITE_CODE_ALPHABET)
+    inspector = make.user(Role.inspector, center=org.catering)
+    found = client.get(f"/api/v1/sites/by-code/{site['code']}", headers=make.headers(inspector))
+    assert found.json()["id"] == site["id"]
+
+
+def test_site_codes_are_unique_and_stable(client, make):
+    admin = make.user(Role.admin)
+    headers = make.headers(admin)
+    org = make.org
+    dup = client.post("/api/v1/sites", headers=headers, json={
+        "name": "x", "kind": "other", "campus_id": org.campus.id, "center_id": org.catering.id,
+        "code": org.kitchen.code})
+    assert dup.status_code == 409
+    patched = client.patch(f"/api/v1/sites/{org.kitchen.id}", headers=headers,
+                           json={"name": "一食堂后厨（改造后）", "code": "NEW-CODE"})
+    assert patched.status_code == 200
+    assert patched.json()["code"] == org.kitchen.code
+    assert patched.json()["name"] == "一食堂后厨（改造后）"
+
+
+@pytest.mark.parametrize("change, code", [({"campus_id": 999999}, "unknown_campus"),
+                                          ({"center_id": 999999}, "unknown_center")])
+def test_site_references_must_exist(client, make, change, code):
+    admin = make.user(Role.admin)
+    org = make.org
+    body = {"name": "x", "kind": "other", "campus_id": org.campus.id,
+            "center_id": org.catering.id, **change}
+    resp = client.post("/api/v1/sites", headers=make.headers(admin), json=body)
+    assert resp.status_code == 422
+    assert resp.json()["error"]["code"] == code
+
+
+def test_sites_filter_and_paginate(client, make):
+    qa = make.user(Role.qa_officer)
+    headers = make.headers(qa)
+    org = make.org
+    page = client.get("/api/v1/sites", headers=headers,
+                      params={"center_id": org.property.id}).json()
+    assert [s["id"] for s in page["items"]] == [org.dorm.id]
+    page = client.get("/api/v1/sites", headers=headers, params={"q": "后厨"}).json()
+    assert org.kitchen.id in {s["id"] for s in page["items"]}
+    first = client.get("/api/v1/sites", headers=headers, params={"limit": 1}).json()
+    assert len(first["items"]) == 1 and first["next_cursor"]
+    second = client.get("/api/v1/sites", headers=headers,
+                        params={"limit": 1, "cursor": first["next_cursor"]}).json()
+    assert second["items"][0]["id"] > first["items"][0]["id"]
+
+
+def test_center_and_campus_admin(client, make):
+    admin = make.user(Role.admin)
+    headers = make.headers(admin)
+    created = client.post("/api/v1/centers", headers=headers,
+                          json={"code": "campus-svc", "name": "校园服务中心", "kind": "campus_service"})
+    assert created.status_code == 201
+    again = client.post("/api/v1/centers", headers=headers,
+                        json={"code": "campus-svc", "name": "另一个", "kind": "other"})
+    assert again.status_code == 409
+    renamed = client.patch(f"/api/v1/centers/{created.json()['id']}", headers=headers,
+                           json={"is_active": False})
+    assert renamed.json()["is_active"] is False
+    campus = client.post("/api/v1/campuses", headers=headers, json={"code": "new", "name": "新校区"})
+    assert campus.status_code == 201
+    missing = client.patch("/api/v1/campuses/999999", headers=headers, json={"name": "x"})
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "campus_not_found"
