@@ -1,0 +1,100 @@
+import pytest
+
+from backend.vocab import Role
+
+NEW_CONTENT = {
+    "name": "灭火器（2026版）",
+    "description": "按 GB 50444 检查",
+    "standards": ["GB 50444-2008"],
+    "items": [
+        {"code": "pressure", "text": "压力表指针在绿区", "kind": "pass_fail",
+         "photo_required_on_fail": True, "category": "fire", "default_grade": "general"},
+        {"code": "temp", "text": "存放环境温度", "kind": "number", "min": -10, "max": 55,
+         "unit": "℃", "photo_required_on_fail": False, "category": "fire",
+         "default_grade": "general"},
+    ],
+}
+
+
+def _module_id(client, headers, name="灭火器"):
+    page = client.get("/api/v1/modules", headers=headers, params={"q": name}).json()
+    return next(m["id"] for m in page["items"] if m["name"] == name)
+
+
+def test_a_new_version_leaves_the_old_one_readable(client, make):
+    qa = make.user(Role.qa_officer)
+    headers = make.headers(qa)
+    module_id = _module_id(client, headers)
+    old = client.get(f"/api/v1/modules/{module_id}", headers=headers).json()
+    resp = client.post(f"/api/v1/modules/{module_id}/versions", headers=headers, json=NEW_CONTENT)
+    assert resp.status_code == 201, resp.text
+    new = resp.json()
+    assert new["version"] == old["version"] + 1 == new["latest_version"]
+    assert [i["code"] for i in new["items"]] == ["pressure", "temp"]
+    assert new["items"][1]["min_value"] == -10 and new["items"][1]["unit"] == "℃"
+    assert new["created_by_id"] == qa.id and new["from_catalogue"] is False
+
+    latest = client.get(f"/api/v1/modules/{module_id}", headers=headers).json()
+    assert latest["id"] == new["id"]
+    past = client.get(f"/api/v1/modules/{module_id}/versions/{old['version']}", headers=headers)
+    assert past.status_code == 200
+    assert past.json()["items"] == old["items"]
+    assert past.json()["latest_version"] == new["version"]
+    history = client.get(f"/api/v1/modules/{module_id}/versions", headers=headers).json()
+    assert [v["version"] for v in history] == [old["version"], new["version"]]
+
+
+@pytest.mark.parametrize("role", [Role.inspector, Role.center_manager, Role.leader])
+def test_only_qa_and_admin_edit_modules(client, make, role):
+    user = make.user(role)
+    headers = make.headers(user)
+    module_id = _module_id(client, headers)
+    resp = client.post(f"/api/v1/modules/{module_id}/versions", headers=headers, json=NEW_CONTENT)
+    assert resp.status_code == 403
+    created = client.post("/api/v1/modules", headers=headers,
+                          json={**NEW_CONTENT, "code": "my-module", "category": "fire"})
+    assert created.status_code == 403
+
+
+def test_admin_creates_a_new_module(client, make):
+    admin = make.user(Role.admin)
+    headers = make.headers(admin)
+    resp = client.post("/api/v1/modules", headers=headers,
+                       json={**NEW_CONTENT, "code": "fire-extinguisher-lab", "category": "fire"})
+    assert resp.status_code == 201
+    assert resp.json()["version"] == 1
+    dup = client.post("/api/v1/modules", headers=headers,
+                      json={**NEW_CONTENT, "code": "fire-extinguisher-lab", "category": "fire"})
+    assert dup.status_code == 409
+
+
+@pytest.mark.parametrize("items", [
+    [],
+    [{"code": "n", "text": "数值", "kind": "number", "photo_required_on_fail": False,
+      "category": "fire", "default_grade": "general"}],
+    [{"code": "a", "text": "项目", "kind": "pass_fail", "photo_required_on_fail": False,
+      "category": "fire", "default_grade": "general", "major_if_failed": True}],
+    [{"code": "Bad Code", "text": "项目", "kind": "pass_fail", "photo_required_on_fail": False,
+      "category": "fire", "default_grade": "general"}],
+    "not a list",
+])
+def test_invalid_versions_are_refused_and_change_nothing(client, make, items):
+    qa = make.user(Role.qa_officer)
+    headers = make.headers(qa)
+    module_id = _module_id(client, headers)
+    before = client.get(f"/api/v1/modules/{module_id}", headers=headers).json()
+    resp = client.post(f"/api/v1/modules/{module_id}/versions", headers=headers,
+                       json={**NEW_CONTENT, "items": items})
+    assert resp.status_code == 422
+    assert resp.json()["error"]["code"] == "validation_error"
+    assert client.get(f"/api/v1/modules/{module_id}", headers=headers).json() == before
+
+
+def test_unknown_module_and_version_are_404(client, make):
+    headers = make.headers(make.user())
+    assert client.get("/api/v1/modules/99999", headers=headers).json()["error"]["code"] \
+        == "module_not_found"
+    module_id = _module_id(client, headers)
+    resp = client.get(f"/api/v1/modules/{module_id}/versions/999", headers=headers)
+    assert resp.status_code == 404
+    assert resp.json()["error"]["code"] == "module_version_not_found"
