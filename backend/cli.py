@@ -88,6 +88,23 @@ def cmd_create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_photos_gc(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from backend.photos.service import collect_garbage, get_storage
+
+    settings = get_settings()
+    hours = args.older_than_hours or settings.photo_gc_after_hours
+    with new_session() as session:
+        keys = collect_garbage(session, timedelta(hours=hours))
+        session.commit()
+    storage = get_storage(settings)
+    for key in keys:  # only after the rows are gone for good
+        storage.delete(key)
+    print(f"已清理未被引用超过 {hours} 小时的照片文件 {len(keys)} 个")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -130,6 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--center", help="center code, e.g. catering")
     user.add_argument("--password", help="default: prompt, or generate when not a terminal")
     user.set_defaults(func=cmd_create_user)
+    gc = sub.add_parser("photos-gc", help="delete unreferenced uploads older than a day")
+    gc.add_argument("--older-than-hours", type=int)
+    gc.set_defaults(func=cmd_photos_gc)
     serve = sub.add_parser("serve", help="serve the API (uvicorn, uvloop, httptools)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)

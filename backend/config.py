@@ -3,6 +3,7 @@
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,7 +26,23 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = Field(default=15, ge=1)
     upload_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1024)
     upload_max_pixels: int = Field(default=50_000_000, ge=1_000_000)
-    page_size_max: int = 200
+    photo_storage: Literal["local", "s3"] = "local"
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
+    s3_prefix: str = ""
+    photo_url_ttl_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
+    photo_watermark: bool = True
+    watermark_font: Path | None = Field(
+        default=None, description="a CJK TrueType/OpenType font; default: found on the system"
+    )
+    photo_workers: int | None = Field(default=None, ge=1, le=64, description="default: cores")
+    photo_queue: int = Field(default=16, ge=0)
+    photo_decode_timeout_seconds: float = Field(default=30, gt=0)
+    photo_worker_memory_mb: int = Field(default=1024, ge=256)
+    photo_gc_after_hours: int = Field(default=24, ge=1)
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -12,6 +12,7 @@ from backend.errors import error_body, install_error_handlers
 from backend.modules.router import router as modules_router
 from backend.observability import RequestIdMiddleware
 from backend.org.router import router as org_router
+from backend.photos.router import router as photos_router
 
 API_PREFIX = "/api/v1"
 
@@ -35,7 +36,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(RequestIdMiddleware)
 
     api = APIRouter(prefix=API_PREFIX)
-    for router in (accounts_router, org_router, modules_router):
+    for router in (accounts_router, org_router, modules_router, photos_router):
         api.include_router(router)
     app.include_router(api)
 

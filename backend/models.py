@@ -4,6 +4,7 @@ from backend.accounts.models import AuthToken, LoginThrottle, User, UserRole
 from backend.db import Base
 from backend.modules.models import ModuleItem, ModuleVersion, PatrolModule
 from backend.org.models import Campus, Center, Group, Site
+from backend.photos.models import Photo, PhotoLink
 
 __all__ = [
     "AuthToken",
@@ -15,6 +16,8 @@ __all__ = [
     "ModuleItem",
     "ModuleVersion",
     "PatrolModule",
+    "Photo",
+    "PhotoLink",
     "Site",
     "User",
     "UserRole",

@@ -1,0 +1,220 @@
+"""Image validation and derivatives. Runs inside the decode worker processes (see pool.py):
+plain functions over files, no database, no event loop.
+
+Only JPEG, PNG, WebP and HEIF are ever opened (an explicit format allowlist keeps Pillow's other
+decoders unreachable), the pixel count is checked from the header before any decoding, and the
+original file is never modified."""
+
+import hashlib
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
+
+FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
+CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp",
+                 "HEIF": "image/heic"}
+WEB_SIZE = 1600
+THUMB_SIZE = 320
+SHANGHAI = timezone(timedelta(hours=8))
+# markup or script anywhere in an "image" means a polyglot built to be rendered as a page
+ACTIVE_CONTENT = re.compile(rb"<(?:script|html|!doctype|\?php|svg|iframe|body|object|embed)")
+CHUNK = 1 << 20
+TAG_ORIENTATION, TAG_DATETIME = 0x0112, 0x0132
+IFD_EXIF, IFD_GPS = 0x8769, 0x8825
+TAG_DATETIME_ORIGINAL, TAG_DATETIME_DIGITIZED, TAG_OFFSET_ORIGINAL = 0x9003, 0x9004, 0x9011
+TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+             4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+             6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+             8: Image.Transpose.ROTATE_90}
+
+
+class ImageRejected(Exception):
+    """The file is not an image we accept. ``args = (code, message, status)``."""
+
+    def __init__(self, code: str, message: str, status: int = 422) -> None:
+        super().__init__(code, message, status)
+        self.code, self.message, self.status = code, message, status
+
+
+@dataclass(frozen=True)
+class Watermark:
+    """Lines burned into the ``web`` derivative, under a first line with the capture time."""
+
+    lines: tuple[str, ...]
+    font_path: str | None
+
+
+def time_line(taken_at: datetime | None) -> str:
+    """The camera's time when EXIF has one, else the server's receipt time, labelled so that
+    nobody mistakes one for the other."""
+    if taken_at is None:
+        return f"上传 {datetime.now(UTC).astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+    return f"拍摄 {taken_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+
+
+@dataclass(frozen=True)
+class Processed:
+    sha256: str
+    bytes: int
+    format: str
+    content_type: str
+    width: int
+    height: int
+    taken_at: datetime | None
+    gps_lat: float | None
+    gps_lon: float | None
+    web_path: str
+    thumb_path: str
+
+
+def register_heif() -> None:
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+
+
+def hash_and_scan(path: Path) -> tuple[str, int]:
+    """SHA-256 and size of the file, refusing files that carry markup or script."""
+    digest, size, tail = hashlib.sha256(), 0, b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            window = (tail + chunk).lower()
+            if ACTIVE_CONTENT.search(window):
+                raise ImageRejected("image_rejected", "文件中含有网页或脚本内容，已拒收")
+            tail = chunk[-16:]
+    return digest.hexdigest(), size
+
+
+def _exif_time(value: object, offset: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        naive = datetime.strptime(value.strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    tz = SHANGHAI  # phones sold in China write local time without an offset
+    if isinstance(offset, str) and re.fullmatch(r"[+-]\d{2}:\d{2}", offset.strip("\x00 ")):
+        sign = -1 if offset.startswith("-") else 1
+        hours, minutes = int(offset[1:3]), int(offset[4:6])
+        tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
+    return naive.replace(tzinfo=tz).astimezone(UTC)
+
+
+def _gps_degrees(values: object, ref: object) -> float | None:
+    try:
+        d, m, s = (float(v) for v in values)  # type: ignore[union-attr]
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    degrees = d + m / 60 + s / 3600
+    if not math.isfinite(degrees):
+        return None
+    return -degrees if isinstance(ref, str) and ref.strip("\x00 ") in ("S", "W") else degrees
+
+
+def read_metadata(img: Image.Image) -> tuple[int, datetime | None, float | None, float | None]:
+    """Orientation, capture time (UTC) and GPS position from EXIF, tolerating broken tags."""
+    try:
+        exif = img.getexif()
+        exif_ifd = exif.get_ifd(IFD_EXIF)
+        gps = exif.get_ifd(IFD_GPS)
+    except Exception:  # malformed EXIF must not reject an otherwise good photo
+        return 1, None, None, None
+    orientation = exif.get(TAG_ORIENTATION, 1)
+    taken = exif_ifd.get(TAG_DATETIME_ORIGINAL) or exif_ifd.get(TAG_DATETIME_DIGITIZED) \
+        or exif.get(TAG_DATETIME)
+    taken_at = _exif_time(taken, exif_ifd.get(TAG_OFFSET_ORIGINAL))
+    lat = _gps_degrees(gps.get(2), gps.get(1)) if gps else None
+    lon = _gps_degrees(gps.get(4), gps.get(3)) if gps else None
+    if lat is not None and not -90 <= lat <= 90 or lon is not None and not -180 <= lon <= 180:
+        lat = lon = None
+    return orientation if orientation in TRANSPOSE or orientation == 1 else 1, taken_at, lat, lon
+
+
+def _flatten(img: Image.Image) -> Image.Image:
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return img if img.mode == "RGB" else img.convert("RGB")
+
+
+def _font(font_path: str | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    if font_path:
+        try:
+            return ImageFont.truetype(font_path, size)
+        except OSError:
+            pass
+    return ImageFont.load_default(size)
+
+
+def draw_watermark(img: Image.Image, mark: Watermark) -> None:
+    """Burn the lines into the bottom-left corner on a translucent band."""
+    size = max(14, img.width // 45)
+    font = _font(mark.font_path, size)
+    lines = mark.lines if mark.font_path else tuple(
+        line.encode("ascii", "replace").decode() for line in mark.lines)
+    pad = size // 2
+    height = len(lines) * (size + pad // 2) + pad
+    overlay = Image.new("RGBA", img.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(overlay)
+    width = max(int(draw.textlength(line, font=font)) for line in lines) + 2 * pad
+    top = img.height - height
+    draw.rectangle((0, top, min(width, img.width), img.height), fill=(0, 0, 0, 110))
+    for n, line in enumerate(lines):
+        draw.text((pad, top + pad // 2 + n * (size + pad // 2)), line, font=font,
+                  fill=(255, 255, 255, 235))
+    img.paste(overlay, mask=overlay)
+
+
+def process_image(path: str, max_pixels: int, watermark: Watermark | None) -> Processed:
+    """Validate the upload at ``path`` and write its ``web`` and ``thumb`` JPEGs beside it."""
+    source = Path(path)
+    sha256, size = hash_and_scan(source)
+    try:
+        img = Image.open(source, formats=FORMATS)
+    except UnidentifiedImageError as exc:
+        raise ImageRejected("unsupported_media_type",
+                            "只接受 JPEG、PNG、WebP 或 HEIC 照片", 415) from exc
+    with img:
+        fmt = img.format or ""
+        width, height = img.size
+        if width * height > max_pixels:
+            raise ImageRejected("image_too_large",
+                                f"照片像素过多（{width}×{height}），上限 {max_pixels // 1_000_000} MP")
+        orientation, taken_at, lat, lon = read_metadata(img)
+        try:
+            if fmt == "JPEG":
+                # DCT-domain downscaling: decode at 1/2, 1/4 or 1/8 size. The box must keep
+                # the photo's aspect ratio or draft() cannot shrink along the long side.
+                scale = WEB_SIZE / max(width, height)
+                if scale < 1:
+                    img.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
+            img.load()
+            web = _flatten(img)
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+            raise ImageRejected("image_corrupt", "照片文件已损坏或不完整") from exc
+    # bilinear is antialiased in Pillow (its support grows with the scale) and, from the
+    # draft-decoded size, 2.5x faster than Lanczos with no visible difference at this ratio
+    web.thumbnail((WEB_SIZE, WEB_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    if orientation in TRANSPOSE:  # rotate the small image, not the 12 MP one
+        web = web.transpose(TRANSPOSE[orientation])
+        if orientation >= 5:
+            width, height = height, width
+    thumb = web.copy()
+    thumb.thumbnail((THUMB_SIZE, THUMB_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    if watermark:
+        draw_watermark(web, Watermark((time_line(taken_at), *watermark.lines),
+                                      watermark.font_path))
+    web_path, thumb_path = source.with_suffix(".web.jpg"), source.with_suffix(".thumb.jpg")
+    web.save(web_path, "JPEG", quality=82)  # no exif= argument: derivatives carry no EXIF/GPS
+    thumb.save(thumb_path, "JPEG", quality=75)
+    return Processed(sha256=sha256, bytes=size, format=fmt, content_type=CONTENT_TYPES[fmt],
+                     width=width, height=height, taken_at=taken_at, gps_lat=lat, gps_lon=lon,
+                     web_path=str(web_path), thumb_path=str(thumb_path))

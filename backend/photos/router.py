@@ -1,0 +1,136 @@
+import uuid
+from typing import Literal
+
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import User
+from backend.config import Settings
+from backend.deps import CurrentUser, SessionDep, SettingsDep
+from backend.errors import AppError, NotFound
+from backend.photos import service, signing
+from backend.photos.models import Photo
+from backend.photos.processing import ImageRejected, Processed, process_image
+from backend.photos.schemas import GPS, PhotoOut, PhotoUrls
+from backend.photos.storage import ObjectMissing
+from backend.photos.upload import receive_upload
+from backend.types import DbId
+
+router = APIRouter(prefix="/photos", tags=["photos"])
+Variant = Literal["original", "web", "thumb"]
+
+
+def photo_out(photo: Photo, settings: Settings, base_url: str = "") -> PhotoOut:
+    expires = signing.expiry(settings.photo_url_ttl_seconds)
+    urls = {v: base_url + signing.signed_path(settings.secret, photo.id, v, expires)
+            for v in service.VARIANTS}
+    gps = GPS(lat=photo.gps_lat, lon=photo.gps_lon) \
+        if photo.gps_lat is not None and photo.gps_lon is not None else None
+    return PhotoOut(id=photo.id, client_id=photo.client_id, sha256=photo.sha256,
+                    width=photo.width, height=photo.height, content_type=photo.content_type,
+                    bytes=photo.bytes, taken_at=photo.taken_at, received_at=photo.received_at,
+                    gps=gps, site_id=photo.site_id, uploader_id=photo.uploader_id,
+                    urls=PhotoUrls(**urls))
+
+
+def _precheck(session: Session, user: User, fields: service.UploadFields,
+              sha256: str) -> tuple[Photo | None, str | None]:
+    try:
+        return service.find_existing(session, user, fields, sha256), \
+            service.check_site(session, user, fields.site_id)
+    finally:
+        session.rollback()  # release the database before the slow decode
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=PhotoOut,
+             responses={200: {"model": PhotoOut, "description": "already uploaded (a retry)"},
+                        413: {"description": "larger than the upload limit"},
+                        415: {"description": "not an accepted image format"},
+                        503: {"description": "decoders busy; retry after Retry-After"}},
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "multipart/form-data": {"schema": {
+                     "type": "object", "required": ["file"], "properties": {
+                         "file": {"type": "string", "format": "binary"},
+                         "client_id": {"type": "string", "format": "uuid"},
+                         "site_id": {"type": "integer"}}}}}}})
+async def upload_photo(request: Request, response: Response, user: CurrentUser,
+                       session: SessionDep, settings: SettingsDep) -> PhotoOut:
+    """Upload a photo (multipart field ``file``; optional ``client_id`` UUID makes retries
+    idempotent, optional ``site_id`` goes into the watermark). JPEG, PNG, WebP or HEIC."""
+    await run_in_threadpool(session.rollback)  # don't hold the write lock while receiving
+    upload = await receive_upload(request.headers.get("content-type"),
+                                  request.headers.get("content-length"), request.stream(),
+                                  service.upload_dir(settings), settings.upload_max_bytes)
+    processed: Processed | None = None
+    try:
+        fields = service.parse_fields(upload.fields)
+        sha256 = await run_in_threadpool(service.file_sha256, upload.path)
+        existing, site_name = await run_in_threadpool(_precheck, session, user, fields, sha256)
+        if existing is not None:
+            response.status_code = status.HTTP_200_OK
+            return photo_out(existing, settings, str(request.base_url).rstrip("/"))
+        try:
+            processed = await service.decode_pool(settings).run(
+                process_image, str(upload.path), settings.upload_max_pixels,
+                service.watermark_for(settings, user, site_name))
+        except ImageRejected as exc:
+            raise service.reject(exc) from exc
+        storage = service.get_storage(settings)
+        storage_key = uuid.uuid4().hex
+        await run_in_threadpool(service.store, storage, processed, upload.path, storage_key)
+        photo, created = await run_in_threadpool(service.save_photo, session, user, fields,
+                                                 processed, storage_key, upload.filename)
+        if not created:
+            response.status_code = status.HTTP_200_OK
+            for variant in ("web", "thumb"):
+                await run_in_threadpool(storage.delete, f"derived/{storage_key}/{variant}.jpg")
+        return photo_out(photo, settings, str(request.base_url).rstrip("/"))
+    finally:
+        upload.discard()
+        service.cleanup(processed)
+
+
+@router.get("/{photo_id}", response_model=PhotoOut)
+def read_photo(photo_id: DbId, request: Request, user: CurrentUser, session: SessionDep,
+               settings: SettingsDep) -> PhotoOut:
+    """A photo's metadata and fresh signed URLs."""
+    photo = service.get_readable_photo(session, user, photo_id)
+    return photo_out(photo, settings, str(request.base_url).rstrip("/"))
+
+
+class SignatureRefused(AppError):
+    status_code = 403
+    code = "invalid_signature"
+    message = "链接无效或已过期"
+
+
+@router.get("/{photo_id}/{variant}", response_class=StreamingResponse,
+            responses={200: {"content": {"image/jpeg": {}}}, 403: {}, 404: {}})
+def photo_file(photo_id: DbId, variant: Variant, session: SessionDep, settings: SettingsDep,
+               exp: int = Query(ge=0, le=2**40), sig: str = Query(max_length=100)) -> Response:
+    """The bytes of a photo variant, by signed URL (no bearer token: for ``<img>``)."""
+    refused = signing.check(settings.secret, photo_id, variant, exp, sig)
+    if refused:
+        raise SignatureRefused(code=refused)
+    photo = session.get(Photo, photo_id)
+    if photo is None:
+        raise NotFound("照片不存在", code="photo_not_found")
+    key = service.object_key(photo, variant)
+    try:
+        chunks = service.get_storage(settings).iter_bytes(key)
+    except ObjectMissing as exc:
+        raise NotFound("照片文件缺失", code="photo_file_missing") from exc
+    is_original = variant == "original"
+    media_type = photo.content_type if is_original else "image/jpeg"
+    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp",
+                 "image/heic": "heic"}[media_type]
+    disposition = "attachment" if is_original else "inline"
+    return StreamingResponse(chunks, media_type=media_type, headers={
+        "Content-Disposition": f'{disposition}; filename="photo-{photo.id}-{variant}.{extension}"',
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Cache-Control": "private, max-age=31536000, immutable",
+        "ETag": f'"{photo.sha256[:16]}-{photo.storage_key[:8]}-{variant}"',
+    })

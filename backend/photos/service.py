@@ -1,0 +1,227 @@
+"""Photo evidence: ingest, deduplication, access and garbage collection."""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import delete, exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import User
+from backend.clock import utcnow
+from backend.config import Settings
+from backend.errors import AppError, NotFound, Unprocessable
+from backend.org.service import get_readable_site
+from backend.photos.models import Photo, PhotoLink
+from backend.photos.pool import DecodePool, get_pool
+from backend.photos.processing import ImageRejected, Processed, Watermark
+from backend.photos.storage import LocalStorage, S3Storage, Storage
+
+VARIANTS = ("original", "web", "thumb")
+CJK_FONTS = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/System/Library/Fonts/PingFang.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+)
+
+# owner_type -> "may this user read the owner with this id?"; each domain that links photos
+# (inspections, hazards) registers its check, so photo access follows the owner's access
+LinkCheck = Callable[[Session, User, list[int]], bool]
+LINK_ACCESS: dict[str, LinkCheck] = {}
+
+
+def register_link_access(owner_type: str, check: LinkCheck) -> None:
+    LINK_ACCESS[owner_type] = check
+
+
+class PhotoRejected(AppError):
+    pass
+
+
+class IdempotencyMismatch(Unprocessable):
+    code = "idempotency_mismatch"
+    message = "同一 client_id 已用于另一张照片"
+
+
+@lru_cache
+def _s3(bucket: str, endpoint: str | None, region: str | None, access: str | None,
+        secret: str | None, prefix: str) -> S3Storage:
+    return S3Storage(bucket, endpoint_url=endpoint, region=region, access_key=access,
+                     secret_key=secret, prefix=prefix)
+
+
+def get_storage(settings: Settings) -> Storage:
+    if settings.photo_storage == "s3":
+        if not settings.s3_bucket:
+            raise RuntimeError("ANXUN_S3_BUCKET is required when ANXUN_PHOTO_STORAGE=s3")
+        return _s3(settings.s3_bucket, settings.s3_endpoint_url, settings.s3_region,
+                   settings.s3_access_key, settings.s3_secret_key, settings.s3_prefix)
+    return LocalStorage(settings.data_dir / "photos")
+
+
+def decode_pool(settings: Settings) -> DecodePool:
+    return get_pool(settings.photo_workers, settings.photo_queue, settings.photo_worker_memory_mb,
+                    settings.photo_decode_timeout_seconds)
+
+
+def upload_dir(settings: Settings) -> Path:
+    return settings.data_dir / "tmp"
+
+
+@lru_cache
+def find_cjk_font(configured: Path | None) -> str | None:
+    if configured is not None:
+        return str(configured) if configured.is_file() else None
+    return next((path for path in CJK_FONTS if Path(path).is_file()), None)
+
+
+def original_key(sha256: str) -> str:
+    return f"originals/{sha256[:2]}/{sha256}"
+
+
+def derived_key(photo: Photo, variant: str) -> str:
+    return f"derived/{photo.storage_key}/{variant}.jpg"
+
+
+def object_key(photo: Photo, variant: str) -> str:
+    return original_key(photo.sha256) if variant == "original" else derived_key(photo, variant)
+
+
+def file_sha256(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+@dataclass(frozen=True)
+class UploadFields:
+    client_id: str | None
+    site_id: int | None
+
+
+def parse_fields(fields: dict[str, str]) -> UploadFields:
+    client_id = fields.get("client_id") or None
+    if client_id is not None:
+        try:
+            client_id = str(uuid.UUID(client_id))
+        except ValueError as exc:
+            raise Unprocessable("client_id 必须是 UUID", details={"field": "client_id"}) from exc
+    site_id = fields.get("site_id") or None
+    if site_id is not None:
+        if not site_id.isdigit() or not 0 < int(site_id) < 2**31:
+            raise Unprocessable("site_id 无效", details={"field": "site_id"})
+    return UploadFields(client_id=client_id, site_id=int(site_id) if site_id else None)
+
+
+def find_existing(session: Session, user: User, fields: UploadFields, sha256: str) -> Photo | None:
+    """The photo a retry (same client_id) or a re-upload (same bytes) refers to."""
+    if fields.client_id:
+        photo = session.scalar(select(Photo).where(Photo.uploader_id == user.id,
+                                                   Photo.client_id == fields.client_id))
+        if photo is not None:
+            if photo.sha256 != sha256:
+                raise IdempotencyMismatch(details={"client_id": fields.client_id,
+                                                   "photo_id": photo.id})
+            return photo
+    return session.scalar(select(Photo).where(Photo.uploader_id == user.id,
+                                              Photo.sha256 == sha256))
+
+
+def watermark_for(settings: Settings, user: User, site_name: str | None) -> Watermark | None:
+    if not settings.photo_watermark:
+        return None
+    return Watermark(lines=(f"{site_name or '随手拍'} · {user.display_name}",),
+                     font_path=find_cjk_font(settings.watermark_font))
+
+
+def store(storage: Storage, processed: Processed, source: Path, storage_key: str) -> None:
+    key = original_key(processed.sha256)
+    if not storage.exists(key):  # identical bytes are stored once
+        storage.put_file(key, source, processed.content_type)
+    for variant, path in (("web", processed.web_path), ("thumb", processed.thumb_path)):
+        storage.put_file(f"derived/{storage_key}/{variant}.jpg", Path(path), "image/jpeg")
+
+
+def cleanup(processed: Processed | None) -> None:
+    if processed is not None:
+        for path in (processed.web_path, processed.thumb_path):
+            Path(path).unlink(missing_ok=True)
+
+
+def save_photo(session: Session, user: User, fields: UploadFields, processed: Processed,
+               storage_key: str, filename: str | None) -> tuple[Photo, bool]:
+    """Insert the row; a concurrent identical upload that won the race is returned instead."""
+    photo = Photo(uploader_id=user.id, client_id=fields.client_id, sha256=processed.sha256,
+                  storage_key=storage_key, content_type=processed.content_type,
+                  bytes=processed.bytes, width=processed.width, height=processed.height,
+                  taken_at=processed.taken_at, gps_lat=processed.gps_lat,
+                  gps_lon=processed.gps_lon, site_id=fields.site_id, filename=filename,
+                  received_at=utcnow())
+    try:
+        with session.begin_nested():
+            session.add(photo)
+            session.flush()
+    except IntegrityError:
+        existing = find_existing(session, user, fields, processed.sha256)
+        if existing is None:
+            raise
+        return existing, False
+    return photo, True
+
+
+def reject(exc: ImageRejected) -> PhotoRejected:
+    error = PhotoRejected(exc.message, code=exc.code)
+    error.status_code = exc.status
+    return error
+
+
+def can_read(session: Session, user: User, photo: Photo) -> bool:
+    if photo.uploader_id == user.id:
+        return True
+    links = session.execute(
+        select(PhotoLink.owner_type, PhotoLink.owner_id).where(PhotoLink.photo_id == photo.id)
+    ).all()
+    by_type: dict[str, list[int]] = {}
+    for owner_type, owner_id in links:
+        by_type.setdefault(owner_type, []).append(owner_id)
+    return any(owner_type in LINK_ACCESS and LINK_ACCESS[owner_type](session, user, ids)
+               for owner_type, ids in by_type.items())
+
+
+def get_readable_photo(session: Session, user: User, photo_id: int) -> Photo:
+    photo = session.get(Photo, photo_id)
+    if photo is None or not can_read(session, user, photo):
+        raise NotFound("照片不存在", code="photo_not_found", details={"photo_id": photo_id})
+    return photo
+
+
+def check_site(session: Session, user: User, site_id: int | None) -> str | None:
+    if site_id is None:
+        return None
+    return get_readable_site(session, user, site_id).name
+
+
+def collect_garbage(session: Session, older_than: timedelta) -> list[str]:
+    """Delete the rows of photos that nothing references and that are older than
+    ``older_than``; returns the storage keys to delete once the transaction has committed
+    (an original only when no remaining photo shares its bytes)."""
+    cutoff = utcnow() - older_than
+    orphans = list(session.scalars(
+        select(Photo).where(Photo.received_at < cutoff,
+                            ~exists().where(PhotoLink.photo_id == Photo.id))
+    ))
+    if not orphans:
+        return []
+    session.execute(delete(Photo).where(Photo.id.in_([p.id for p in orphans])))
+    shas = {p.sha256 for p in orphans}
+    still_used = set(session.scalars(select(Photo.sha256).where(Photo.sha256.in_(shas))))
+    keys = [derived_key(p, v) for p in orphans for v in ("web", "thumb")]
+    keys += [original_key(sha) for sha in shas - still_used]
+    return keys

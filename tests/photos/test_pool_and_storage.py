@@ -1,0 +1,127 @@
+"""The decode pool's limits, atomic storage, the insert race and garbage collection."""
+
+import asyncio
+import hashlib
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+
+from backend.clock import utcnow
+from backend.photos.models import Photo, PhotoLink
+from backend.photos.pool import DecodePool, DecoderBusy, DecodeTimeout
+from backend.photos.processing import process_image
+from backend.photos.service import UploadFields, collect_garbage, save_photo
+from backend.photos.storage import LocalStorage
+from tests.photos.conftest import stored_files
+from tests.photos.images import jpeg
+
+
+@pytest.fixture
+def small_pool():
+    pool = DecodePool(workers=1, queue=0, memory_limit_mb=512, timeout=2)
+    yield pool
+    pool.shutdown()
+
+
+def test_a_full_queue_is_refused_at_once(small_pool):
+    async def scenario():
+        first = asyncio.create_task(small_pool.run(time.sleep, 1))
+        await asyncio.sleep(0.05)
+        with pytest.raises(DecoderBusy) as busy:
+            await small_pool.run(time.sleep, 0)
+        assert busy.value.status_code == 503 and busy.value.headers["Retry-After"]
+        await first
+
+    asyncio.run(scenario())
+
+
+def test_a_stuck_decode_times_out_and_the_pool_recovers(small_pool):
+    async def scenario():
+        with pytest.raises(DecodeTimeout):
+            await small_pool.run(time.sleep, 30)
+        assert await small_pool.run(pow, 2, 10) == 1024
+
+    started = time.monotonic()
+    asyncio.run(scenario())
+    assert time.monotonic() - started < 20
+
+
+def test_memory_hungry_decodes_fail_cleanly(small_pool):
+    async def scenario():
+        with pytest.raises((MemoryError, DecodeTimeout)):
+            await small_pool.run(bytearray, 2 * 1024**3)  # beyond the 512 MB limit
+        assert await small_pool.run(pow, 3, 3) == 27
+
+    asyncio.run(scenario())
+
+
+def test_concurrent_writes_of_the_same_object_never_corrupt_it(tmp_path):
+    storage = LocalStorage(tmp_path / "store")
+    sources = []
+    for n in range(8):
+        path = tmp_path / f"src{n}.jpg"
+        path.write_bytes(jpeg(1200, 900))
+        sources.append(path)
+    expected = hashlib.sha256(sources[0].read_bytes()).hexdigest()
+    # all sources hold the same bytes (same drawing); the key is content-addressed
+    assert all(hashlib.sha256(p.read_bytes()).hexdigest() == expected for p in sources)
+    barrier = threading.Barrier(8)
+
+    def put(path):
+        barrier.wait()
+        for _ in range(5):
+            storage.put_file("originals/ab/same", path, "image/jpeg")
+
+    threads = [threading.Thread(target=put, args=(p,)) for p in sources]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    stored = b"".join(storage.iter_bytes("originals/ab/same"))
+    assert hashlib.sha256(stored).hexdigest() == expected
+    assert [p.name for p in (tmp_path / "store").rglob("*") if p.is_file()] == ["same"]
+
+
+def test_storage_keys_cannot_escape_the_root(tmp_path):
+    storage = LocalStorage(tmp_path / "store")
+    with pytest.raises(ValueError):
+        storage.exists("../../etc/passwd")
+
+
+def _processed(tmp_path):
+    source = tmp_path / "in.jpg"
+    source.write_bytes(jpeg())
+    return process_image(str(source), 50_000_000, None)
+
+
+def test_the_loser_of_an_insert_race_gets_the_winners_row(db, make, tmp_path):
+    user = make.user()
+    processed = _processed(tmp_path)
+    fields = UploadFields(client_id=None, site_id=None)
+    first, created = save_photo(db, user, fields, processed, "k" * 32, None)
+    second, created_again = save_photo(db, user, fields, processed, "j" * 32, None)
+    assert created and not created_again
+    assert second.id == first.id
+
+
+def test_garbage_collection_removes_only_old_unreferenced_photos(client, upload, db, settings,
+                                                                  monkeypatch):
+    old_orphan = upload(jpeg(300, 200)).json()
+    old_linked = upload(jpeg(310, 200)).json()
+    db.add(PhotoLink(photo_id=old_linked["id"], owner_type="hazard", owner_id=1))
+    db.commit()
+
+    monkeypatch.setattr("backend.photos.service.utcnow",
+                        lambda: utcnow() + timedelta(hours=25))
+    recent = upload(jpeg(320, 200)).json()  # received "now" in the shifted clock
+    keys = collect_garbage(db, timedelta(hours=settings.photo_gc_after_hours))
+    storage = LocalStorage(settings.data_dir / "photos")
+    for key in keys:
+        storage.delete(key)
+    remaining = {p.id for p in db.query(Photo)}
+    assert old_orphan["id"] not in remaining
+    assert {old_linked["id"], recent["id"]} <= remaining
+    assert len(stored_files(settings, "originals")) == 2
+    assert len(stored_files(settings, "derived")) == 4
