@@ -41,10 +41,11 @@ def test_each_format_is_accepted_with_derivatives(client, upload, fmt, content_t
         assert img.format == "JPEG" and max(img.size) == limit
 
 
-def test_exif_rotation_really_rotates(client, upload):
+@pytest.mark.parametrize("fmt", ["JPEG", "HEIF", "WEBP", "PNG"])
+def test_exif_rotation_really_rotates(client, upload, fmt):
     # stored landscape, left red / right blue; orientation 6 = display rotated 90° clockwise,
     # so the displayed image is portrait with red on top
-    photo = upload(jpeg(400, 200, orientation=6)).json()
+    photo = upload(encode(halves(400, 200), fmt, orientation=6)).json()
     assert (photo["width"], photo["height"]) == (200, 400)
     thumb = Image.open(io.BytesIO(fetch(client, photo["urls"]["thumb"]).content)).convert("RGB")
     assert thumb.height > thumb.width
