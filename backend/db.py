@@ -6,6 +6,7 @@ transactions that start with ``BEGIN IMMEDIATE`` so concurrent writers queue on 
 of failing half-way with "database is locked". Read-only sessions use a deferred ``BEGIN``.
 """
 
+import asyncio
 import enum
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -86,6 +87,17 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
+def _forbid_event_loop_access(engine: Engine) -> None:
+    """Refuse queries from the event loop thread: a query waiting there for a lock stalls
+    every request, including the one holding the lock. Async endpoints must use
+    ``run_in_threadpool`` for database work."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def check(*_args: Any) -> None:
+        if asyncio._get_running_loop() is not None:
+            raise RuntimeError("database access on the event loop thread; use run_in_threadpool")
+
+
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -93,8 +105,10 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    _forbid_event_loop_access(engine)
+    return engine
 
 
 @lru_cache

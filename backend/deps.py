@@ -46,7 +46,9 @@ def get_session(request: Request) -> Iterator[Session]:
             yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the commit happens before the response is sent, so a client never gets a
+# success for a write that did not commit (a phone deletes its copy on success)
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)

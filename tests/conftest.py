@@ -98,3 +98,14 @@ def client(app) -> Iterator[TestClient]:
 @pytest.fixture
 def make(db: Session, settings: Settings) -> Factory:
     return Factory(db, settings)
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator["LiveServer"]:
+    """The real app served by uvicorn on a free loopback port, on a database of its own (so
+    requests really commit and really race)."""
+    from tests.live import LiveServer
+
+    server = LiveServer.start(tmp_path_factory.mktemp("live"), database_url)
+    yield server
+    server.stop()

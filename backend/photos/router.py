@@ -12,7 +12,7 @@ from backend.deps import CurrentUser, SessionDep, SettingsDep
 from backend.errors import AppError, NotFound
 from backend.photos import service, signing
 from backend.photos.models import Photo
-from backend.photos.processing import ImageRejected, Processed, process_image
+from backend.photos.processing import ImageRejected, Processed, Watermark, process_image
 from backend.photos.schemas import GPS, PhotoOut, PhotoUrls
 from backend.photos.storage import ObjectMissing
 from backend.photos.upload import receive_upload
@@ -35,13 +35,28 @@ def photo_out(photo: Photo, settings: Settings, base_url: str = "") -> PhotoOut:
                     urls=PhotoUrls(**urls))
 
 
-def _precheck(session: Session, user: User, fields: service.UploadFields,
-              sha256: str) -> tuple[Photo | None, str | None]:
+# upload_photo is async (it streams the body and awaits the decoder); every use of the
+# session in it goes through run_in_threadpool, since a query on the event loop that waits for
+# SQLite's write lock would stall the very requests that hold it.
+
+
+def _precheck(session: Session, user: User, fields: service.UploadFields, sha256: str,
+              settings: Settings, base_url: str) -> tuple[PhotoOut | None, Watermark | None]:
     try:
-        return service.find_existing(session, user, fields, sha256), \
-            service.check_site(session, user, fields.site_id)
+        existing = service.find_existing(session, user, fields, sha256)
+        if existing is not None:
+            return photo_out(existing, settings, base_url), None
+        site_name = service.check_site(session, user, fields.site_id)
+        return None, service.watermark_for(settings, user, site_name)
     finally:
         session.rollback()  # release the database before the slow decode
+
+
+def _save(session: Session, user: User, fields: service.UploadFields, processed: Processed,
+          storage_key: str, filename: str | None, settings: Settings,
+          base_url: str) -> tuple[PhotoOut, bool]:
+    photo, created = service.save_photo(session, user, fields, processed, storage_key, filename)
+    return photo_out(photo, settings, base_url), created
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=PhotoOut,
@@ -60,6 +75,7 @@ async def upload_photo(request: Request, response: Response, user: CurrentUser,
     """Upload a photo (multipart field ``file``; optional ``client_id`` UUID makes retries
     idempotent, optional ``site_id`` goes into the watermark). JPEG, PNG, WebP or HEIC."""
     await run_in_threadpool(session.rollback)  # don't hold the write lock while receiving
+    base_url = str(request.base_url).rstrip("/")
     upload = await receive_upload(request.headers.get("content-type"),
                                   request.headers.get("content-length"), request.stream(),
                                   service.upload_dir(settings), settings.upload_max_bytes)
@@ -67,26 +83,26 @@ async def upload_photo(request: Request, response: Response, user: CurrentUser,
     try:
         fields = service.parse_fields(upload.fields)
         sha256 = await run_in_threadpool(service.file_sha256, upload.path)
-        existing, site_name = await run_in_threadpool(_precheck, session, user, fields, sha256)
+        existing, watermark = await run_in_threadpool(_precheck, session, user, fields, sha256,
+                                                      settings, base_url)
         if existing is not None:
             response.status_code = status.HTTP_200_OK
-            return photo_out(existing, settings, str(request.base_url).rstrip("/"))
+            return existing
         try:
             processed = await service.decode_pool(settings).run(
-                process_image, str(upload.path), settings.upload_max_pixels,
-                service.watermark_for(settings, user, site_name))
+                process_image, str(upload.path), settings.upload_max_pixels, watermark)
         except ImageRejected as exc:
             raise service.reject(exc) from exc
         storage = service.get_storage(settings)
         storage_key = uuid.uuid4().hex
         await run_in_threadpool(service.store, storage, processed, upload.path, storage_key)
-        photo, created = await run_in_threadpool(service.save_photo, session, user, fields,
-                                                 processed, storage_key, upload.filename)
+        out, created = await run_in_threadpool(_save, session, user, fields, processed,
+                                               storage_key, upload.filename, settings, base_url)
         if not created:
             response.status_code = status.HTTP_200_OK
             for variant in ("web", "thumb"):
                 await run_in_threadpool(storage.delete, f"derived/{storage_key}/{variant}.jpg")
-        return photo_out(photo, settings, str(request.base_url).rstrip("/"))
+        return out
     finally:
         upload.discard()
         service.cleanup(processed)
