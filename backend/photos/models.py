@@ -44,4 +44,5 @@ class PhotoLink(Base):
                                           primary_key=True)
     owner_type: Mapped[str] = mapped_column(String(32), primary_key=True)
     owner_id: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)  # order of the photos of one owner
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -82,9 +82,8 @@ async def upload_photo(request: Request, response: Response, user: CurrentUser,
     processed: Processed | None = None
     try:
         fields = service.parse_fields(upload.fields)
-        sha256 = await run_in_threadpool(service.file_sha256, upload.path)
-        existing, watermark = await run_in_threadpool(_precheck, session, user, fields, sha256,
-                                                      settings, base_url)
+        existing, watermark = await run_in_threadpool(_precheck, session, user, fields,
+                                                      upload.sha256, settings, base_url)
         if existing is not None:
             response.status_code = status.HTTP_200_OK
             return existing

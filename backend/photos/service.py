@@ -1,6 +1,5 @@
 """Photo evidence: ingest, deduplication, access and garbage collection."""
 
-import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -93,11 +92,6 @@ def derived_key(photo: Photo, variant: str) -> str:
 
 def object_key(photo: Photo, variant: str) -> str:
     return original_key(photo.sha256) if variant == "original" else derived_key(photo, variant)
-
-
-def file_sha256(path: Path) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 @dataclass(frozen=True)
@@ -225,3 +219,44 @@ def collect_garbage(session: Session, older_than: timedelta) -> list[str]:
     keys = [derived_key(p, v) for p in orphans for v in ("web", "thumb")]
     keys += [original_key(sha) for sha in shas - still_used]
     return keys
+
+
+class InvalidPhoto(Unprocessable):
+    code = "invalid_photo"
+    message = "照片不存在或无权使用"
+
+
+def link_photos(session: Session, user: User, photo_ids: list[int], owner_type: str,
+                owner_id: int) -> list[Photo]:
+    """Attach photos (the user's own uploads, or photos they may see) to an owner, in order."""
+    unique_ids = list(dict.fromkeys(photo_ids))
+    photos = {p.id: p for p in session.scalars(select(Photo).where(Photo.id.in_(unique_ids)))}
+    bad = [pid for pid in unique_ids
+           if pid not in photos or not can_read(session, user, photos[pid])]
+    if bad:
+        raise InvalidPhoto(details={"photo_ids": bad})
+    session.add_all(PhotoLink(photo_id=pid, owner_type=owner_type, owner_id=owner_id,
+                              position=position) for position, pid in enumerate(unique_ids))
+    session.flush()
+    return [photos[pid] for pid in unique_ids]
+
+
+def unlink_photos(session: Session, owner_type: str, owner_id: int) -> None:
+    session.execute(delete(PhotoLink).where(PhotoLink.owner_type == owner_type,
+                                            PhotoLink.owner_id == owner_id))
+
+
+def photos_by_owner(session: Session, owner_type: str,
+                    owner_ids: list[int]) -> dict[int, list[Photo]]:
+    """The photos of many owners in one query, in their order."""
+    result: dict[int, list[Photo]] = {owner_id: [] for owner_id in owner_ids}
+    if not owner_ids:
+        return result
+    rows = session.execute(
+        select(PhotoLink.owner_id, Photo).join(Photo, Photo.id == PhotoLink.photo_id)
+        .where(PhotoLink.owner_type == owner_type, PhotoLink.owner_id.in_(owner_ids))
+        .order_by(PhotoLink.owner_id, PhotoLink.position)
+    )
+    for owner_id, photo in rows:
+        result[owner_id].append(photo)
+    return result

@@ -4,6 +4,7 @@ The request body is parsed as it arrives; the ``file`` part goes straight to a t
 and the upload is refused (413) the moment it passes the cap, so no upload is ever held in
 memory whole and nothing is left behind on refusal."""
 
+import hashlib
 import os
 import tempfile
 from collections.abc import AsyncIterator
@@ -42,6 +43,7 @@ class Upload:
     path: Path | None = None
     filename: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
+    sha256: str = ""  # of the file, computed while it streamed in
 
     def discard(self) -> None:
         if self.path is not None:
@@ -55,6 +57,7 @@ class _Receiver:
         self.upload = Upload()
         self._file: IO[bytes] | None = None
         self._file_bytes = 0
+        self._digest = hashlib.sha256()
         self._name: str | None = None
         self._value = bytearray()
         self._header_field = bytearray()
@@ -95,7 +98,9 @@ class _Receiver:
             self._file_bytes += end - start
             if self._file_bytes > self.max_bytes:
                 raise PayloadTooLarge(details={"max_bytes": self.max_bytes})
-            self._file.write(data[start:end])
+            chunk = data[start:end]
+            self._digest.update(chunk)
+            self._file.write(chunk)
         else:
             self._value += data[start:end]
             if len(self._value) > MAX_FIELD_BYTES:
@@ -105,6 +110,7 @@ class _Receiver:
         if self._file is not None:
             self._file.close()
             self._file = None
+            self.upload.sha256 = self._digest.hexdigest()
         elif self._name:
             self.upload.fields[self._name] = self._value.decode("utf-8", "replace")
 

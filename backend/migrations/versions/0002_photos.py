@@ -51,6 +51,7 @@ def upgrade() -> None:
     sa.Column('photo_id', sa.Integer(), nullable=False),
     sa.Column('owner_type', sa.String(length=32), nullable=False),
     sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('created_at', backend.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['photo_id'], ['photos.id'], name=op.f('fk_photo_links_photo_id_photos'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('photo_id', 'owner_type', 'owner_id', name=op.f('pk_photo_links'))
