@@ -1,4 +1,5 @@
-"""``anxun``: the command line (serve, migrate, load-catalogue, demo, create-user, setup)."""
+"""``anxun``: the command line (serve, migrate, load-catalogue, demo, create-user, setup,
+photos-gc, audit verify)."""
 
 import argparse
 import getpass
@@ -20,10 +21,15 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
 
 
 def cmd_load_catalogue(_args: argparse.Namespace) -> int:
+    from backend import audit
     from backend.modules.service import load_catalogue
 
     with new_session() as session:
         report = load_catalogue(session)
+        if report.created or report.updated:
+            audit.record(session, actor=None, action="module.catalogue_load",
+                         summary={"created": len(report.created),
+                                  "updated": len(report.updated)})
         session.commit()
     print(f"巡检模块: 新增 {len(report.created)}, 更新 {len(report.updated)}, "
           f"未变 {len(report.unchanged)}, 保留本地修改 {len(report.kept_local)}")
@@ -31,11 +37,15 @@ def cmd_load_catalogue(_args: argparse.Namespace) -> int:
 
 
 def cmd_demo(_args: argparse.Namespace) -> int:
+    from backend import audit
     from backend.demo import append_accounts_file, load_demo
 
     settings = get_settings()
     with new_session() as session:
         created = load_demo(session, settings.group_name)
+        if created:
+            audit.record(session, actor=None, action="demo.load",
+                         summary={"users": [username for username, _ in created]})
         session.commit()
     accounts_file = settings.data_dir / "demo-accounts.txt"
     if created:
@@ -49,6 +59,7 @@ def cmd_demo(_args: argparse.Namespace) -> int:
 
 
 def cmd_create_user(args: argparse.Namespace) -> int:
+    from backend import audit
     from backend.accounts.service import create_user
     from backend.errors import AppError
     from backend.org.models import Center
@@ -81,6 +92,10 @@ def cmd_create_user(args: argparse.Namespace) -> int:
         except AppError as exc:
             print(f"{exc.code}: {exc.message} {exc.details or ''}", file=sys.stderr)
             return 2
+        audit.record(session, actor=None, action="user.create", object_type="user",
+                     object_id=user.id, group_id=group.id,
+                     summary={"after": {"username": user.username, "roles": user.roles,
+                                        "center_id": user.center_id}})
         session.commit()
     print(f"已创建用户 {user.username} (id {user.id})")
     if generated:
@@ -103,6 +118,15 @@ def cmd_photos_gc(args: argparse.Namespace) -> int:
         storage.delete(key)
     print(f"已清理未被引用超过 {hours} 小时的照片文件 {len(keys)} 个")
     return 0
+
+
+def cmd_audit_verify(_args: argparse.Namespace) -> int:
+    from backend.audit import verify_chain
+
+    with new_session(read_only=True) as session:
+        result = verify_chain(session)
+    print(result.message, file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -150,6 +174,10 @@ def build_parser() -> argparse.ArgumentParser:
     gc = sub.add_parser("photos-gc", help="delete unreferenced uploads older than a day")
     gc.add_argument("--older-than-hours", type=int)
     gc.set_defaults(func=cmd_photos_gc)
+    audit = sub.add_parser("audit", help="the audit log")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    audit_sub.add_parser("verify", help="check the audit log's hash chain") \
+        .set_defaults(func=cmd_audit_verify)
     serve = sub.add_parser("serve", help="serve the API (uvicorn, uvloop, httptools)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)

@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     photo_decode_timeout_seconds: float = Field(default=30, gt=0)
     photo_worker_memory_mb: int = Field(default=1024, ge=256)
     photo_gc_after_hours: int = Field(default=24, ge=1)
+    hazard_plan_required: list[str] = Field(
+        default=["assignee_id", "measures", "cost_estimate", "deadline", "interim_measures"],
+        description="plan fields an assignment must fill (五定); add rechecker_id for 六定",
+    )
+    photo_capture_gap_hours: int = Field(
+        default=24, ge=1, description="flag evidence photos taken this long before the report")
     host: str = "127.0.0.1"
     port: int = 8000
 

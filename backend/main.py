@@ -6,9 +6,12 @@ from fastapi.routing import APIRoute
 from sqlalchemy import Engine, text
 
 from backend.accounts.router import router as accounts_router
+from backend.audit.router import router as audit_router
 from backend.config import Settings, get_settings
 from backend.db import READ_ONLY, get_engine
 from backend.errors import error_body, install_error_handlers
+from backend.hazards.router import router as hazards_router
+from backend.inspections.router import router as inspections_router
 from backend.modules.router import router as modules_router
 from backend.observability import RequestIdMiddleware
 from backend.org.router import router as org_router
@@ -36,7 +39,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(RequestIdMiddleware)
 
     api = APIRouter(prefix=API_PREFIX)
-    for router in (accounts_router, org_router, modules_router, photos_router):
+    for router in (accounts_router, org_router, modules_router, photos_router,
+                   inspections_router, hazards_router, audit_router):
         api.include_router(router)
     app.include_router(api)
 

@@ -1,17 +1,26 @@
 """Imports every domain's models so that ``Base.metadata`` is complete (Alembic, tests)."""
 
 from backend.accounts.models import AuthToken, LoginThrottle, User, UserRole
+from backend.audit.models import AuditEntry, AuditHead
 from backend.db import Base
+from backend.hazards.models import Hazard, HazardEvent
+from backend.inspections.models import Inspection, InspectionAnswer
 from backend.modules.models import ModuleItem, ModuleVersion, PatrolModule
 from backend.org.models import Campus, Center, Group, Site
 from backend.photos.models import Photo, PhotoLink
 
 __all__ = [
+    "AuditEntry",
+    "AuditHead",
     "AuthToken",
     "Base",
     "Campus",
     "Center",
     "Group",
+    "Hazard",
+    "HazardEvent",
+    "Inspection",
+    "InspectionAnswer",
     "LoginThrottle",
     "ModuleItem",
     "ModuleVersion",

@@ -1,17 +1,24 @@
 """Small typed helpers that create rows through the services, inside the test's transaction."""
 
 import itertools
+import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User, UserRole
 from backend.accounts.passwords import hash_password
 from backend.accounts.service import issue_token
+from backend.clock import utcnow
 from backend.config import Settings
+from backend.hazards.models import Hazard
+from backend.hazards.schemas import HazardCreateIn
+from backend.hazards.service import report
 from backend.org import service as org
 from backend.org.models import Campus, Center, Group, Site
-from backend.vocab import CenterKind, Role, SiteKind
+from backend.photos.models import Photo
+from backend.vocab import Category, CenterKind, Grade, Role, SiteKind
 
 PASSWORD = "Patrol-Evidence-2026"
 _PASSWORD_HASH = hash_password(PASSWORD)  # hashing is slow by design: do it once per run
@@ -68,6 +75,25 @@ class Factory:
         self.db.add(user)
         self.db.commit()
         return user
+
+    def photo(self, user: User, taken_at: datetime | None = None) -> Photo:
+        """A photo row as an upload would leave it (the bytes are not needed by the workflow)."""
+        n = next(_counter)
+        photo = Photo(uploader_id=user.id, sha256=f"{n:064x}", storage_key=uuid.uuid4().hex,
+                      content_type="image/jpeg", bytes=1000, width=40, height=30,
+                      taken_at=taken_at or utcnow(), received_at=utcnow())
+        self.db.add(photo)
+        self.db.commit()
+        return photo
+
+    def hazard(self, reporter: User, *, site: Site | None = None, grade: Grade = Grade.general,
+               category: Category = Category.fire) -> Hazard:
+        data = HazardCreateIn(title="灭火器压力不足", site_id=(site or self.org.kitchen).id,
+                              category=category, grade=grade,
+                              photo_ids=[self.photo(reporter).id])
+        hazard, _ = report(self.db, reporter, data)
+        self.db.commit()
+        return hazard
 
     def token(self, user: User) -> str:
         token = issue_token(self.db, self.settings, user).token

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy import select
 
+from backend import audit
 from backend.types import DbId
 from backend.accounts import service
 from backend.accounts.models import User, UserRole
@@ -22,6 +23,8 @@ from backend.pagination import CursorParam, LimitParam, Page, keyset_page
 from backend.vocab import Role
 
 router = APIRouter(tags=["accounts"])
+
+AUDITED_FIELDS = ("username", "display_name", "phone", "center_id", "roles", "is_active")
 
 
 def _login_out(issued: service.IssuedToken) -> LoginOut:
@@ -50,6 +53,8 @@ def login_form(form: Annotated[OAuth2PasswordRequestForm, Depends()], request: R
 def logout(principal: PrincipalDep, session: SessionDep) -> None:
     """Revoke the token used for this request."""
     service.revoke_token(session, principal.token)
+    audit.record(session, actor=principal.user, action="auth.logout", object_type="user",
+                 object_id=principal.user.id)
 
 
 @router.get("/me", response_model=UserOut)
@@ -64,6 +69,8 @@ def change_my_password(body: PasswordChangeIn, principal: PrincipalDep,
     """Change one's own password; other sessions of this user are logged out."""
     service.change_password(session, principal.user, body.current_password, body.new_password,
                             keep_token_id=principal.token.id)
+    audit.record(session, actor=principal.user, action="user.password_change",
+                 object_type="user", object_id=principal.user.id)
 
 
 def _user_in_group(session: SessionDep, admin: User, user_id: int) -> User:
@@ -96,9 +103,12 @@ def list_users(admin: AdminUser, session: SessionDep, limit: LimitParam = 50,
 @router.post("/users", response_model=UserOut, status_code=status.HTTP_201_CREATED)
 def create_user(body: UserCreateIn, admin: AdminUser, session: SessionDep) -> User:
     """Create a user (admin)."""
-    return service.create_user(session, group_id=admin.group_id, username=body.username,
+    user = service.create_user(session, group_id=admin.group_id, username=body.username,
                                display_name=body.display_name, password=body.password,
                                roles=body.roles, center_id=body.center_id, phone=body.phone)
+    audit.record(session, actor=admin, action="user.create", object_type="user",
+                 object_id=user.id, summary={"after": audit.snapshot(user, AUDITED_FIELDS)})
+    return user
 
 
 @router.get("/users/{user_id}", response_model=UserOut)
@@ -113,14 +123,21 @@ def update_user(user_id: DbId, body: UserUpdateIn, admin: AdminUser, session: Se
     user = _user_in_group(session, admin, user_id)
     if user.id == admin.id:
         service.check_not_locking_out_self(body.is_active, body.roles)
-    return service.update_user(session, user, display_name=body.display_name, phone=body.phone,
-                               center_id=body.center_id,
-                               set_center="center_id" in body.model_fields_set,
-                               roles=body.roles, is_active=body.is_active)
+    before = audit.snapshot(user, AUDITED_FIELDS)
+    service.update_user(session, user, display_name=body.display_name, phone=body.phone,
+                        center_id=body.center_id, set_center="center_id" in body.model_fields_set,
+                        roles=body.roles, is_active=body.is_active)
+    audit.record(session, actor=admin, action="user.update", object_type="user",
+                 object_id=user.id,
+                 summary=audit.changes(before, audit.snapshot(user, AUDITED_FIELDS)))
+    return user
 
 
 @router.post("/users/{user_id}/password", status_code=status.HTTP_204_NO_CONTENT)
 def reset_user_password(user_id: DbId, body: PasswordResetIn, admin: AdminUser,
                         session: SessionDep) -> None:
     """Set a new password for a user (admin); all their sessions end."""
-    service.reset_password(session, _user_in_group(session, admin, user_id), body.new_password)
+    user = _user_in_group(session, admin, user_id)
+    service.reset_password(session, user, body.new_password)
+    audit.record(session, actor=admin, action="user.password_reset", object_type="user",
+                 object_id=user.id)

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backend import audit
 from backend.accounts.models import AuthToken, LoginThrottle, User, UserRole
 from backend.accounts.passwords import check_password_policy, hash_password, verify_password
 from backend.clock import utcnow
@@ -77,15 +78,30 @@ def login(session: Session, settings: Settings, username: str, password: str,
     now = utcnow()
     key = username.strip().lower()
     throttle = _throttle_row(session, key)
-    _check_not_locked(throttle, now)
+    try:
+        _check_not_locked(throttle, now)
+    except LoginLocked:
+        _audit_failure(session, key, None, "locked")
+        raise
     user = session.scalar(select(User).where(User.username == key))
     valid = verify_password(password, user.password_hash if user else None)
     if not valid or user is None or not user.is_active:
         _record_failure(session, throttle, key, settings, now)
+        reason = "unknown_user" if user is None else "wrong_password" if not valid else "inactive"
+        _audit_failure(session, key, user, reason)
         raise InvalidCredentials()
     if throttle is not None:
         session.delete(throttle)
-    return issue_token(session, settings, user, user_agent)
+    issued = issue_token(session, settings, user, user_agent)
+    audit.record(session, actor=user, action="auth.login", object_type="user", object_id=user.id)
+    return issued
+
+
+def _audit_failure(session: Session, username: str, user: User | None, reason: str) -> None:
+    """Kept although the request fails (InvalidCredentials and LoginLocked keep writes)."""
+    audit.record(session, actor=None, actor_label=username, action="auth.login_failed",
+                 object_type="user" if user else None, object_id=user.id if user else None,
+                 group_id=user.group_id if user else None, summary={"reason": reason})
 
 
 def issue_token(session: Session, settings: Settings, user: User,

@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from backend import audit
 from backend.types import DbId
 from backend.accounts.models import User
 from backend.deps import CurrentUser, SessionDep, require_roles
@@ -59,7 +60,12 @@ def list_modules(_user: CurrentUser, session: SessionDep, limit: LimitParam = 10
 def create_module(body: ModuleCreateIn, user: ModuleEditor,
                   session: SessionDep) -> ModuleVersionOut:
     """Create a new patrol module (qa_officer, admin)."""
-    module, _ = service.create_module(session, body, created_by_id=user.id)
+    module, version = service.create_module(session, body, created_by_id=user.id)
+    audit.record(session, actor=user, action="module.create", object_type="module",
+                 object_id=module.id,
+                 summary={"after": {"code": module.code, "category": module.category,
+                                    "version": version.version, "name": version.name,
+                                    "items": len(body.items)}})
     return _version_out(service.get_version(session, module.id))
 
 
@@ -89,5 +95,10 @@ def create_module_version(module_id: DbId, body: ModuleContentIn, user: ModuleEd
                           session: SessionDep) -> ModuleVersionOut:
     """Publish a new version of a module (qa_officer, admin); older versions stay readable."""
     module = service.get_module(session, module_id)
-    service.add_version(session, module, body, created_by_id=user.id)
+    version = service.add_version(session, module, body, created_by_id=user.id)
+    audit.record(session, actor=user, action="module.version_create", object_type="module",
+                 object_id=module.id,
+                 summary={"after": {"version": version.version, "name": version.name,
+                                    "content_hash": version.content_hash,
+                                    "items": len(body.items)}})
     return _version_out(service.get_version(session, module_id))

@@ -3,6 +3,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from sqlalchemy import select
 
+from backend import audit
+from backend.accounts.models import User
 from backend.types import DbId
 from backend.deps import AdminUser, CurrentUser, SessionDep
 from backend.org import service
@@ -23,6 +25,21 @@ from backend.vocab import SiteKind
 
 router = APIRouter(tags=["organisation"])
 
+AUDITED_FIELDS: dict[type, tuple[str, ...]] = {
+    Center: ("code", "name", "kind", "is_active"),
+    Campus: ("code", "name", "is_active"),
+    Site: ("code", "name", "kind", "campus_id", "center_id", "location", "is_active"),
+}
+
+
+def _audit(session: SessionDep, admin: User, obj: Center | Campus | Site,
+           before: dict | None = None) -> None:
+    kind = type(obj).__name__.lower()
+    after = audit.snapshot(obj, AUDITED_FIELDS[type(obj)])
+    audit.record(session, actor=admin, action=f"{kind}.{'create' if before is None else 'update'}",
+                 object_type=kind, object_id=obj.id,
+                 summary={"after": after} if before is None else audit.changes(before, after))
+
 
 @router.get("/centers", response_model=list[CenterOut])
 def list_centers(user: CurrentUser, session: SessionDep) -> list[Center]:
@@ -35,7 +52,9 @@ def list_centers(user: CurrentUser, session: SessionDep) -> list[Center]:
 @router.post("/centers", response_model=CenterOut, status_code=status.HTTP_201_CREATED)
 def create_center(body: CenterIn, admin: AdminUser, session: SessionDep) -> Center:
     """Create a center (admin)."""
-    return service.create_center(session, admin.group_id, **body.model_dump())
+    center = service.create_center(session, admin.group_id, **body.model_dump())
+    _audit(session, admin, center)
+    return center
 
 
 @router.patch("/centers/{center_id}", response_model=CenterOut)
@@ -43,7 +62,10 @@ def update_center(center_id: DbId, body: CenterPatch, admin: AdminUser,
                   session: SessionDep) -> Center:
     """Rename, re-kind or deactivate a center (admin)."""
     center = service.get_in_group(session, Center, admin.group_id, center_id)
-    return service.update_fields(session, center, body.model_dump(exclude_unset=True), "中心名称")
+    before = audit.snapshot(center, AUDITED_FIELDS[Center])
+    service.update_fields(session, center, body.model_dump(exclude_unset=True), "中心名称")
+    _audit(session, admin, center, before)
+    return center
 
 
 @router.get("/campuses", response_model=list[CampusOut])
@@ -57,7 +79,9 @@ def list_campuses(user: CurrentUser, session: SessionDep) -> list[Campus]:
 @router.post("/campuses", response_model=CampusOut, status_code=status.HTTP_201_CREATED)
 def create_campus(body: CampusIn, admin: AdminUser, session: SessionDep) -> Campus:
     """Create a campus (admin)."""
-    return service.create_campus(session, admin.group_id, **body.model_dump())
+    campus = service.create_campus(session, admin.group_id, **body.model_dump())
+    _audit(session, admin, campus)
+    return campus
 
 
 @router.patch("/campuses/{campus_id}", response_model=CampusOut)
@@ -65,7 +89,10 @@ def update_campus(campus_id: DbId, body: CampusPatch, admin: AdminUser,
                   session: SessionDep) -> Campus:
     """Rename or deactivate a campus (admin)."""
     campus = service.get_in_group(session, Campus, admin.group_id, campus_id)
-    return service.update_fields(session, campus, body.model_dump(exclude_unset=True), "校区名称")
+    before = audit.snapshot(campus, AUDITED_FIELDS[Campus])
+    service.update_fields(session, campus, body.model_dump(exclude_unset=True), "校区名称")
+    _audit(session, admin, campus, before)
+    return campus
 
 
 @router.get("/sites", response_model=Page[SiteOut])
@@ -94,7 +121,9 @@ def list_sites(user: CurrentUser, session: SessionDep, limit: LimitParam = 100,
 @router.post("/sites", response_model=SiteOut, status_code=status.HTTP_201_CREATED)
 def create_site(body: SiteIn, admin: AdminUser, session: SessionDep) -> Site:
     """Create a site (admin); a QR code is generated unless one is given."""
-    return service.create_site(session, admin.group_id, **body.model_dump())
+    site = service.create_site(session, admin.group_id, **body.model_dump())
+    _audit(session, admin, site)
+    return site
 
 
 @router.get("/sites/by-code/{code}", response_model=SiteOut)
@@ -113,4 +142,7 @@ def read_site(site_id: DbId, user: CurrentUser, session: SessionDep) -> Site:
 def update_site(site_id: DbId, body: SitePatch, admin: AdminUser, session: SessionDep) -> Site:
     """Edit or deactivate a site (admin). Its code never changes: printed QR labels stay valid."""
     site = service.get_readable_site(session, admin, site_id)
-    return service.update_site(session, site, admin.group_id, body.model_dump(exclude_unset=True))
+    before = audit.snapshot(site, AUDITED_FIELDS[Site])
+    service.update_site(session, site, admin.group_id, body.model_dump(exclude_unset=True))
+    _audit(session, admin, site, before)
+    return site

@@ -6,6 +6,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
+from backend import audit
 from backend.accounts.models import User
 from backend.config import Settings
 from backend.deps import CurrentUser, SessionDep, SettingsDep
@@ -19,6 +20,8 @@ from backend.photos.upload import receive_upload
 from backend.types import DbId
 
 router = APIRouter(prefix="/photos", tags=["photos"])
+AUDITED_FIELDS = ("sha256", "content_type", "bytes", "width", "height", "taken_at", "site_id",
+                  "client_id")
 Variant = Literal["original", "web", "thumb"]
 
 
@@ -56,6 +59,10 @@ def _save(session: Session, user: User, fields: service.UploadFields, processed:
           storage_key: str, filename: str | None, settings: Settings,
           base_url: str) -> tuple[PhotoOut, bool]:
     photo, created = service.save_photo(session, user, fields, processed, storage_key, filename)
+    if created:
+        audit.record(session, actor=user, action="photo.upload", object_type="photo",
+                     object_id=photo.id,
+                     summary={"after": audit.snapshot(photo, AUDITED_FIELDS)})
     return photo_out(photo, settings, base_url), created
 
 

@@ -1,0 +1,158 @@
+"""Appending to the audit log and verifying its hash chain.
+
+Each entry's ``hash`` is the SHA-256 of a canonical JSON of all its other columns, ``prev_hash``
+(the previous entry's hash) included, so changing, removing or reordering an entry breaks every
+link after it. Appends are serialised on the single ``audit_head`` row: two concurrent writers
+can never chain onto the same entry."""
+
+import enum
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import User
+from backend.audit.models import GENESIS_HASH, AuditEntry, AuditHead
+from backend.clock import utcnow
+from backend.observability import request_id_var
+
+SYSTEM = "system"
+HEAD_ID = 1
+VERIFY_BATCH = 2000
+HASHED_FIELDS = ("id", "group_id", "at", "actor_id", "actor_label", "action", "object_type",
+                 "object_id", "request_id", "summary", "prev_hash")
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` as plain JSON: dates in ISO format, decimals and enums as strings."""
+    if isinstance(value, enum.Enum):
+        return json_safe(value.value)
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
+    if isinstance(value, date | Decimal):
+        return value.isoformat() if isinstance(value, date) else str(value)
+    if isinstance(value, Mapping):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [json_safe(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    return str(value)
+
+
+def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
+    """The JSON-safe values of ``fields`` of ``obj``, for :func:`changes`."""
+    return {field: json_safe(getattr(obj, field)) for field in fields}
+
+
+def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """``{"before": {k: old}, "after": {k: new}}`` for the keys whose value changed."""
+    old, new = json_safe(before), json_safe(after)
+    keys = [k for k in {**old, **new} if old.get(k) != new.get(k)]
+    return {"before": {k: old.get(k) for k in keys}, "after": {k: new.get(k) for k in keys}}
+
+
+def _canonical_at(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def entry_hash(fields: Mapping[str, Any]) -> str:
+    """The hash of an entry given its columns (an entity's attributes or a row mapping)."""
+    payload = {name: fields[name] for name in HASHED_FIELDS}
+    payload["at"] = _canonical_at(payload["at"])
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def record(session: Session, *, actor: User | None, action: str,
+           object_type: str | None = None, object_id: int | str | None = None,
+           summary: Mapping[str, Any] | None = None, actor_label: str | None = None,
+           group_id: int | None = None) -> AuditEntry:
+    """Append an entry and flush. Call it as the last step of a write: it locks the chain's
+    head until the transaction ends, and a lock taken after it could deadlock.
+
+    ``actor`` None is the system or an anonymous caller (``actor_label`` then names who was
+    claimed, e.g. the username of a failed login). ``summary`` must never hold a password or a
+    token."""
+    # populate_existing: after a commit (expire_on_commit=False) the cached head may be stale
+    head = session.get(AuditHead, HEAD_ID, with_for_update=True, populate_existing=True)
+    if head is None:
+        raise RuntimeError("audit_head row missing: run the migrations")
+    label = actor_label or (actor.username if actor is not None else SYSTEM)
+    entry = AuditEntry(
+        id=head.last_id + 1,
+        group_id=group_id if group_id is not None else (actor.group_id if actor else None),
+        at=utcnow(),
+        actor_id=actor.id if actor is not None else None,
+        actor_label=label[:64],
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id)[:64],
+        request_id=request_id_var.get()[:64],
+        summary=json_safe(dict(summary or {})),
+        prev_hash=head.last_hash,
+    )
+    entry.hash = entry_hash({name: getattr(entry, name) for name in HASHED_FIELDS})
+    session.add(entry)
+    head.last_id, head.last_hash = entry.id, entry.hash
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    count: int
+    bad_id: int | None = None
+    reason: str | None = None
+
+    @property
+    def message(self) -> str:
+        if self.ok:
+            return f"审计链完整 {self.count} 条"
+        return f"审计链异常: 第 {self.bad_id} 条 {REASONS_ZH.get(self.reason or '', self.reason)}"
+
+
+REASONS_ZH = {
+    "hash_mismatch": "内容与哈希不符 (entry altered)",
+    "broken_link": "与前一条的链接断开 (prev_hash does not match)",
+    "missing_entry": "已被删除 (entry removed)",
+    "head_mismatch": "链头与最后一条不符 (the last entries were removed or the head altered)",
+}
+
+
+def verify_chain(session: Session, batch_size: int = VERIFY_BATCH) -> VerifyResult:
+    """Walk the whole chain in id order, a batch at a time (plain rows, nothing kept), and
+    check every hash, every link, that no id is missing, and that the head names the last
+    entry. Returns the first problem found."""
+    table = AuditEntry.__table__
+    expected_prev, expected_id, count = GENESIS_HASH, 1, 0
+    while True:
+        rows = session.execute(
+            select(table).where(table.c.id >= expected_id).order_by(table.c.id).limit(batch_size)
+        ).mappings().all()
+        for row in rows:
+            if row["id"] != expected_id:
+                return VerifyResult(False, count, expected_id, "missing_entry")
+            if row["prev_hash"] != expected_prev:
+                return VerifyResult(False, count, row["id"], "broken_link")
+            if entry_hash(row) != row["hash"]:
+                return VerifyResult(False, count, row["id"], "hash_mismatch")
+            expected_prev, expected_id, count = row["hash"], expected_id + 1, count + 1
+        if len(rows) < batch_size:
+            break
+    head = session.get(AuditHead, HEAD_ID, populate_existing=True)
+    if head is None or head.last_id != count or head.last_hash != expected_prev:
+        last_id = count if head is None else min(count, head.last_id)
+        return VerifyResult(False, count, last_id + 1, "head_mismatch")
+    return VerifyResult(True, count)

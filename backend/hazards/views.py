@@ -1,0 +1,80 @@
+"""Hazards as the API shows them: photos with signed URLs, overdue, allowed actions, timeline.
+Photos and events of a whole page are loaded in a few queries, never one per hazard."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import User
+from backend.config import Settings
+from backend.hazards import service
+from backend.hazards.models import Hazard, HazardEvent
+from backend.hazards.schemas import EventOut, HazardDetailOut, HazardOut
+from backend.photos.router import photo_out
+from backend.photos.service import photos_by_owner
+
+RECTIFICATION_EVENTS = ("submit", "fix_on_spot")
+
+
+def _latest_rectification_events(session: Session, hazard_ids: list[int]) -> dict[int, int]:
+    rows = session.execute(
+        select(HazardEvent.hazard_id, HazardEvent.id)
+        .where(HazardEvent.hazard_id.in_(hazard_ids),
+               HazardEvent.action.in_(RECTIFICATION_EVENTS))
+        .order_by(HazardEvent.hazard_id, HazardEvent.seq)
+    )
+    return {hazard_id: event_id for hazard_id, event_id in rows}  # the last one wins
+
+
+def hazard_list(session: Session, settings: Settings, user: User, hazards: list[Hazard],
+                base_url: str) -> list[HazardOut]:
+    ids = [h.id for h in hazards]
+    before = photos_by_owner(session, "hazard", ids)
+    latest = _latest_rectification_events(session, ids)
+    after = photos_by_owner(session, "hazard_event", list(latest.values()))
+    on = service.today()
+    gap = timedelta(hours=settings.photo_capture_gap_hours)
+    out = []
+    for h in hazards:
+        overdue = service.is_overdue(h, on)
+        out.append(HazardOut(
+            id=h.id, client_id=h.client_id, title=h.title, description=h.description,
+            site_id=h.site_id, center_id=h.center_id, campus_id=h.campus_id,
+            category=h.category, grade=h.grade, source=h.source, status=h.status,
+            photos=[photo_out(p, settings, base_url) for p in before[h.id]],
+            rectification_photos=[photo_out(p, settings, base_url)
+                                  for p in after.get(latest.get(h.id, -1), [])],
+            reporter_id=h.reporter_id, assignee_id=h.assignee_id, measures=h.measures,
+            cost_estimate=h.cost_estimate, deadline=h.deadline,
+            interim_measures=h.interim_measures, rechecker_id=h.rechecker_id,
+            extension_deadline=h.extension_deadline, extension_reason=h.extension_reason,
+            rectification=h.rectification, submitted_by_id=h.submitted_by_id,
+            verifier_id=h.verifier_id, inspection_id=h.inspection_id, item_id=h.item_id,
+            is_overdue=overdue, overdue_days=(on - h.deadline).days if overdue else 0,
+            closed_late=h.closed_late, fixed_on_spot=h.fixed_on_spot,
+            cancel_reason=h.cancel_reason,
+            photo_time_suspect=service.photo_time_suspect(
+                h, [p.taken_at for p in before[h.id]], gap),
+            allowed_actions=service.allowed_actions(user, h), version=h.version,
+            captured_at=h.captured_at, created_at=h.created_at, updated_at=h.updated_at,
+            closed_at=h.closed_at,
+        ))
+    return out
+
+
+def hazard_detail(session: Session, settings: Settings, user: User, hazard: Hazard,
+                  base_url: str) -> HazardDetailOut:
+    summary = hazard_list(session, settings, user, [hazard], base_url)[0]
+    events = list(session.scalars(select(HazardEvent).where(HazardEvent.hazard_id == hazard.id)
+                                  .order_by(HazardEvent.seq)))
+    photos = photos_by_owner(session, "hazard_event", [e.id for e in events])
+    actor_ids = {e.actor_id for e in events if e.actor_id}
+    names = dict(session.execute(select(User.id, User.display_name)
+                                 .where(User.id.in_(actor_ids))).all()) if actor_ids else {}
+    timeline = [EventOut(seq=e.seq, action=e.action, actor_id=e.actor_id,
+                         actor_name=names.get(e.actor_id), at=e.at, from_status=e.from_status,
+                         to_status=e.to_status, comment=e.comment, changes=e.changes,
+                         photos=[photo_out(p, settings, base_url) for p in photos[e.id]])
+                for e in events]
+    return HazardDetailOut(**summary.model_dump(), timeline=timeline)

@@ -1,0 +1,138 @@
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.config import Settings
+from backend.deps import CurrentUser, SessionDep, SettingsDep
+from backend.hazards.service import day_start
+from backend.inspections import service
+from backend.inspections.models import Inspection, InspectionAnswer, InspectionKind, InspectionStatus
+from backend.inspections.schemas import (
+    AnswerOut,
+    AnswersIn,
+    GPSIn,
+    InspectionCreateIn,
+    InspectionDetailOut,
+    InspectionOut,
+    Progress,
+)
+from backend.pagination import CursorParam, LimitParam, Page, keyset_page
+from backend.photos.router import photo_out
+from backend.photos.service import photos_by_owner
+from backend.types import DbId
+
+router = APIRouter(prefix="/inspections", tags=["inspections"])
+
+
+def _summaries(session: Session, inspections: list[Inspection]) -> list[InspectionOut]:
+    ids = [i.id for i in inspections]
+    version_ids = list({i.module_version_id for i in inspections})
+    labels = service.version_labels(session, version_ids)
+    totals = service.item_counts(session, version_ids)
+    counts = service.answer_counts(session, ids)
+    hazards = service.hazard_ids_by_inspection(session, ids)
+    out = []
+    for i in inspections:
+        name, number = labels[i.module_version_id]
+        answered, failed = counts.get(i.id, (0, 0))
+        gps = GPSIn(lat=i.gps_lat, lon=i.gps_lon) if i.gps_lat is not None \
+            and i.gps_lon is not None else None
+        out.append(InspectionOut(
+            id=i.id, client_id=i.client_id, module_id=i.module_id,
+            module_version_id=i.module_version_id, module_name=name, module_version=number,
+            site_id=i.site_id, center_id=i.center_id, campus_id=i.campus_id,
+            inspector_id=i.inspector_id, kind=i.kind, status=i.status, note=i.note,
+            checkin_method=i.checkin_method, gps=gps, started_at=i.started_at,
+            submitted_at=i.submitted_at, created_at=i.created_at,
+            progress=Progress(answered=answered, total=totals.get(i.module_version_id, 0),
+                              failed=failed),
+            hazard_ids=hazards[i.id]))
+    return out
+
+
+def _detail(session: Session, settings: Settings, inspection: Inspection,
+            base_url: str) -> InspectionDetailOut:
+    summary = _summaries(session, [inspection])[0]
+    answers = list(session.scalars(select(InspectionAnswer)
+                                   .where(InspectionAnswer.inspection_id == inspection.id)
+                                   .order_by(InspectionAnswer.item_id)))
+    ids = [a.id for a in answers]
+    before = photos_by_owner(session, service.BEFORE, ids)
+    after = photos_by_owner(session, service.AFTER, ids)
+    return InspectionDetailOut(**summary.model_dump(), answers=[
+        AnswerOut(item_id=a.item_id, result=a.result, value=a.value, text=a.text, note=a.note,
+                  fixed_on_spot=a.fixed_on_spot,
+                  photos=[photo_out(p, settings, base_url) for p in before[a.id]],
+                  after_photos=[photo_out(p, settings, base_url) for p in after[a.id]])
+        for a in answers])
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=InspectionDetailOut,
+             responses={200: {"model": InspectionDetailOut, "description": "a retry"}})
+def start_inspection(body: InspectionCreateIn, request: Request, response: Response,
+                     user: CurrentUser, session: SessionDep,
+                     settings: SettingsDep) -> InspectionDetailOut:
+    """Start an inspection (a draft bound to the module's current version)."""
+    inspection, created = service.create(session, user, body)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return _detail(session, settings, inspection, _base(request))
+
+
+@router.get("", response_model=Page[InspectionOut])
+def list_inspections(
+    user: CurrentUser, session: SessionDep, limit: LimitParam = 20, cursor: CursorParam = None,
+    site_id: DbId | None = None, module_id: DbId | None = None,
+    inspector_id: DbId | None = None, center_id: DbId | None = None,
+    kind: InspectionKind | None = None, status_: Annotated[
+        InspectionStatus | None, Query(alias="status")] = None,
+    created_from: date | None = None, created_to: date | None = None,
+) -> Page[InspectionOut]:
+    """Inspections the user may see, newest first."""
+    stmt = service.readable_inspections(user)
+    exact = {Inspection.site_id: site_id, Inspection.module_id: module_id,
+             Inspection.inspector_id: inspector_id, Inspection.center_id: center_id,
+             Inspection.kind: kind, Inspection.status: status_}
+    for column, value in exact.items():
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if created_from:
+        stmt = stmt.where(Inspection.created_at >= day_start(created_from))
+    if created_to:
+        stmt = stmt.where(Inspection.created_at < day_start(created_to, plus_days=1))
+    rows, next_cursor = keyset_page(session, stmt, [Inspection.created_at, Inspection.id],
+                                    limit=limit, cursor=cursor, descending=True)
+    return Page(items=_summaries(session, rows), next_cursor=next_cursor)
+
+
+@router.get("/{inspection_id}", response_model=InspectionDetailOut)
+def read_inspection(inspection_id: DbId, request: Request, user: CurrentUser,
+                    session: SessionDep, settings: SettingsDep) -> InspectionDetailOut:
+    """An inspection with its answers and photos."""
+    inspection = service.get_readable_inspection(session, user, inspection_id)
+    return _detail(session, settings, inspection, _base(request))
+
+
+@router.put("/{inspection_id}/answers", response_model=InspectionDetailOut)
+def save_answers(inspection_id: DbId, body: AnswersIn, request: Request, user: CurrentUser,
+                 session: SessionDep, settings: SettingsDep) -> InspectionDetailOut:
+    """Save answers of a draft (any subset, at any moment; the inspector only)."""
+    inspection = service.save_answers(session, user, inspection_id, body)
+    return _detail(session, settings, inspection, _base(request))
+
+
+@router.post("/{inspection_id}/submit", response_model=InspectionDetailOut)
+def submit_inspection(inspection_id: DbId, request: Request, user: CurrentUser,
+                      session: SessionDep, settings: SettingsDep) -> InspectionDetailOut:
+    """Submit: failed items become hazards. Submitting again returns the same result."""
+    inspection = service.submit(session, user, inspection_id)
+    return _detail(session, settings, inspection, _base(request))
+
+

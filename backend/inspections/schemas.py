@@ -1,0 +1,94 @@
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from backend.hazards.schemas import ClientId
+from backend.inspections.models import AnswerResult, CheckinMethod, InspectionKind, InspectionStatus
+from backend.photos.schemas import PhotoOut
+from backend.types import DbId
+
+Note = Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=1000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GPSIn(Strict):
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+
+
+class InspectionCreateIn(Strict):
+    client_id: ClientId | None = None
+    module_id: DbId
+    site_id: DbId
+    kind: InspectionKind = InspectionKind.routine
+    checkin_method: CheckinMethod | None = None
+    gps: GPSIn | None = None
+    started_at: datetime | None = None
+    note: Note = None
+
+
+class AnswerIn(Strict):
+    item_id: DbId
+    result: AnswerResult | None = None
+    value: Annotated[Decimal | None, Field(ge=-1e9, le=1e9, max_digits=14, decimal_places=4)] = None
+    text: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=500)] = None
+    note: Note = None
+    photo_ids: Annotated[list[DbId], Field(max_length=10)] = Field(default_factory=list)
+    fixed_on_spot: bool = False
+    after_photo_ids: Annotated[list[DbId], Field(max_length=10)] = Field(default_factory=list)
+
+
+class AnswersIn(Strict):
+    """Answers to save (merged by item; items not listed keep their saved answer)."""
+
+    answers: Annotated[list[AnswerIn], Field(max_length=200)]
+    note: Note = None
+
+
+class AnswerOut(BaseModel):
+    item_id: int
+    result: AnswerResult | None
+    value: Decimal | None
+    text: str | None
+    note: str | None
+    fixed_on_spot: bool
+    photos: list[PhotoOut]
+    after_photos: list[PhotoOut]
+
+
+class Progress(BaseModel):
+    answered: int
+    total: int
+    failed: int
+
+
+class InspectionOut(BaseModel):
+    id: int
+    client_id: str | None
+    module_id: int
+    module_version_id: int
+    module_name: str
+    module_version: int
+    site_id: int
+    center_id: int
+    campus_id: int
+    inspector_id: int
+    kind: InspectionKind
+    status: InspectionStatus
+    note: str | None
+    checkin_method: CheckinMethod | None
+    gps: GPSIn | None
+    started_at: datetime | None
+    submitted_at: datetime | None
+    created_at: datetime
+    progress: Progress
+    hazard_ids: list[int]
+
+
+class InspectionDetailOut(InspectionOut):
+    answers: list[AnswerOut]

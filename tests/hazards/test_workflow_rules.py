@@ -1,0 +1,208 @@
+"""The state machine's rules as plain functions, and a property-based run of random actions by
+random people checking the invariants after every step."""
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, settings, strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+from sqlalchemy import func, select
+
+from backend.errors import AppError
+from backend.hazards import service, workflow
+from backend.hazards.models import Hazard, HazardEvent
+from backend.hazards.workflow import Action, ActorFacts, HazardFacts, Status
+from backend.photos.service import photos_by_owner
+from backend.vocab import Grade, Role
+
+
+def facts(status=Status.reported, grade=Grade.general, assignee=None, submitter=None,
+          pending=False):
+    return HazardFacts(status=status, grade=grade, center_id=1, assignee_id=assignee,
+                       submitted_by_id=submitter, extension_pending=pending)
+
+
+MANAGER = ActorFacts(user_id=10, center_id=1, roles=frozenset({Role.center_manager}))
+OTHER_MANAGER = ActorFacts(user_id=11, center_id=2, roles=frozenset({Role.center_manager}))
+QA = ActorFacts(user_id=12, center_id=9, roles=frozenset({Role.qa_officer}))
+WORKER = ActorFacts(user_id=13, center_id=1, roles=frozenset({Role.inspector}))
+LEADER = ActorFacts(user_id=14, center_id=None, roles=frozenset({Role.leader}))
+
+
+@pytest.mark.parametrize("user, hazard, expected", [
+    (MANAGER, facts(), [Action.assign, Action.cancel]),
+    (OTHER_MANAGER, facts(), []),
+    (QA, facts(), [Action.assign, Action.cancel]),
+    (LEADER, facts(), []),
+    (WORKER, facts(Status.assigned, assignee=13), [Action.submit, Action.request_extension]),
+    (WORKER, facts(Status.assigned, assignee=13, pending=True), [Action.submit]),
+    (MANAGER, facts(Status.assigned, assignee=13, pending=True),
+     [Action.assign, Action.cancel, Action.approve_extension, Action.deny_extension]),
+    (MANAGER, facts(Status.submitted, assignee=13, submitter=13), [Action.verify, Action.reject]),
+    (MANAGER, facts(Status.submitted, Grade.major, assignee=13, submitter=13), []),
+    (QA, facts(Status.submitted, Grade.major, assignee=13, submitter=13),
+     [Action.verify, Action.reject]),
+    (MANAGER, facts(Status.submitted, assignee=10, submitter=10), []),  # no self-verification
+    (QA, facts(Status.closed, assignee=13), [Action.reopen]),
+    (MANAGER, facts(Status.closed, assignee=13), []),
+    (QA, facts(Status.cancelled), []),
+])
+def test_allowed_actions(user, hazard, expected):
+    assert workflow.allowed_actions(user, hazard) == expected
+
+
+def test_every_action_has_a_rule_and_closed_states_are_final_but_for_reopen():
+    assert set(workflow.TRANSITIONS) == set(Action)
+    for action, rule in workflow.TRANSITIONS.items():
+        assert Status.cancelled not in rule.sources
+        if Status.closed in rule.sources:
+            assert action is Action.reopen
+
+
+class Workflow(RuleBasedStateMachine):
+    """Random actions by random people on a few hazards; the outcome of each must be what the
+    declarative table says, and the invariants must hold after every step."""
+
+    hazards = Bundle("hazards")
+
+    def __init__(self, db, make, monkeypatch):
+        super().__init__()
+        self.db, self.make = db, make  # examples share the test's transaction; each one
+        # checks only the hazards it made
+        self.day = date(2026, 11, 29)
+        monkeypatch.setattr(service, "today", lambda: self.day)
+        org = make.org
+        self.people = {
+            "reporter": make.user(Role.inspector, center=org.catering),
+            "worker": make.user(Role.inspector, center=org.catering),
+            "manager": make.user(Role.center_manager, center=org.catering),
+            "other_manager": make.user(Role.center_manager, center=org.property),
+            "qa": make.user(Role.qa_officer, center=org.qa),
+            "leader": make.user(Role.leader),
+        }
+        self.successes: dict[int, int] = {}
+
+    @initialize(target=hazards, grade=st.sampled_from(list(Grade)))
+    def first_hazard(self, grade):
+        return self._report(grade)
+
+    @precondition(lambda self: len(self.successes) < 4)
+    @rule(target=hazards, grade=st.sampled_from(list(Grade)))
+    def report(self, grade):
+        return self._report(grade)
+
+    def _report(self, grade):
+        hazard = self.make.hazard(self.people["reporter"], grade=grade)
+        self.successes[hazard.id] = 0
+        return hazard.id
+
+    @rule(days=st.integers(min_value=1, max_value=20))
+    def time_passes(self, days):
+        self.day += timedelta(days=days)
+
+    @rule(hazard_id=hazards, action=st.sampled_from(list(Action)),
+          who=st.sampled_from(["reporter", "worker", "manager", "other_manager", "qa", "leader"]),
+          assignee=st.sampled_from(["worker", "manager", "reporter"]),
+          days=st.integers(min_value=0, max_value=30))
+    def act(self, hazard_id, action, who, assignee, days):
+        self._attempt(hazard_id, action, who, assignee, days)
+
+    @rule(hazard_id=hazards, pick=st.integers(min_value=0, max_value=1000),
+          assignee=st.sampled_from(["worker", "manager", "reporter"]),
+          days=st.integers(min_value=0, max_value=30))
+    def act_as_allowed(self, hazard_id, pick, assignee, days):
+        """Mostly-legal moves, so that random runs get deep into the workflow."""
+        hazard = self.db.get(Hazard, hazard_id)
+        moves = [(who, action) for who, user in self.people.items()
+                 for action in service.allowed_actions(user, hazard)
+                 if action is not Action.cancel or pick % 10 == 0]  # cancel ends the story
+        if moves:
+            who, action = moves[pick % len(moves)]
+            self._attempt(hazard_id, action, who, assignee, days)
+
+    def _attempt(self, hazard_id, action, who, assignee, days):
+        user = self.people[who]
+        hazard = self.db.get(Hazard, hazard_id)
+        before = service.hazard_facts(hazard)
+        visible = user.has_role(Role.qa_officer, Role.leader) or user.center_id == hazard.center_id
+        state_ok = workflow.state_allows(action, before)
+        user_ok = workflow.user_allowed(action, service.actor_facts(user), before)
+        body = self._body(action, user, hazard, assignee, days)
+        try:
+            with self.db.begin_nested():
+                service.perform(self.db, self.make.settings, user, hazard_id, action, body)
+        except AppError as exc:
+            if not visible:
+                assert exc.code == "hazard_not_found"
+            elif not state_ok:
+                assert exc.code == "hazard_invalid_transition"
+            elif not user_ok:
+                assert exc.status_code == 403
+            else:
+                assert exc.status_code == 422  # only the body can be wrong now
+            self.db.expire_all()
+            return
+        assert visible and state_ok and user_ok, (action, who, before)
+        self.successes[hazard_id] += 1
+        self.db.expire_all()
+
+    def _body(self, action, user, hazard, assignee, days):
+        if action is Action.assign:
+            return {"assignee_id": self.people[assignee].id, "measures": "整改", "cost_estimate": "1",
+                    "deadline": (self.day + timedelta(days=days)).isoformat(),
+                    "interim_measures": "临时措施"}
+        if action is Action.submit:
+            return {"description": "已整改", "photo_ids": [self.make.photo(user).id]}
+        if action is Action.request_extension:
+            base = hazard.deadline or self.day
+            return {"deadline": (base + timedelta(days=days)).isoformat(), "reason": "需要延期"}
+        if action in (Action.reject, Action.cancel, Action.reopen):
+            return {"reason": "原因说明"}
+        return {}
+
+    @invariant()
+    def invariants(self):
+        if not self.successes:
+            return
+        hazards = list(self.db.scalars(select(Hazard).where(Hazard.id.in_(self.successes))))
+        events = list(self.db.scalars(select(HazardEvent)
+                                      .where(HazardEvent.hazard_id.in_(self.successes))))
+        for hazard in hazards:
+            mine = sorted((e for e in events if e.hazard_id == hazard.id), key=lambda e: e.seq)
+            # the timeline has the report and one entry per successful action
+            assert len(mine) == 1 + self.successes[hazard.id]
+            for event in mine[1:]:
+                rule = workflow.TRANSITIONS[Action(event.action)]
+                assert event.from_status in rule.sources
+                assert event.to_status == (rule.target or event.from_status)
+            if hazard.status is Status.closed:
+                submits = [e.id for e in mine if e.action == "submit"]
+                assert submits and photos_by_owner(self.db, "hazard_event", submits[-1:])[
+                    submits[-1]]
+                assert hazard.verifier_id is not None
+                assert hazard.verifier_id != hazard.assignee_id
+            overdue = hazard.deadline is not None and hazard.deadline < self.day \
+                and hazard.status not in (Status.closed, Status.cancelled)
+            assert service.is_overdue(hazard, self.day) is overdue
+        listed_overdue = set(self.db.scalars(
+            select(Hazard.id).where(Hazard.id.in_(self.successes),
+                                    service.overdue_clause(self.day))))
+        assert listed_overdue == {h.id for h in hazards if service.is_overdue(h, self.day)}
+        assert self.db.scalar(select(func.count()).select_from(Hazard)
+                              .where(Hazard.id.in_(self.successes))) == len(self.successes)
+
+
+def test_random_action_sequences_keep_the_invariants(db, make, monkeypatch):
+    run_state_machine_as_test(
+        lambda: Workflow(db, make, monkeypatch),
+        settings=settings(max_examples=40, stateful_step_count=40, deadline=None,
+                          suppress_health_check=list(HealthCheck)),
+    )
