@@ -11,6 +11,7 @@ from backend.accounts.models import User, UserRole
 from backend.accounts.schemas import (
     LoginIn,
     LoginOut,
+    MemberOut,
     PasswordChangeIn,
     PasswordResetIn,
     UserCreateIn,
@@ -19,6 +20,7 @@ from backend.accounts.schemas import (
 )
 from backend.deps import AdminUser, CurrentUser, PrincipalDep, SessionDep, SettingsDep
 from backend.errors import NotFound
+from backend.org.models import Center
 from backend.pagination import CursorParam, LimitParam, Page, keyset_page
 from backend.vocab import Role
 
@@ -71,6 +73,19 @@ def change_my_password(body: PasswordChangeIn, principal: PrincipalDep,
                             keep_token_id=principal.token.id)
     audit.record(session, actor=principal.user, action="user.password_change",
                  object_type="user", object_id=principal.user.id)
+
+
+@router.get("/centers/{center_id}/members", response_model=list[MemberOut])
+def list_center_members(center_id: DbId, user: CurrentUser, session: SessionDep) -> list[User]:
+    """Active users of a center (to pick an assignee): one's own center, or any for qa/leader/admin."""
+    center = session.get(Center, center_id)
+    sees_all = user.has_role(Role.qa_officer, Role.leader, Role.admin)
+    if center is None or center.group_id != user.group_id or \
+            (not sees_all and user.center_id != center_id):
+        raise NotFound("中心不存在", code="center_not_found", details={"center_id": center_id})
+    return list(session.scalars(select(User).where(User.center_id == center_id,
+                                                   User.is_active.is_(True))
+                                .order_by(User.display_name, User.id)))
 
 
 def _user_in_group(session: SessionDep, admin: User, user_id: int) -> User:

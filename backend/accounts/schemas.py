@@ -65,3 +65,13 @@ class UserUpdateIn(BaseModel):
 
 class PasswordResetIn(BaseModel):
     new_password: Password
+
+
+class MemberOut(BaseModel):
+    """A colleague, as a manager picking an assignee sees them."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    display_name: str
+    roles: list[Role]

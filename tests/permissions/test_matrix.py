@@ -1,0 +1,155 @@
+"""Every endpoint that touches a center's objects × every role × own / other center.
+
+An object of another center answers 404 to whoever may not see it — exactly as a missing one
+would, so that ids leak nothing; a visible object whose action is not the caller's is 403."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from backend.hazards.service import today
+from backend.vocab import Role
+
+# who: (role, center of the user: "own" = the catering center that owns the objects)
+PEOPLE = {
+    "inspector_own": (Role.inspector, "catering"),
+    "inspector_other": (Role.inspector, "property"),
+    "manager_own": (Role.center_manager, "catering"),
+    "manager_other": (Role.center_manager, "property"),
+    "qa": (Role.qa_officer, "qa"),
+    "leader": (Role.leader, None),
+    "admin": (Role.admin, None),
+}
+
+
+def plan(make):
+    return {"assignee_id": make.user(Role.inspector, center=make.org.catering).id,
+            "measures": "更换", "cost_estimate": "0.1",
+            "deadline": (today() + timedelta(days=3)).isoformat(), "interim_measures": "警示"}
+
+
+def inspection(make, client):
+    owner = make.user(Role.inspector, center=make.org.catering)
+    module_id = client.get("/api/v1/modules", headers=make.headers(owner)).json()["items"][0]["id"]
+    resp = client.post("/api/v1/inspections", headers=make.headers(owner), json={
+        "module_id": module_id, "site_id": make.org.kitchen.id, "kind": "routine"})
+    return resp.json()["id"], module_id
+
+
+# endpoint name -> expected status per person
+EXPECTED = {
+    "read_hazard": dict(inspector_own=200, inspector_other=404, manager_own=200,
+                        manager_other=404, qa=200, leader=200, admin=404),
+    "assign_hazard": dict(inspector_own=403, inspector_other=404, manager_own=200,
+                          manager_other=404, qa=200, leader=403, admin=404),
+    "cancel_hazard": dict(inspector_own=403, inspector_other=404, manager_own=200,
+                          manager_other=404, qa=200, leader=403, admin=404),
+    "verify_hazard": dict(inspector_own=409, inspector_other=404, manager_own=409,
+                          manager_other=404, qa=409, leader=409, admin=404),
+    "list_hazards": dict(inspector_own=1, inspector_other=0, manager_own=1, manager_other=0,
+                         qa=1, leader=1, admin=0),
+    "report_hazard": dict(inspector_own=201, inspector_other=404, manager_own=201,
+                          manager_other=404, qa=201, leader=403, admin=403),
+    "read_photo": dict(inspector_own=200, inspector_other=404, manager_own=200,
+                       manager_other=404, qa=200, leader=200, admin=404),
+    "start_inspection": dict(inspector_own=201, inspector_other=404, manager_own=201,
+                             manager_other=404, qa=403, leader=403, admin=403),
+    "read_inspection": dict(inspector_own=200, inspector_other=404, manager_own=200,
+                            manager_other=404, qa=200, leader=200, admin=404),
+    "save_answers": dict(inspector_own=403, inspector_other=404, manager_own=403,
+                         manager_other=404, qa=403, leader=403, admin=404),
+    "submit_inspection": dict(inspector_own=403, inspector_other=404, manager_own=403,
+                              manager_other=404, qa=403, leader=403, admin=404),
+    "list_inspections": dict(inspector_own=1, inspector_other=0, manager_own=1, manager_other=0,
+                             qa=1, leader=1, admin=0),
+    "center_members": dict(inspector_own=200, inspector_other=404, manager_own=200,
+                           manager_other=404, qa=200, leader=200, admin=200),
+    "read_audit": dict(inspector_own=403, inspector_other=403, manager_own=403,
+                       manager_other=403, qa=200, leader=403, admin=200),
+}
+
+
+def call(name, client, make, user):
+    """Make the object the endpoint needs (owned by the catering center) and call it.
+    Returns the status code (or, for lists, how many of the object are listed)."""
+    org = make.org
+    headers = make.headers(user)
+    reporter = make.user(Role.inspector, center=org.catering)
+    if name.endswith("_hazard") and name != "report_hazard":
+        hazard = make.hazard(reporter)
+        action = {"assign_hazard": ("assign", plan(make)),
+                  "cancel_hazard": ("cancel", {"reason": "重复上报"}),
+                  "verify_hazard": ("verify", {})}.get(name)
+        if action is None:
+            return client.get(f"/api/v1/hazards/{hazard.id}", headers=headers).status_code
+        return client.post(f"/api/v1/hazards/{hazard.id}/actions/{action[0]}", json=action[1],
+                           headers=headers).status_code
+    if name == "list_hazards":
+        hazard = make.hazard(reporter)
+        items = client.get("/api/v1/hazards", headers=headers).json()["items"]
+        return sum(h["id"] == hazard.id for h in items)
+    if name == "report_hazard":
+        return client.post("/api/v1/hazards", headers=headers, json={
+            "title": "灭火器过期", "site_id": org.kitchen.id, "category": "fire",
+            "photo_ids": [make.photo(user).id], "client_id": str(uuid.uuid4())}).status_code
+    if name == "read_photo":
+        hazard = make.hazard(reporter)
+        photo_id = client.get(f"/api/v1/hazards/{hazard.id}",
+                              headers=make.headers(reporter)).json()["photos"][0]["id"]
+        return client.get(f"/api/v1/photos/{photo_id}", headers=headers).status_code
+    if name == "start_inspection":
+        module_id = client.get("/api/v1/modules", headers=make.headers(reporter)) \
+            .json()["items"][0]["id"]
+        return client.post("/api/v1/inspections", headers=headers, json={
+            "module_id": module_id, "site_id": org.kitchen.id, "kind": "routine"}).status_code
+    if name in ("read_inspection", "save_answers", "submit_inspection", "list_inspections"):
+        inspection_id, _ = inspection(make, client)
+        if name == "read_inspection":
+            return client.get(f"/api/v1/inspections/{inspection_id}",
+                              headers=headers).status_code
+        if name == "save_answers":
+            return client.put(f"/api/v1/inspections/{inspection_id}/answers", headers=headers,
+                              json={"answers": []}).status_code
+        if name == "submit_inspection":
+            return client.post(f"/api/v1/inspections/{inspection_id}/submit",
+                               headers=headers).status_code
+        items = client.get("/api/v1/inspections", headers=headers).json()["items"]
+        return sum(i["id"] == inspection_id for i in items)
+    if name == "center_members":
+        return client.get(f"/api/v1/centers/{org.catering.id}/members",
+                          headers=headers).status_code
+    assert name == "read_audit"
+    return client.get("/api/v1/audit", headers=headers).status_code
+
+
+@pytest.mark.parametrize("endpoint", list(EXPECTED))
+@pytest.mark.parametrize("person", list(PEOPLE))
+def test_permission_matrix(client, make, endpoint, person):
+    role, center = PEOPLE[person]
+    user = make.user(role, center=getattr(make.org, center) if center else None)
+    assert call(endpoint, client, make, user) == EXPECTED[endpoint][person]
+
+
+def test_the_owner_of_an_inspection_may_edit_it(client, make):
+    owner = make.user(Role.inspector, center=make.org.catering)
+    module_id = client.get("/api/v1/modules", headers=make.headers(owner)).json()["items"][0]["id"]
+    iid = client.post("/api/v1/inspections", headers=make.headers(owner), json={
+        "module_id": module_id, "site_id": make.org.kitchen.id}).json()["id"]
+    assert client.put(f"/api/v1/inspections/{iid}/answers", headers=make.headers(owner),
+                      json={"answers": []}).status_code == 200
+    assert client.post(f"/api/v1/inspections/{iid}/submit",
+                       headers=make.headers(owner)).status_code == 422  # incomplete
+
+
+def test_anonymous_callers_get_401_everywhere(client):
+    paths = [("GET", "/api/v1/hazards"), ("POST", "/api/v1/hazards"), ("GET", "/api/v1/hazards/1"),
+             ("POST", "/api/v1/hazards/1/actions/verify"), ("GET", "/api/v1/inspections"),
+             ("POST", "/api/v1/inspections"), ("GET", "/api/v1/inspections/1"),
+             ("PUT", "/api/v1/inspections/1/answers"), ("POST", "/api/v1/inspections/1/submit"),
+             ("GET", "/api/v1/photos/1"), ("POST", "/api/v1/photos"), ("GET", "/api/v1/audit"),
+             ("GET", "/api/v1/centers/1/members"), ("GET", "/api/v1/sites"),
+             ("GET", "/api/v1/modules")]
+    for method, path in paths:
+        resp = client.request(method, path, json={})
+        assert resp.status_code == 401, (method, path, resp.status_code)
