@@ -29,13 +29,11 @@ from backend.hazards.schemas import (
     SubmitIn,
 )
 from backend.hazards.workflow import OPEN, Action, Status
-from backend.org.models import Center
-from backend.org.service import get_readable_site
+from backend.org.service import CENTER_DATA_READERS, get_readable_site, scoped_to_user
 from backend.photos.processing import SHANGHAI
 from backend.photos.service import link_photos, register_link_access
 from backend.vocab import Grade, Role
 
-READ_ALL_ROLES = (Role.qa_officer, Role.leader)
 REPORT_ROLES = (Role.inspector, Role.center_manager, Role.qa_officer)
 
 
@@ -74,11 +72,7 @@ def overdue_clause(on: date):  # noqa: ANN201 - a SQL expression
 
 def readable_hazards(user: User) -> Select[tuple[Hazard]]:
     """Hazards the user may read: their center's, or every center of the group for qa/leader."""
-    stmt = select(Hazard).join(Center, Center.id == Hazard.center_id) \
-        .where(Center.group_id == user.group_id)
-    if not user.has_role(*READ_ALL_ROLES):
-        stmt = stmt.where(Hazard.center_id == user.center_id)
-    return stmt
+    return scoped_to_user(select(Hazard), Hazard.center_id, user, CENTER_DATA_READERS)
 
 
 def readable_hazard_ids(session: Session, user: User, ids: list[int]) -> bool:

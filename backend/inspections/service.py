@@ -24,13 +24,11 @@ from backend.inspections.models import (
 from backend.inspections.schemas import AnswerIn, AnswersIn, InspectionCreateIn
 from backend.modules.models import ModuleItem, ModuleVersion
 from backend.modules.service import get_version
-from backend.org.models import Center
-from backend.org.service import get_readable_site
+from backend.org.service import CENTER_DATA_READERS, get_readable_site, scoped_to_user
 from backend.photos.models import PhotoLink
 from backend.photos.service import link_photos, register_link_access, unlink_photos
 from backend.vocab import Grade, ItemKind, Role
 
-READ_ALL_ROLES = (Role.qa_officer, Role.leader)
 CENTER_KINDS = frozenset({InspectionKind.routine, InspectionKind.special,
                           InspectionKind.holiday, InspectionKind.external})
 QA_KINDS = frozenset({InspectionKind.supervision, InspectionKind.special,
@@ -49,11 +47,7 @@ class InspectionIncomplete(Unprocessable):
 
 
 def readable_inspections(user: User) -> Select[tuple[Inspection]]:
-    stmt = select(Inspection).join(Center, Center.id == Inspection.center_id) \
-        .where(Center.group_id == user.group_id)
-    if not user.has_role(*READ_ALL_ROLES):
-        stmt = stmt.where(Inspection.center_id == user.center_id)
-    return stmt
+    return scoped_to_user(select(Inspection), Inspection.center_id, user, CENTER_DATA_READERS)
 
 
 def _readable_answers(session: Session, user: User, ids: list[int]) -> bool:

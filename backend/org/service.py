@@ -14,7 +14,9 @@ from backend.vocab import Role
 
 # Crockford-style alphabet: no I, L, O, U, so a code read aloud or off a faded label is unambiguous
 SITE_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-GROUP_WIDE_ROLES = (Role.qa_officer, Role.leader, Role.admin)
+GROUP_WIDE_ROLES = (Role.qa_officer, Role.leader, Role.admin)  # read every center's sites
+# read every center's inspections, hazards and their photos (admin manages, it doesn't read)
+CENTER_DATA_READERS = (Role.qa_officer, Role.leader)
 GroupObject = TypeVar("GroupObject", Center, Campus)
 
 
@@ -22,18 +24,19 @@ def new_site_code() -> str:
     return "S" + "".join(secrets.choice(SITE_CODE_ALPHABET) for _ in range(7))
 
 
-def sees_all_centers(user: User) -> bool:
-    return user.has_role(*GROUP_WIDE_ROLES)
+def scoped_to_user(stmt: Select[Any], center_id: Any, user: User,
+                   read_all_roles: tuple[Role, ...]) -> Select[Any]:
+    """Restrict ``stmt`` to the user's group, and to their own center (``center_id`` is the
+    column naming the row's center) unless they hold one of ``read_all_roles``."""
+    stmt = stmt.join(Center, Center.id == center_id).where(Center.group_id == user.group_id)
+    if not user.has_role(*read_all_roles):
+        stmt = stmt.where(center_id == user.center_id)
+    return stmt
 
 
 def readable_sites(user: User) -> Select[tuple[Site]]:
     """Sites the user may read: their own center's, or all of the group for qa/leader/admin."""
-    stmt = select(Site).join(Center, Center.id == Site.center_id).where(
-        Center.group_id == user.group_id
-    )
-    if not sees_all_centers(user):
-        stmt = stmt.where(Site.center_id == user.center_id)
-    return stmt
+    return scoped_to_user(select(Site), Site.center_id, user, GROUP_WIDE_ROLES)
 
 
 def get_readable_site(session: Session, user: User, site_id: int) -> Site:
