@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import AuthToken, User
 from backend.accounts.service import user_for_token
-from backend.config import Settings, get_settings
+from backend.config import Settings
 from backend.db import new_session
 from backend.errors import AppError, Forbidden, NotAuthenticated
 from backend.vocab import Role
@@ -49,7 +49,12 @@ def get_session(request: Request) -> Iterator[Session]:
 # scope="function": the commit happens before the response is sent, so a client never gets a
 # success for a write that did not commit (a phone deletes its copy on success)
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+async def app_settings(request: Request) -> Settings:
+    """The app's settings (async and trivial: no thread-pool hop per request)."""
+    return request.app.state.settings
+
+
+SettingsDep = Annotated[Settings, Depends(app_settings)]
 
 bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -72,7 +77,7 @@ def get_principal(session: SessionDep, token: Annotated[str | None, Depends(bear
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def get_current_user(principal: PrincipalDep) -> User:
+async def get_current_user(principal: PrincipalDep) -> User:
     return principal.user
 
 
@@ -82,7 +87,7 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 def require_roles(*roles: Role):  # noqa: ANN201 - returns a dependency
     """A dependency that lets through users holding any of ``roles``."""
 
-    def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser) -> User:
         if not user.has_role(*roles):
             raise Forbidden(details={"required_roles": [r.value for r in roles]})
         return user

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from backend.config import Settings, get_settings
+from backend.config import Settings
 from backend.db import make_engine
 from backend.deps import get_session, unit_of_work
 from backend.main import create_app
@@ -85,7 +85,6 @@ def app(engine: Engine, db: Session, settings: Settings):
             yield db
 
     app.dependency_overrides[get_session] = test_session
-    app.dependency_overrides[get_settings] = lambda: settings
     return app
 
 

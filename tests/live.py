@@ -46,9 +46,6 @@ class LiveServer:
         with engine.begin() as conn:
             upgrade(conn)
         app = create_app(settings, engine)
-        from backend.config import get_settings
-
-        app.dependency_overrides[get_settings] = lambda: settings
         config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning",
                                 loop="asyncio", lifespan="off")
         server = uvicorn.Server(config)
