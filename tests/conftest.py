@@ -21,6 +21,7 @@ from backend.main import create_app
 from backend.migrate import upgrade
 from backend.modules.service import load_catalogue
 from tests.factories import Factory
+from tests.live import LiveServer
 
 TEST_DATABASE_URL = os.environ.get("ANXUN_TEST_DATABASE_URL")
 
@@ -100,11 +101,9 @@ def make(db: Session, settings: Settings) -> Factory:
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator["LiveServer"]:
+def live(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[LiveServer]:
     """The real app served by uvicorn on a free loopback port, on a database of its own (so
     requests really commit and really race)."""
-    from tests.live import LiveServer
-
     server = LiveServer.start(tmp_path_factory.mktemp("live"), database_url)
     yield server
     server.stop()

@@ -5,7 +5,6 @@ from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy import select
 
 from backend import audit
-from backend.types import DbId
 from backend.accounts import service
 from backend.accounts.models import User, UserRole
 from backend.accounts.schemas import (
@@ -22,6 +21,7 @@ from backend.deps import AdminUser, CurrentUser, PrincipalDep, SessionDep, Setti
 from backend.errors import NotFound
 from backend.org.models import Center
 from backend.pagination import CursorParam, LimitParam, Page, keyset_page
+from backend.types import DbId
 from backend.vocab import Role
 
 router = APIRouter(tags=["accounts"])

@@ -12,10 +12,20 @@ from sqlalchemy.orm import Session
 
 from backend import audit
 from backend.accounts.models import AuthToken, LoginThrottle, User, UserRole
-from backend.accounts.passwords import check_password_policy, hash_password, verify_password
+from backend.accounts.passwords import (
+    check_password_policy,
+    hash_password,
+    verify_password,
+)
 from backend.clock import utcnow
 from backend.config import Settings
-from backend.errors import AppError, Conflict, NotAuthenticated, TooManyRequests, Unprocessable
+from backend.errors import (
+    AppError,
+    Conflict,
+    NotAuthenticated,
+    TooManyRequests,
+    Unprocessable,
+)
 from backend.org.models import Center
 from backend.vocab import Role
 

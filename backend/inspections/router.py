@@ -9,7 +9,12 @@ from backend.config import Settings
 from backend.deps import CurrentUser, SessionDep, SettingsDep
 from backend.hazards.service import day_start
 from backend.inspections import service
-from backend.inspections.models import Inspection, InspectionAnswer, InspectionKind, InspectionStatus
+from backend.inspections.models import (
+    Inspection,
+    InspectionAnswer,
+    InspectionKind,
+    InspectionStatus,
+)
 from backend.inspections.schemas import (
     AnswerOut,
     AnswersIn,

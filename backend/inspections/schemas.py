@@ -5,7 +5,12 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from backend.hazards.schemas import ClientId
-from backend.inspections.models import AnswerResult, CheckinMethod, InspectionKind, InspectionStatus
+from backend.inspections.models import (
+    AnswerResult,
+    CheckinMethod,
+    InspectionKind,
+    InspectionStatus,
+)
 from backend.photos.schemas import PhotoOut
 from backend.types import DbId
 

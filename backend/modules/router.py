@@ -3,7 +3,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from backend import audit
-from backend.types import DbId
 from backend.accounts.models import User
 from backend.deps import CurrentUser, SessionDep, require_roles
 from backend.modules import service
@@ -16,6 +15,7 @@ from backend.modules.schemas import (
     ModuleVersionOut,
 )
 from backend.pagination import CursorParam, LimitParam, Page, keyset_page
+from backend.types import DbId
 from backend.vocab import Category, Role
 
 router = APIRouter(prefix="/modules", tags=["patrol modules"])

@@ -5,7 +5,6 @@ from sqlalchemy import select
 
 from backend import audit
 from backend.accounts.models import User
-from backend.types import DbId
 from backend.deps import AdminUser, CurrentUser, SessionDep
 from backend.org import service
 from backend.org.models import Campus, Center, Site
@@ -21,6 +20,7 @@ from backend.org.schemas import (
     SitePatch,
 )
 from backend.pagination import CursorParam, LimitParam, Page, keyset_page
+from backend.types import DbId
 from backend.vocab import SiteKind
 
 router = APIRouter(tags=["organisation"])

@@ -28,7 +28,7 @@ def test_login_returns_a_working_token(client, make):
 
 
 def test_login_is_case_insensitive_on_username(client, make):
-    user = make.user(username="mixedcase")
+    make.user(username="mixedcase")
     assert login(client, "MixedCase").status_code == 200
 
 

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from backend.clock import utcnow
 from backend.hazards.models import Hazard
 from backend.hazards.service import ConcurrentChange, perform, today
-from backend.clock import utcnow
 from backend.hazards.workflow import Action
 from backend.vocab import Grade, Role
 

@@ -4,7 +4,8 @@ random people checking the invariants after every step."""
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import HealthCheck, settings, strategies as st
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
     RuleBasedStateMachine,
@@ -61,9 +62,9 @@ def test_allowed_actions(user, hazard, expected):
 
 def test_every_action_has_a_rule_and_closed_states_are_final_but_for_reopen():
     assert set(workflow.TRANSITIONS) == set(Action)
-    for action, rule in workflow.TRANSITIONS.items():
-        assert Status.cancelled not in rule.sources
-        if Status.closed in rule.sources:
+    for action, transition in workflow.TRANSITIONS.items():
+        assert Status.cancelled not in transition.sources
+        if Status.closed in transition.sources:
             assert action is Action.reopen
 
 

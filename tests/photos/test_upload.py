@@ -7,7 +7,7 @@ from PIL import Image
 from backend.photos import signing
 from backend.vocab import Role
 from tests.photos.conftest import stored_files
-from tests.photos.images import RED, BLUE, encode, halves, jpeg, png_bomb
+from tests.photos.images import BLUE, RED, encode, halves, jpeg, png_bomb
 
 
 def fetch(client, url):
