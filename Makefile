@@ -5,7 +5,18 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-dev serve clean
+.PHONY: run test install install-dev serve clean pwa
+
+# the phone app: npm ci from the lock, then a production build into pwa/dist (served at /)
+PWA_SOURCES := $(shell find pwa/src pwa/public -type f 2>/dev/null) pwa/index.html pwa/vite.config.ts pwa/tsconfig.json
+
+pwa/node_modules/.package-lock.json: pwa/package-lock.json
+	cd pwa && npm ci --no-audit --no-fund
+
+pwa/dist/index.html: pwa/node_modules/.package-lock.json $(PWA_SOURCES)
+	cd pwa && npm run build
+
+pwa: pwa/dist/index.html
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,12 +34,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-run: install
+run: install pwa
 	$(BIN)/anxun setup --demo
 	$(BIN)/anxun serve --host $(HOST) --port $(PORT)
 
-test: install-dev
+test: install-dev pwa
+	cd pwa && npm test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache pwa/dist pwa/node_modules test-artifacts

@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     )
     photo_capture_gap_hours: int = Field(
         default=24, ge=1, description="flag evidence photos taken this long before the report")
+    pwa_dir: Path | None = Field(
+        default=None, description="the built phone app; default: pwa/dist of the source tree")
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -1,7 +1,7 @@
 """The FastAPI application."""
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine, text
 
@@ -16,6 +16,7 @@ from backend.modules.router import router as modules_router
 from backend.observability import RequestIdMiddleware
 from backend.org.router import router as org_router
 from backend.photos.router import router as photos_router
+from backend.web import install_pwa
 
 API_PREFIX = "/api/v1"
 
@@ -60,8 +61,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             )
         return JSONResponse({"status": "ready"})
 
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
-
+    install_pwa(app, settings.pwa_dir)  # last: only what no route answered reaches the phone app
     return app

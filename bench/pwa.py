@@ -1,0 +1,140 @@
+"""Phone app benchmark: first-screen weight and time to first render of 首页.
+
+Starts the real app (uvicorn, temporary SQLite database, the built pwa/dist) on 127.0.0.1, signs in
+a user, and loads 首页 in Debian's headless Chromium as a phone (390x844, touch) with 4x CPU
+throttling and DevTools' "Fast 3G" profile: once cold (empty cache, no service worker) and then
+warm (service worker installed, app shell precached). Prints the gzipped size of the JS and CSS the
+first screen loaded and the time from navigation start until 首页 showed the user's data.
+
+Usage: .venv/bin/python bench/pwa.py [--runs N]       (build first: cd pwa && npm run build)
+
+Budget (issue 5): first-screen JS+CSS <= 150 KB gzipped; warm start < 1 s.
+"""
+
+import argparse
+import gzip
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+FAST_3G = {"offline": False, "latency": 562.5, "downloadThroughput": 1.6 * 1024 * 1024 / 8 * 0.9,
+           "uploadThroughput": 750 * 1024 / 8 * 0.9}
+BUDGET_KB = 150
+WARM_BUDGET_MS = 1000
+
+# records when 首页 is on screen, measured inside the page (no round trip in the figure)
+MARK = """
+new MutationObserver((_, obs) => {
+  if (document.querySelector('[data-test=home] .hello .name')?.textContent) {
+    window.__homeAt = performance.now(); obs.disconnect()
+  }
+}).observe(document, { childList: true, subtree: true, characterData: true })
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    if not (ROOT / "pwa" / "dist" / "index.html").is_file():
+        print("pwa/dist is missing: run `cd pwa && npm ci && npm run build` first")
+        return 2
+    if not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} is missing: apt-get install -y chromium")
+        return 2
+
+    import httpx2 as httpx
+    from playwright.sync_api import sync_playwright
+
+    from backend.vocab import Role
+    from tests.factories import PASSWORD
+    from tests.live import LiveServer
+
+    with tempfile.TemporaryDirectory() as tmp:
+        live = LiveServer.start(Path(tmp), "sqlite://")
+        try:
+            session, make = live.factory()
+            user = make.user(Role.center_manager, username="bench")
+            session.close()
+            login = httpx.post(f"{live.base_url}/api/v1/auth/login",
+                               json={"username": user.username, "password": PASSWORD}).json()
+            stored = {"token": login["access_token"], "user": login["user"],
+                      "expiresAt": login["expires_at"], "expired": False}
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+                cold, warm, sizes = [], [], []
+                for _ in range(args.runs):
+                    c, w, s = one_run(browser, live.base_url, stored)
+                    cold.append(c)
+                    warm.append(w)
+                    sizes.append(s)
+                browser.close()
+        finally:
+            live.stop()
+
+    first, total, files = sizes[0]
+    print("PWA first screen (首页), phone 390x844, 4x CPU slowdown, Fast 3G")
+    for name, size in sorted(files.items(), key=lambda kv: -kv[1]):
+        print(f"  {size / 1024:7.1f} KB gz  {name}")
+    print(f"first-screen JS+CSS: {first / 1024:.1f} KB gzipped (budget {BUDGET_KB} KB) "
+          f"{'OK' if first / 1024 <= BUDGET_KB else 'OVER'}; all JS+CSS fetched on the first visit "
+          f"{total / 1024:.1f} KB")
+    print(f"cold start to 首页: median {statistics.median(cold):.0f} ms  (runs: "
+          f"{', '.join(f'{x:.0f}' for x in cold)})")
+    print(f"warm start to 首页 (service worker): median {statistics.median(warm):.0f} ms  (runs: "
+          f"{', '.join(f'{x:.0f}' for x in warm)}; budget < {WARM_BUDGET_MS} ms) "
+          f"{'OK' if statistics.median(warm) < WARM_BUDGET_MS else 'OVER'}")
+    return 0
+
+
+def one_run(browser, base: str, stored: dict) -> tuple[float, float, tuple[int, int, dict[str, int]]]:  # noqa: ANN001
+    import json
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, locale="zh-CN")
+    context.add_init_script(f"localStorage.setItem('anxun.session', {json.dumps(json.dumps(stored))})")
+    context.add_init_script(MARK)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", FAST_3G)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+
+    fetched: list[tuple[str, int, bool]] = []  # (file, gz size, loaded before 首页 showed)
+
+    def on_response(resp) -> None:  # noqa: ANN001
+        url = resp.url.split("?")[0]
+        if url.endswith((".js", ".css")) and not url.endswith("sw.js"):
+            try:
+                body = resp.body()
+            except Exception:  # noqa: BLE001 - a response without a body (redirect) has no weight
+                return
+            shown = page.evaluate("window.__homeAt ?? null")
+            fetched.append((url.rsplit("/", 1)[-1], len(gzip.compress(body, 6)), shown is None))
+
+    page.on("response", on_response)
+    page.goto(f"{base}/")
+    page.wait_for_function("window.__homeAt !== undefined", timeout=120000)
+    cold = page.evaluate("window.__homeAt")
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=120000)
+    page.wait_for_load_state("networkidle")
+    first = sum(size for _, size, before in fetched if before)
+    total = sum(size for _, size, _ in fetched)
+    files = {name: size for name, size, before in fetched if before}
+
+    page.reload()
+    page.wait_for_function("window.__homeAt !== undefined", timeout=120000)
+    warm = page.evaluate("window.__homeAt")
+    context.close()
+    return cold, warm, (first, total, files)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,279 @@
+/**
+ * The outbox: every capture is written to IndexedDB first and sent from here.
+ *
+ * Invariants (tests/outbox.test.ts):
+ * - entries of one object are sent strictly in order; a blocked head blocks only its object;
+ * - creates carry the client id (and Idempotency-Key), so a retry after a lost answer can't duplicate;
+ * - an entry is deleted only after the server confirmed it (a photo: the returned sha256 equals ours);
+ * - a network error, 408/429 or 5xx is retried with backoff; a 401 stops the run and keeps everything;
+ *   other 4xx answers park the entry as 'attention' with the server's message until the user acts;
+ * - only the signed-in user's entries are ever sent.
+ */
+import { ApiError, NetworkError, request, type Fetch } from '../api/client'
+import type { HazardDetailOut, InspectionDetailOut, PhotoOut } from '../api/types'
+import { idKey, mappedId, type AnxunDB, type EntryError, type OutboxEntry } from './db'
+
+export interface OutboxDeps {
+  db: AnxunDB
+  userId: number
+  token: string
+  fetchImpl?: Fetch
+  now?: () => number
+  random?: () => number
+}
+
+export interface RunResult {
+  sent: number
+  remaining: number
+  attention: number
+  authRequired: boolean
+  offline: boolean
+  /** when the earliest backed-off entry becomes due (ms epoch), if any */
+  nextWakeAt: number | null
+}
+
+type Outcome =
+  | { kind: 'done'; mapId?: { key: string; id: number } }
+  | { kind: 'retry'; error: EntryError; offline: boolean }
+  | { kind: 'attention'; error: EntryError }
+  | { kind: 'auth' }
+
+export const BACKOFF_BASE_MS = 2000
+export const BACKOFF_MAX_MS = 5 * 60 * 1000
+
+export function backoffDelay(attempts: number, random: () => number = Math.random): number {
+  const raw = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1))
+  return Math.round(raw * (0.8 + 0.4 * random()))
+}
+
+class LocalProblem extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message)
+  }
+}
+
+export async function entriesOf(d: AnxunDB, userId: number): Promise<OutboxEntry[]> {
+  const all = await d.getAllFromIndex('outbox', 'user', IDBKeyRange.only(userId))
+  return all.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))
+}
+
+export async function enqueue(d: AnxunDB, entry: Omit<OutboxEntry, 'seq'>): Promise<number> {
+  return d.add('outbox', entry as OutboxEntry)
+}
+
+export async function sha256Hex(blob: Blob): Promise<string> {
+  const buf = await blob.arrayBuffer()
+  const digest = await crypto.subtle.digest('SHA-256', buf)
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+async function resolvePhotos(deps: OutboxDeps, refs: string[]): Promise<number[]> {
+  const ids: number[] = []
+  for (const ref of refs) {
+    const id = await mappedId(deps.db, deps.userId, 'photo', ref)
+    if (id === undefined) throw new LocalProblem('photo_missing', '照片尚未上传，无法发送')
+    ids.push(id)
+  }
+  return ids
+}
+
+async function resolveObject(deps: OutboxDeps, kind: string, ref: number | string): Promise<number> {
+  if (typeof ref === 'number') return ref
+  const id = await mappedId(deps.db, deps.userId, kind, ref)
+  if (id === undefined) throw new LocalProblem(`${kind}_missing`, '关联的记录尚未同步')
+  return id
+}
+
+async function send(deps: OutboxDeps, e: OutboxEntry): Promise<Outcome> {
+  const base = { token: deps.token, fetchImpl: deps.fetchImpl }
+  switch (e.kind) {
+    case 'photo': {
+      const stored = await deps.db.get('photos', e.photoId)
+      if (!stored) throw new LocalProblem('photo_unreadable', '本地照片已丢失，无法上传')
+      let bytes: ArrayBuffer
+      try {
+        bytes = await stored.blob.arrayBuffer()
+      } catch (err) {
+        throw new LocalProblem('photo_unreadable', `本地照片无法读取：${String(err)}`)
+      }
+      const form = new FormData()
+      form.append('file', new Blob([bytes], { type: stored.blob.type || 'image/jpeg' }), `${e.photoId}.jpg`)
+      form.append('client_id', e.photoId)
+      if (e.siteId !== null) form.append('site_id', String(e.siteId))
+      const out = await request<PhotoOut>('/photos', { ...base, method: 'POST', form, timeoutMs: 120000 })
+      if (out.sha256 !== stored.sha256) {
+        return {
+          kind: 'attention',
+          error: { status: 0, code: 'sha256_mismatch', message: '服务器收到的照片与本地不一致，请重试' },
+        }
+      }
+      await deps.db.put('photos', { ...stored, serverId: out.id })
+      return { kind: 'done', mapId: { key: idKey(deps.userId, 'photo', e.photoId), id: out.id } }
+    }
+    case 'hazard': {
+      const photo_ids = await resolvePhotos(deps, e.photos)
+      const out = await request<HazardDetailOut>('/hazards', {
+        ...base, method: 'POST', headers: { 'Idempotency-Key': e.clientId },
+        body: { ...e.body, client_id: e.clientId, photo_ids },
+      })
+      return { kind: 'done', mapId: { key: idKey(deps.userId, 'hazard', e.clientId), id: out.id } }
+    }
+    case 'inspection_start': {
+      const out = await request<InspectionDetailOut>('/inspections', {
+        ...base, method: 'POST', headers: { 'Idempotency-Key': e.clientId },
+        body: { ...e.body, client_id: e.clientId },
+      })
+      return { kind: 'done', mapId: { key: idKey(deps.userId, 'inspection', e.clientId), id: out.id } }
+    }
+    case 'inspection_answers': {
+      const id = await resolveObject(deps, 'inspection', e.clientId)
+      const answers = []
+      for (const a of e.answers) {
+        const { photos, after_photos, ...rest } = a
+        answers.push({
+          ...rest,
+          photo_ids: await resolvePhotos(deps, photos),
+          after_photo_ids: await resolvePhotos(deps, after_photos ?? []),
+        })
+      }
+      await request(`/inspections/${id}/answers`, { ...base, method: 'PUT', body: { answers } })
+      return { kind: 'done' }
+    }
+    case 'inspection_submit': {
+      const id = await resolveObject(deps, 'inspection', e.clientId)
+      await request(`/inspections/${id}/submit`, { ...base, method: 'POST' })
+      return { kind: 'done' }
+    }
+    case 'hazard_action': {
+      const id = await resolveObject(deps, 'hazard', e.hazard)
+      const body: Record<string, unknown> = { ...e.body }
+      if (e.photos.length) body.photo_ids = await resolvePhotos(deps, e.photos)
+      try {
+        await request(`/hazards/${id}/actions/${e.action}`, { ...base, method: 'POST', body })
+      } catch (err) {
+        // Actions carry no idempotency key: if an earlier attempt may have reached the server,
+        // a 409 can mean "already done". The hazard's timeline tells.
+        if (err instanceof ApiError && err.status === 409 && e.attempts > 0 &&
+            await alreadyApplied(deps, id, e)) return { kind: 'done' }
+        throw err
+      }
+      return { kind: 'done' }
+    }
+  }
+}
+
+async function alreadyApplied(deps: OutboxDeps, id: number, e: OutboxEntry & { kind: 'hazard_action' }): Promise<boolean> {
+  const h = await request<HazardDetailOut>(`/hazards/${id}`, { token: deps.token, fetchImpl: deps.fetchImpl })
+  const since = e.createdAt - 10 * 60 * 1000 // the phone's clock may be off
+  return (h.timeline ?? []).some((ev) =>
+    ev.action === e.action && ev.actor_id === deps.userId && Date.parse(ev.at) >= since)
+}
+
+function classify(err: unknown): Outcome {
+  if (err instanceof NetworkError) {
+    return { kind: 'retry', offline: true, error: { status: 0, code: 'network', message: err.message } }
+  }
+  if (err instanceof LocalProblem) {
+    return { kind: 'attention', error: { status: 0, code: err.code, message: err.message } }
+  }
+  if (err instanceof ApiError) {
+    const error: EntryError = { status: err.status, code: err.code, message: err.message, details: err.details }
+    if (err.status === 401) return { kind: 'auth' }
+    if (err.status >= 500 || err.status === 408 || err.status === 429) return { kind: 'retry', offline: false, error }
+    return { kind: 'attention', error }
+  }
+  throw err // a programming error: let it surface
+}
+
+/** One pass over the signed-in user's queue. */
+export async function runOutbox(deps: OutboxDeps): Promise<RunResult> {
+  const now = deps.now ?? Date.now
+  const random = deps.random ?? Math.random
+  const result: RunResult = { sent: 0, remaining: 0, attention: 0, authRequired: false, offline: false, nextWakeAt: null }
+  const blocked = new Set<string>()
+  const entries = await entriesOf(deps.db, deps.userId)
+  for (const e of entries) {
+    if (blocked.has(e.object) || result.authRequired || result.offline) continue
+    if (e.state === 'attention' || e.nextAt > now()) {
+      blocked.add(e.object)
+      continue
+    }
+    let outcome: Outcome
+    try {
+      outcome = await send(deps, e)
+    } catch (err) {
+      outcome = classify(err)
+    }
+    const seq = e.seq as number
+    switch (outcome.kind) {
+      case 'done': {
+        const tx = deps.db.transaction(['outbox', 'idmap'], 'readwrite')
+        if (outcome.mapId) await tx.objectStore('idmap').put(outcome.mapId)
+        await tx.objectStore('outbox').delete(seq)
+        await tx.done
+        result.sent++
+        break
+      }
+      case 'retry':
+        await deps.db.put('outbox', {
+          ...e, attempts: e.attempts + 1, nextAt: now() + backoffDelay(e.attempts + 1, random), error: outcome.error,
+        })
+        blocked.add(e.object)
+        if (outcome.offline) result.offline = true // don't hammer a dead network with the rest
+        break
+      case 'attention':
+        await deps.db.put('outbox', { ...e, attempts: e.attempts + 1, state: 'attention', error: outcome.error })
+        blocked.add(e.object)
+        break
+      case 'auth':
+        result.authRequired = true
+        break
+    }
+  }
+  const left = await entriesOf(deps.db, deps.userId)
+  result.remaining = left.length
+  result.attention = left.filter((e) => e.state === 'attention').length
+  const heads = new Map<string, OutboxEntry>()
+  for (const e of left) if (!heads.has(e.object)) heads.set(e.object, e)
+  const due = [...heads.values()].filter((e) => e.state === 'pending').map((e) => e.nextAt)
+  result.nextWakeAt = due.length ? Math.max(now(), Math.min(...due)) : null
+  return result
+}
+
+/** The user asked to try again: clear backoff and 'attention' (after fixing, or to retry as is). */
+export async function retryAll(d: AnxunDB, userId: number, seq?: number): Promise<void> {
+  for (const e of await entriesOf(d, userId)) {
+    if (seq !== undefined && e.seq !== seq) continue
+    await d.put('outbox', { ...e, state: 'pending', nextAt: 0 })
+  }
+}
+
+/** Deliberately discard one entry; a discarded photo is dropped from the entries that used it. */
+export async function discard(d: AnxunDB, userId: number, seq: number): Promise<void> {
+  const e = await d.get('outbox', seq)
+  if (!e || e.userId !== userId) return
+  const tx = d.transaction(['outbox', 'photos'], 'readwrite')
+  await tx.objectStore('outbox').delete(seq)
+  if (e.kind === 'photo') {
+    await tx.objectStore('photos').delete(e.photoId)
+    let cursor = await tx.objectStore('outbox').openCursor()
+    while (cursor) {
+      const v = cursor.value
+      if (v.object === e.object) {
+        if (v.kind === 'hazard' || v.kind === 'hazard_action') {
+          await cursor.update({ ...v, photos: v.photos.filter((p) => p !== e.photoId) })
+        } else if (v.kind === 'inspection_answers') {
+          await cursor.update({
+            ...v,
+            answers: v.answers.map((a) => ({
+              ...a, photos: a.photos.filter((p) => p !== e.photoId),
+              after_photos: (a.after_photos ?? []).filter((p) => p !== e.photoId),
+            })),
+          })
+        }
+      }
+      cursor = await cursor.continue()
+    }
+  }
+  await tx.done
+}

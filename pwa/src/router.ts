@@ -1,0 +1,34 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import type { MessageKey } from './lib/i18n'
+import { isLoggedIn } from './lib/session'
+// 首页 is the first screen: in the entry chunk, not a second round trip
+import HomePage from './pages/HomePage.vue'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    title?: MessageKey
+    tab?: boolean
+    public?: boolean
+  }
+}
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', component: () => import('./pages/LoginPage.vue'), meta: { public: true, title: 'login.title' } },
+  { path: '/', component: HomePage, meta: { tab: true, title: 'home.title' } },
+  { path: '/patrol', component: () => import('./pages/PatrolPage.vue'), meta: { tab: true, title: 'patrol.title' } },
+  { path: '/patrol/:id', component: () => import('./pages/ChecklistPage.vue'), meta: { title: 'patrol.title' } },
+  { path: '/s/:code', component: () => import('./pages/SiteCodePage.vue'), meta: { title: 'patrol.scan' } },
+  { path: '/snap', component: () => import('./pages/SnapPage.vue'), meta: { tab: true, title: 'snap.title' } },
+  { path: '/hazards', component: () => import('./pages/HazardListPage.vue'), meta: { tab: true, title: 'hazards.title' } },
+  { path: '/hazards/:id', component: () => import('./pages/HazardDetailPage.vue'), meta: { title: 'hazards.title' } },
+  { path: '/me', component: () => import('./pages/MePage.vue'), meta: { tab: true, title: 'me.title' } },
+  { path: '/queue', component: () => import('./pages/QueuePage.vue'), meta: { title: 'sync.queue' } },
+  { path: '/:pathMatch(.*)*', redirect: '/' },
+]
+
+export const router = createRouter({ history: createWebHistory(), routes })
+
+router.beforeEach((to) => {
+  if (!to.meta.public && !isLoggedIn.value) return { path: '/login', query: { next: to.fullPath } }
+  return true
+})

@@ -1,0 +1,55 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite'
+import vue from '@vitejs/plugin-vue'
+import Components from 'unplugin-vue-components/vite'
+import { VantResolver } from '@vant/auto-import-resolver'
+import { VitePWA } from 'vite-plugin-pwa'
+
+// Paths the service worker must never answer with the app shell.
+const SERVER_PATHS = [/^\/api\//, /^\/docs/, /^\/redoc/, /^\/openapi\.json/, /^\/healthz/, /^\/readyz/]
+
+export default defineConfig({
+  plugins: [
+    vue(),
+    Components({ resolvers: [VantResolver()], dts: false }),
+    VitePWA({
+      registerType: 'autoUpdate',
+      injectRegister: false,
+      manifest: {
+        name: '安巡 AnXun',
+        short_name: '安巡',
+        description: '安全巡查与隐患整改',
+        lang: 'zh-CN',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'portrait',
+        background_color: '#f5f6f8',
+        theme_color: '#1f6fd1',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png,woff2,woff,ttf}'],
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: SERVER_PATHS,
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: true,
+        // API data is cached by the app itself in IndexedDB (per user); evidence goes through the
+        // app's outbox, never through a service-worker queue that drops entries on any response.
+        runtimeCaching: [],
+      },
+    }),
+  ],
+  build: { target: 'es2020', chunkSizeWarningLimit: 600 },
+  server: { proxy: { '/api': 'http://127.0.0.1:8000' } },
+  test: {
+    environment: 'node',
+    include: ['tests/**/*.test.ts'],
+    server: { deps: { inline: ['vant'] } },
+  },
+})
