@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-dev serve clean pwa
+.PHONY: run test install install-dev serve clean pwa api-types
 
 # the phone app: npm ci from the lock, then a production build into pwa/dist (served at /)
 PWA_SOURCES := $(shell find pwa/src pwa/public -type f 2>/dev/null) pwa/index.html pwa/vite.config.ts pwa/tsconfig.json
@@ -41,6 +41,12 @@ run: install pwa
 test: install-dev pwa
 	cd pwa && npm test
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# after an API change: refresh the OpenAPI snapshot and the PWA's generated types
+api-types: install
+	$(BIN)/python -c "import json; from backend.main import create_app; \
+		print(json.dumps(create_app().openapi(), ensure_ascii=False, indent=1))" > pwa/openapi.json
+	cd pwa && npm run gen:api
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache pwa/dist pwa/node_modules test-artifacts

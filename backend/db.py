@@ -8,6 +8,7 @@ of failing half-way with "database is locked". Read-only sessions use a deferred
 
 import asyncio
 import enum
+import os
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -110,7 +111,10 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine)
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        # at most two connections per core: more only queue inside PostgreSQL (a 40-connection
+        # pool on 2 cores was measured slower, with second-long p99s; bench/hazards.py)
+        engine = create_engine(url, pool_pre_ping=True, pool_size=2 * (os.cpu_count() or 1),
+                               max_overflow=0)
     _forbid_event_loop_access(engine)
     return engine
 

@@ -39,6 +39,7 @@ class Hazard(TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint("reporter_id", "client_id"),
         Index("ix_hazards_center_created", "center_id", "created_at", "id"),
+        Index("ix_hazards_center_status_created", "center_id", "status", "created_at", "id"),
         Index("ix_hazards_created", "created_at", "id"),
         Index("ix_hazards_status_deadline", "status", "deadline"),
     )
@@ -88,7 +89,8 @@ class HazardEvent(Base):
     """One entry of a hazard's timeline: who did what, when, and what changed."""
 
     __tablename__ = "hazard_events"
-    __table_args__ = (UniqueConstraint("hazard_id", "seq"),)
+    __table_args__ = (UniqueConstraint("hazard_id", "seq"),
+                      UniqueConstraint("actor_id", "idempotency_key"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hazard_id: Mapped[int] = mapped_column(ForeignKey("hazards.id", ondelete="CASCADE"),
@@ -101,3 +103,5 @@ class HazardEvent(Base):
     to_status: Mapped[Status | None]
     comment: Mapped[str | None] = mapped_column(String(2000))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # the phone's key for this action: a retry whose first answer was lost replays the result
+    idempotency_key: Mapped[str | None] = mapped_column(String(36))

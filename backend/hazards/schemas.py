@@ -98,6 +98,7 @@ class HazardOut(BaseModel):
     title: str
     description: str | None
     site_id: int
+    site_name: str
     center_id: int
     campus_id: int
     category: Category
@@ -107,7 +108,9 @@ class HazardOut(BaseModel):
     photos: list[PhotoOut]
     rectification_photos: list[PhotoOut]
     reporter_id: int
+    reporter_name: str
     assignee_id: int | None
+    assignee_name: str | None
     measures: str | None
     cost_estimate: Decimal | None = Field(description="万元")
     deadline: date | None

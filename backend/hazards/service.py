@@ -114,13 +114,14 @@ def allowed_actions(user: User, hazard: Hazard) -> list[Action]:
 
 def add_event(session: Session, hazard: Hazard, action: str, actor: User | None,
               from_status: Status | None, comment: str | None = None,
-              changes: dict[str, Any] | None = None) -> HazardEvent:
+              changes: dict[str, Any] | None = None,
+              idempotency_key: str | None = None) -> HazardEvent:
     seq = (session.scalar(select(func.max(HazardEvent.seq))
                           .where(HazardEvent.hazard_id == hazard.id)) or 0) + 1
     event = HazardEvent(hazard_id=hazard.id, seq=seq, action=action,
                         actor_id=actor.id if actor else None, at=utcnow(),
                         from_status=from_status, to_status=hazard.status, comment=comment,
-                        changes=changes or {})
+                        changes=changes or {}, idempotency_key=idempotency_key)
     session.add(event)
     session.flush()
     return event
@@ -254,12 +255,33 @@ def _changes_for(session: Session, settings: Settings, action: Action, hazard: H
     return Change({}, body.reason)
 
 
+def _replayed(session: Session, user: User, hazard_id: int, action: Action,
+              key: str | None) -> bool:
+    """True when this user already took this action with this key (a retry whose first
+    answer was lost); a key reused for something else is refused."""
+    if key is None:
+        return False
+    event = session.scalar(select(HazardEvent).where(HazardEvent.actor_id == user.id,
+                                                     HazardEvent.idempotency_key == key))
+    if event is None:
+        return False
+    if (event.hazard_id, event.action) != (hazard_id, action.value):
+        raise IdempotencyMismatch("该 Idempotency-Key 已用于另一项操作",
+                                  details={"hazard_id": event.hazard_id, "action": event.action})
+    return True
+
+
 def perform(session: Session, settings: Settings, user: User, hazard_id: int, action: Action,
-            raw_body: dict[str, Any]) -> Hazard:
+            raw_body: dict[str, Any], idempotency_key: str | None = None) -> Hazard:
     """Apply one workflow action. 404 when the hazard is out of the user's sight, 409 when the
     state does not allow the action, 403 when the state does but this user may not, 409
-    ``hazard_conflict`` when someone else changed the hazard meanwhile."""
+    ``hazard_conflict`` when someone else changed the hazard meanwhile. With an
+    ``idempotency_key``, a retry of an action that already happened returns the hazard as it is
+    now instead of failing with 409."""
+    replay_key = idempotency_key.lower().replace("-", "") if idempotency_key else None
     hazard = get_readable_hazard(session, user, hazard_id)
+    if _replayed(session, user, hazard_id, action, replay_key):
+        return hazard
     facts = hazard_facts(hazard)
     if not workflow.state_allows(action, facts):
         raise InvalidTransition(details={"status": hazard.status.value, "action": action.value,
@@ -285,7 +307,8 @@ def perform(session: Session, settings: Settings, user: User, hazard_id: int, ac
         session.flush()  # UPDATE ... WHERE version = :seen (version_id_col)
     except StaleDataError as exc:
         raise ConcurrentChange(details={"hazard_id": hazard_id}) from exc
-    event = add_event(session, hazard, action.value, user, before_status, change.comment, diff)
+    event = add_event(session, hazard, action.value, user, before_status, change.comment, diff,
+                      idempotency_key=replay_key)
     if change.photo_ids:
         link_photos(session, user, change.photo_ids, "hazard_event", event.id)
     record(session, actor=user, action=f"hazard.{action.value}", object_type="hazard",

@@ -3,28 +3,46 @@ Photos and events of a whole page are loaded in a few queries, never one per haz
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.config import Settings
-from backend.hazards import service
+from backend.hazards import service, workflow
 from backend.hazards.models import Hazard, HazardEvent
 from backend.hazards.schemas import EventOut, HazardDetailOut, HazardOut
+from backend.org.models import Site
 from backend.photos.router import photo_out
 from backend.photos.service import photos_by_owner
 
 RECTIFICATION_EVENTS = ("submit", "fix_on_spot")
 
 
+# built once: constructing a statement costs about as much as running it on a page of ids
+_RECTIFICATION_EVENTS_OF = (
+    select(HazardEvent.hazard_id, HazardEvent.id)
+    .where(HazardEvent.hazard_id.in_(bindparam("hazard_ids", expanding=True)),
+           HazardEvent.action.in_(RECTIFICATION_EVENTS))
+    .order_by(HazardEvent.hazard_id, HazardEvent.seq)
+)
+
+
 def _latest_rectification_events(session: Session, hazard_ids: list[int]) -> dict[int, int]:
-    rows = session.execute(
-        select(HazardEvent.hazard_id, HazardEvent.id)
-        .where(HazardEvent.hazard_id.in_(hazard_ids),
-               HazardEvent.action.in_(RECTIFICATION_EVENTS))
-        .order_by(HazardEvent.hazard_id, HazardEvent.seq)
-    )
+    if not hazard_ids:
+        return {}
+    rows = session.execute(_RECTIFICATION_EVENTS_OF, {"hazard_ids": hazard_ids})
     return {hazard_id: event_id for hazard_id, event_id in rows}  # the last one wins
+
+
+def _names(session: Session, hazards: list[Hazard]) -> tuple[dict[int, str], dict[int, str]]:
+    """Site names and people's display names of a page, in two queries."""
+    site_ids = {h.site_id for h in hazards}
+    user_ids = {h.reporter_id for h in hazards} | {h.assignee_id for h in hazards if h.assignee_id}
+    sites = dict(session.execute(select(Site.id, Site.name).where(Site.id.in_(site_ids))).all()) \
+        if site_ids else {}
+    people = dict(session.execute(select(User.id, User.display_name)
+                                  .where(User.id.in_(user_ids))).all()) if user_ids else {}
+    return sites, people
 
 
 def hazard_list(session: Session, settings: Settings, user: User, hazards: list[Hazard],
@@ -35,17 +53,22 @@ def hazard_list(session: Session, settings: Settings, user: User, hazards: list[
     after = photos_by_owner(session, "hazard_event", list(latest.values()))
     on = service.today()
     gap = timedelta(hours=settings.photo_capture_gap_hours)
+    actor = service.actor_facts(user)  # once per page, not per hazard
+    sites, people = _names(session, hazards)
     out = []
     for h in hazards:
         overdue = service.is_overdue(h, on)
         out.append(HazardOut(
             id=h.id, client_id=h.client_id, title=h.title, description=h.description,
-            site_id=h.site_id, center_id=h.center_id, campus_id=h.campus_id,
+            site_id=h.site_id, site_name=sites[h.site_id], center_id=h.center_id,
+            campus_id=h.campus_id,
             category=h.category, grade=h.grade, source=h.source, status=h.status,
             photos=[photo_out(p, settings, base_url) for p in before[h.id]],
             rectification_photos=[photo_out(p, settings, base_url)
                                   for p in after.get(latest.get(h.id, -1), [])],
-            reporter_id=h.reporter_id, assignee_id=h.assignee_id, measures=h.measures,
+            reporter_id=h.reporter_id, reporter_name=people[h.reporter_id],
+            assignee_id=h.assignee_id, assignee_name=people.get(h.assignee_id),
+            measures=h.measures,
             cost_estimate=h.cost_estimate, deadline=h.deadline,
             interim_measures=h.interim_measures, rechecker_id=h.rechecker_id,
             extension_deadline=h.extension_deadline, extension_reason=h.extension_reason,
@@ -56,7 +79,8 @@ def hazard_list(session: Session, settings: Settings, user: User, hazards: list[
             cancel_reason=h.cancel_reason,
             photo_time_suspect=service.photo_time_suspect(
                 h, [p.taken_at for p in before[h.id]], gap),
-            allowed_actions=service.allowed_actions(user, h), version=h.version,
+            allowed_actions=workflow.allowed_actions(actor, service.hazard_facts(h)),
+            version=h.version,
             captured_at=h.captured_at, created_at=h.created_at, updated_at=h.updated_at,
             closed_at=h.closed_at,
         ))

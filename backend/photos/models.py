@@ -26,6 +26,8 @@ class Photo(Base):
     width: Mapped[int]
     height: Mapped[int]
     taken_at: Mapped[datetime | None]
+    # "exif": read from the file; "client": sent by the phone, whose resizing drops EXIF
+    taken_at_source: Mapped[str | None] = mapped_column(String(8))
     gps_lat: Mapped[float | None]
     gps_lon: Mapped[float | None]
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))

@@ -33,7 +33,8 @@ def photo_out(photo: Photo, settings: Settings, base_url: str = "") -> PhotoOut:
         if photo.gps_lat is not None and photo.gps_lon is not None else None
     return PhotoOut(id=photo.id, client_id=photo.client_id, sha256=photo.sha256,
                     width=photo.width, height=photo.height, content_type=photo.content_type,
-                    bytes=photo.bytes, taken_at=photo.taken_at, received_at=photo.received_at,
+                    bytes=photo.bytes, taken_at=photo.taken_at,
+                    taken_at_source=photo.taken_at_source, received_at=photo.received_at,
                     gps=gps, site_id=photo.site_id, uploader_id=photo.uploader_id,
                     urls=PhotoUrls(**urls))
 
@@ -76,11 +77,14 @@ def _save(session: Session, user: User, fields: service.UploadFields, processed:
                      "type": "object", "required": ["file"], "properties": {
                          "file": {"type": "string", "format": "binary"},
                          "client_id": {"type": "string", "format": "uuid"},
+                         "taken_at": {"type": "string", "format": "date-time"},
                          "site_id": {"type": "integer"}}}}}}})
 async def upload_photo(request: Request, response: Response, user: CurrentUser,
                        session: SessionDep, settings: SettingsDep) -> PhotoOut:
     """Upload a photo (multipart field ``file``; optional ``client_id`` UUID makes retries
-    idempotent, optional ``site_id`` goes into the watermark). JPEG, PNG, WebP or HEIC."""
+    idempotent, optional ``site_id`` goes into the watermark, optional ``taken_at`` is the
+    capture time the phone read before resizing, used when the file has no EXIF time).
+    JPEG, PNG, WebP or HEIC."""
     await run_in_threadpool(session.rollback)  # don't hold the write lock while receiving
     base_url = str(request.base_url).rstrip("/")
     upload = await receive_upload(request.headers.get("content-type"),

@@ -1,6 +1,8 @@
 from datetime import datetime
 
-from pydantic import BaseModel
+from typing import Literal
+
+from pydantic import BaseModel, Field
 
 
 class GPS(BaseModel):
@@ -25,6 +27,8 @@ class PhotoOut(BaseModel):
     content_type: str
     bytes: int
     taken_at: datetime | None
+    taken_at_source: Literal["exif", "client"] | None = Field(
+        description="exif: read from the file; client: sent by the phone (its resizing drops EXIF)")
     received_at: datetime
     gps: GPS | None
     site_id: int | None

@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -98,6 +98,7 @@ def object_key(photo: Photo, variant: str) -> str:
 class UploadFields:
     client_id: str | None
     site_id: int | None
+    taken_at: datetime | None = None  # the phone's reading of EXIF before it resized the photo
 
 
 def parse_fields(fields: dict[str, str]) -> UploadFields:
@@ -111,7 +112,17 @@ def parse_fields(fields: dict[str, str]) -> UploadFields:
     if site_id is not None:
         if not site_id.isdigit() or not 0 < int(site_id) < 2**31:
             raise Unprocessable("site_id 无效", details={"field": "site_id"})
-    return UploadFields(client_id=client_id, site_id=int(site_id) if site_id else None)
+    taken_at = None
+    if fields.get("taken_at"):
+        try:
+            taken_at = datetime.fromisoformat(fields["taken_at"])
+        except ValueError as exc:
+            raise Unprocessable("taken_at 必须是 ISO 时间", details={"field": "taken_at"}) from exc
+        if taken_at.tzinfo is None:
+            raise Unprocessable("taken_at 需要带时区", details={"field": "taken_at"})
+        taken_at = taken_at.astimezone(UTC)
+    return UploadFields(client_id=client_id, site_id=int(site_id) if site_id else None,
+                        taken_at=taken_at)
 
 
 def find_existing(session: Session, user: User, fields: UploadFields, sha256: str) -> Photo | None:
@@ -152,10 +163,14 @@ def cleanup(processed: Processed | None) -> None:
 def save_photo(session: Session, user: User, fields: UploadFields, processed: Processed,
                storage_key: str, filename: str | None) -> tuple[Photo, bool]:
     """Insert the row; a concurrent identical upload that won the race is returned instead."""
+    taken_at, source = processed.taken_at, "exif"
+    if taken_at is None:
+        taken_at, source = fields.taken_at, "client"
     photo = Photo(uploader_id=user.id, client_id=fields.client_id, sha256=processed.sha256,
                   storage_key=storage_key, content_type=processed.content_type,
                   bytes=processed.bytes, width=processed.width, height=processed.height,
-                  taken_at=processed.taken_at, gps_lat=processed.gps_lat,
+                  taken_at=taken_at, taken_at_source=source if taken_at else None,
+                  gps_lat=processed.gps_lat,
                   gps_lon=processed.gps_lon, site_id=fields.site_id, filename=filename,
                   received_at=utcnow())
     try:

@@ -14,6 +14,10 @@ class FakeServer {
   inspections = new Map<string, number>()
   answers = new Map<number, unknown[]>()
   submitted = new Set<number>()
+  /** hazard id -> actions taken; key -> what it was used for (the backend's replay rule) */
+  actions = new Map<number, string[]>()
+  actionKeys = new Map<string, string>()
+  sentKeys: Array<string | undefined> = []
   failNext: Array<number | 'network' | 'lose-answer'> = []
   shaOverride: string | null = null
   nextId = 100
@@ -22,6 +26,7 @@ class FakeServer {
     const method = init?.method ?? 'GET'
     const path = url.replace('/api/v1', '')
     this.log.push(`${method} ${path}`)
+    if (path.includes('/actions/')) this.sentKeys.push((init?.headers as Record<string, string> | undefined)?.['Idempotency-Key'])
     const fail = this.failNext.shift()
     if (fail === 'network') throw new TypeError('Failed to fetch')
     if (typeof fail === 'number') {
@@ -58,6 +63,23 @@ class FakeServer {
       this.inspections.set(body.client_id, id)
       return json(201, { id })
     }
+    const act = /^\/hazards\/(\d+)\/actions\/(\w+)$/.exec(path)
+    if (method === 'POST' && act) {
+      const id = Number(act[1])
+      const key = (init?.headers as Record<string, string> | undefined)?.['Idempotency-Key']
+      const what = `${id}/${act[2]}`
+      if (key && this.actionKeys.has(key)) {
+        if (this.actionKeys.get(key) !== what) {
+          return json(422, { error: { code: 'idempotency_mismatch', message: '幂等键已用于其他操作' } })
+        }
+        return json(200, { id, status: 'replayed' }) // the hazard as it is now
+      }
+      const done = this.actions.get(id) ?? []
+      if (done.includes(act[2] as string)) return json(409, { error: { code: 'invalid_transition', message: '状态已变化' } })
+      this.actions.set(id, [...done, act[2] as string])
+      if (key) this.actionKeys.set(key, what)
+      return json(200, { id, status: 'done' })
+    }
     const m = /^\/inspections\/(\d+)\/(answers|submit)$/.exec(path)
     if (m) {
       const id = Number(m[1])
@@ -90,6 +112,13 @@ async function addHazard(db: AnxunDB, clientId: string, photos: string[], userId
   await enqueue(db, {
     ...base, userId, kind: 'hazard', object: `hazard:${clientId}`, clientId, photos,
     body: { title: '灭火器过期', description: null, site_id: 1, category: 'fire', grade: 'general', captured_at: '' },
+  } as OutboxEntry)
+}
+
+async function addAction(db: AnxunDB, hazard: number, action: string, key: string | undefined, userId = USER): Promise<void> {
+  await enqueue(db, {
+    ...base, userId, kind: 'hazard_action', object: `hazard-id:${hazard}`, hazard, action, body: { comment: '已整改' },
+    photos: [], ...(key === undefined ? {} : { key }),
   } as OutboxEntry)
 }
 
@@ -249,5 +278,75 @@ describe('outbox', () => {
       'PUT /inspections/101/answers', 'POST /inspections/101/submit'])
     expect(server.answers.get(101)?.[0]).toMatchObject({ item_id: 5, photo_ids: [100], after_photo_ids: [] })
     expect(server.submitted.has(101)).toBe(true)
+  })
+  it('sends a hazard action with its own Idempotency-Key', async () => {
+    await addAction(db, 42, 'verify', 'key-1')
+    await addAction(db, 43, 'verify', 'key-2')
+    const r = await runOutbox(deps())
+    expect(r).toMatchObject({ sent: 2, remaining: 0 })
+    expect(server.log).toEqual(['POST /hazards/42/actions/verify', 'POST /hazards/43/actions/verify'])
+    expect(server.sentKeys).toEqual(['key-1', 'key-2'])
+  })
+
+  it('a retry of an action after a lost answer is done on the 200 replay, taken once', async () => {
+    await addAction(db, 42, 'submit', 'key-1')
+    server.failNext = ['lose-answer']
+    let r = await runOutbox(deps()) // the server took the action, the phone never heard
+    expect(r).toMatchObject({ sent: 0, remaining: 1, offline: true })
+    expect(server.actions.get(42)).toEqual(['submit'])
+    clock += 10_000
+    r = await runOutbox(deps())
+    expect(r).toMatchObject({ sent: 1, remaining: 0, attention: 0 })
+    expect(server.actions.get(42)).toEqual(['submit'])
+    expect(server.sentKeys).toEqual(['key-1', 'key-1'])
+    // no timeline lookup any more: only the two POSTs
+    expect(server.log).toEqual(['POST /hazards/42/actions/submit', 'POST /hazards/42/actions/submit'])
+  })
+
+  it('keeps the key stable across retries and reloads (also for an entry queued without one)', async () => {
+    const name = `action-reload-${dbn++}`
+    let d = await openAnxunDB(name)
+    await addAction(d, 42, 'verify', undefined) // queued by the previous version of the app
+    db = d
+    server.failNext = ['lose-answer']
+    await runOutbox(deps())
+    const [stored] = await entriesOf(d, USER)
+    const key = stored?.kind === 'hazard_action' ? stored.key : undefined
+    expect(key).toMatch(/^[0-9a-f-]{36}$/)
+    expect(server.sentKeys).toEqual([key])
+    d.close()
+    d = await openAnxunDB(name) // "the app was killed and started again"
+    db = d
+    clock += 10_000
+    server.failNext = [503]
+    await runOutbox(deps())
+    clock += 60_000
+    const r = await runOutbox(deps())
+    expect(r).toMatchObject({ sent: 1, remaining: 0 })
+    expect(server.sentKeys).toEqual([key, key, key])
+    expect(server.actions.get(42)).toEqual(['verify'])
+  })
+
+  it('parks an idempotency_mismatch (422) for the user', async () => {
+    server.actionKeys.set('key-1', '41/verify')
+    await addAction(db, 42, 'verify', 'key-1')
+    const r = await runOutbox(deps())
+    expect(r).toMatchObject({ sent: 0, attention: 1 })
+    expect((await entriesOf(db, USER))[0]?.error).toMatchObject({ status: 422, code: 'idempotency_mismatch' })
+  })
+
+  it('sends the EXIF capture time read before resizing as taken_at', async () => {
+    await addPhoto(db, 'p1', 'a', 'hazard:h1')
+    const p = await db.get('photos', 'p1')
+    await db.put('photos', { ...p!, takenAt: '2025-03-04T09:15:30+08:00' })
+    await addPhoto(db, 'p2', 'b', 'hazard:h1') // no EXIF time: no field
+    const seen: Array<string | null> = []
+    const inner = server.fetch
+    server.fetch = async (url, init) => {
+      seen.push((init?.body as FormData).get('taken_at') as string | null)
+      return inner(url, init)
+    }
+    await runOutbox(deps())
+    expect(seen).toEqual(['2025-03-04T09:15:30+08:00', null])
   })
 })

@@ -94,8 +94,10 @@ def shot(page, name: str) -> None:  # noqa: ANN001
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
-def jpeg(width: int = 3000, height: int = 2000, seed: int | None = None) -> bytes:
-    """A photo as a phone camera makes it: large, with detail (so every one is different)."""
+def jpeg(width: int = 3000, height: int = 2000, seed: int | None = None,
+         taken: str | None = None, offset: str | None = None) -> bytes:
+    """A photo as a phone camera makes it: large, with detail (so every one is different); with
+    ``taken`` ("YYYY:MM:DD HH:MM:SS") its EXIF has DateTimeOriginal (and OffsetTimeOriginal)."""
     from PIL import Image, ImageDraw
 
     rnd = random.Random(seed)
@@ -106,5 +108,10 @@ def jpeg(width: int = 3000, height: int = 2000, seed: int | None = None) -> byte
         draw.rectangle([x, y, x + rnd.randrange(50, 600), y + rnd.randrange(50, 600)],
                        fill=(rnd.randrange(256), rnd.randrange(256), rnd.randrange(256)))
     out = io.BytesIO()
-    img.save(out, "JPEG", quality=90)
+    exif = Image.Exif()
+    if taken:
+        exif.get_ifd(0x8769)[0x9003] = taken  # DateTimeOriginal
+        if offset:
+            exif.get_ifd(0x8769)[0x9011] = offset  # OffsetTimeOriginal
+    img.save(out, "JPEG", quality=90, exif=exif)
     return out.getvalue()

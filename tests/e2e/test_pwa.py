@@ -3,6 +3,7 @@
 import time
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import httpx2 as httpx
 import pytest
@@ -80,7 +81,7 @@ def test_checklist_with_a_failed_item_and_photo_becomes_a_hazard(live, world, ph
     assert items.count() == 3
     items.nth(0).locator("[data-test=result-fail]").click()
     photo = tmp_path / "extinguisher.jpg"
-    photo.write_bytes(jpeg(seed=1))
+    photo.write_bytes(jpeg(seed=1, taken="2025:03:04 09:15:30"))  # no offset: Asia/Shanghai
     items.nth(0).locator("input[type=file]").set_input_files(str(photo))
     items.nth(0).locator(".van-uploader__preview").wait_for()
     items.nth(0).locator("[data-test=note] textarea").fill("压力表指针在红区")
@@ -102,6 +103,10 @@ def test_checklist_with_a_failed_item_and_photo_becomes_a_hazard(live, world, ph
     assert hazard["status"] == "reported"
     assert len(hazard["photos"]) == 1
     assert max(hazard["photos"][0]["width"], hazard["photos"][0]["height"]) <= 2048  # shrunk on the phone
+    # the resize dropped EXIF: the capture time came from the phone's reading of the original
+    assert hazard["photos"][0]["taken_at_source"] == "client"
+    taken = datetime.fromisoformat(hazard["photos"][0]["taken_at"])
+    assert (taken if taken.tzinfo else taken.replace(tzinfo=UTC)) == datetime(2025, 3, 4, 1, 15, 30, tzinfo=UTC)
 
 
 def test_offline_report_survives_a_reload_and_is_sent_once(live, world, phone, tmp_path):  # noqa: ANN001

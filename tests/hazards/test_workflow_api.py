@@ -56,6 +56,9 @@ def test_report_then_close_the_loop(client, make, people):
     body = assigned.json()
     assert body["status"] == "assigned" and body["assignee_id"] == worker.id
     assert body["cost_estimate"] == "0.35" and body["interim_measures"]
+    assert body["site_name"] == make.org.kitchen.name
+    assert body["reporter_name"] == inspector.display_name
+    assert body["assignee_name"] == worker.display_name
 
     after = make.photo(worker)
     submitted = act(client, make, worker, hid, "submit",
@@ -218,3 +221,25 @@ def test_concurrent_change_is_a_conflict(make, people, db):
     with pytest.raises(ConcurrentChange):
         perform(db, make.settings, people["manager"], hazard.id, Action.cancel,
                 {"reason": "重复上报"})
+
+
+def test_a_retried_action_with_its_key_replays_instead_of_409(client, make, people):
+    import uuid
+
+    manager, worker = people["manager"], people["worker"]
+    hazard = make.hazard(people["inspector"])
+    key = str(uuid.uuid4())
+    headers = {**make.headers(manager), "Idempotency-Key": key}
+    url = f"/api/v1/hazards/{hazard.id}/actions/assign"
+    first = client.post(url, json=plan(worker), headers=headers)
+    retry = client.post(url, json=plan(worker), headers=headers)
+    assert first.status_code == retry.status_code == 200
+    assert len(retry.json()["timeline"]) == 2  # report + one assign
+    again_without_key = client.post(f"/api/v1/hazards/{hazard.id}/actions/cancel",
+                                    json={"reason": "重复"}, headers=headers)
+    assert again_without_key.status_code == 422  # the key belongs to the assign
+    assert again_without_key.json()["error"]["code"] == "idempotency_mismatch"
+    other_user = client.post(url, json=plan(worker),
+                             headers={**make.headers(people["qa"]), "Idempotency-Key": key})
+    assert other_user.status_code == 200  # keys are per user: this is a new re-assignment
+    assert len(other_user.json()["timeline"]) == 3

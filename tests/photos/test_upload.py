@@ -203,3 +203,23 @@ def test_watermark_is_burned_into_web_only(client, upload, settings):
     clean = upload(encode(Image.new("RGB", (1600, 1200), (250, 250, 250)), "JPEG")).json()
     web = Image.open(io.BytesIO(fetch(client, clean["urls"]["web"]).content)).convert("L")
     assert web.crop((0, web.height - 60, 300, web.height)).getextrema()[0] > 230
+
+
+def test_the_phones_capture_time_is_used_only_without_exif(client, make, inspector):
+    headers = make.headers(inspector)
+
+    def send(data, taken_at):
+        return client.post("/api/v1/photos", headers=headers,
+                           data={"client_id": str(uuid.uuid4()), "taken_at": taken_at},
+                           files={"file": ("p.jpg", data, "image/jpeg")})
+
+    resized = send(jpeg(300, 200), "2026-11-29T09:15:00+08:00").json()
+    assert resized["taken_at"].startswith("2026-11-29T01:15:00")
+    assert resized["taken_at_source"] == "client"
+    with_exif = send(jpeg(310, 200, taken="2026:11:28 08:00:00"),
+                     "2026-11-29T09:15:00+08:00").json()
+    assert with_exif["taken_at"].startswith("2026-11-28T00:00:00")
+    assert with_exif["taken_at_source"] == "exif"
+    for bad in ("yesterday", "2026-11-29T09:15:00"):
+        resp = send(jpeg(320, 200), bad)
+        assert resp.status_code == 422 and resp.json()["error"]["details"]["field"] == "taken_at"

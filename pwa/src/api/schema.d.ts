@@ -448,7 +448,9 @@ export interface paths {
         /**
          * Upload Photo
          * @description Upload a photo (multipart field ``file``; optional ``client_id`` UUID makes retries
-         *     idempotent, optional ``site_id`` goes into the watermark). JPEG, PNG, WebP or HEIC.
+         *     idempotent, optional ``site_id`` goes into the watermark, optional ``taken_at`` is the
+         *     capture time the phone read before resizing, used when the file has no EXIF time).
+         *     JPEG, PNG, WebP or HEIC.
          */
         post: operations["upload_photo"];
         delete?: never;
@@ -640,7 +642,8 @@ export interface paths {
          * @description Take a workflow action. Bodies: assign {assignee_id, measures, cost_estimate, deadline,
          *     interim_measures}; submit {description, photo_ids}; reject / cancel / reopen {reason};
          *     request_extension {deadline, reason}; approve_extension / deny_extension / verify
-         *     {comment?}.
+         *     {comment?}. With an ``Idempotency-Key`` header, a retry of an action that already
+         *     happened returns the hazard as it is now (200) instead of 409.
          */
         post: operations["act_on_hazard"];
         delete?: never;
@@ -942,6 +945,8 @@ export interface components {
             description: string | null;
             /** Site Id */
             site_id: number;
+            /** Site Name */
+            site_name: string;
             /** Center Id */
             center_id: number;
             /** Campus Id */
@@ -956,8 +961,12 @@ export interface components {
             rectification_photos: components["schemas"]["PhotoOut"][];
             /** Reporter Id */
             reporter_id: number;
+            /** Reporter Name */
+            reporter_name: string;
             /** Assignee Id */
             assignee_id: number | null;
+            /** Assignee Name */
+            assignee_name: string | null;
             /** Measures */
             measures: string | null;
             /**
@@ -1033,6 +1042,8 @@ export interface components {
             description: string | null;
             /** Site Id */
             site_id: number;
+            /** Site Name */
+            site_name: string;
             /** Center Id */
             center_id: number;
             /** Campus Id */
@@ -1047,8 +1058,12 @@ export interface components {
             rectification_photos: components["schemas"]["PhotoOut"][];
             /** Reporter Id */
             reporter_id: number;
+            /** Reporter Name */
+            reporter_name: string;
             /** Assignee Id */
             assignee_id: number | null;
+            /** Assignee Name */
+            assignee_name: string | null;
             /** Measures */
             measures: string | null;
             /**
@@ -1470,6 +1485,11 @@ export interface components {
             bytes: number;
             /** Taken At */
             taken_at: string | null;
+            /**
+             * Taken At Source
+             * @description exif: read from the file; client: sent by the phone (its resizing drops EXIF)
+             */
+            taken_at_source: ("exif" | "client") | null;
             /**
              * Received At
              * Format: date-time
@@ -2538,6 +2558,8 @@ export interface operations {
                     file: string;
                     /** Format: uuid */
                     client_id?: string;
+                    /** Format: date-time */
+                    taken_at?: string;
                     site_id?: number;
                 };
             };
@@ -2972,7 +2994,9 @@ export interface operations {
     act_on_hazard: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "idempotency-key"?: string | null;
+            };
             path: {
                 hazard_id: number;
                 action: components["schemas"]["Action"];

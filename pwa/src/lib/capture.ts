@@ -59,7 +59,7 @@ export async function hazardAction(userId: number, hazard: number | string, acti
   const object = typeof hazard === 'number' ? `hazard-id:${hazard}` : `hazard:${hazard}`
   await commit(userId, [
     ...photoEntries(object, photos, null, label),
-    { kind: 'hazard_action', object, hazard, action, body, photos, label } as NewEntry,
+    { kind: 'hazard_action', object, hazard, action, key: uuid(), body, photos, label } as NewEntry,
   ])
 }
 

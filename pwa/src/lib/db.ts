@@ -61,6 +61,10 @@ export interface HazardActionEntry extends EntryCommon {
   kind: 'hazard_action'
   /** the server id, or the client id of a hazard reported from this phone */
   hazard: number | string
+  /** made once at capture time and sent as Idempotency-Key on every attempt: a retry after a lost
+   *  answer gets the hazard back (200) instead of a 409. Entries queued before keys existed get
+   *  one (stored) before their first send after the update. */
+  key?: string
   action: string
   body: Record<string, unknown>
   photos: string[]
@@ -77,6 +81,9 @@ export interface StoredPhoto {
   width: number
   height: number
   createdAt: number
+  /** the capture time read from the original file's EXIF before resizing (ISO 8601 with offset),
+   *  sent as taken_at: the resized JPEG has no EXIF any more */
+  takenAt?: string | null
   serverId?: number
 }
 

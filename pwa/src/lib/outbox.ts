@@ -3,7 +3,8 @@
  *
  * Invariants (tests/outbox.test.ts):
  * - entries of one object are sent strictly in order; a blocked head blocks only its object;
- * - creates carry the client id (and Idempotency-Key), so a retry after a lost answer can't duplicate;
+ * - creates carry the client id (and Idempotency-Key), hazard actions their entry's own key made at
+ *   capture time, so a retry after a lost answer can't duplicate (an action's repeat answers 200);
  * - an entry is deleted only after the server confirmed it (a photo: the returned sha256 equals ours);
  * - a network error, 408/429 or 5xx is retried with backoff; a 401 stops the run and keeps everything;
  *   other 4xx answers park the entry as 'attention' with the server's message until the user acts;
@@ -12,6 +13,7 @@
 import { ApiError, NetworkError, request, type Fetch } from '../api/client'
 import type { HazardDetailOut, InspectionDetailOut, PhotoOut } from '../api/types'
 import { idKey, mappedId, type AnxunDB, type EntryError, type OutboxEntry } from './db'
+import { uuid } from './format'
 
 export interface OutboxDeps {
   db: AnxunDB
@@ -100,6 +102,7 @@ async function send(deps: OutboxDeps, e: OutboxEntry): Promise<Outcome> {
       form.append('file', new Blob([bytes], { type: stored.blob.type || 'image/jpeg' }), `${e.photoId}.jpg`)
       form.append('client_id', e.photoId)
       if (e.siteId !== null) form.append('site_id', String(e.siteId))
+      if (stored.takenAt) form.append('taken_at', stored.takenAt)
       const out = await request<PhotoOut>('/photos', { ...base, method: 'POST', form, timeoutMs: 120000 })
       if (out.sha256 !== stored.sha256) {
         return {
@@ -148,25 +151,22 @@ async function send(deps: OutboxDeps, e: OutboxEntry): Promise<Outcome> {
       const id = await resolveObject(deps, 'hazard', e.hazard)
       const body: Record<string, unknown> = { ...e.body }
       if (e.photos.length) body.photo_ids = await resolvePhotos(deps, e.photos)
-      try {
-        await request(`/hazards/${id}/actions/${e.action}`, { ...base, method: 'POST', body })
-      } catch (err) {
-        // Actions carry no idempotency key: if an earlier attempt may have reached the server,
-        // a 409 can mean "already done". The hazard's timeline tells.
-        if (err instanceof ApiError && err.status === 409 && e.attempts > 0 &&
-            await alreadyApplied(deps, id, e)) return { kind: 'done' }
-        throw err
-      }
+      // the key is the entry's own (ensureKey): the server answers a repeat with 200, not 409
+      await request(`/hazards/${id}/actions/${e.action}`, {
+        ...base, method: 'POST', headers: { 'Idempotency-Key': e.key as string }, body,
+      })
       return { kind: 'done' }
     }
   }
 }
 
-async function alreadyApplied(deps: OutboxDeps, id: number, e: OutboxEntry & { kind: 'hazard_action' }): Promise<boolean> {
-  const h = await request<HazardDetailOut>(`/hazards/${id}`, { token: deps.token, fetchImpl: deps.fetchImpl })
-  const since = e.createdAt - 10 * 60 * 1000 // the phone's clock may be off
-  return (h.timeline ?? []).some((ev) =>
-    ev.action === e.action && ev.actor_id === deps.userId && Date.parse(ev.at) >= since)
+/** An action queued before keys existed gets one, stored BEFORE its first send with it, so that
+ *  every later attempt (also after a reload) repeats the same key. */
+async function ensureKey(d: AnxunDB, e: OutboxEntry): Promise<OutboxEntry> {
+  if (e.kind !== 'hazard_action' || e.key) return e
+  const withKey = { ...e, key: uuid() }
+  await d.put('outbox', withKey)
+  return withKey
 }
 
 function classify(err: unknown): Outcome {
@@ -192,12 +192,13 @@ export async function runOutbox(deps: OutboxDeps): Promise<RunResult> {
   const result: RunResult = { sent: 0, remaining: 0, attention: 0, authRequired: false, offline: false, nextWakeAt: null }
   const blocked = new Set<string>()
   const entries = await entriesOf(deps.db, deps.userId)
-  for (const e of entries) {
-    if (blocked.has(e.object) || result.authRequired || result.offline) continue
-    if (e.state === 'attention' || e.nextAt > now()) {
-      blocked.add(e.object)
+  for (const queued of entries) {
+    if (blocked.has(queued.object) || result.authRequired || result.offline) continue
+    if (queued.state === 'attention' || queued.nextAt > now()) {
+      blocked.add(queued.object)
       continue
     }
+    const e = await ensureKey(deps.db, queued)
     let outcome: Outcome
     try {
       outcome = await send(deps, e)

@@ -1,5 +1,6 @@
 import { ref } from 'vue'
 import { db, guardQuota, type StoredPhoto } from './db'
+import { readTakenAt } from './exif'
 import { uuid } from './format'
 import { sha256Hex } from './outbox'
 
@@ -57,12 +58,14 @@ export class UnreadablePhotoError extends Error {}
 
 /** Resize, store in IndexedDB, read it back. Throws StorageFullError on a full disk. */
 export async function capturePhoto(userId: number, file: Blob): Promise<StoredPhoto> {
+  // before resizing: the canvas drops EXIF (never blocks the capture: null when unreadable)
+  const takenAt = await readTakenAt(file)
   const { blob, width, height } = await preparePhoto(file)
   // IndexedDB in some WebKit versions can't hold a Blob: store bytes we have read already
   const bytes = await blob.arrayBuffer()
   const stored: StoredPhoto = {
     id: uuid(), userId, blob: new Blob([bytes], { type: blob.type || 'image/jpeg' }),
-    sha256: await sha256Hex(blob), width, height, createdAt: Date.now(),
+    sha256: await sha256Hex(blob), width, height, createdAt: Date.now(), takenAt,
   }
   const d = await db()
   await guardQuota(() => d.put('photos', stored))
