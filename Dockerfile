@@ -1,9 +1,21 @@
+# The phone app, built with Node
+FROM node:20-slim AS pwa
+WORKDIR /pwa
+COPY pwa/package.json pwa/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY pwa/ ./
+RUN npm run build
+
+# The server; a CJK font for the photo watermarks
 FROM python:3.11-slim
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md alembic.ini ./
 COPY backend ./backend
 RUN pip install --no-cache-dir .
-ENV ANXUN_DATA_DIR=/data ANXUN_HOST=0.0.0.0
+COPY --from=pwa /pwa/dist /app/pwa/dist
+ENV ANXUN_DATA_DIR=/data ANXUN_HOST=0.0.0.0 ANXUN_PWA_DIR=/app/pwa/dist
 VOLUME /data
 EXPOSE 8000
 CMD ["sh", "-c", "anxun setup && anxun serve --workers 2"]
