@@ -32,6 +32,7 @@ NAMING_CONVENTION = {
 }
 
 READ_ONLY = "anxun_read_only"
+THREAD_POOL_SIZE = 40  # anyio's default: Starlette's run_in_threadpool, FastAPI's sync code
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -111,10 +112,15 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine)
     else:
-        # at most two connections per core: more only queue inside PostgreSQL (a 40-connection
-        # pool on 2 cores was measured slower, with second-long p99s; bench/hazards.py)
-        engine = create_engine(url, pool_pre_ping=True, pool_size=2 * (os.cpu_count() or 1),
-                               max_overflow=0)
+        # Two connections per core: more only queue inside PostgreSQL (a 40-connection pool on
+        # 2 cores was measured slower, with second-long p99s; bench/hazards.py), and the hazard
+        # list, the busy read, never uses more than its LIST_CONCURRENCY. The overflow, up to
+        # the 40 threads of the thread pool, is for the sync endpoints: they hold a connection
+        # across thread-pool hops, so a pool smaller than the thread pool deadlocks them under
+        # load (GET /hazards/{id}, 50 clients, 4 connections: nothing for 30 s, then 500s).
+        pool_size = 2 * (os.cpu_count() or 1)
+        engine = create_engine(url, pool_pre_ping=True, pool_size=pool_size,
+                               max_overflow=max(0, THREAD_POOL_SIZE - pool_size))
     _forbid_event_loop_access(engine)
     return engine
 

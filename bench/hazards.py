@@ -2,30 +2,32 @@
 through HTTP, next to the raw driver and the in-process ceiling, on SQLite and PostgreSQL.
 
 Loads N hazards (default 1,000,000: 4 operating centers, 30 sites, ~3 years, mostly closed, ~5%
-major, a quarter with a photo) with executemany / COPY into a database built by the migrations,
-then measures ``GET /api/v1/hazards?center_id=C&status=assigned&limit=20`` as a QA officer: the
-first page, and the page after the 10,000th matching row (its cursor is built directly, so what
-is timed is fetching that page, not walking to it):
+major, some overdue, a quarter with a photo) with executemany / COPY into a database built by
+the migrations, then measures ``GET /api/v1/hazards?center_id=C&status=assigned&limit=20`` as a
+QA officer: the first page, and the page after the 10,000th matching row (its cursor is built
+directly, so what is timed is fetching that page, not walking to it):
 
-- in-process: the endpoint's work without HTTP (token lookup, keyset query, photo and event
-  queries, response models, JSON) on a fresh session, p50/p95; the in-process ceiling is
+- in-process: the endpoint's work without HTTP (token lookup, keyset query, photo, event and
+  name queries, response models, JSON) on a fresh session, p50/p95; the in-process ceiling is
   1 / (its median): the requests/s one core could serve with no HTTP at all;
 - ORM: the same SQL statements through the Session, building entities (no response models),
   against the raw driver (sqlite3 / psycopg) executing exactly those statements (captured from
-  SQLAlchemy) and fetching the rows;
-- HTTP: ``anxun serve`` (uvicorn, uvloop + httptools) on a free loopback port, driven by ``wrk``
-  with 50 connections for a fixed time: requests/s (and its share of the ceiling), p50/p95/p99.
+  SQLAlchemy) and fetching the rows: the floor;
+- HTTP: ``anxun serve`` (uvicorn, uvloop + httptools) on a free loopback port with 1 and with 2
+  worker processes, driven by ``wrk`` with 50 connections for a fixed time: requests/s, as a
+  share of the in-process ceiling timed again just before and after each pass (the machine may
+  be shared), and p50/p95/p99.
 
 Usage: .venv/bin/python bench/hazards.py [--rows N] [--db sqlite|postgresql|both]
-           [--samples N] [--seconds S] [--clients N] [--workers N]
+           [--samples N] [--seconds S] [--clients N] [--workers N[,N...]]
 
 Issue targets: deep page <= 1.3x the first page; ORM <= 5x the raw driver; HTTP >= 60% of the
 in-process ceiling with p99 < 5x p50; PostgreSQL pool <= 2x cores. HTTP needs ``wrk`` (Debian
 package wrk). PostgreSQL needs a superuser at BENCH_PG_URL (default
 postgresql+psycopg://postgres@127.0.0.1:5432/postgres): a fresh database anxun_bench_<random> is
 created and dropped at the end. Everything runs on 127.0.0.1 inside a temporary directory that
-is removed at the end, and every server started here is stopped. About 6-8 minutes on 2 cores
-with the default 1,000,000 rows; ``--rows 100000`` takes about a minute.
+is removed at the end, and every server started here is stopped. About 7 minutes on 2 cores
+with the default 1,000,000 rows; ``--rows 100000`` takes about 2.
 """
 
 import argparse
@@ -43,6 +45,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -82,6 +85,7 @@ DEPTH = 10_000
 YEARS = 3
 CHUNK = 20_000  # rows per executemany / generated batch
 HTTP_WARMUP_SECONDS = 2
+CEILING_SAMPLES = 60  # in-process calls just before and just after each HTTP pass
 MS = 1000
 
 
@@ -194,7 +198,8 @@ class Stamp:
         day, micros = divmod(micros, 86_400_000_000)
         text_day = self.days.get(day)
         if text_day is None:
-            text_day = self.days[day] = datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%d")
+            text_day = datetime.fromtimestamp(day * 86400, UTC).strftime("%Y-%m-%d")
+            self.days[day] = text_day
         seconds, micros = divmod(micros, 1_000_000)
         minutes, seconds = divmod(seconds, 60)
         hours, minutes = divmod(minutes, 60)
@@ -490,6 +495,37 @@ end
 """
 
 
+@contextmanager
+def pg_connections(url: str) -> Iterator[list[int]]:
+    """While the block runs, the most connections to the benchmark's PostgreSQL database seen
+    open and seen active (not idle), sampled every 20 ms from pg_stat_activity; [] on SQLite."""
+    peaks: list[int] = []
+    if make_url(url).get_backend_name() != "postgresql":
+        yield peaks
+        return
+    stop = threading.Event()
+    database_name = make_url(url).database
+
+    def sample() -> None:
+        most_open = most_active = 0
+        with psycopg.connect(pg_conninfo(url), autocommit=True) as conn:
+            while not stop.wait(0.02):
+                opened, active = conn.execute(
+                    "SELECT count(*), count(*) FILTER (WHERE state <> 'idle') "
+                    "FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    (database_name,)).fetchone()
+                most_open, most_active = max(most_open, opened), max(most_active, active)
+        peaks[:] = [most_open, most_active]
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield peaks
+    finally:
+        stop.set()
+        sampler.join(timeout=10)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -497,8 +533,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(url: str, tmp: Path, workers: int) -> Iterator[int]:
-    """``anxun serve`` on a free loopback port, in its own process group, until the block ends."""
+def server(url: str, tmp: Path, workers: int) -> Iterator[tuple[int, Path]]:
+    """``anxun serve`` on a free loopback port, in its own process group, until the block ends;
+    yields the port and the server's log."""
     port = free_port()
     data_dir = tmp / f"serve-{port}"
     data_dir.mkdir()
@@ -522,7 +559,7 @@ def server(url: str, tmp: Path, workers: int) -> Iterator[int]:
                 break
             except OSError:
                 time.sleep(0.2)
-        yield port
+        yield port, logfile
     finally:
         proc.terminate()
         try:
@@ -589,7 +626,9 @@ class Figures:
     inproc: dict[str, list[float]] = field(default_factory=dict)
     orm: dict[str, list[float]] = field(default_factory=dict)
     raw: dict[str, list[float]] = field(default_factory=dict)
-    http: dict[str, Load] = field(default_factory=dict)
+    http: dict[tuple[int, str], Load] = field(default_factory=dict)
+    ceiling: dict[tuple[int, str], list[float]] = field(default_factory=dict)
+    connections: dict[tuple[int, str], list[int]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
 
@@ -597,7 +636,7 @@ def pool_description(engine: Engine) -> str:
     pool = engine.pool
     if engine.dialect.name != "postgresql":
         return f"{type(pool).__name__}"
-    return f"{pool.size()} + {pool._max_overflow} overflow"  # noqa: SLF001 - for the report
+    return f"{pool.size()}+{pool._max_overflow}"  # noqa: SLF001 - size + overflow, for the report
 
 
 def run_database(kind: str, args: argparse.Namespace, tmp: Path) -> Figures:
@@ -619,7 +658,13 @@ def run_database(kind: str, args: argparse.Namespace, tmp: Path) -> Figures:
             measure_in_process(figures, engine, settings, url, token, org.center_id, scenarios,
                                args.samples)
             if shutil.which("wrk"):
-                measure_http(figures, url, work, token, org.center_id, scenarios, args)
+                def ceiling_samples(cursor: str | None) -> list[float]:
+                    return timed({"": lambda: endpoint_work(engine, settings, token,
+                                                            org.center_id, cursor)},
+                                 CEILING_SAMPLES)[""]
+
+                measure_http(figures, url, work, token, org.center_id, scenarios, args,
+                             ceiling_samples)
             else:
                 figures.notes.append("wrk not found (Debian: apt-get install wrk): no HTTP")
         finally:
@@ -660,17 +705,44 @@ def measure_in_process(figures: Figures, engine: Engine, settings: Settings, url
 
 
 def measure_http(figures: Figures, url: str, work: Path, token: str, center_id: int,
-                 scenarios: dict[str, str | None], args: argparse.Namespace) -> None:
-    with server(url, work, args.workers) as port:
-        for name, cursor in scenarios.items():
-            path = list_path(center_id, cursor)
-            status, body = fetch(port, path, token)
-            if status != 200 or len(json.loads(body)["items"]) != LIMIT:
-                raise RuntimeError(f"GET {path}: {status} {body[:300]!r}")
-            log(f"{figures.label} {name} page: HTTP, {args.clients} clients, "
-                f"{HTTP_WARMUP_SECONDS}+{args.seconds} s")
-            wrk(port, path, token, HTTP_WARMUP_SECONDS, args.clients, work)
-            figures.http[name] = wrk(port, path, token, args.seconds, args.clients, work)
+                 scenarios: dict[str, str | None], args: argparse.Namespace,
+                 ceiling_samples: Callable[[str | None], list[float]]) -> None:
+    """wrk against ``anxun serve`` for each worker count and page; the in-process work is timed
+    again just before and just after each pass (the server idle), so that the pass's share of
+    the ceiling compares figures from the same minute of a machine that may be busy."""
+    for workers in args.workers:
+        with server(url, work, workers) as (port, logfile):
+            for name, cursor in scenarios.items():
+                path = list_path(center_id, cursor)
+                status, body = fetch(port, path, token)
+                if status != 200 or len(json.loads(body)["items"]) != LIMIT:
+                    raise RuntimeError(f"GET {path}: {status} {body[:300]!r}")
+                log(f"{figures.label} {name} page: HTTP, {workers} worker(s), {args.clients} "
+                    f"clients, {HTTP_WARMUP_SECONDS}+{args.seconds} s")
+                wrk(port, path, token, HTTP_WARMUP_SECONDS, args.clients, work)
+                around = ceiling_samples(cursor)
+                with pg_connections(url) as peaks:
+                    figures.http[workers, name] = wrk(port, path, token, args.seconds,
+                                                      args.clients, work)
+                if peaks:
+                    figures.connections[workers, name] = peaks
+                figures.ceiling[workers, name] = around + ceiling_samples(cursor)
+            failures = server_failures(logfile)
+            if failures:
+                figures.notes.append(f"{workers} worker(s): the server logged {failures}")
+
+
+def server_failures(logfile: Path) -> str:
+    """A summary of the errors a server logged, e.g. pool timeouts of a stalled server."""
+    text_log = logfile.read_text(errors="replace")
+    errors = re.findall(r"^(?:\w+\.)*(\w+(?:Error|Exception)): (.{0,90})", text_log, re.MULTILINE)
+    if not errors:
+        return ""
+    kinds: dict[str, int] = {}
+    for kind, message in errors:
+        key = f"{kind}: {message.split(',')[0]}"
+        kinds[key] = kinds.get(key, 0) + 1
+    return "; ".join(f"{n}x {key}" for key, n in kinds.items())
 
 
 # --- the report -------------------------------------------------------------------------------
@@ -684,8 +756,8 @@ def report(figures: Figures, args: argparse.Namespace) -> list[str]:
     rows.append(("in-process p50 / p95 ms", [f"{ms(med[n])} / {ms(pct(figures.inproc[n], 95))}"
                                              for n in names], ""))
     if "deep" in names:
-        rows.append(("deep / first page (in-process p50)", ["", f"{med['deep'] / med['first']:.2f}x"],
-                     "<= 1.3x"))
+        rows.append(("deep / first page, in-process p50",
+                     ["", f"{med['deep'] / med['first']:.2f}x"], "<= 1.3x"))
     rows.append(("ORM queries p50 / p95 ms", [f"{ms(orm[n])} / {ms(pct(figures.orm[n], 95))}"
                                               for n in names], ""))
     rows.append(("raw driver p50 / p95 ms (floor)",
@@ -693,19 +765,28 @@ def report(figures: Figures, args: argparse.Namespace) -> list[str]:
     rows.append(("ORM / raw driver", [f"{orm[n] / raw[n]:.2f}x" for n in names], "<= 5x"))
     rows.append(("in-process / raw driver", [f"{med[n] / raw[n]:.2f}x" for n in names], ""))
     rows.append(("in-process ceiling req/s", [f"{1 / med[n]:.0f}" for n in names], ""))
-    if figures.http:
-        rows.append((f"HTTP req/s ({args.clients} clients, {args.workers} worker"
-                     f"{'s' if args.workers > 1 else ''})",
-                     [f"{figures.http[n].rate:.0f} = {figures.http[n].rate * med[n]:.0%}"
-                      for n in names], ">= 60%"))
-        rows.append(("HTTP p50 / p95 / p99 ms",
-                     [f"{ms(h.p50)} / {ms(h.p95)} / {ms(h.p99)}"
-                      for h in (figures.http[n] for n in names)], ""))
-        rows.append(("HTTP p99 / p50", [f"{figures.http[n].p99 / figures.http[n].p50:.2f}x"
-                                        for n in names], "< 5x"))
-        errors = sum(h.errors for h in figures.http.values())
-        if errors:
-            rows.append(("HTTP errors", [str(figures.http[n].errors) for n in names], "FAILED"))
+    for workers in args.workers:
+        loads = [figures.http.get((workers, n)) for n in names]
+        if not all(loads):
+            continue
+        label = f"{workers} worker{'s' if workers > 1 else ''}"
+        around = [statistics.median(figures.ceiling[workers, n]) for n in names]
+        rows.append((f"in-process ceiling around the passes, {label}",
+                     [f"{1 / c:.0f}" for c in around], ""))
+        rows.append((f"HTTP req/s, {label} (share of that)",
+                     [f"{h.rate:.0f} ({h.rate * c:.0%})"
+                      for h, c in zip(loads, around, strict=True)], ">= 60%"))
+        rows.append((f"HTTP p50 / p95 / p99 ms, {label}",
+                     [f"{ms(h.p50)} / {ms(h.p95)} / {ms(h.p99)}" if h.requests else "stalled"
+                      for h in loads], ""))
+        rows.append((f"HTTP p99 / p50, {label}",
+                     [f"{h.p99 / h.p50:.2f}x" if h.requests else "-" for h in loads], "< 5x"))
+        peaks = [figures.connections.get((workers, n)) for n in names]
+        if all(peaks):
+            rows.append((f"PostgreSQL connections open / active, {label}",
+                         [f"{p[0]} / {p[1]}" for p in peaks if p], f"pool {figures.pool}"))
+        if any(h.errors for h in loads):
+            rows.append((f"HTTP errors, {label}", [str(h.errors) for h in loads], "FAILED"))
     header = ["first page", f"deep page ({figures.depth:,} rows)"][:len(names)]
     lines = [f"{figures.label}: {figures.rows:,} hazards loaded in {figures.load_seconds:.0f} s "
              f"({figures.rows / figures.load_seconds:,.0f}/s); {figures.matching:,} match "
@@ -713,9 +794,11 @@ def report(figures: Figures, args: argparse.Namespace) -> list[str]:
     width = max(len(r[0]) for r in rows)
     cols = [max(len(h), *(len(r[1][i]) for r in rows if i < len(r[1])))
             for i, h in enumerate(header)]
-    lines.append("  " + " " * width + "  " + "  ".join(h.ljust(c) for h, c in zip(header, cols)))
+    lines.append("  " + " " * width + "  "
+                 + "  ".join(h.ljust(c) for h, c in zip(header, cols, strict=True)))
     for label, values, target in rows:
-        cells = "  ".join(v.ljust(c) for v, c in zip(values + [""] * len(cols), cols))
+        cells = "  ".join(v.ljust(c) for v, c in zip(values + [""] * len(cols), cols,
+                                                      strict=False))
         lines.append(f"  {label:<{width}}  {cells}  {target}".rstrip())
     lines += [f"  note: {note}" for note in figures.notes]
     return lines
@@ -732,6 +815,13 @@ def bounded(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def worker_counts(text_value: str) -> list[int]:
+    counts = [bounded(1, 16)(part) for part in text_value.split(",") if part.strip()]
+    if not counts:
+        raise argparse.ArgumentTypeError("give at least one worker count")
+    return counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=bounded(1_000, 3_000_000), default=1_000_000,
@@ -743,8 +833,8 @@ def main() -> None:
                         help="seconds per HTTP pass, after a 2 s warm-up (default 10)")
     parser.add_argument("--clients", type=bounded(1, 500), default=50,
                         help="concurrent HTTP connections (default 50)")
-    parser.add_argument("--workers", type=bounded(1, 16), default=1,
-                        help="uvicorn worker processes (default 1)")
+    parser.add_argument("--workers", type=worker_counts, default=[1, 2],
+                        help="uvicorn worker processes, one HTTP run each (default 1,2)")
     args = parser.parse_args()
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     started, load_before = time.perf_counter(), os.getloadavg()[0]

@@ -1,5 +1,4 @@
 import asyncio
-import os
 import weakref
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -67,8 +66,11 @@ def report_hazard(body: HazardCreateIn, request: Request, response: Response,
 # from the second to the last: under 50 clients it reached about half the in-process ceiling
 # on PostgreSQL, and once the thread pool was full of requests waiting for a connection while
 # the connections' holders waited for a thread, nothing moved until the pool timed out (SQLite's
-# 15 connections, or any pool smaller than the thread pool). See bench/hazards.py.
-LIST_CONCURRENCY = max(2, os.cpu_count() or 1)
+# 15 connections, or any pool smaller than the thread pool). Two slots: one thread computes
+# while the other waits for the database; more threads only fight over the GIL (a process
+# scales by uvicorn workers), one would queue every list behind a slow search. See
+# bench/hazards.py.
+LIST_CONCURRENCY = 2
 _list_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = \
     weakref.WeakKeyDictionary()
 _PAGE_OF_HAZARDS = TypeAdapter(Page[HazardOut])

@@ -18,7 +18,7 @@ from backend.photos.service import photos_by_owner
 RECTIFICATION_EVENTS = ("submit", "fix_on_spot")
 
 
-# built once: constructing a statement costs about as much as running it on a page of ids
+# statements built once: building one costs about as much as running it on a page of ids
 _RECTIFICATION_EVENTS_OF = (
     select(HazardEvent.hazard_id, HazardEvent.id)
     .where(HazardEvent.hazard_id.in_(bindparam("hazard_ids", expanding=True)),
@@ -34,14 +34,19 @@ def _latest_rectification_events(session: Session, hazard_ids: list[int]) -> dic
     return {hazard_id: event_id for hazard_id, event_id in rows}  # the last one wins
 
 
+_SITE_NAMES = select(Site.id, Site.name).where(Site.id.in_(bindparam("ids", expanding=True)))
+_PEOPLE_NAMES = select(User.id, User.display_name) \
+    .where(User.id.in_(bindparam("ids", expanding=True)))
+
+
 def _names(session: Session, hazards: list[Hazard]) -> tuple[dict[int, str], dict[int, str]]:
     """Site names and people's display names of a page, in two queries."""
     site_ids = {h.site_id for h in hazards}
     user_ids = {h.reporter_id for h in hazards} | {h.assignee_id for h in hazards if h.assignee_id}
-    sites = dict(session.execute(select(Site.id, Site.name).where(Site.id.in_(site_ids))).all()) \
+    sites = dict(session.execute(_SITE_NAMES, {"ids": list(site_ids)}).all()) \
         if site_ids else {}
-    people = dict(session.execute(select(User.id, User.display_name)
-                                  .where(User.id.in_(user_ids))).all()) if user_ids else {}
+    people = dict(session.execute(_PEOPLE_NAMES, {"ids": list(user_ids)}).all()) \
+        if user_ids else {}
     return sites, people
 
 

@@ -20,7 +20,8 @@ from tests.photos.images import jpeg
 
 @pytest.fixture
 def small_pool():
-    pool = DecodePool(workers=1, queue=0, memory_limit_mb=512, timeout=2)
+    # a generous timeout: starting a worker process on a loaded CI machine takes seconds
+    pool = DecodePool(workers=1, queue=0, memory_limit_mb=512, timeout=60)
     yield pool
     pool.shutdown()
 
@@ -39,8 +40,11 @@ def test_a_full_queue_is_refused_at_once(small_pool):
 
 def test_a_stuck_decode_times_out_and_the_pool_recovers(small_pool):
     async def scenario():
+        assert await small_pool.run(pow, 2, 2) == 4  # the worker is up
+        small_pool.timeout = 1
         with pytest.raises(DecodeTimeout):
             await small_pool.run(time.sleep, 30)
+        small_pool.timeout = 60
         assert await small_pool.run(pow, 2, 10) == 1024
 
     started = time.monotonic()
