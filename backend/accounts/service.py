@@ -64,12 +64,27 @@ def _check_not_locked(throttle: LoginThrottle | None, now: datetime) -> None:
                           headers={"Retry-After": str(retry_after)})
 
 
+def _new_throttle_row(session: Session, username: str, now: datetime) -> LoginThrottle:
+    """The counter row of a username; when a concurrent failed login created it first (the
+    primary key decides), that row, locked."""
+    try:
+        with session.begin_nested():
+            throttle = LoginThrottle(username=username, failures=0, window_started_at=now)
+            session.add(throttle)
+            session.flush()
+        return throttle
+    except IntegrityError:
+        existing = session.get(LoginThrottle, username, with_for_update=True,
+                               populate_existing=True)
+        assert existing is not None  # the row that made our insert fail
+        return existing
+
+
 def _record_failure(session: Session, throttle: LoginThrottle | None, username: str,
                     settings: Settings, now: datetime) -> None:
     window = timedelta(minutes=settings.login_failure_window_minutes)
     if throttle is None:
-        throttle = LoginThrottle(username=username, failures=0, window_started_at=now)
-        session.add(throttle)
+        throttle = _new_throttle_row(session, username, now)
     elif now - throttle.window_started_at > window:
         throttle.failures, throttle.window_started_at, throttle.locked_until = 0, now, None
     throttle.failures += 1
