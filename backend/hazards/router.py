@@ -66,22 +66,25 @@ def report_hazard(body: HazardCreateIn, request: Request, response: Response,
 # from the second to the last: under 50 clients it reached about half the in-process ceiling
 # on PostgreSQL, and once the thread pool was full of requests waiting for a connection while
 # the connections' holders waited for a thread, nothing moved until the pool timed out (SQLite's
-# 15 connections, or any pool smaller than the thread pool). Two slots: one thread computes
-# while the other waits for the database; more threads only fight over the GIL (a process
-# scales by uvicorn workers), one would queue every list behind a slow search. See
-# bench/hazards.py.
-LIST_CONCURRENCY = 2
+# 15 connections, or any pool smaller than the thread pool). See bench/hazards.py.
+#
+# Slots per process: on PostgreSQL two, so that one thread computes while the other waits for
+# the server; on SQLite, whose queries run in this process under the GIL, one (a second thread
+# only added switching: about 45% of the ceiling instead of 55-60%), at the price of queueing
+# the list behind a slow search. More throughput comes from uvicorn workers, not threads.
+LIST_CONCURRENCY = {"sqlite": 1, "postgresql": 2}
 _list_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = \
     weakref.WeakKeyDictionary()
 _PAGE_OF_HAZARDS = TypeAdapter(Page[HazardOut])
 
 
-def _list_limiter() -> anyio.CapacityLimiter:
+def _list_limiter(request: Request) -> anyio.CapacityLimiter:
     """The list's worker slots, FIFO, one set per event loop."""
     loop = asyncio.get_running_loop()
     limiter = _list_limiters.get(loop)
     if limiter is None:
-        limiter = _list_limiters[loop] = anyio.CapacityLimiter(LIST_CONCURRENCY)
+        slots = LIST_CONCURRENCY.get(request.app.state.engine.dialect.name, 2)
+        limiter = _list_limiters[loop] = anyio.CapacityLimiter(slots)
     return limiter
 
 
@@ -110,7 +113,7 @@ async def _bearer_token(request: Request,
     try:
         yield token
     except RequestValidationError:
-        await anyio.to_thread.run_sync(_check_token, request, token, limiter=_list_limiter())
+        await anyio.to_thread.run_sync(_check_token, request, token, limiter=_list_limiter(request))
         raise
 
 
@@ -190,7 +193,7 @@ async def list_hazards(
     query = _ListQuery(limit, cursor, status_, exact, overdue, created_from, created_to,
                        deadline_from, deadline_to, q, sort)
     body = await anyio.to_thread.run_sync(_hazard_page_json, request, settings, token, query,
-                                          limiter=_list_limiter())
+                                          limiter=_list_limiter(request))
     return Response(body, media_type="application/json")
 
 
