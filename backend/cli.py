@@ -1,5 +1,5 @@
 """``anxun``: the command line (serve, migrate, load-catalogue, demo, create-user, setup,
-photos-gc, audit verify)."""
+photos-gc, audit verify, error-codes)."""
 
 import argparse
 import getpass
@@ -129,6 +129,14 @@ def cmd_audit_verify(_args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def cmd_error_codes(_args: argparse.Namespace) -> int:
+    import backend.main  # noqa: F401 - every module's error classes register their codes
+    from backend.errors import markdown_table
+
+    print(markdown_table(), end="")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -178,6 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     audit_sub.add_parser("verify", help="check the audit log's hash chain") \
         .set_defaults(func=cmd_audit_verify)
+    sub.add_parser("error-codes", help="print the error-code table (Markdown, as in the README)") \
+        .set_defaults(func=cmd_error_codes)
     serve = sub.add_parser("serve", help="serve the API (uvicorn, uvloop, httptools)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)

@@ -1,6 +1,6 @@
 """The FastAPI application."""
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine, text
@@ -14,6 +14,7 @@ from backend.hazards.router import router as hazards_router
 from backend.inspections.router import router as inspections_router
 from backend.modules.router import router as modules_router
 from backend.observability import RequestIdMiddleware
+from backend.openapi import install_openapi, reject_unknown_query_parameters
 from backend.org.router import router as org_router
 from backend.photos.router import router as photos_router
 from backend.web import install_pwa
@@ -29,9 +30,9 @@ def operation_id(route: APIRoute) -> str:
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
-        title="AnXun 安巡 API",
+        title="AnXun API",  # ASCII: generated client packages are named after it
         version="1.0",
-        description="安全巡查与隐患整改闭环 — safety patrol and hazard rectification.",
+        description="安巡 — 安全巡查与隐患整改闭环: safety patrol and hazard rectification.",
         generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
@@ -39,11 +40,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     install_error_handlers(app)
     app.add_middleware(RequestIdMiddleware)
 
-    api = APIRouter(prefix=API_PREFIX)
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(reject_unknown_query_parameters)])
     for router in (accounts_router, org_router, modules_router, photos_router,
                    inspections_router, hazards_router, audit_router):
         api.include_router(router)
     app.include_router(api)
+    install_openapi(app)
 
     @app.get("/healthz", tags=["health"], include_in_schema=False)
     def healthz() -> dict[str, str]:

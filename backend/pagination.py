@@ -9,14 +9,15 @@ from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import Select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from backend.errors import AppError
 
-LimitParam = Annotated[int, Query(ge=1, le=200, description="page size")]
-CursorParam = Annotated[str | None, Query(max_length=500, description="from `next_cursor`")]
+LimitParam = Annotated[int, Query(ge=1, le=200, description="Page size: at most this many items.")]
+CursorParam = Annotated[str | None, Query(
+    max_length=500, description="Opaque: the `next_cursor` of the previous page; omit for the first.")]
 
 
 class InvalidCursor(AppError):
@@ -28,8 +29,9 @@ T = TypeVar("T")
 
 
 class Page(BaseModel, Generic[T]):
-    items: list[T]
-    next_cursor: str | None
+    items: list[T] = Field(description="This page's items, in the list's order.")
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null on the last page.")
 
 
 def _encode(values: list[Any]) -> str:

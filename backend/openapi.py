@@ -1,0 +1,203 @@
+"""The API contract: the OpenAPI document tells every error an operation can answer, in the one
+error body, and query parameters the contract doesn't name are refused.
+
+- :func:`error_responses` is what a route passes as ``responses=`` for the errors it raises
+  itself (by status, code or ``AppError`` class). Statuses every operation of a kind can answer
+  are added automatically (see :func:`_automatic_codes`).
+- :func:`install_openapi` post-processes FastAPI's document once (then cached): one ``Error``
+  schema whose ``code`` is the catalogue's enum, on every error status; FastAPI's
+  ``HTTPValidationError`` is gone since the 422 body is ours.
+- :func:`reject_unknown_query_parameters`: a mistyped filter (``?stauts=closed``) is a 422
+  ``unknown_parameter`` instead of silently returning everything.
+"""
+
+from collections.abc import Iterator
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
+from pydantic import BaseModel
+
+from backend.errors import (
+    CATALOGUE,
+    HTTP_CODES,
+    AppError,
+    UnknownErrorCode,
+    UnknownParameter,
+)
+
+CODES_KEY = "x-error-codes"  # the codes of one error response, for people and client generators
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+
+
+def error_responses(*declared: int | str | type[AppError]) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for the errors a route raises beyond the automatic ones: HTTP statuses,
+    catalogue codes or ``AppError`` classes, e.g. ``error_responses(404, "plan_incomplete",
+    InvalidTransition)``. The document shows each status with the ``Error`` schema and its codes."""
+    codes: dict[int, list[str]] = {}
+    for item in declared:
+        if isinstance(item, int):
+            codes.setdefault(item, [])
+            continue
+        code = item if isinstance(item, str) else item.code
+        if code not in CATALOGUE:
+            raise UnknownErrorCode(f"error code {code!r} is not in backend.errors.CATALOGUE")
+        codes.setdefault(CATALOGUE[code].status, []).append(code)
+    return {status: {CODES_KEY: sorted(set(names))} for status, names in codes.items()}
+
+
+def _dependants(dependant: Dependant) -> Iterator[Dependant]:
+    yield dependant
+    for sub in dependant.dependencies:
+        yield from _dependants(sub)
+
+
+def _query_names(route: APIRoute) -> frozenset[str]:
+    """The query parameter names (aliases) a route declares, its dependencies' included."""
+    names: set[str] = set()
+    for dependant in _dependants(route.dependant):
+        for field in dependant.query_params:
+            model = field.field_info.annotation
+            if isinstance(model, type) and issubclass(model, BaseModel):  # a query model
+                names.update(f.alias or name for name, f in model.model_fields.items())
+            else:
+                names.add(field.alias)
+    return frozenset(names)
+
+
+# id(route) -> (route, its names); holding the route keeps its id from being reused
+_declared_query: dict[int, tuple[APIRoute, frozenset[str]]] = {}
+
+
+async def reject_unknown_query_parameters(request: Request) -> None:
+    """Refuse query parameters the route does not declare (an app-wide dependency: async and
+    a set difference, so no thread hop; each route's names are computed once)."""
+    if not request.scope.get("query_string"):
+        return
+    route = request.scope["route"]
+    known = _declared_query.get(id(route))
+    if known is None:
+        known = _declared_query[id(route)] = (route, _query_names(route))
+    allowed = known[1]
+    unknown = sorted(set(request.query_params.keys()) - allowed)
+    if unknown:
+        raise UnknownParameter(f"未知的查询参数：{', '.join(unknown)}",
+                               details={"unknown": unknown, "allowed": sorted(allowed)})
+
+
+def _calls(route: RouteContext) -> set[str]:
+    return {getattr(d.call, "__qualname__", "") for d in _dependants(route.dependant) if d.call}
+
+
+def _automatic_codes(route: RouteContext, operation: dict[str, Any]) -> dict[int, set[str]]:
+    """The errors an operation can answer because of what it is: authenticated, role-checked,
+    with parameters, a JSON body, a cursor or a path id."""
+    codes: dict[int, set[str]] = {}
+    calls = _calls(route)
+    parameters = operation.get("parameters", [])
+    body = operation.get("requestBody", {}).get("content", {})
+    if reject_unknown_query_parameters.__qualname__ in calls:
+        codes.setdefault(422, set()).add("unknown_parameter")
+    if parameters or body:
+        codes.setdefault(422, set()).update({"validation_error", "invalid_value"})
+    if "application/json" in body:
+        codes.setdefault(400, set()).add("malformed_json")
+    if operation.get("security"):
+        codes.setdefault(401, set()).update({"not_authenticated", "invalid_token"})
+    if any(call.startswith("require_roles.") for call in calls):
+        codes.setdefault(403, set()).add("forbidden")
+    if any(p["in"] == "query" and p["name"] == "cursor" for p in parameters):
+        codes.setdefault(400, set()).add("invalid_cursor")
+    if any(p["in"] == "path" for p in parameters):
+        codes.setdefault(404, set())
+    return codes
+
+
+def _document_errors(route: RouteContext, operation: dict[str, Any]) -> None:
+    responses = operation["responses"]
+    codes = _automatic_codes(route, operation)
+    for status, response in list(responses.items()):
+        if status.isdigit() and int(status) >= 400:
+            codes.setdefault(int(status), set()).update(response.get(CODES_KEY, []))
+    for status, names in codes.items():
+        if not names and status in HTTP_CODES:  # declared without its codes: the generic one
+            names.add(HTTP_CODES[status])
+        phrase = HTTPStatus(status).phrase
+        described = responses.get(str(status), {}).get("description")
+        own = described if described not in (None, phrase, "Validation Error") else phrase
+        responses[str(status)] = {
+            "description": f"{own}: " + ", ".join(f"`{c}`" for c in sorted(names)),
+            "content": {"application/json": {"schema": ERROR_REF}},
+            CODES_KEY: sorted(names),
+        }
+    operation["responses"] = dict(sorted(responses.items()))
+
+
+def _error_schemas() -> dict[str, Any]:
+    codes = sorted(CATALOGUE.values(), key=lambda c: (c.status, c.code))
+    return {
+        "Error": {
+            "title": "Error", "type": "object", "required": ["error"],
+            "description": "Every error answer: `{\"error\": {code, message, details}}`.",
+            "properties": {"error": {"$ref": "#/components/schemas/ErrorInfo"}},
+        },
+        "ErrorInfo": {
+            "title": "ErrorInfo", "type": "object", "required": ["code", "message", "details"],
+            "properties": {
+                "code": {"$ref": "#/components/schemas/ErrorCode"},
+                "message": {"type": "string", "description": "For people, in Chinese."},
+                "details": {"$ref": "#/components/schemas/ErrorDetails"},
+            },
+        },
+        "ErrorCode": {
+            "title": "ErrorCode", "type": "string", "enum": [c.code for c in codes],
+            "description": "Machine-readable error code (HTTP status and meaning: "
+                           "the README's error table, `anxun error-codes`).\n\n"
+                           + "\n".join(f"- `{c.code}` ({c.status}): {c.meaning}" for c in codes),
+        },
+        "ErrorDetails": {
+            "title": "ErrorDetails", "type": "object", "additionalProperties": True,
+            "description": "Facts about the error (ids, fields, allowed values); for 400 "
+                           "`malformed_json` and 422 `validation_error`, `errors` lists "
+                           "each problem.",
+            "properties": {"errors": {
+                "type": "array", "items": {"$ref": "#/components/schemas/ValidationIssue"}}},
+        },
+        "ValidationIssue": {
+            "title": "ValidationIssue", "type": "object", "required": ["loc", "type", "msg"],
+            "properties": {
+                "loc": {"type": "array", "items": {"type": "string"},
+                        "description": "Where: `body`/`query`/`path`/`header`, then the field."},
+                "type": {"type": "string", "description": "Kind of problem, e.g. `missing`, "
+                                                          "`timezone_required`."},
+                "msg": {"type": "string", "description": "What is wrong."},
+            },
+        },
+    }
+
+
+def _document(app: FastAPI, spec: dict[str, Any]) -> dict[str, Any]:
+    for route in iter_route_contexts(app.routes):
+        if isinstance(route.original_route, APIRoute) and route.include_in_schema:
+            for method in route.methods:
+                _document_errors(route, spec["paths"][route.path_format][method.lower()])
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    for fastapi_own in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(fastapi_own, None)
+    schemas.update(_error_schemas())
+    spec["components"]["schemas"] = dict(sorted(schemas.items()))
+    return spec
+
+
+def install_openapi(app: FastAPI) -> None:
+    """Serve the post-processed document, computed once on first use."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _document(app, generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
