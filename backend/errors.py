@@ -44,7 +44,8 @@ def register(code: str, status: int, meaning: str) -> None:
     if known is None:
         CATALOGUE[code] = ErrorCode(code, status, meaning)
     elif known.status != status:
-        raise TypeError(f"error code {code!r} is HTTP {known.status} in the catalogue, not {status}")
+        raise TypeError(f"error code {code!r} is HTTP {known.status} in the catalogue, "
+                        f"not {status}")
 
 
 # codes given as strings at raise sites (or by the framework handlers below); codes of AppError
@@ -53,6 +54,7 @@ def register(code: str, status: int, meaning: str) -> None:
 for _code, _status, _meaning in (
     ("bad_request", 400, "请求无效"),
     ("malformed_json", 400, "请求体不是有效的 JSON"),
+    ("invalid_path", 400, "请求路径包含非法字符"),
     ("wrong_password", 400, "当前密码不正确"),
     ("source_reserved", 400, "检查发现的隐患只能由提交检查生成"),
     ("invalid_token", 401, "登录已失效，请重新登录"),

@@ -20,32 +20,24 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from pydantic import BaseModel
 
-from backend.errors import (
-    CATALOGUE,
-    HTTP_CODES,
-    AppError,
-    UnknownErrorCode,
-    UnknownParameter,
-)
+from backend.errors import CATALOGUE, HTTP_CODES, AppError, UnknownParameter
 
 CODES_KEY = "x-error-codes"  # the codes of one error response, for people and client generators
+CODES_CARRIER = "default"  # where error_responses() leaves codes until their status is known
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
 
 def error_responses(*declared: int | str | type[AppError]) -> dict[int | str, dict[str, Any]]:
-    """``responses=`` for the errors a route raises beyond the automatic ones: HTTP statuses,
-    catalogue codes or ``AppError`` classes, e.g. ``error_responses(404, "plan_incomplete",
-    InvalidTransition)``. The document shows each status with the ``Error`` schema and its codes."""
-    codes: dict[int, list[str]] = {}
-    for item in declared:
-        if isinstance(item, int):
-            codes.setdefault(item, [])
-            continue
-        code = item if isinstance(item, str) else item.code
-        if code not in CATALOGUE:
-            raise UnknownErrorCode(f"error code {code!r} is not in backend.errors.CATALOGUE")
-        codes.setdefault(CATALOGUE[code].status, []).append(code)
-    return {status: {CODES_KEY: sorted(set(names))} for status, names in codes.items()}
+    """``responses=`` for the errors a route raises beyond the automatic ones: catalogue codes,
+    ``AppError`` classes or bare HTTP statuses, e.g. ``error_responses("plan_incomplete",
+    InvalidTransition, 404)``. The document shows each under its status with the ``Error``
+    schema. Codes are placed when the document is built, once every module has registered its
+    codes, so a router may name codes of modules it doesn't import."""
+    responses: dict[int | str, dict[str, Any]] = {d: {} for d in declared if isinstance(d, int)}
+    codes = {d if isinstance(d, str) else d.code for d in declared if not isinstance(d, int)}
+    if codes:
+        responses[CODES_CARRIER] = {CODES_KEY: sorted(codes)}
+    return responses
 
 
 def _dependants(dependant: Dependant) -> Iterator[Dependant]:
@@ -91,7 +83,8 @@ def _calls(route: RouteContext) -> set[str]:
     return {getattr(d.call, "__qualname__", "") for d in _dependants(route.dependant) if d.call}
 
 
-def _automatic_codes(route: RouteContext, operation: dict[str, Any]) -> dict[int, set[str]]:
+def _automatic_codes(route: RouteContext, method: str,
+                     operation: dict[str, Any]) -> dict[int, set[str]]:
     """The errors an operation can answer because of what it is: authenticated, role-checked,
     with parameters, a JSON body, a cursor or a path id."""
     codes: dict[int, set[str]] = {}
@@ -104,6 +97,9 @@ def _automatic_codes(route: RouteContext, operation: dict[str, Any]) -> dict[int
         codes.setdefault(422, set()).update({"validation_error", "invalid_value"})
     if "application/json" in body:
         codes.setdefault(400, set()).add("malformed_json")
+    if method in ("POST", "PUT", "PATCH"):  # security.InputGuardMiddleware: JSON size, NaN
+        codes.setdefault(413, set()).add("payload_too_large")
+        codes.setdefault(422, set()).add("validation_error")
     if operation.get("security"):
         codes.setdefault(401, set()).update({"not_authenticated", "invalid_token"})
     if any(call.startswith("require_roles.") for call in calls):
@@ -112,12 +108,16 @@ def _automatic_codes(route: RouteContext, operation: dict[str, Any]) -> dict[int
         codes.setdefault(400, set()).add("invalid_cursor")
     if any(p["in"] == "path" for p in parameters):
         codes.setdefault(404, set())
+        codes.setdefault(400, set()).add("invalid_path")  # a control character in a path id
     return codes
 
 
-def _document_errors(route: RouteContext, operation: dict[str, Any]) -> None:
+def _document_errors(route: RouteContext, method: str, operation: dict[str, Any]) -> None:
     responses = operation["responses"]
-    codes = _automatic_codes(route, operation)
+    codes = _automatic_codes(route, method, operation)
+    for code in responses.pop(CODES_CARRIER, {}).get(CODES_KEY, []):
+        if code in CATALOGUE:  # else left out: a contract test names it
+            codes.setdefault(CATALOGUE[code].status, set()).add(code)
     for status, response in list(responses.items()):
         if status.isdigit() and int(status) >= 400:
             codes.setdefault(int(status), set()).update(response.get(CODES_KEY, []))
@@ -182,7 +182,8 @@ def _document(app: FastAPI, spec: dict[str, Any]) -> dict[str, Any]:
     for route in iter_route_contexts(app.routes):
         if isinstance(route.original_route, APIRoute) and route.include_in_schema:
             for method in route.methods:
-                _document_errors(route, spec["paths"][route.path_format][method.lower()])
+                operation = spec["paths"][route.path_format][method.lower()]
+                _document_errors(route, method, operation)
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     for fastapi_own in ("HTTPValidationError", "ValidationError"):
         schemas.pop(fastapi_own, None)
