@@ -19,6 +19,7 @@ from backend.accounts.schemas import (
 )
 from backend.deps import AdminUser, CurrentUser, PrincipalDep, SessionDep, SettingsDep
 from backend.errors import NotFound
+from backend.openapi import error_responses
 from backend.org.models import Center
 from backend.pagination import CursorParam, LimitParam, Page, keyset_page
 from backend.types import DbId
@@ -34,7 +35,8 @@ def _login_out(issued: service.IssuedToken) -> LoginOut:
                     user=UserOut.model_validate(issued.user))
 
 
-@router.post("/auth/login", response_model=LoginOut)
+@router.post("/auth/login", response_model=LoginOut,
+             responses=error_responses("invalid_credentials", "login_locked"))
 def login(body: LoginIn, request: Request, session: SessionDep, settings: SettingsDep) -> LoginOut:
     """Log in with username and password; returns a new bearer token."""
     issued = service.login(session, settings, body.username, body.password,
@@ -42,7 +44,8 @@ def login(body: LoginIn, request: Request, session: SessionDep, settings: Settin
     return _login_out(issued)
 
 
-@router.post("/auth/token", response_model=LoginOut, include_in_schema=True)
+@router.post("/auth/token", response_model=LoginOut, include_in_schema=True,
+             responses=error_responses("invalid_credentials", "login_locked"))
 def login_form(form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request,
                session: SessionDep, settings: SettingsDep) -> LoginOut:
     """OAuth2 password flow (form-encoded), for the "Authorize" button of /docs."""
@@ -65,7 +68,9 @@ def read_me(user: CurrentUser) -> User:
     return user
 
 
-@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT,
+             responses=error_responses("wrong_password", "weak_password",
+                                       "password_check_locked"))
 def change_my_password(body: PasswordChangeIn, principal: PrincipalDep,
                        session: SessionDep) -> None:
     """Change one's own password; other sessions of this user are logged out."""
@@ -75,7 +80,8 @@ def change_my_password(body: PasswordChangeIn, principal: PrincipalDep,
                  object_type="user", object_id=principal.user.id)
 
 
-@router.get("/centers/{center_id}/members", response_model=list[MemberOut])
+@router.get("/centers/{center_id}/members", response_model=list[MemberOut],
+            responses=error_responses("center_not_found"))
 def list_center_members(center_id: DbId, user: CurrentUser, session: SessionDep) -> list[User]:
     """Active users of a center (to pick an assignee): one's own center, or any for qa/leader/admin."""
     center = session.get(Center, center_id)
@@ -115,7 +121,9 @@ def list_users(admin: AdminUser, session: SessionDep, limit: LimitParam = 50,
     return Page(items=[UserOut.model_validate(u) for u in rows], next_cursor=next_cursor)
 
 
-@router.post("/users", response_model=UserOut, status_code=status.HTTP_201_CREATED)
+@router.post("/users", response_model=UserOut, status_code=status.HTTP_201_CREATED,
+             responses=error_responses("username_taken", "unknown_center", "center_inactive",
+                                       "roles_required", "center_required", "weak_password"))
 def create_user(body: UserCreateIn, admin: AdminUser, session: SessionDep) -> User:
     """Create a user (admin)."""
     user = service.create_user(session, group_id=admin.group_id, username=body.username,
@@ -132,7 +140,9 @@ def read_user(user_id: DbId, admin: AdminUser, session: SessionDep) -> User:
     return _user_in_group(session, admin, user_id)
 
 
-@router.patch("/users/{user_id}", response_model=UserOut)
+@router.patch("/users/{user_id}", response_model=UserOut,
+              responses=error_responses("cannot_lock_out_self", "unknown_center",
+                                        "center_inactive", "roles_required", "center_required"))
 def update_user(user_id: DbId, body: UserUpdateIn, admin: AdminUser, session: SessionDep) -> User:
     """Change a user's name, center, roles or active flag (admin). Disabling logs them out."""
     user = _user_in_group(session, admin, user_id)
@@ -148,7 +158,8 @@ def update_user(user_id: DbId, body: UserUpdateIn, admin: AdminUser, session: Se
     return user
 
 
-@router.post("/users/{user_id}/password", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/users/{user_id}/password", status_code=status.HTTP_204_NO_CONTENT,
+             responses=error_responses("weak_password"))
 def reset_user_password(user_id: DbId, body: PasswordResetIn, admin: AdminUser,
                         session: SessionDep) -> None:
     """Set a new password for a user (admin); all their sessions end."""

@@ -14,6 +14,7 @@ from backend.modules.schemas import (
     ModuleSummary,
     ModuleVersionOut,
 )
+from backend.openapi import error_responses
 from backend.pagination import CursorParam, LimitParam, Page, keyset_page
 from backend.types import DbId
 from backend.vocab import Category, Role
@@ -56,7 +57,8 @@ def list_modules(_user: CurrentUser, session: SessionDep, limit: LimitParam = 10
     return Page(items=items, next_cursor=next_cursor)
 
 
-@router.post("", response_model=ModuleVersionOut, status_code=status.HTTP_201_CREATED)
+@router.post("", response_model=ModuleVersionOut, status_code=status.HTTP_201_CREATED,
+             responses=error_responses("duplicate"))
 def create_module(body: ModuleCreateIn, user: ModuleEditor,
                   session: SessionDep) -> ModuleVersionOut:
     """Create a new patrol module (qa_officer, admin)."""
@@ -69,20 +71,23 @@ def create_module(body: ModuleCreateIn, user: ModuleEditor,
     return _version_out(service.get_version(session, module.id))
 
 
-@router.get("/{module_id}", response_model=ModuleVersionOut)
+@router.get("/{module_id}", response_model=ModuleVersionOut,
+            responses=error_responses("module_not_found"))
 def read_module(module_id: DbId, _user: CurrentUser, session: SessionDep) -> ModuleVersionOut:
     """A module's latest version with its items."""
     return _version_out(service.get_version(session, module_id))
 
 
-@router.get("/{module_id}/versions", response_model=list[ModuleVersionOut])
+@router.get("/{module_id}/versions", response_model=list[ModuleVersionOut],
+            responses=error_responses("module_not_found"))
 def list_module_versions(module_id: DbId, _user: CurrentUser,
                          session: SessionDep) -> list[ModuleVersionOut]:
     """Every version of a module, oldest first."""
     return [_version_out(view) for view in service.list_versions(session, module_id)]
 
 
-@router.get("/{module_id}/versions/{version}", response_model=ModuleVersionOut)
+@router.get("/{module_id}/versions/{version}", response_model=ModuleVersionOut,
+            responses=error_responses("module_not_found", "module_version_not_found"))
 def read_module_version(module_id: DbId, version: DbId, _user: CurrentUser,
                         session: SessionDep) -> ModuleVersionOut:
     """One version of a module: past inspections keep the version they were run with."""
@@ -90,7 +95,7 @@ def read_module_version(module_id: DbId, version: DbId, _user: CurrentUser,
 
 
 @router.post("/{module_id}/versions", response_model=ModuleVersionOut,
-             status_code=status.HTTP_201_CREATED)
+             status_code=status.HTTP_201_CREATED, responses=error_responses("module_not_found"))
 def create_module_version(module_id: DbId, body: ModuleContentIn, user: ModuleEditor,
                           session: SessionDep) -> ModuleVersionOut:
     """Publish a new version of a module (qa_officer, admin); older versions stay readable."""

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from backend import audit
 from backend.accounts.models import User
 from backend.deps import AdminUser, CurrentUser, SessionDep
+from backend.openapi import error_responses
 from backend.org import service
 from backend.org.models import Campus, Center, Site
 from backend.org.schemas import (
@@ -49,7 +50,8 @@ def list_centers(user: CurrentUser, session: SessionDep) -> list[Center]:
     ))
 
 
-@router.post("/centers", response_model=CenterOut, status_code=status.HTTP_201_CREATED)
+@router.post("/centers", response_model=CenterOut, status_code=status.HTTP_201_CREATED,
+             responses=error_responses("duplicate"))
 def create_center(body: CenterIn, admin: AdminUser, session: SessionDep) -> Center:
     """Create a center (admin)."""
     center = service.create_center(session, admin.group_id, **body.model_dump())
@@ -57,7 +59,8 @@ def create_center(body: CenterIn, admin: AdminUser, session: SessionDep) -> Cent
     return center
 
 
-@router.patch("/centers/{center_id}", response_model=CenterOut)
+@router.patch("/centers/{center_id}", response_model=CenterOut,
+              responses=error_responses("center_not_found", "duplicate"))
 def update_center(center_id: DbId, body: CenterPatch, admin: AdminUser,
                   session: SessionDep) -> Center:
     """Rename, re-kind or deactivate a center (admin)."""
@@ -76,7 +79,8 @@ def list_campuses(user: CurrentUser, session: SessionDep) -> list[Campus]:
     ))
 
 
-@router.post("/campuses", response_model=CampusOut, status_code=status.HTTP_201_CREATED)
+@router.post("/campuses", response_model=CampusOut, status_code=status.HTTP_201_CREATED,
+             responses=error_responses("duplicate"))
 def create_campus(body: CampusIn, admin: AdminUser, session: SessionDep) -> Campus:
     """Create a campus (admin)."""
     campus = service.create_campus(session, admin.group_id, **body.model_dump())
@@ -84,7 +88,8 @@ def create_campus(body: CampusIn, admin: AdminUser, session: SessionDep) -> Camp
     return campus
 
 
-@router.patch("/campuses/{campus_id}", response_model=CampusOut)
+@router.patch("/campuses/{campus_id}", response_model=CampusOut,
+              responses=error_responses("campus_not_found", "duplicate"))
 def update_campus(campus_id: DbId, body: CampusPatch, admin: AdminUser,
                   session: SessionDep) -> Campus:
     """Rename or deactivate a campus (admin)."""
@@ -118,7 +123,8 @@ def list_sites(user: CurrentUser, session: SessionDep, limit: LimitParam = 100,
     return Page(items=[SiteOut.model_validate(s) for s in rows], next_cursor=next_cursor)
 
 
-@router.post("/sites", response_model=SiteOut, status_code=status.HTTP_201_CREATED)
+@router.post("/sites", response_model=SiteOut, status_code=status.HTTP_201_CREATED,
+             responses=error_responses("unknown_campus", "unknown_center", "duplicate"))
 def create_site(body: SiteIn, admin: AdminUser, session: SessionDep) -> Site:
     """Create a site (admin); a QR code is generated unless one is given."""
     site = service.create_site(session, admin.group_id, **body.model_dump())
@@ -126,19 +132,23 @@ def create_site(body: SiteIn, admin: AdminUser, session: SessionDep) -> Site:
     return site
 
 
-@router.get("/sites/by-code/{code}", response_model=SiteOut)
+@router.get("/sites/by-code/{code}", response_model=SiteOut,
+            responses=error_responses("site_not_found"))
 def read_site_by_code(code: str, user: CurrentUser, session: SessionDep) -> Site:
     """Resolve a scanned QR code to its site."""
     return service.get_readable_site_by_code(session, user, code)
 
 
-@router.get("/sites/{site_id}", response_model=SiteOut)
+@router.get("/sites/{site_id}", response_model=SiteOut,
+            responses=error_responses("site_not_found"))
 def read_site(site_id: DbId, user: CurrentUser, session: SessionDep) -> Site:
     """One site."""
     return service.get_readable_site(session, user, site_id)
 
 
-@router.patch("/sites/{site_id}", response_model=SiteOut)
+@router.patch("/sites/{site_id}", response_model=SiteOut,
+              responses=error_responses("site_not_found", "unknown_campus", "unknown_center",
+                                        "duplicate"))
 def update_site(site_id: DbId, body: SitePatch, admin: AdminUser, session: SessionDep) -> Site:
     """Edit or deactivate a site (admin). Its code never changes: printed QR labels stay valid."""
     site = service.get_readable_site(session, admin, site_id)

@@ -11,6 +11,7 @@ from backend.accounts.models import User
 from backend.config import Settings
 from backend.deps import CurrentUser, SessionDep, SettingsDep
 from backend.errors import AppError, NotFound
+from backend.openapi import error_responses
 from backend.photos import service, signing
 from backend.photos.models import Photo
 from backend.photos.processing import ImageRejected, Processed, Watermark, process_image
@@ -71,7 +72,12 @@ def _save(session: Session, user: User, fields: service.UploadFields, processed:
              responses={200: {"model": PhotoOut, "description": "already uploaded (a retry)"},
                         413: {"description": "larger than the upload limit"},
                         415: {"description": "not an accepted image format"},
-                        503: {"description": "decoders busy; retry after Retry-After"}},
+                        503: {"description": "decoders busy; retry after Retry-After"},
+                        **error_responses("bad_upload", "idempotency_mismatch", "site_not_found",
+                                          "image_rejected", "image_too_large", "image_corrupt",
+                                          "image_timeout", "image_decode_failed",
+                                          "unsupported_media_type", "payload_too_large",
+                                          "photo_queue_full")},
              openapi_extra={"requestBody": {"required": True, "content": {
                  "multipart/form-data": {"schema": {
                      "type": "object", "required": ["file"], "properties": {
@@ -118,7 +124,7 @@ async def upload_photo(request: Request, response: Response, user: CurrentUser,
         service.cleanup(processed)
 
 
-@router.get("/{photo_id}", response_model=PhotoOut)
+@router.get("/{photo_id}", response_model=PhotoOut, responses=error_responses("photo_not_found"))
 def read_photo(photo_id: DbId, request: Request, user: CurrentUser, session: SessionDep,
                settings: SettingsDep) -> PhotoOut:
     """A photo's metadata and fresh signed URLs."""
@@ -133,7 +139,11 @@ class SignatureRefused(AppError):
 
 
 @router.get("/{photo_id}/{variant}", response_class=StreamingResponse,
-            responses={200: {"content": {"image/jpeg": {}}}, 403: {}, 404: {}})
+            responses={200: {"description": "web and thumb: JPEG; original: as uploaded",
+                             "content": {t: {} for t in ("image/jpeg", "image/png", "image/webp",
+                                                         "image/heic")}},
+                       **error_responses("invalid_signature", "url_expired", "photo_not_found",
+                                         "photo_file_missing")})
 def photo_file(photo_id: DbId, variant: Variant, session: SessionDep, settings: SettingsDep,
                exp: int = Query(ge=0, le=2**40), sig: str = Query(max_length=100)) -> Response:
     """The bytes of a photo variant, by signed URL (no bearer token: for ``<img>``)."""
