@@ -3,18 +3,26 @@
 Decoding untrusted images runs in separate processes with an address-space limit, so a hostile
 or huge file can't take the server down; calls beyond ``workers + queue`` are refused at once
 (503 with Retry-After) instead of piling up; a decode that outlives its timeout gets the pool
-killed and rebuilt, because a stuck C decoder can't be interrupted any other way."""
+killed and rebuilt, because a stuck C decoder can't be interrupted any other way.
+
+Whatever a decoder raises reaches the client as a 4xx, never a 500: a phone retries a 5xx
+forever, so such a photo would never leave its queue."""
 
 import asyncio
+import logging
 import multiprocessing
 import os
 import threading
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from backend.errors import AppError
+from backend.photos.processing import ImageRejected
+
+log = logging.getLogger("anxun.photos")
 
 
 class DecoderBusy(AppError):
@@ -32,6 +40,24 @@ class DecodeTimeout(AppError):
     message = "照片处理超时，文件可能已损坏"
 
 
+class DecodeFailed(AppError):
+    status_code = 422
+    code = "image_decode_failed"
+    message = "照片处理失败，文件可能过大或已损坏"
+
+
+def client_error(exc: Exception) -> AppError:
+    """What a decoder raised, as the answer to the client."""
+    if isinstance(exc, ImageRejected):
+        error = DecodeFailed(exc.message, code=exc.code)
+        error.status_code = exc.status
+        return error
+    if isinstance(exc, MemoryError):  # the worker's address-space limit
+        return DecodeFailed("照片过大，处理时内存不足", code="image_too_large")
+    log.warning("decoder raised %s", type(exc).__name__, exc_info=exc)
+    return DecodeFailed()
+
+
 def _init_worker(memory_limit_bytes: int) -> None:
     import resource
 
@@ -40,6 +66,21 @@ def _init_worker(memory_limit_bytes: int) -> None:
     from backend.photos.processing import register_heif
 
     register_heif()
+
+
+SUBMIT_ERRORS = (BrokenProcessPool, RuntimeError, OSError)
+
+
+def _start(executor: ProcessPoolExecutor, fn: Callable[..., Any],
+           args: tuple[Any, ...]) -> Future[Any]:
+    try:
+        return executor.submit(fn, *args)
+    except SUBMIT_ERRORS as exc:  # no worker process can start: the server's trouble, retry later
+        raise DecoderBusy() from exc
+
+
+class _PoolLost(Exception):
+    """The call's worker pool broke under it (a worker died, or the pool was reset)."""
 
 
 class DecodePool:
@@ -51,25 +92,34 @@ class DecodePool:
         self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
         self._in_flight = 0
+        self._alone: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = \
+            weakref.WeakKeyDictionary()
+
+    def _new_executor(self, workers: int) -> ProcessPoolExecutor:
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() \
+            else "spawn"
+        return ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context(method),
+            initializer=_init_worker, initargs=(self.memory_limit,))
 
     def _get_executor(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._executor is None:
-                method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() \
-                    else "spawn"
-                self._executor = ProcessPoolExecutor(
-                    max_workers=self.workers, mp_context=multiprocessing.get_context(method),
-                    initializer=_init_worker, initargs=(self.memory_limit,))
+                self._executor = self._new_executor(self.workers)
             return self._executor
+
+    @staticmethod
+    def _kill(executor: ProcessPoolExecutor) -> None:
+        for process in list((executor._processes or {}).values()):  # no public API to kill
+            process.kill()
+        executor.shutdown(wait=False, cancel_futures=True)
 
     def _reset(self, broken: ProcessPoolExecutor) -> None:
         with self._lock:
             if self._executor is not broken:
                 return
             self._executor = None
-        for process in list((broken._processes or {}).values()):  # no public API to kill
-            process.kill()
-        broken.shutdown(wait=False, cancel_futures=True)
+        self._kill(broken)
 
     def _reserve(self) -> None:
         with self._lock:
@@ -81,23 +131,58 @@ class DecodePool:
         with self._lock:
             self._in_flight -= 1
 
+    def _submit(self, fn: Callable[..., Any],
+                args: tuple[Any, ...]) -> tuple[ProcessPoolExecutor, Future[Any]]:
+        executor = self._get_executor()
+        try:
+            return executor, executor.submit(fn, *args)
+        except SUBMIT_ERRORS:  # reset by another call since we got it: once more, fresh
+            self._reset(executor)
+        executor = self._get_executor()
+        return executor, _start(executor, fn, args)
+
+    def _alone_lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            return self._alone.setdefault(loop, asyncio.Lock())
+
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run ``fn(*args)`` in a worker; the caller awaits without blocking the event loop."""
+        """Run ``fn(*args)`` in a worker; the caller awaits without blocking the event loop.
+
+        A worker that dies (the memory limit, a crash in C) or a pool reset for another call's
+        timeout fails every call in flight. Each is then tried once more alone, in a process of
+        its own and one at a time, so only the file that really kills a worker is refused."""
         self._reserve()
         try:
-            executor = self._get_executor()
-            future: Future[Any] = executor.submit(fn, *args)
+            executor, future = self._submit(fn, args)
             try:
-                return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
-            except TimeoutError as exc:
+                return await self._outcome(future, executor)
+            except _PoolLost:
                 self._reset(executor)
-                raise DecodeTimeout() from exc
-            except BrokenProcessPool as exc:  # a worker died (e.g. killed by the memory limit)
-                self._reset(executor)
-                raise DecodeTimeout("照片处理失败，文件可能过大或已损坏",
-                                    code="image_decode_failed") from exc
+            async with self._alone_lock():
+                alone = self._new_executor(1)
+                try:
+                    return await self._outcome(_start(alone, fn, args), alone)
+                except _PoolLost as exc:
+                    raise DecodeFailed() from exc
+                finally:
+                    self._kill(alone)
         finally:
             self._release()
+
+    async def _outcome(self, future: Future[Any], executor: ProcessPoolExecutor) -> Any:
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
+        except TimeoutError as exc:
+            self._reset(executor)
+            raise DecodeTimeout() from exc
+        except (BrokenProcessPool, asyncio.CancelledError) as exc:
+            task = asyncio.current_task()
+            if isinstance(exc, asyncio.CancelledError) and task and task.cancelling():
+                raise  # this request is being cancelled, not the pool's call
+            raise _PoolLost() from exc
+        except Exception as exc:
+            raise client_error(exc) from exc
 
     def call(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Blocking variant for scripts and benchmarks."""

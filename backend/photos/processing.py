@@ -7,12 +7,17 @@ original file is never modified."""
 
 import hashlib
 import math
+import mmap
 import re
+import struct
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+
+from backend.photos.polyglot import container, has_active_content
 
 FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
 CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp",
@@ -20,9 +25,13 @@ CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp",
 WEB_SIZE = 1600
 THUMB_SIZE = 320
 SHANGHAI = timezone(timedelta(hours=8))
-# markup or script anywhere in an "image" means a polyglot built to be rendered as a page
-ACTIVE_CONTENT = re.compile(rb"<(?:script|html|!doctype|\?php|svg|iframe|body|object|embed)")
-CHUNK = 1 << 20
+# a camera clock outside the years the API accepts (backend.types) was reset or is absurd: such a
+# time is dropped as metadata, the photo itself stays evidence
+PLAUSIBLE_YEARS = range(2000, 2101)
+UTC_OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})")
+MAX_UTC_OFFSET = timedelta(hours=14)  # Kiribati; real offsets lie within -12:00..+14:00
+# what Pillow raises on a broken file, while parsing headers or decoding
+DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error)
 TAG_ORIENTATION, TAG_DATETIME = 0x0112, 0x0132
 IFD_EXIF, IFD_GPS = 0x8769, 0x8825
 TAG_DATETIME_ORIGINAL, TAG_DATETIME_DIGITIZED, TAG_OFFSET_ORIGINAL = 0x9003, 0x9004, 0x9011
@@ -77,18 +86,49 @@ def register_heif() -> None:
     register_heif_opener()
 
 
-def hash_and_scan(path: Path) -> tuple[str, int]:
-    """SHA-256 and size of the file, refusing files that carry markup or script."""
-    digest, size, tail = hashlib.sha256(), 0, b""
+def hash_and_scan(path: Path) -> tuple[str, int, str | None]:
+    """SHA-256, size and container of the file, refusing files that carry markup or script
+    where a parser would read it as text (see polyglot.py)."""
     with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-            window = (tail + chunk).lower()
-            if ACTIVE_CONTENT.search(window):
+        size = fh.seek(0, 2)
+        if size == 0:
+            raise unsupported()
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            if has_active_content(data):
                 raise ImageRejected("image_rejected", "文件中含有网页或脚本内容，已拒收")
-            tail = chunk[-16:]
-    return digest.hexdigest(), size
+            return hashlib.sha256(data).hexdigest(), size, container(data)
+
+
+def unsupported() -> ImageRejected:
+    return ImageRejected("unsupported_media_type", "只接受 JPEG、PNG、WebP 或 HEIC 照片", 415)
+
+
+def too_large(max_pixels: int, size: tuple[int, int] | None = None) -> ImageRejected:
+    pixels = f"（{size[0]}×{size[1]}）" if size else ""
+    return ImageRejected("image_too_large",
+                         f"照片像素过多{pixels}，上限 {max_pixels // 1_000_000} MP")
+
+
+def corrupt() -> ImageRejected:
+    return ImageRejected("image_corrupt", "照片文件已损坏或不完整")
+
+
+def open_image(source: Path, container_name: str | None, max_pixels: int) -> Image.Image:
+    """Open (parse the headers of) an accepted format; pixels are not decoded yet."""
+    try:
+        with warnings.catch_warnings():  # our own pixel limit is checked below
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(source, formats=FORMATS)
+    except Image.DecompressionBombError as exc:  # beyond twice Pillow's own limit
+        raise too_large(max_pixels) from exc
+    except UnidentifiedImageError as exc:  # a known signature that no decoder accepts is broken
+        raise (corrupt() if container_name else unsupported()) from exc
+    except DECODE_ERRORS as exc:
+        raise corrupt() from exc
+    if img.width * img.height > max_pixels:
+        img.close()
+        raise too_large(max_pixels, img.size)
+    return img
 
 
 def _exif_time(value: object, offset: object) -> datetime | None:
@@ -98,17 +138,20 @@ def _exif_time(value: object, offset: object) -> datetime | None:
         naive = datetime.strptime(value.strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S")
     except ValueError:
         return None
+    if naive.year not in PLAUSIBLE_YEARS:
+        return None
     tz = SHANGHAI  # phones sold in China write local time without an offset
-    if isinstance(offset, str) and re.fullmatch(r"[+-]\d{2}:\d{2}", offset.strip("\x00 ")):
-        sign = -1 if offset.startswith("-") else 1
-        hours, minutes = int(offset[1:3]), int(offset[4:6])
-        tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
+    if isinstance(offset, str) and (parts := UTC_OFFSET.fullmatch(offset.strip("\x00 "))):
+        sign, hours, minutes = parts.groups()
+        delta = timedelta(hours=int(hours), minutes=int(minutes))
+        if int(minutes) < 60 and delta <= MAX_UTC_OFFSET:  # else an absurd offset: ignored
+            tz = timezone(-delta if sign == "-" else delta)
     return naive.replace(tzinfo=tz).astimezone(UTC)
 
 
 def _gps_degrees(values: object, ref: object) -> float | None:
     try:
-        d, m, s = (float(v) for v in values)  # type: ignore[union-attr]
+        d, m, s = (float(v) for v in values)  # type: ignore[attr-defined]
     except (TypeError, ValueError, ZeroDivisionError):
         return None
     degrees = d + m / 60 + s / 3600
@@ -123,7 +166,7 @@ def read_metadata(img: Image.Image) -> tuple[int, datetime | None, float | None,
         exif = img.getexif()
         exif_ifd = exif.get_ifd(IFD_EXIF)
         gps = exif.get_ifd(IFD_GPS)
-    except Exception:  # malformed EXIF must not reject an otherwise good photo
+    except Exception:  # noqa: BLE001 - malformed EXIF must not reject an otherwise good photo
         return 1, None, None, None
     orientation = exif.get(TAG_ORIENTATION, 1)
     taken = exif_ifd.get(TAG_DATETIME_ORIGINAL) or exif_ifd.get(TAG_DATETIME_DIGITIZED) \
@@ -176,18 +219,10 @@ def draw_watermark(img: Image.Image, mark: Watermark) -> None:
 def process_image(path: str, max_pixels: int, watermark: Watermark | None) -> Processed:
     """Validate the upload at ``path`` and write its ``web`` and ``thumb`` JPEGs beside it."""
     source = Path(path)
-    sha256, size = hash_and_scan(source)
-    try:
-        img = Image.open(source, formats=FORMATS)
-    except UnidentifiedImageError as exc:
-        raise ImageRejected("unsupported_media_type",
-                            "只接受 JPEG、PNG、WebP 或 HEIC 照片", 415) from exc
-    with img:
+    sha256, size, container_name = hash_and_scan(source)
+    with open_image(source, container_name, max_pixels) as img:
         fmt = img.format or ""
         width, height = img.size
-        if width * height > max_pixels:
-            raise ImageRejected("image_too_large",
-                                f"照片像素过多（{width}×{height}），上限 {max_pixels // 1_000_000} MP")
         orientation, taken_at, lat, lon = read_metadata(img)
         try:
             if fmt == "JPEG":
@@ -198,8 +233,8 @@ def process_image(path: str, max_pixels: int, watermark: Watermark | None) -> Pr
                     img.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
             img.load()
             web = _flatten(img)
-        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-            raise ImageRejected("image_corrupt", "照片文件已损坏或不完整") from exc
+        except (*DECODE_ERRORS, Image.DecompressionBombError) as exc:
+            raise corrupt() from exc
     # bilinear is antialiased in Pillow (its support grows with the scale) and, from the
     # draft-decoded size, 2.5x faster than Lanczos with no visible difference at this ratio
     web.thumbnail((WEB_SIZE, WEB_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0)

@@ -14,7 +14,7 @@ from backend.errors import AppError, NotFound
 from backend.openapi import error_responses
 from backend.photos import service, signing
 from backend.photos.models import Photo
-from backend.photos.processing import ImageRejected, Processed, Watermark, process_image
+from backend.photos.processing import Processed, Watermark, process_image
 from backend.photos.schemas import GPS, PhotoOut, PhotoUrls
 from backend.photos.storage import ObjectMissing
 from backend.photos.upload import receive_upload
@@ -104,11 +104,8 @@ async def upload_photo(request: Request, response: Response, user: CurrentUser,
         if existing is not None:
             response.status_code = status.HTTP_200_OK
             return existing
-        try:
-            processed = await service.decode_pool(settings).run(
-                process_image, str(upload.path), settings.upload_max_pixels, watermark)
-        except ImageRejected as exc:
-            raise service.reject(exc) from exc
+        processed = await service.decode_pool(settings).run(
+            process_image, str(upload.path), settings.upload_max_pixels, watermark)
         storage = service.get_storage(settings)
         storage_key = uuid.uuid4().hex
         await run_in_threadpool(service.store, storage, processed, upload.path, storage_key)

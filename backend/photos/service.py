@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import delete, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -14,12 +15,13 @@ from sqlalchemy.orm import Session
 from backend.accounts.models import User
 from backend.clock import utcnow
 from backend.config import Settings
-from backend.errors import AppError, NotFound, Unprocessable
+from backend.errors import NotFound, Unprocessable
 from backend.org.service import get_readable_site
 from backend.photos.models import Photo, PhotoLink
 from backend.photos.pool import DecodePool, get_pool
-from backend.photos.processing import ImageRejected, Processed, Watermark
+from backend.photos.processing import Processed, Watermark
 from backend.photos.storage import LocalStorage, S3Storage, Storage
+from backend.types import Timestamp
 
 VARIANTS = ("original", "web", "thumb")
 CJK_FONTS = (
@@ -31,6 +33,9 @@ CJK_FONTS = (
     "C:/Windows/Fonts/msyh.ttc",
 )
 
+TIMESTAMP = TypeAdapter(Timestamp)
+TIMESTAMP_RULES = ("timezone_required", "year_out_of_range")  # explained in Chinese by types.py
+
 # owner_type -> "may this user read the owner with this id?"; each domain that links photos
 # (inspections, hazards) registers its check, so photo access follows the owner's access
 LinkCheck = Callable[[Session, User, list[int]], bool]
@@ -39,10 +44,6 @@ LINK_ACCESS: dict[str, LinkCheck] = {}
 
 def register_link_access(owner_type: str, check: LinkCheck) -> None:
     LINK_ACCESS[owner_type] = check
-
-
-class PhotoRejected(AppError):
-    pass
 
 
 class IdempotencyMismatch(Unprocessable):
@@ -105,24 +106,25 @@ def parse_fields(fields: dict[str, str]) -> UploadFields:
     client_id = fields.get("client_id") or None
     if client_id is not None:
         try:
-            client_id = str(uuid.UUID(client_id))
+            client_id = str(uuid.UUID(client_id))  # any spelling: one canonical form
         except ValueError as exc:
             raise Unprocessable("client_id 必须是 UUID", details={"field": "client_id"}) from exc
     site_id = fields.get("site_id") or None
-    if site_id is not None:
-        if not site_id.isdigit() or not 0 < int(site_id) < 2**31:
-            raise Unprocessable("site_id 无效", details={"field": "site_id"})
-    taken_at = None
-    if fields.get("taken_at"):
-        try:
-            taken_at = datetime.fromisoformat(fields["taken_at"])
-        except ValueError as exc:
-            raise Unprocessable("taken_at 必须是 ISO 时间", details={"field": "taken_at"}) from exc
-        if taken_at.tzinfo is None:
-            raise Unprocessable("taken_at 需要带时区", details={"field": "taken_at"})
-        taken_at = taken_at.astimezone(UTC)
+    if site_id is not None and not (site_id.isdigit() and 0 < int(site_id) < 2**31):
+        raise Unprocessable("site_id 无效", details={"field": "site_id"})
+    taken_at = _parse_taken_at(fields["taken_at"]) if fields.get("taken_at") else None
     return UploadFields(client_id=client_id, site_id=int(site_id) if site_id else None,
                         taken_at=taken_at)
+
+
+def _parse_taken_at(text: str) -> datetime:
+    """The API's rule for timestamps (backend.types): a time zone, years 2000..2100."""
+    try:
+        return TIMESTAMP.validate_python(text).astimezone(UTC)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        reason = error["msg"] if error["type"] in TIMESTAMP_RULES else "必须是 ISO 8601 时间"
+        raise Unprocessable(f"taken_at 无效：{reason}", details={"field": "taken_at"}) from exc
 
 
 def find_existing(session: Session, user: User, fields: UploadFields, sha256: str) -> Photo | None:
@@ -183,12 +185,6 @@ def save_photo(session: Session, user: User, fields: UploadFields, processed: Pr
             raise
         return existing, False
     return photo, True
-
-
-def reject(exc: ImageRejected) -> PhotoRejected:
-    error = PhotoRejected(exc.message, code=exc.code)
-    error.status_code = exc.status
-    return error
 
 
 def can_read(session: Session, user: User, photo: Photo) -> bool:

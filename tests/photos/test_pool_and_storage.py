@@ -2,6 +2,8 @@
 
 import asyncio
 import hashlib
+import operator
+import os
 import threading
 import time
 from datetime import timedelta
@@ -10,7 +12,7 @@ import pytest
 
 from backend.clock import utcnow
 from backend.photos.models import Photo, PhotoLink
-from backend.photos.pool import DecodePool, DecoderBusy, DecodeTimeout
+from backend.photos.pool import DecodeFailed, DecodePool, DecoderBusy, DecodeTimeout
 from backend.photos.processing import process_image
 from backend.photos.service import UploadFields, collect_garbage, save_photo
 from backend.photos.storage import LocalStorage
@@ -54,11 +56,41 @@ def test_a_stuck_decode_times_out_and_the_pool_recovers(small_pool):
 
 def test_memory_hungry_decodes_fail_cleanly(small_pool):
     async def scenario():
-        with pytest.raises((MemoryError, DecodeTimeout)):
+        with pytest.raises((DecodeFailed, DecodeTimeout)) as refused:
             await small_pool.run(bytearray, 2 * 1024**3)  # beyond the 512 MB limit
+        assert refused.value.status_code == 422
         assert await small_pool.run(pow, 3, 3) == 27
 
     asyncio.run(scenario())
+
+
+def test_any_exception_raised_in_a_worker_is_a_422(small_pool):
+    async def scenario():
+        for fn, *args in ((operator.truediv, 1, 0), (int, "not a number"), (os.stat, "/none")):
+            with pytest.raises(DecodeFailed) as refused:
+                await small_pool.run(fn, *args)
+            assert refused.value.status_code == 422
+            assert refused.value.code == "image_decode_failed"
+
+    asyncio.run(scenario())
+
+
+def test_a_worker_death_fails_only_the_call_that_caused_it():
+    """A dying worker breaks the whole pool: the other call in flight is retried, not refused."""
+    pool = DecodePool(workers=2, queue=0, memory_limit_mb=512, timeout=60)
+
+    async def scenario():
+        await asyncio.gather(pool.run(time.sleep, 0.5), pool.run(time.sleep, 0.5))  # 2 workers up
+        honest = asyncio.create_task(pool.run(time.sleep, 2))
+        await asyncio.sleep(0.5)
+        with pytest.raises(DecodeFailed):
+            await pool.run(os._exit, 1)
+        assert await honest is None
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        pool.shutdown()
 
 
 def test_concurrent_writes_of_the_same_object_never_corrupt_it(tmp_path):
