@@ -29,6 +29,7 @@ import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
@@ -104,7 +105,7 @@ def multipart(jpeg: bytes, n: int) -> bytes:
 # --- in-process ingest ------------------------------------------------------------------------
 
 def watermark() -> Watermark:
-    return Watermark(("随手拍 · bench",), service.find_cjk_font(None))
+    return Watermark(("随手拍 · bench",), service.find_cjk_font(None), datetime.now(UTC))
 
 
 def ingest(source: Path, work: Path, mark: Watermark) -> float:
@@ -401,8 +402,8 @@ def main() -> None:
         for label, (per_second, mb_per_second, failures) in figures.items():
             target = ">= 85%" if label.startswith(("AnXun re-upload", "raw server, multipart")) \
                 else ""
-            rows.append((label, f"{per_second:.1f}/s  {mb_per_second:.0f} MB/s  "
-                                f"{mb_per_second / raw_rate:.0%} of raw",
+            rows.append((label, (f"{per_second:.1f}/s  {mb_per_second:.0f} MB/s  "
+                                 f"{mb_per_second / raw_rate:.0%} of raw"),
                          f"FAILED {failures}" if failures else target))
 
     print(f"\nphoto pipeline, {os.cpu_count()} cores, {args.runs} runs, {args.uploads} uploads "

@@ -30,6 +30,8 @@ SHANGHAI = timezone(timedelta(hours=8))
 PLAUSIBLE_YEARS = range(2000, 2101)
 UTC_OFFSET = re.compile(r"([+-])(\d{2}):(\d{2})")
 MAX_UTC_OFFSET = timedelta(hours=14)  # Kiribati; real offsets lie within -12:00..+14:00
+# the capture and the upload time both go into the watermark when they are further apart
+SAME_MOMENT = timedelta(minutes=5)
 # what Pillow raises on a broken file, while parsing headers or decoding
 DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error)
 TAG_ORIENTATION, TAG_DATETIME = 0x0112, 0x0132
@@ -51,18 +53,22 @@ class ImageRejected(Exception):
 
 @dataclass(frozen=True)
 class Watermark:
-    """Lines burned into the ``web`` derivative, under a first line with the capture time."""
+    """Lines burned into the ``web`` derivative, under a first line with the times."""
 
     lines: tuple[str, ...]
     font_path: str | None
+    uploaded_at: datetime
+    phone_taken_at: datetime | None = None  # the phone's reading of EXIF before it resized
 
 
-def time_line(taken_at: datetime | None) -> str:
-    """The camera's time when EXIF has one, else the server's receipt time, labelled so that
-    nobody mistakes one for the other."""
+def time_line(taken_at: datetime | None, uploaded_at: datetime) -> str:
+    """拍摄 (the capture time) when known, with 上传 (the server's receipt time) beside it when
+    they differ; 上传 alone otherwise. Labelled, so nobody mistakes one for the other."""
+    uploaded = f"上传 {uploaded_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
     if taken_at is None:
-        return f"上传 {datetime.now(UTC).astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
-    return f"拍摄 {taken_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+        return uploaded
+    taken = f"拍摄 {taken_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+    return taken if abs(uploaded_at - taken_at) <= SAME_MOMENT else f"{taken} · {uploaded}"
 
 
 @dataclass(frozen=True)
@@ -197,12 +203,12 @@ def _font(font_path: str | None, size: int) -> ImageFont.FreeTypeFont | ImageFon
     return ImageFont.load_default(size)
 
 
-def draw_watermark(img: Image.Image, mark: Watermark) -> None:
+def draw_watermark(img: Image.Image, lines: tuple[str, ...], font_path: str | None) -> None:
     """Burn the lines into the bottom-left corner on a translucent band."""
     size = max(14, img.width // 45)
-    font = _font(mark.font_path, size)
-    lines = mark.lines if mark.font_path else tuple(
-        line.encode("ascii", "replace").decode() for line in mark.lines)
+    font = _font(font_path, size)
+    if not font_path:
+        lines = tuple(line.encode("ascii", "replace").decode() for line in lines)
     pad = size // 2
     height = len(lines) * (size + pad // 2) + pad
     overlay = Image.new("RGBA", img.size, (0, 0, 0, 0))
@@ -245,8 +251,8 @@ def process_image(path: str, max_pixels: int, watermark: Watermark | None) -> Pr
     thumb = web.copy()
     thumb.thumbnail((THUMB_SIZE, THUMB_SIZE), Image.Resampling.BILINEAR, reducing_gap=2.0)
     if watermark:
-        draw_watermark(web, Watermark((time_line(taken_at), *watermark.lines),
-                                      watermark.font_path))
+        times = time_line(taken_at or watermark.phone_taken_at, watermark.uploaded_at)
+        draw_watermark(web, (times, *watermark.lines), watermark.font_path)
     web_path, thumb_path = source.with_suffix(".web.jpg"), source.with_suffix(".thumb.jpg")
     web.save(web_path, "JPEG", quality=82)  # no exif= argument: derivatives carry no EXIF/GPS
     thumb.save(thumb_path, "JPEG", quality=75)

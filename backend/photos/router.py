@@ -52,7 +52,7 @@ def _precheck(session: Session, user: User, fields: service.UploadFields, sha256
         if existing is not None:
             return photo_out(existing, settings, base_url), None
         site_name = service.check_site(session, user, fields.site_id)
-        return None, service.watermark_for(settings, user, site_name)
+        return None, service.watermark_for(settings, user, site_name, fields)
     finally:
         session.rollback()  # release the database before the slow decode
 

@@ -141,11 +141,13 @@ def find_existing(session: Session, user: User, fields: UploadFields, sha256: st
                                               Photo.sha256 == sha256))
 
 
-def watermark_for(settings: Settings, user: User, site_name: str | None) -> Watermark | None:
+def watermark_for(settings: Settings, user: User, site_name: str | None,
+                  fields: UploadFields) -> Watermark | None:
     if not settings.photo_watermark:
         return None
     return Watermark(lines=(f"{site_name or '随手拍'} · {user.display_name}",),
-                     font_path=find_cjk_font(settings.watermark_font))
+                     font_path=find_cjk_font(settings.watermark_font), uploaded_at=utcnow(),
+                     phone_taken_at=fields.taken_at)
 
 
 def store(storage: Storage, processed: Processed, source: Path, storage_key: str) -> None:
