@@ -1,5 +1,5 @@
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from backend import audit
 from backend.accounts.models import User
 from backend.config import Settings
-from backend.deps import CurrentUser, SessionDep, SettingsDep
+from backend.deps import CurrentUser, SessionDep, SettingsDep, require_roles
 from backend.errors import AppError, NotFound
 from backend.openapi import error_responses
 from backend.photos import service, signing
@@ -19,11 +19,14 @@ from backend.photos.schemas import GPS, PhotoOut, PhotoUrls
 from backend.photos.storage import ObjectMissing
 from backend.photos.upload import receive_upload
 from backend.types import DbId
+from backend.vocab import Role
 
 router = APIRouter(prefix="/photos", tags=["photos"])
 AUDITED_FIELDS = ("sha256", "content_type", "bytes", "width", "height", "taken_at", "site_id",
                   "client_id")
 Variant = Literal["original", "web", "thumb"]
+# who gathers evidence: inspectors, center managers and 质监办; leaders and admins only read
+PhotoTaker = Annotated[User, require_roles(Role.inspector, Role.center_manager, Role.qa_officer)]
 
 
 def photo_out(photo: Photo, settings: Settings, base_url: str = "") -> PhotoOut:
@@ -85,12 +88,12 @@ def _save(session: Session, user: User, fields: service.UploadFields, processed:
                          "client_id": {"type": "string", "format": "uuid"},
                          "taken_at": {"type": "string", "format": "date-time"},
                          "site_id": {"type": "integer"}}}}}}})
-async def upload_photo(request: Request, response: Response, user: CurrentUser,
+async def upload_photo(request: Request, response: Response, user: PhotoTaker,
                        session: SessionDep, settings: SettingsDep) -> PhotoOut:
-    """Upload a photo (multipart field ``file``; optional ``client_id`` UUID makes retries
-    idempotent, optional ``site_id`` goes into the watermark, optional ``taken_at`` is the
-    capture time the phone read before resizing, used when the file has no EXIF time).
-    JPEG, PNG, WebP or HEIC."""
+    """Upload a photo (multipart field ``file``; optional ``client_id`` UUID, in any spelling,
+    makes retries idempotent; optional ``site_id`` goes into the watermark; optional
+    ``taken_at`` is the capture time the phone read before resizing, used when the file has no
+    EXIF time). JPEG, PNG, WebP or HEIC. Inspectors, center managers and 质监办 only."""
     await run_in_threadpool(session.rollback)  # don't hold the write lock while receiving
     base_url = str(request.base_url).rstrip("/")
     upload = await receive_upload(request.headers.get("content-type"),

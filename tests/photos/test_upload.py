@@ -225,3 +225,28 @@ def test_the_phones_capture_time_is_used_only_without_exif(client, make, inspect
         resp = send(jpeg(320, 200), bad)
         assert resp.status_code == 422 and resp.json()["error"]["details"]["field"] == "taken_at"
 
+
+@pytest.mark.parametrize("roles, status", [
+    ((Role.leader,), 403), ((Role.admin,), 403), ((Role.leader, Role.admin), 403),
+    ((Role.inspector,), 201), ((Role.center_manager,), 201), ((Role.qa_officer,), 201),
+    ((Role.leader, Role.inspector), 201),
+])
+def test_only_those_who_gather_evidence_upload(upload, make, roles, status):
+    resp = upload(jpeg(), headers=make.headers(make.user(*roles)))
+    assert resp.status_code == status, resp.text
+    if status == 403:
+        assert resp.json()["error"]["code"] == "forbidden"
+
+
+def test_client_id_in_any_spelling_is_the_same_upload(upload):
+    client_id = uuid.uuid4()
+    first = upload(jpeg(), client_id=str(client_id).upper())
+    assert first.status_code == 201 and first.json()["client_id"] == str(client_id)
+    for spelling in (client_id.hex, client_id.hex.upper(), f"{{{client_id}}}",
+                     f"urn:uuid:{client_id}", str(client_id)):
+        retry = upload(jpeg(), client_id=spelling)
+        assert retry.status_code == 200, spelling
+        assert retry.json()["id"] == first.json()["id"]
+        assert retry.json()["client_id"] == str(client_id)
+    other = upload(jpeg(300, 300), client_id=client_id.hex.upper())
+    assert other.status_code == 422 and other.json()["error"]["code"] == "idempotency_mismatch"
