@@ -106,17 +106,14 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 def cmd_photos_gc(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from backend.photos.service import collect_garbage, get_storage
+    from backend.photos.housekeeping import gc_age, run_gc
 
     settings = get_settings()
-    hours = args.older_than_hours or settings.photo_gc_after_hours
+    age = timedelta(hours=args.older_than_hours) if args.older_than_hours else gc_age(settings)
     with new_session() as session:
-        keys = collect_garbage(session, timedelta(hours=hours))
-        session.commit()
-    storage = get_storage(settings)
-    for key in keys:  # only after the rows are gone for good
-        storage.delete(key)
-    print(f"已清理未被引用超过 {hours} 小时的照片文件 {len(keys)} 个")
+        objects, temp_files = run_gc(session, settings, age)
+    print(f"已清理未被引用超过 {age / timedelta(hours=1):g} 小时的照片文件 {objects} 个，"
+          f"残留临时文件 {temp_files} 个")
     return 0
 
 
@@ -179,8 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--center", help="center code, e.g. catering")
     user.add_argument("--password", help="default: prompt, or generate when not a terminal")
     user.set_defaults(func=cmd_create_user)
-    gc = sub.add_parser("photos-gc", help="delete unreferenced uploads older than a day")
-    gc.add_argument("--older-than-hours", type=int)
+    gc = sub.add_parser("photos-gc", help="delete unreferenced uploads and stale temporary files")
+    gc.add_argument("--older-than-hours", type=int,
+                    help="default: ANXUN_PHOTO_GC_AGE_HOURS (7 days or the token lifetime)")
     gc.set_defaults(func=cmd_photos_gc)
     audit = sub.add_parser("audit", help="the audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)

@@ -42,7 +42,6 @@ class Settings(BaseSettings):
     photo_queue: int = Field(default=16, ge=0)
     photo_decode_timeout_seconds: float = Field(default=30, gt=0)
     photo_worker_memory_mb: int = Field(default=1024, ge=256)
-    photo_gc_after_hours: int = Field(default=24, ge=1)
     hazard_plan_required: list[str] = Field(
         default=["assignee_id", "measures", "cost_estimate", "deadline", "interim_measures"],
         description="plan fields an assignment must fill (五定); add rechecker_id for 六定",
@@ -53,6 +52,11 @@ class Settings(BaseSettings):
         default=None, description="the built phone app; default: pwa/dist of the source tree")
     host: str = "127.0.0.1"
     port: int = 8000
+    photo_gc_age_hours: int | None = Field(
+        default=None, ge=1,
+        description="photos-gc deletes uploads nothing references after this long; default: "
+                    "the longer of 7 days and the token lifetime, so a phone offline as long as "
+                    "its login lasts still finds the photos its queued reports use")
 
     @property
     def sqlalchemy_url(self) -> str:

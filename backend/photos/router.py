@@ -13,6 +13,7 @@ from backend.deps import CurrentUser, SessionDep, SettingsDep, require_roles
 from backend.errors import AppError, NotFound
 from backend.openapi import error_responses
 from backend.photos import service, signing
+from backend.photos.housekeeping import lifespan
 from backend.photos.models import Photo
 from backend.photos.processing import Processed, Watermark, process_image
 from backend.photos.schemas import GPS, PhotoOut, PhotoUrls
@@ -21,7 +22,7 @@ from backend.photos.upload import receive_upload
 from backend.types import DbId
 from backend.vocab import Role
 
-router = APIRouter(prefix="/photos", tags=["photos"])
+router = APIRouter(prefix="/photos", tags=["photos"], lifespan=lifespan)
 AUDITED_FIELDS = ("sha256", "content_type", "bytes", "width", "height", "taken_at", "site_id",
                   "client_id")
 Variant = Literal["original", "web", "thumb"]

@@ -1,14 +1,14 @@
-"""Photo evidence: ingest, deduplication, access and garbage collection."""
+"""Photo evidence: ingest, deduplication and access."""
 
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -213,25 +213,6 @@ def check_site(session: Session, user: User, site_id: int | None) -> str | None:
     if site_id is None:
         return None
     return get_readable_site(session, user, site_id).name
-
-
-def collect_garbage(session: Session, older_than: timedelta) -> list[str]:
-    """Delete the rows of photos that nothing references and that are older than
-    ``older_than``; returns the storage keys to delete once the transaction has committed
-    (an original only when no remaining photo shares its bytes)."""
-    cutoff = utcnow() - older_than
-    orphans = list(session.scalars(
-        select(Photo).where(Photo.received_at < cutoff,
-                            ~exists().where(PhotoLink.photo_id == Photo.id))
-    ))
-    if not orphans:
-        return []
-    session.execute(delete(Photo).where(Photo.id.in_([p.id for p in orphans])))
-    shas = {p.sha256 for p in orphans}
-    still_used = set(session.scalars(select(Photo.sha256).where(Photo.sha256.in_(shas))))
-    keys = [derived_key(p, v) for p in orphans for v in ("web", "thumb")]
-    keys += [original_key(sha) for sha in shas - still_used]
-    return keys
 
 
 class InvalidPhoto(Unprocessable):

@@ -1,4 +1,4 @@
-"""The decode pool's limits, atomic storage, the insert race and garbage collection."""
+"""The decode pool's limits, atomic storage and the insert race."""
 
 import asyncio
 import hashlib
@@ -6,17 +6,13 @@ import operator
 import os
 import threading
 import time
-from datetime import timedelta
 
 import pytest
 
-from backend.clock import utcnow
-from backend.photos.models import Photo, PhotoLink
 from backend.photos.pool import DecodeFailed, DecodePool, DecoderBusy, DecodeTimeout
 from backend.photos.processing import process_image
-from backend.photos.service import UploadFields, collect_garbage, save_photo
+from backend.photos.service import UploadFields, save_photo
 from backend.photos.storage import LocalStorage
-from tests.photos.conftest import stored_files
 from tests.photos.images import jpeg
 
 
@@ -140,24 +136,3 @@ def test_the_loser_of_an_insert_race_gets_the_winners_row(db, make, tmp_path):
     second, created_again = save_photo(db, user, fields, processed, "j" * 32, None)
     assert created and not created_again
     assert second.id == first.id
-
-
-def test_garbage_collection_removes_only_old_unreferenced_photos(client, upload, db, settings,
-                                                                  monkeypatch):
-    old_orphan = upload(jpeg(300, 200)).json()
-    old_linked = upload(jpeg(310, 200)).json()
-    db.add(PhotoLink(photo_id=old_linked["id"], owner_type="hazard", owner_id=1))
-    db.commit()
-
-    monkeypatch.setattr("backend.photos.service.utcnow",
-                        lambda: utcnow() + timedelta(hours=25))
-    recent = upload(jpeg(320, 200)).json()  # received "now" in the shifted clock
-    keys = collect_garbage(db, timedelta(hours=settings.photo_gc_after_hours))
-    storage = LocalStorage(settings.data_dir / "photos")
-    for key in keys:
-        storage.delete(key)
-    remaining = {p.id for p in db.query(Photo)}
-    assert old_orphan["id"] not in remaining
-    assert {old_linked["id"], recent["id"]} <= remaining
-    assert len(stored_files(settings, "originals")) == 2
-    assert len(stored_files(settings, "derived")) == 4

@@ -1,0 +1,87 @@
+"""Garbage collection of unreferenced photos and of temporary files left by a crash."""
+
+import os
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import delete, exists, select
+from sqlalchemy.orm import Session
+
+from backend.clock import utcnow
+from backend.config import Settings
+from backend.photos.models import Photo, PhotoLink
+from backend.photos.service import derived_key, get_storage, original_key, upload_dir
+
+# A phone that uploaded a photo and went offline before sending the report that uses it may
+# send that report as long as its token lasts: the GC must not eat the evidence before then.
+MIN_GC_AGE = timedelta(days=7)
+# An upload in progress writes its temporary file at least every few seconds, and its
+# derivatives live for one request; a file untouched this long was left by a crash.
+TEMP_FILE_MAX_AGE = timedelta(hours=1)
+
+
+def gc_age(settings: Settings) -> timedelta:
+    """``ANXUN_PHOTO_GC_AGE_HOURS``, by default the longer of 7 days and the token lifetime."""
+    if settings.photo_gc_age_hours is not None:
+        return timedelta(hours=settings.photo_gc_age_hours)
+    return max(MIN_GC_AGE, timedelta(hours=settings.token_lifetime_hours))
+
+
+def collect_garbage(session: Session, older_than: timedelta) -> list[str]:
+    """Delete the rows of photos that nothing references and that are older than
+    ``older_than``; returns the storage keys to delete once the transaction has committed
+    (an original only when no remaining photo shares its bytes)."""
+    cutoff = utcnow() - older_than
+    orphans = list(session.scalars(
+        select(Photo).where(Photo.received_at < cutoff,
+                            ~exists().where(PhotoLink.photo_id == Photo.id))
+    ))
+    if not orphans:
+        return []
+    session.execute(delete(Photo).where(Photo.id.in_([p.id for p in orphans])))
+    shas = {p.sha256 for p in orphans}
+    still_used = set(session.scalars(select(Photo.sha256).where(Photo.sha256.in_(shas))))
+    keys = [derived_key(p, v) for p in orphans for v in ("web", "thumb")]
+    keys += [original_key(sha) for sha in shas - still_used]
+    return keys
+
+
+def clean_temp_files(directory: Path, older_than: timedelta = TEMP_FILE_MAX_AGE) -> int:
+    """Delete the files in ``directory`` not modified for ``older_than``; returns how many."""
+    cutoff = time.time() - older_than.total_seconds()
+    removed = 0
+    try:
+        entries = list(os.scandir(directory))
+    except FileNotFoundError:
+        return 0
+    for entry in entries:
+        try:
+            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed += 1
+        except FileNotFoundError:  # another process cleaned it first
+            pass
+    return removed
+
+
+def run_gc(session: Session, settings: Settings, older_than: timedelta) -> tuple[int, int]:
+    """Unreferenced photos older than ``older_than`` and stale temporary files; returns the
+    numbers of storage objects and of temporary files deleted."""
+    keys = collect_garbage(session, older_than)
+    session.commit()
+    storage = get_storage(settings)
+    for key in keys:  # only after the rows are gone for good
+        storage.delete(key)
+    return len(keys), clean_temp_files(upload_dir(settings))
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """At start-up, before serving: the temporary files a crash left behind."""
+    await run_in_threadpool(clean_temp_files, upload_dir(app.state.settings))
+    yield
