@@ -1,7 +1,48 @@
-"""The server's clock. Every deadline, expiry and overdue check reads time from here (UTC)."""
+"""The server's clock and the group's calendar. Every deadline, expiry and overdue check reads
+time from here: UTC instants, and dates in Asia/Shanghai (China has no daylight saving, so a
+fixed +08:00 offset is exact and needs no tz database).
 
-from datetime import UTC, datetime
+Tests move time with :func:`frozen` instead of patching the modules that read it."""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta, timezone
+
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+_source: Callable[[], datetime] = lambda: datetime.now(UTC)  # noqa: E731 - swapped by frozen()
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return _source()
+
+
+def today() -> date:
+    """The current date in Asia/Shanghai: deadlines are Chinese calendar dates."""
+    return utcnow().astimezone(SHANGHAI).date()
+
+
+def day_start(day: date, plus_days: int = 0) -> datetime:
+    """Midnight in Asia/Shanghai of ``day`` (+ days), as an aware datetime."""
+    return datetime.combine(day + timedelta(days=plus_days), datetime.min.time(), SHANGHAI)
+
+
+def shanghai_date(at: datetime) -> date:
+    return at.astimezone(SHANGHAI).date()
+
+
+@contextmanager
+def frozen(at: datetime | Callable[[], datetime]) -> Iterator[None]:
+    """Within the block the clock reads ``at`` (an aware datetime, or a function giving one)."""
+    global _source
+    previous = _source
+    if isinstance(at, datetime):
+        if at.tzinfo is None:
+            raise ValueError("frozen() needs an aware datetime")
+        _source = lambda: at  # noqa: E731
+    else:
+        _source = at
+    try:
+        yield
+    finally:
+        _source = previous

@@ -1,12 +1,19 @@
 """What routes get injected: the request's session, the settings and the authenticated user."""
 
-from collections.abc import Iterator
+import asyncio
+import weakref
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from fastapi import Depends, Request
+import anyio
+import anyio.to_thread
+from fastapi import Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer
+from pydantic import TypeAdapter
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import AuthToken, User
@@ -17,6 +24,7 @@ from backend.errors import AppError, Forbidden, NotAuthenticated
 from backend.vocab import Role
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+T = TypeVar("T")
 
 
 @contextmanager
@@ -37,13 +45,19 @@ def unit_of_work(session: Session) -> Iterator[Session]:
         session.commit()
 
 
+@contextmanager
+def request_session(engine: Engine, *, read_only: bool) -> Iterator[Session]:
+    """A session in a unit of work: the production ``app.state.sessions``. Tests put their
+    rolled-back transaction there instead."""
+    with new_session(engine, read_only=read_only) as session, unit_of_work(session):
+        yield session
+
+
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request. Safe methods get a read-only session (on SQLite a deferred
     BEGIN that does not take the write lock)."""
-    engine = request.app.state.engine
-    with new_session(engine, read_only=request.method in SAFE_METHODS) as session:
-        with unit_of_work(session):
-            yield session
+    with request.app.state.sessions(read_only=request.method in SAFE_METHODS) as session:
+        yield session
 
 
 # scope="function": the commit happens before the response is sent, so a client never gets a
@@ -96,3 +110,69 @@ def require_roles(*roles: Role):  # noqa: ANN201 - returns a dependency
 
 
 AdminUser = Annotated[User, require_roles(Role.admin)]
+
+
+# The hot reads (the hazard, inspection and module lists) are async endpoints that do ALL their
+# database work (the token lookup, the page and what it needs) and the JSON in ONE worker-thread
+# call, at most ``HOT_READ_SLOTS`` at a time per process, first come first served; the
+# connection is checked out and returned within that call. As plain sync endpoints every
+# request took five thread-pool hops (session, token lookup, endpoint, response validation,
+# commit) holding its connection from the second to the last: under 50 clients the hazard list
+# reached about half the in-process ceiling on PostgreSQL, and once the thread pool was full of
+# requests waiting for a connection while the connections' holders waited for a thread, nothing
+# moved until the pool timed out. See bench/hazards.py.
+#
+# Slots per process: on PostgreSQL two, so that one thread computes while the other waits for
+# the server; on SQLite, whose queries run in this process under the GIL, one (a second thread
+# only added switching: about 45% of the ceiling instead of 55-60%), at the price of queueing a
+# list behind a slow search. More throughput comes from uvicorn workers, not threads.
+HOT_READ_SLOTS = {"sqlite": 1, "postgresql": 2}
+_hot_read_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] \
+    = weakref.WeakKeyDictionary()
+
+
+def _hot_read_limiter(request: Request) -> anyio.CapacityLimiter:
+    """The hot reads' worker slots, FIFO, one set per event loop."""
+    loop = asyncio.get_running_loop()
+    limiter = _hot_read_limiters.get(loop)
+    if limiter is None:
+        slots = HOT_READ_SLOTS.get(request.app.state.engine.dialect.name, 2)
+        limiter = _hot_read_limiters[loop] = anyio.CapacityLimiter(slots)
+    return limiter
+
+
+def _check_token(request: Request, token: str) -> None:
+    with request.app.state.sessions(read_only=True) as session:
+        get_principal(session, token)
+
+
+async def _bearer_token(request: Request,
+                        token: Annotated[str | None, Depends(bearer)]) -> AsyncIterator[str]:
+    """The bearer token, checked in the order a sync endpoint's dependencies would: none is 401
+    before the parameters are validated, and so is an unknown one (looked up here only when
+    the parameters are invalid; otherwise the hot read's worker call looks it up)."""
+    if not token:
+        raise NotAuthenticated()
+    try:
+        yield token
+    except RequestValidationError:
+        await anyio.to_thread.run_sync(_check_token, request, token,
+                                       limiter=_hot_read_limiter(request))
+        raise
+
+
+BearerToken = Annotated[str, Depends(_bearer_token)]
+
+
+async def hot_read(request: Request, token: str, work: Callable[[Session, User], T],
+                   shape: TypeAdapter[T]) -> Response:
+    """Run ``work(session, user)`` in one worker call (session, token check, unit of work) and
+    render its result as ``shape``'s JSON after the connection is back in the pool."""
+
+    def run() -> bytes:
+        with request.app.state.sessions(read_only=True) as session:
+            result = work(session, get_principal(session, token).user)
+        return shape.dump_json(result)
+
+    body = await anyio.to_thread.run_sync(run, limiter=_hot_read_limiter(request))
+    return Response(body, media_type="application/json")

@@ -1,5 +1,7 @@
 """The FastAPI application."""
 
+from functools import partial
+
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
@@ -9,6 +11,7 @@ from backend.accounts.router import router as accounts_router
 from backend.audit.router import router as audit_router
 from backend.config import Settings, get_settings
 from backend.db import READ_ONLY, get_engine
+from backend.deps import request_session
 from backend.errors import error_body, install_error_handlers
 from backend.hazards.router import router as hazards_router
 from backend.inspections.router import router as inspections_router
@@ -37,6 +40,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine or get_engine()
+    app.state.sessions = partial(request_session, app.state.engine)
     install_error_handlers(app)
     app.add_middleware(RequestIdMiddleware)
 

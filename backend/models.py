@@ -4,6 +4,7 @@ from backend.accounts.models import AuthToken, LoginThrottle, User, UserRole
 from backend.audit.models import AuditEntry, AuditHead
 from backend.db import Base
 from backend.hazards.models import Hazard, HazardEvent
+from backend.idempotency import IdempotencyClaim
 from backend.inspections.models import Inspection, InspectionAnswer
 from backend.modules.models import ModuleItem, ModuleVersion, PatrolModule
 from backend.org.models import Campus, Center, Group, Site
@@ -19,6 +20,7 @@ __all__ = [
     "Group",
     "Hazard",
     "HazardEvent",
+    "IdempotencyClaim",
     "Inspection",
     "InspectionAnswer",
     "LoginThrottle",

@@ -56,6 +56,13 @@ class Grade(StrEnum):
     major = "major"
 
 
+class HazardSource(StrEnum):
+    inspection = "inspection"  # a failed checklist item
+    adhoc = "adhoc"  # 随手拍
+    external = "external"  # a school or authority check
+    plan = "plan"  # 整改计划 (附表3)
+
+
 class ItemKind(StrEnum):
     pass_fail = "pass_fail"
     number = "number"

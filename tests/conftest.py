@@ -6,6 +6,7 @@ inside a transaction that is rolled back at the end; the app's commits become sa
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from backend.config import Settings
 from backend.db import make_engine
-from backend.deps import get_session, unit_of_work
+from backend.deps import unit_of_work
 from backend.main import create_app
 from backend.migrate import upgrade
 from backend.modules.service import load_catalogue
@@ -81,11 +82,12 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 def app(engine: Engine, db: Session, settings: Settings):
     app = create_app(settings, engine)
 
-    def test_session() -> Iterator[Session]:
+    @contextmanager
+    def test_session(*, read_only: bool) -> Iterator[Session]:  # noqa: ARG001 - one session
         with unit_of_work(db):
             yield db
 
-    app.dependency_overrides[get_session] = test_session
+    app.state.sessions = test_session
     return app
 
 

@@ -13,7 +13,7 @@ from backend.accounts.service import issue_token
 from backend.clock import utcnow
 from backend.config import Settings
 from backend.hazards.models import Hazard
-from backend.hazards.schemas import HazardCreateIn
+from backend.hazards.bodies import HazardCreateIn
 from backend.hazards.service import report
 from backend.org import service as org
 from backend.org.models import Campus, Center, Group, Site
@@ -91,7 +91,7 @@ class Factory:
         data = HazardCreateIn(title="灭火器压力不足", site_id=(site or self.org.kitchen).id,
                               category=category, grade=grade,
                               photo_ids=[self.photo(reporter).id])
-        hazard, _ = report(self.db, reporter, data)
+        hazard, _ = report(self.db, self.settings, reporter, data)
         self.db.commit()
         return hazard
 

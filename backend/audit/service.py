@@ -3,51 +3,36 @@
 Each entry's ``hash`` is the SHA-256 of a canonical JSON of all its other columns, ``prev_hash``
 (the previous entry's hash) included, so changing, removing or reordering an entry breaks every
 link after it. Appends are serialised on the single ``audit_head`` row: two concurrent writers
-can never chain onto the same entry."""
+can never chain onto the same entry.
 
-import enum
+Services :func:`record` what they did; the entries are appended to the chain when the session
+commits (a ``before_commit`` hook), so the head's lock is always the LAST lock a transaction
+takes, by construction: a write that locked a hazard or an inspection row after the head could
+deadlock with one doing the reverse. Entries recorded inside a savepoint that rolls back are
+dropped with it; a transaction that rolls back appends nothing."""
+
 import hashlib
 import json
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from decimal import Decimal
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, SessionTransaction
 
-from backend.accounts.models import User
 from backend.audit.models import GENESIS_HASH, AuditEntry, AuditHead
 from backend.clock import utcnow
+from backend.jsonsafe import json_safe
 from backend.observability import request_id_var
 
 SYSTEM = "system"
 HEAD_ID = 1
+PENDING = "audit_pending"  # session.info key: entries recorded, not yet chained
+MARKS = "audit_savepoints"  # session.info key: pending count when each savepoint began
 VERIFY_BATCH = 2000
 HASHED_FIELDS = ("id", "group_id", "at", "actor_id", "actor_label", "action", "object_type",
                  "object_id", "request_id", "summary", "prev_hash")
-
-
-def json_safe(value: Any) -> Any:
-    """``value`` as plain JSON: dates in ISO format, decimals and enums as strings."""
-    if isinstance(value, enum.Enum):
-        return json_safe(value.value)
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else str(value)
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
-    if isinstance(value, date | Decimal):
-        return value.isoformat() if isinstance(value, date) else str(value)
-    if isinstance(value, Mapping):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        items = [json_safe(v) for v in value]
-        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
-    return str(value)
 
 
 def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
@@ -74,23 +59,24 @@ def entry_hash(fields: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def record(session: Session, *, actor: User | None, action: str,
+class Actor(Protocol):
+    """Who did it (a user; the audit log depends on no domain package)."""
+
+    id: int
+    username: str
+    group_id: int | None
+
+
+def record(session: Session, *, actor: Actor | None, action: str,
            object_type: str | None = None, object_id: int | str | None = None,
            summary: Mapping[str, Any] | None = None, actor_label: str | None = None,
            group_id: int | None = None) -> AuditEntry:
-    """Append an entry and flush. Call it as the last step of a write: it locks the chain's
-    head until the transaction ends, and a lock taken after it could deadlock.
+    """Record an entry; it is chained when the session commits (see the module's doc).
 
     ``actor`` None is the system or an anonymous caller (``actor_label`` then names who was
-    claimed, e.g. the username of a failed login). ``summary`` must never hold a password or a
-    token."""
-    # populate_existing: after a commit (expire_on_commit=False) the cached head may be stale
-    head = session.get(AuditHead, HEAD_ID, with_for_update=True, populate_existing=True)
-    if head is None:
-        raise RuntimeError("audit_head row missing: run the migrations")
+    claimed). ``summary`` must never hold a password or a token."""
     label = actor_label or (actor.username if actor is not None else SYSTEM)
     entry = AuditEntry(
-        id=head.last_id + 1,
         group_id=group_id if group_id is not None else (actor.group_id if actor else None),
         at=utcnow(),
         actor_id=actor.id if actor is not None else None,
@@ -100,13 +86,45 @@ def record(session: Session, *, actor: User | None, action: str,
         object_id=None if object_id is None else str(object_id)[:64],
         request_id=request_id_var.get()[:64],
         summary=json_safe(dict(summary or {})),
-        prev_hash=head.last_hash,
     )
-    entry.hash = entry_hash({name: getattr(entry, name) for name in HASHED_FIELDS})
-    session.add(entry)
-    head.last_id, head.last_hash = entry.id, entry.hash
-    session.flush()
+    session.info.setdefault(PENDING, []).append(entry)
     return entry
+
+
+@event.listens_for(Session, "before_commit")
+def _append_pending(session: Session) -> None:
+    pending = session.info.pop(PENDING, [])
+    session.info.pop(MARKS, None)
+    if not pending:
+        return
+    # populate_existing: after a commit (expire_on_commit=False) the cached head may be stale
+    head = session.get(AuditHead, HEAD_ID, with_for_update=True, populate_existing=True)
+    if head is None:
+        raise RuntimeError("audit_head row missing: run the migrations")
+    for entry in pending:
+        entry.id, entry.prev_hash = head.last_id + 1, head.last_hash
+        entry.hash = entry_hash({name: getattr(entry, name) for name in HASHED_FIELDS})
+        session.add(entry)
+        head.last_id, head.last_hash = entry.id, entry.hash
+    session.flush()
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.nested:
+        marks = session.info.setdefault(MARKS, {})
+        marks[id(transaction)] = len(session.info.get(PENDING, []))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session: Session, previous: SessionTransaction) -> None:
+    if previous.nested:
+        mark = session.info.get(MARKS, {}).pop(id(previous), None)
+        if mark is not None and PENDING in session.info:
+            del session.info[PENDING][mark:]
+    elif previous.parent is None:
+        session.info.pop(PENDING, None)
+        session.info.pop(MARKS, None)
 
 
 @dataclass(frozen=True)

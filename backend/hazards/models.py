@@ -1,6 +1,5 @@
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -18,16 +17,9 @@ from sqlalchemy.orm import Mapped, column_property, mapped_column
 from backend.clock import utcnow
 from backend.db import Base, TimestampMixin
 from backend.hazards.workflow import Status
-from backend.vocab import Category, Grade
+from backend.vocab import Category, Grade, HazardSource
 
 FAR_FUTURE = date(9999, 12, 31)
-
-
-class HazardSource(StrEnum):
-    inspection = "inspection"  # a failed checklist item
-    adhoc = "adhoc"  # 随手拍
-    external = "external"  # a school or authority check
-    plan = "plan"  # 整改计划 (附表3)
 
 
 class Hazard(TimestampMixin, Base):
@@ -38,6 +30,8 @@ class Hazard(TimestampMixin, Base):
     __tablename__ = "hazards"
     __table_args__ = (
         UniqueConstraint("reporter_id", "client_id"),
+        # one hazard per failed item of an inspection, however many submits race
+        UniqueConstraint("inspection_id", "item_id"),
         Index("ix_hazards_center_created", "center_id", "created_at", "id"),
         Index("ix_hazards_center_status_created", "center_id", "status", "created_at", "id"),
         Index("ix_hazards_created", "created_at", "id"),
@@ -77,9 +71,8 @@ class Hazard(TimestampMixin, Base):
     fixed_on_spot: Mapped[bool] = mapped_column(default=False)
     cancel_reason: Mapped[str | None] = mapped_column(String(1000))
     captured_at: Mapped[datetime | None]
+    # bumped by every status write (backend/statewrite.py), the ETag clients send as If-Match
     version: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version}  # optimistic locking on every UPDATE
 
     # sort key for "by deadline": hazards without a deadline come last
     deadline_sort: Mapped[date] = column_property(func.coalesce(deadline, FAR_FUTURE))
@@ -89,8 +82,7 @@ class HazardEvent(Base):
     """One entry of a hazard's timeline: who did what, when, and what changed."""
 
     __tablename__ = "hazard_events"
-    __table_args__ = (UniqueConstraint("hazard_id", "seq"),
-                      UniqueConstraint("actor_id", "idempotency_key"))
+    __table_args__ = (UniqueConstraint("hazard_id", "seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hazard_id: Mapped[int] = mapped_column(ForeignKey("hazards.id", ondelete="CASCADE"),
@@ -103,5 +95,3 @@ class HazardEvent(Base):
     to_status: Mapped[Status | None]
     comment: Mapped[str | None] = mapped_column(String(2000))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    # the phone's key for this action: a retry whose first answer was lost replays the result
-    idempotency_key: Mapped[str | None] = mapped_column(String(36))

@@ -1,83 +1,14 @@
+"""Hazards as the API returns them (request bodies are in ``bodies.py``)."""
+
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field
 
-from backend.hazards.models import HazardSource
 from backend.hazards.workflow import Action, Status
 from backend.photos.schemas import PhotoOut
-from backend.types import DbId
-from backend.vocab import Category, Grade
-
-Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text2000 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000)]
-ClientId = Annotated[str, StringConstraints(
-    pattern=r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")]
-PhotoIds = Annotated[list[DbId], Field(min_length=1, max_length=20)]
-Money = Annotated[Decimal, Field(ge=0, le=100_000, max_digits=12, decimal_places=4)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class HazardCreateIn(Strict):
-    """An ad-hoc report (随手拍)."""
-
-    client_id: ClientId | None = None
-    title: Text200
-    description: Annotated[str | None, StringConstraints(strip_whitespace=True,
-                                                         max_length=2000)] = None
-    site_id: DbId
-    category: Category
-    grade: Grade = Grade.general
-    source: HazardSource = HazardSource.adhoc
-    photo_ids: PhotoIds
-    captured_at: datetime | None = Field(default=None, description="the phone's time of capture")
-
-
-class AssignIn(Strict):
-    assignee_id: DbId | None = None
-    measures: Text2000 | None = None
-    cost_estimate: Money | None = Field(default=None, description="万元")
-    deadline: date | None = None
-    interim_measures: Text2000 | None = None
-    rechecker_id: DbId | None = None
-    comment: Annotated[str | None, StringConstraints(max_length=2000)] = None
-
-
-class SubmitIn(Strict):
-    description: Text2000
-    photo_ids: PhotoIds
-
-
-class ReasonIn(Strict):
-    reason: Reason
-
-
-class ExtensionIn(Strict):
-    deadline: date
-    reason: Reason
-
-
-class CommentIn(Strict):
-    comment: Annotated[str | None, StringConstraints(max_length=2000)] = None
-
-
-ACTION_BODIES: dict[Action, type[Strict]] = {
-    Action.assign: AssignIn,
-    Action.submit: SubmitIn,
-    Action.verify: CommentIn,
-    Action.reject: ReasonIn,
-    Action.cancel: ReasonIn,
-    Action.request_extension: ExtensionIn,
-    Action.approve_extension: CommentIn,
-    Action.deny_extension: CommentIn,
-    Action.reopen: ReasonIn,
-}
-
+from backend.vocab import Category, Grade, HazardSource
 
 class EventOut(BaseModel):
     seq: int
@@ -130,8 +61,9 @@ class HazardOut(BaseModel):
     cancel_reason: str | None
     photo_time_suspect: bool = Field(
         description="a before-photo's EXIF time is far from the report (or missing)")
-    allowed_actions: list[Action]
-    version: int
+    allowed_actions: list[Action] = Field(
+        description="the workflow actions the caller may take now (the phone's buttons)")
+    version: int = Field(description="bumped by every change; the `ETag` of GET /hazards/{id}")
     captured_at: datetime | None
     created_at: datetime
     updated_at: datetime

@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from backend import clock
 from backend.accounts.models import User
 from backend.config import Settings
 from backend.hazards import service, workflow
@@ -50,13 +51,13 @@ def _names(session: Session, hazards: list[Hazard]) -> tuple[dict[int, str], dic
     return sites, people
 
 
-def hazard_list(session: Session, settings: Settings, user: User, hazards: list[Hazard],
-                base_url: str) -> list[HazardOut]:
+def hazard_list(session: Session, settings: Settings, user: User,
+                hazards: list[Hazard]) -> list[HazardOut]:
     ids = [h.id for h in hazards]
     before = photos_by_owner(session, "hazard", ids)
     latest = _latest_rectification_events(session, ids)
     after = photos_by_owner(session, "hazard_event", list(latest.values()))
-    on = service.today()
+    on = clock.today()
     gap = timedelta(hours=settings.photo_capture_gap_hours)
     actor = service.actor_facts(user)  # once per page, not per hazard
     sites, people = _names(session, hazards)
@@ -68,8 +69,8 @@ def hazard_list(session: Session, settings: Settings, user: User, hazards: list[
             site_id=h.site_id, site_name=sites[h.site_id], center_id=h.center_id,
             campus_id=h.campus_id,
             category=h.category, grade=h.grade, source=h.source, status=h.status,
-            photos=[photo_out(p, settings, base_url) for p in before[h.id]],
-            rectification_photos=[photo_out(p, settings, base_url)
+            photos=[photo_out(p, settings) for p in before[h.id]],
+            rectification_photos=[photo_out(p, settings)
                                   for p in after.get(latest.get(h.id, -1), [])],
             reporter_id=h.reporter_id, reporter_name=people[h.reporter_id],
             assignee_id=h.assignee_id, assignee_name=people.get(h.assignee_id),
@@ -92,9 +93,9 @@ def hazard_list(session: Session, settings: Settings, user: User, hazards: list[
     return out
 
 
-def hazard_detail(session: Session, settings: Settings, user: User, hazard: Hazard,
-                  base_url: str) -> HazardDetailOut:
-    summary = hazard_list(session, settings, user, [hazard], base_url)[0]
+def hazard_detail(session: Session, settings: Settings, user: User,
+                  hazard: Hazard) -> HazardDetailOut:
+    summary = hazard_list(session, settings, user, [hazard])[0]
     events = list(session.scalars(select(HazardEvent).where(HazardEvent.hazard_id == hazard.id)
                                   .order_by(HazardEvent.seq)))
     photos = photos_by_owner(session, "hazard_event", [e.id for e in events])
@@ -104,6 +105,6 @@ def hazard_detail(session: Session, settings: Settings, user: User, hazard: Haza
     timeline = [EventOut(seq=e.seq, action=e.action, actor_id=e.actor_id,
                          actor_name=names.get(e.actor_id), at=e.at, from_status=e.from_status,
                          to_status=e.to_status, comment=e.comment, changes=e.changes,
-                         photos=[photo_out(p, settings, base_url) for p in photos[e.id]])
+                         photos=[photo_out(p, settings) for p in photos[e.id]])
                 for e in events]
     return HazardDetailOut(**summary.model_dump(), timeline=timeline)

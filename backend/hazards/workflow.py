@@ -1,5 +1,7 @@
-"""The rectification state machine (隐患整改闭环): one declarative table, used by the API, by
-``allowed_actions`` in every hazard response (the PWA's buttons) and by the tests.
+"""The rectification state machine (隐患整改闭环): ONE declarative table, the single source for
+the API's per-action routes and their request bodies, for ``allowed_actions`` in every hazard
+response (the PWA's buttons), for what each action changes, and for the tests. Everything here
+is pure: plain facts in, a decision or a change out.
 
 Decisions where DOMAIN.md is silent, as the quality-supervision office would want them:
 - ``assign`` is also allowed while ``assigned``: re-assigning (a new person, plan or deadline) is
@@ -8,13 +10,30 @@ Decisions where DOMAIN.md is silent, as the quality-supervision office would wan
 - ``verify`` and ``reject`` follow the same rule: general hazards by the center manager or 质监办,
   major hazards by 质监办 only, and never by the assignee or by whoever submitted the
   rectification (no self-verification).
+- ``fix_on_spot`` (当场整改 during an inspection) closes a general hazard on the inspector's word
+  and photos; a major one goes to ``submitted`` and waits for 质监办's verification.
 - ``request_extension`` is the assignee's; at most one request is pending at a time.
 - ``reopen`` (the problem came back) is 质监办's only.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
+from pydantic import BaseModel
+
+from backend.errors import Unprocessable
+from backend.hazards.bodies import (
+    AssignIn,
+    CommentIn,
+    ExtensionIn,
+    FixOnSpotIn,
+    HazardCreateIn,
+    ReasonIn,
+    SubmitIn,
+)
 from backend.vocab import Grade, Role
 
 
@@ -27,6 +46,8 @@ class Status(StrEnum):
 
 
 class Action(StrEnum):
+    report = "report"
+    fix_on_spot = "fix_on_spot"
     assign = "assign"
     submit = "submit"
     verify = "verify"
@@ -41,53 +62,31 @@ class Action(StrEnum):
 class Actor(StrEnum):
     """Who may take an action, relative to the hazard."""
 
+    center_member = "center_member"  # an inspector or manager of the hazard's center
     center_manager = "center_manager"  # manager of the hazard's center
     qa_officer = "qa_officer"  # 质监办, any center
+    reporter = "reporter"  # who reported it (an on-the-spot fix is theirs)
     assignee = "assignee"
     verifier = "verifier"  # general: center manager or qa; major: qa; never the assignee
 
 
 @dataclass(frozen=True)
-class Transition:
-    sources: frozenset[Status]
-    target: Status | None  # None: the status does not change
-    actors: frozenset[Actor]
-    needs_pending_extension: bool | None = None  # True/False: must / must not be pending
-
-
-def _t(sources: set[Status], target: Status | None, actors: set[Actor],
-       pending: bool | None = None) -> Transition:
-    return Transition(frozenset(sources), target, frozenset(actors), pending)
-
-
-S, A = Status, Actor
-TRANSITIONS: dict[Action, Transition] = {
-    Action.assign: _t({S.reported, S.assigned}, S.assigned, {A.center_manager, A.qa_officer}),
-    Action.submit: _t({S.assigned}, S.submitted, {A.assignee}),
-    Action.verify: _t({S.submitted}, S.closed, {A.verifier}),
-    Action.reject: _t({S.submitted}, S.assigned, {A.verifier}),
-    Action.cancel: _t({S.reported, S.assigned}, S.cancelled, {A.center_manager, A.qa_officer}),
-    Action.request_extension: _t({S.assigned}, None, {A.assignee}, pending=False),
-    Action.approve_extension: _t({S.assigned}, None, {A.center_manager, A.qa_officer},
-                                 pending=True),
-    Action.deny_extension: _t({S.assigned}, None, {A.center_manager, A.qa_officer},
-                              pending=True),
-    Action.reopen: _t({S.closed}, S.assigned, {A.qa_officer}),
-}
-OPEN = frozenset({S.reported, S.assigned, S.submitted})
-FINAL = frozenset({S.closed, S.cancelled})
-
-
-@dataclass(frozen=True)
 class HazardFacts:
-    """What the rules need to know about a hazard (kept free of the ORM for unit tests)."""
+    """What the rules need to know about a hazard (kept free of the ORM for unit tests).
+    ``status`` None is a hazard about to be reported."""
 
-    status: Status
+    status: Status | None
     grade: Grade
     center_id: int
-    assignee_id: int | None
-    submitted_by_id: int | None
-    extension_pending: bool
+    reporter_id: int | None = None
+    assignee_id: int | None = None
+    submitted_by_id: int | None = None
+    deadline: date | None = None
+    extension_deadline: date | None = None
+
+    @property
+    def extension_pending(self) -> bool:
+        return self.extension_deadline is not None
 
 
 @dataclass(frozen=True)
@@ -95,6 +94,156 @@ class ActorFacts:
     user_id: int
     center_id: int | None
     roles: frozenset[Role]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an action's change depends on besides the hazard and the body."""
+
+    actor: ActorFacts
+    now: datetime
+    today: date  # Asia/Shanghai
+    plan_required: tuple[str, ...] = ("assignee_id", "measures", "cost_estimate", "deadline",
+                                      "interim_measures")
+
+
+@dataclass(frozen=True)
+class Change:
+    """The columns an action sets, its timeline comment and the photos it attaches."""
+
+    fields: dict[str, Any]
+    comment: str | None = None
+    photo_ids: list[int] = field(default_factory=list)
+
+
+class PlanIncomplete(Unprocessable):
+    code = "plan_incomplete"
+    message = "整改计划（五定）不完整"
+
+
+class DeadlineInPast(Unprocessable):
+    code = "deadline_in_past"
+    message = "整改期限不能早于今天"
+
+
+class ExtensionNotLater(Unprocessable):
+    code = "extension_not_later"
+    message = "新期限必须晚于当前期限"
+
+
+def _report(_h: HazardFacts, body: HazardCreateIn, _c: Context) -> Change:
+    return Change({"title": body.title, "description": body.description,
+                   "category": body.category, "grade": body.grade, "source": body.source,
+                   "captured_at": body.captured_at}, photo_ids=list(body.photo_ids))
+
+
+def _fix_on_spot(hazard: HazardFacts, body: FixOnSpotIn, c: Context) -> Change:
+    fields: dict[str, Any] = {"fixed_on_spot": True, "assignee_id": c.actor.user_id,
+                              "submitted_by_id": c.actor.user_id, "submitted_at": c.now,
+                              "rectification": body.note or "当场整改"}
+    if target_of(Action.fix_on_spot, hazard) is Status.closed:
+        fields["closed_at"] = c.now
+    return Change(fields, fields["rectification"], list(body.photo_ids))
+
+
+def _assign(_h: HazardFacts, body: AssignIn, c: Context) -> Change:
+    plan = body.model_dump(exclude={"comment"})
+    missing = [f for f in c.plan_required if plan.get(f) in (None, "")]
+    if missing:
+        raise PlanIncomplete(details={"missing": missing})
+    if body.deadline is not None and body.deadline < c.today:
+        raise DeadlineInPast(details={"deadline": body.deadline.isoformat()})
+    return Change({**plan, "extension_deadline": None, "extension_reason": None}, body.comment)
+
+
+def _submit(_h: HazardFacts, body: SubmitIn, c: Context) -> Change:
+    return Change({"rectification": body.description, "submitted_by_id": c.actor.user_id,
+                   "submitted_at": c.now}, body.description, list(body.photo_ids))
+
+
+def _verify(hazard: HazardFacts, body: CommentIn, c: Context) -> Change:
+    late = hazard.deadline is not None and c.today > hazard.deadline
+    return Change({"verifier_id": c.actor.user_id, "closed_at": c.now, "closed_late": late},
+                  body.comment)
+
+
+def _reject(_h: HazardFacts, body: ReasonIn, _c: Context) -> Change:
+    return Change({}, body.reason)
+
+
+def _cancel(_h: HazardFacts, body: ReasonIn, _c: Context) -> Change:
+    return Change({"cancel_reason": body.reason}, body.reason)
+
+
+def _request_extension(hazard: HazardFacts, body: ExtensionIn, _c: Context) -> Change:
+    if hazard.deadline is not None and body.deadline <= hazard.deadline:
+        raise ExtensionNotLater(details={"deadline": hazard.deadline.isoformat()})
+    return Change({"extension_deadline": body.deadline, "extension_reason": body.reason},
+                  body.reason)
+
+
+def _approve_extension(hazard: HazardFacts, body: CommentIn, _c: Context) -> Change:
+    return Change({"deadline": hazard.extension_deadline, "extension_deadline": None,
+                   "extension_reason": None}, body.comment)
+
+
+def _deny_extension(_h: HazardFacts, body: CommentIn, _c: Context) -> Change:
+    return Change({"extension_deadline": None, "extension_reason": None}, body.comment)
+
+
+def _reopen(_h: HazardFacts, body: ReasonIn, _c: Context) -> Change:
+    return Change({"verifier_id": None, "closed_at": None, "closed_late": False}, body.reason)
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[Status | None]  # None: the hazard does not exist yet
+    target: Status | None  # None: the status does not change
+    actors: frozenset[Actor]
+    body: type[BaseModel]
+    apply: Callable[[HazardFacts, Any, Context], Change]
+    needs_pending_extension: bool | None = None  # True/False: must / must not be pending
+    target_if_major: Status | None = None
+    public: bool = True  # False: taken by the server itself (a report or a checklist submit)
+
+
+def _t(sources: set[Status | None], target: Status | None, actors: set[Actor],
+       body: type[BaseModel], apply: Callable[[HazardFacts, Any, Context], Change],
+       **options: Any) -> Transition:
+    return Transition(frozenset(sources), target, frozenset(actors), body, apply, **options)
+
+
+S, A = Status, Actor
+MANAGERS = {A.center_manager, A.qa_officer}
+TRANSITIONS: dict[Action, Transition] = {
+    Action.report: _t({None}, S.reported, {A.center_member, A.qa_officer}, HazardCreateIn,
+                      _report, public=False),
+    Action.fix_on_spot: _t({S.reported}, S.closed, {A.reporter}, FixOnSpotIn, _fix_on_spot,
+                           target_if_major=S.submitted, public=False),
+    Action.assign: _t({S.reported, S.assigned}, S.assigned, MANAGERS, AssignIn, _assign),
+    Action.submit: _t({S.assigned}, S.submitted, {A.assignee}, SubmitIn, _submit),
+    Action.verify: _t({S.submitted}, S.closed, {A.verifier}, CommentIn, _verify),
+    Action.reject: _t({S.submitted}, S.assigned, {A.verifier}, ReasonIn, _reject),
+    Action.cancel: _t({S.reported, S.assigned}, S.cancelled, MANAGERS, ReasonIn, _cancel),
+    Action.request_extension: _t({S.assigned}, None, {A.assignee}, ExtensionIn,
+                                 _request_extension, needs_pending_extension=False),
+    Action.approve_extension: _t({S.assigned}, None, MANAGERS, CommentIn, _approve_extension,
+                                 needs_pending_extension=True),
+    Action.deny_extension: _t({S.assigned}, None, MANAGERS, CommentIn, _deny_extension,
+                              needs_pending_extension=True),
+    Action.reopen: _t({S.closed}, S.assigned, {A.qa_officer}, ReasonIn, _reopen),
+}
+PUBLIC_ACTIONS = tuple(a for a, t in TRANSITIONS.items() if t.public)
+OPEN = frozenset({S.reported, S.assigned, S.submitted})
+FINAL = frozenset({S.closed, S.cancelled})
+
+
+def target_of(action: Action, hazard: HazardFacts) -> Status | None:
+    """The status after ``action`` (None: unchanged)."""
+    rule = TRANSITIONS[action]
+    if rule.target_if_major is not None and hazard.grade is Grade.major:
+        return rule.target_if_major
+    return rule.target
 
 
 def state_allows(action: Action, hazard: HazardFacts) -> bool:
@@ -106,12 +255,17 @@ def state_allows(action: Action, hazard: HazardFacts) -> bool:
 
 
 def _is(actor: Actor, user: ActorFacts, hazard: HazardFacts) -> bool:
-    manages = Role.center_manager in user.roles and user.center_id == hazard.center_id
+    member = user.center_id == hazard.center_id
+    manages = Role.center_manager in user.roles and member
     qa = Role.qa_officer in user.roles
+    if actor is Actor.center_member:
+        return member and bool(user.roles & {Role.inspector, Role.center_manager})
     if actor is Actor.center_manager:
         return manages
     if actor is Actor.qa_officer:
         return qa
+    if actor is Actor.reporter:
+        return hazard.reporter_id == user.user_id
     if actor is Actor.assignee:
         return hazard.assignee_id == user.user_id
     # verifier: never the one who did (or is responsible for) the work
@@ -125,4 +279,6 @@ def user_allowed(action: Action, user: ActorFacts, hazard: HazardFacts) -> bool:
 
 
 def allowed_actions(user: ActorFacts, hazard: HazardFacts) -> list[Action]:
-    return [a for a in Action if state_allows(a, hazard) and user_allowed(a, user, hazard)]
+    """The public actions this user may take now: exactly the phone's buttons."""
+    return [a for a in PUBLIC_ACTIONS
+            if state_allows(a, hazard) and user_allowed(a, user, hazard)]

@@ -57,6 +57,8 @@ class Inspection(TimestampMixin, Base):
     gps_lon: Mapped[float | None]
     started_at: Mapped[datetime | None]  # the phone's claim
     submitted_at: Mapped[datetime | None]  # the server's clock
+    # bumped by every write (backend/statewrite.py), the ETag clients send as If-Match
+    version: Mapped[int] = mapped_column(default=1)
 
     answers: Mapped[list["InspectionAnswer"]] = relationship(
         lazy="raise", cascade="all, delete-orphan", order_by="InspectionAnswer.item_id")

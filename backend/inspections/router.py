@@ -2,12 +2,16 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
+from pydantic import TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend import clock
+from backend.accounts.models import User
 from backend.config import Settings
-from backend.deps import CurrentUser, SessionDep, SettingsDep
-from backend.hazards.service import day_start
+from backend.deps import BearerToken, CurrentUser, SessionDep, SettingsDep, hot_read
+from backend.etag import IfMatch, PreconditionFailed, expected_version, set_etag
+from backend.idempotency import IdempotencyMismatch
 from backend.inspections import service
 from backend.inspections.models import (
     Inspection,
@@ -24,6 +28,7 @@ from backend.inspections.schemas import (
     InspectionOut,
     Progress,
 )
+from backend.openapi import error_responses
 from backend.pagination import CursorParam, LimitParam, Page, keyset_page
 from backend.photos.router import photo_out
 from backend.photos.service import photos_by_owner
@@ -51,7 +56,8 @@ def _summaries(session: Session, inspections: list[Inspection]) -> list[Inspecti
             site_id=i.site_id, center_id=i.center_id, campus_id=i.campus_id,
             inspector_id=i.inspector_id, kind=i.kind, status=i.status, note=i.note,
             checkin_method=i.checkin_method, gps=gps, started_at=i.started_at,
-            submitted_at=i.submitted_at, created_at=i.created_at,
+            submitted_at=i.submitted_at, created_at=i.created_at, updated_at=i.updated_at,
+            version=i.version,
             progress=Progress(answered=answered, total=totals.get(i.module_version_id, 0),
                               failed=failed),
             hazard_ids=hazards[i.id]))
@@ -59,7 +65,9 @@ def _summaries(session: Session, inspections: list[Inspection]) -> list[Inspecti
 
 
 def _detail(session: Session, settings: Settings, inspection: Inspection,
-            base_url: str) -> InspectionDetailOut:
+            response: Response | None = None) -> InspectionDetailOut:
+    if response is not None:
+        set_etag(response, inspection.version)
     summary = _summaries(session, [inspection])[0]
     answers = list(session.scalars(select(InspectionAnswer)
                                    .where(InspectionAnswer.inspection_id == inspection.id)
@@ -70,74 +78,95 @@ def _detail(session: Session, settings: Settings, inspection: Inspection,
     return InspectionDetailOut(**summary.model_dump(), answers=[
         AnswerOut(item_id=a.item_id, result=a.result, value=a.value, text=a.text, note=a.note,
                   fixed_on_spot=a.fixed_on_spot,
-                  photos=[photo_out(p, settings, base_url) for p in before[a.id]],
-                  after_photos=[photo_out(p, settings, base_url) for p in after[a.id]])
+                  photos=[photo_out(p, settings) for p in before[a.id]],
+                  after_photos=[photo_out(p, settings) for p in after[a.id]])
         for a in answers])
 
 
-def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
-
-
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=InspectionDetailOut,
-             responses={200: {"model": InspectionDetailOut, "description": "a retry"}})
-def start_inspection(body: InspectionCreateIn, request: Request, response: Response,
-                     user: CurrentUser, session: SessionDep,
-                     settings: SettingsDep) -> InspectionDetailOut:
-    """Start an inspection (a draft bound to the module's current version)."""
+             responses={200: {"model": InspectionDetailOut, "description": "a retry"},
+                        **error_responses("site_not_found", "site_inactive", "center_inactive",
+                                          "campus_inactive", "inspection_kind_forbidden",
+                                          "module_not_found", "module_inactive",
+                                          service.ModuleVersionMismatch, IdempotencyMismatch)})
+def start_inspection(body: InspectionCreateIn, response: Response, user: CurrentUser,
+                     session: SessionDep, settings: SettingsDep) -> InspectionDetailOut:
+    """Start an inspection: a draft bound to the module version the phone used (default: the
+    current one). A retry with the same ``client_id`` returns it (200)."""
     inspection, created = service.create(session, user, body)
     if not created:
         response.status_code = status.HTTP_200_OK
-    return _detail(session, settings, inspection, _base(request))
+    return _detail(session, settings, inspection, response)
+
+
+_PAGE_OF_INSPECTIONS = TypeAdapter(Page[InspectionOut])
 
 
 @router.get("", response_model=Page[InspectionOut])
-def list_inspections(
-    user: CurrentUser, session: SessionDep, limit: LimitParam = 20, cursor: CursorParam = None,
+async def list_inspections(
+    request: Request, token: BearerToken, limit: LimitParam = 20, cursor: CursorParam = None,
     site_id: DbId | None = None, module_id: DbId | None = None,
-    inspector_id: DbId | None = None, center_id: DbId | None = None,
-    kind: InspectionKind | None = None, status_: Annotated[
-        InspectionStatus | None, Query(alias="status")] = None,
+    inspector_id: DbId | None = None,
+    center_id: Annotated[list[DbId] | None, Query(description="any of")] = None,
+    kind: Annotated[list[InspectionKind] | None, Query(description="any of")] = None,
+    status_: Annotated[list[InspectionStatus] | None,
+                       Query(alias="status", description="any of")] = None,
     created_from: date | None = None, created_to: date | None = None,
-) -> Page[InspectionOut]:
+) -> Response:
     """Inspections the user may see, newest first."""
-    stmt = service.readable_inspections(user)
-    exact = {Inspection.site_id: site_id, Inspection.module_id: module_id,
-             Inspection.inspector_id: inspector_id, Inspection.center_id: center_id,
-             Inspection.kind: kind, Inspection.status: status_}
-    for column, value in exact.items():
-        if value is not None:
-            stmt = stmt.where(column == value)
-    if created_from:
-        stmt = stmt.where(Inspection.created_at >= day_start(created_from))
-    if created_to:
-        stmt = stmt.where(Inspection.created_at < day_start(created_to, plus_days=1))
-    rows, next_cursor = keyset_page(session, stmt, [Inspection.created_at, Inspection.id],
-                                    limit=limit, cursor=cursor, descending=True)
-    return Page(items=_summaries(session, rows), next_cursor=next_cursor)
+
+    def page(session: Session, user: User) -> Page[InspectionOut]:
+        stmt = service.readable_inspections(user)
+        exact = {Inspection.site_id: site_id, Inspection.module_id: module_id,
+                 Inspection.inspector_id: inspector_id}
+        for column, value in exact.items():
+            if value is not None:
+                stmt = stmt.where(column == value)
+        any_of = {Inspection.center_id: center_id, Inspection.kind: kind,
+                  Inspection.status: status_}
+        for column, values in any_of.items():
+            if values:
+                stmt = stmt.where(column.in_(values))
+        if created_from:
+            stmt = stmt.where(Inspection.created_at >= clock.day_start(created_from))
+        if created_to:
+            stmt = stmt.where(Inspection.created_at < clock.day_start(created_to, plus_days=1))
+        rows, next_cursor = keyset_page(session, stmt, [Inspection.created_at, Inspection.id],
+                                        limit=limit, cursor=cursor, descending=True)
+        return Page(items=_summaries(session, rows), next_cursor=next_cursor)
+
+    return await hot_read(request, token, page, _PAGE_OF_INSPECTIONS)
 
 
 @router.get("/{inspection_id}", response_model=InspectionDetailOut)
-def read_inspection(inspection_id: DbId, request: Request, user: CurrentUser,
+def read_inspection(inspection_id: DbId, response: Response, user: CurrentUser,
                     session: SessionDep, settings: SettingsDep) -> InspectionDetailOut:
-    """An inspection with its answers and photos."""
+    """An inspection with its answers and photos; the ``ETag`` is its version."""
     inspection = service.get_readable_inspection(session, user, inspection_id)
-    return _detail(session, settings, inspection, _base(request))
+    return _detail(session, settings, inspection, response)
 
 
-@router.put("/{inspection_id}/answers", response_model=InspectionDetailOut)
-def save_answers(inspection_id: DbId, body: AnswersIn, request: Request, user: CurrentUser,
-                 session: SessionDep, settings: SettingsDep) -> InspectionDetailOut:
-    """Save answers of a draft (any subset, at any moment; the inspector only)."""
-    inspection = service.save_answers(session, user, inspection_id, body)
-    return _detail(session, settings, inspection, _base(request))
+@router.put("/{inspection_id}/answers", response_model=InspectionDetailOut,
+            responses=error_responses("not_the_inspector", service.InspectionSubmitted,
+                                      "unknown_item", "invalid_photo", PreconditionFailed))
+def save_answers(inspection_id: DbId, body: AnswersIn, response: Response, user: CurrentUser,
+                 session: SessionDep, settings: SettingsDep,
+                 if_match: IfMatch = None) -> InspectionDetailOut:
+    """Save answers of a draft (any subset, at any moment; the inspector only). Saving the
+    same answers again is harmless; with ``If-Match`` a stale version is 412."""
+    inspection = service.save_answers(session, user, inspection_id, body,
+                                      expected_version(if_match))
+    return _detail(session, settings, inspection, response)
 
 
-@router.post("/{inspection_id}/submit", response_model=InspectionDetailOut)
-def submit_inspection(inspection_id: DbId, request: Request, user: CurrentUser,
-                      session: SessionDep, settings: SettingsDep) -> InspectionDetailOut:
-    """Submit: failed items become hazards. Submitting again returns the same result."""
-    inspection = service.submit(session, user, inspection_id)
-    return _detail(session, settings, inspection, _base(request))
-
-
+@router.post("/{inspection_id}/submit", response_model=InspectionDetailOut,
+             responses=error_responses("not_the_inspector", service.InspectionIncomplete,
+                                       PreconditionFailed))
+def submit_inspection(inspection_id: DbId, response: Response, user: CurrentUser,
+                      session: SessionDep, settings: SettingsDep,
+                      if_match: IfMatch = None) -> InspectionDetailOut:
+    """Submit: failed items become hazards. Submitting again (also concurrently) returns the
+    same result."""
+    inspection = service.submit(session, settings, user, inspection_id,
+                                expected_version(if_match))
+    return _detail(session, settings, inspection, response)

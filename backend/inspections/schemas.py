@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from backend.hazards.schemas import ClientId
+from backend.idempotency import ClientId
 from backend.inspections.models import (
     AnswerResult,
     CheckinMethod,
@@ -27,8 +27,17 @@ class GPSIn(Strict):
 
 
 class InspectionCreateIn(Strict):
-    client_id: ClientId | None = None
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "client_id": "5d0c7f1e-2b1a-4c3d-8e9f-0a1b2c3d4e5f", "module_id": 3,
+        "module_version_id": 3, "site_id": 12, "kind": "routine", "checkin_method": "qr",
+        "started_at": "2026-12-01T08:05:00+08:00"}]})
+
+    client_id: ClientId | None = Field(
+        default=None, description="the phone's UUID for this inspection: a retry returns it")
     module_id: DbId
+    module_version_id: DbId | None = Field(
+        default=None, description="the version the phone's checklist was built from (default: "
+        "the current one), so answers captured offline match its items")
     site_id: DbId
     kind: InspectionKind = InspectionKind.routine
     checkin_method: CheckinMethod | None = None
@@ -91,6 +100,8 @@ class InspectionOut(BaseModel):
     started_at: datetime | None
     submitted_at: datetime | None
     created_at: datetime
+    updated_at: datetime
+    version: int = Field(description="bumped by every change; the `ETag` of GET /inspections/{id}")
     progress: Progress
     hazard_ids: list[int]
 

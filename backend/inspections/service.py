@@ -4,16 +4,17 @@ that turns every failed item into a hazard."""
 from decimal import Decimal
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backend import clock, idempotency
 from backend.accounts.models import User
 from backend.audit.service import record
-from backend.clock import utcnow
+from backend.config import Settings
 from backend.errors import Conflict, Forbidden, NotFound, Unprocessable
-from backend.hazards.models import Hazard, HazardSource
-from backend.hazards.service import add_event
-from backend.hazards.workflow import Status
+from backend.etag import PreconditionFailed
+from backend.hazards import service as hazards
+from backend.hazards.bodies import FixOnSpotIn, HazardCreateIn
+from backend.hazards.models import Hazard
 from backend.inspections.models import (
     AnswerResult,
     Inspection,
@@ -24,10 +25,11 @@ from backend.inspections.models import (
 from backend.inspections.schemas import AnswerIn, AnswersIn, InspectionCreateIn
 from backend.modules.models import ModuleItem, ModuleVersion
 from backend.modules.service import get_version
-from backend.org.service import CENTER_DATA_READERS, get_readable_site, scoped_to_user
+from backend.org.service import CENTER_DATA_READERS, get_site_for_new_work, scoped_to_user
 from backend.photos.models import PhotoLink
 from backend.photos.service import link_photos, register_link_access, unlink_photos
-from backend.vocab import Grade, ItemKind, Role
+from backend.statewrite import compare_and_set
+from backend.vocab import Grade, HazardSource, ItemKind, Role
 
 CENTER_KINDS = frozenset({InspectionKind.routine, InspectionKind.special,
                           InspectionKind.holiday, InspectionKind.external})
@@ -36,14 +38,19 @@ QA_KINDS = frozenset({InspectionKind.supervision, InspectionKind.special,
 BEFORE, AFTER = "inspection_answer", "inspection_answer_after"
 
 
-class IdempotencyMismatch(Unprocessable):
-    code = "idempotency_mismatch"
-    message = "同一 client_id 已用于另一次检查"
-
-
 class InspectionIncomplete(Unprocessable):
     code = "inspection_incomplete"
     message = "检查尚未完成，不能提交"
+
+
+class InspectionSubmitted(Conflict):
+    code = "inspection_submitted"
+    message = "检查已提交，不能再修改"
+
+
+class ModuleVersionMismatch(Unprocessable):
+    code = "module_version_mismatch"
+    message = "模块版本不属于该模块"
 
 
 def readable_inspections(user: User) -> Select[tuple[Inspection]]:
@@ -63,7 +70,8 @@ register_link_access(AFTER, _readable_answers)
 
 
 def get_readable_inspection(session: Session, user: User, inspection_id: int) -> Inspection:
-    inspection = session.scalar(readable_inspections(user).where(Inspection.id == inspection_id))
+    inspection = session.scalar(readable_inspections(user).where(Inspection.id == inspection_id)
+                                .execution_options(populate_existing=True))
     if inspection is None:
         raise NotFound("检查不存在", code="inspection_not_found",
                        details={"inspection_id": inspection_id})
@@ -79,47 +87,59 @@ def _allowed_kinds(user: User, site_center_id: int) -> frozenset[InspectionKind]
     return frozenset(kinds)
 
 
-def create(session: Session, user: User, data: InspectionCreateIn) -> tuple[Inspection, bool]:
-    """Start a draft on the module's current version. Idempotent by ``client_id``."""
-    client_id = data.client_id.lower().replace("-", "") if data.client_id else None
-    if client_id:
-        existing = session.scalar(select(Inspection).where(Inspection.inspector_id == user.id,
-                                                           Inspection.client_id == client_id))
-        if existing is not None:
-            if (existing.module_id, existing.site_id, existing.kind) != \
-                    (data.module_id, data.site_id, data.kind):
-                raise IdempotencyMismatch(details={"inspection_id": existing.id})
-            return existing, False
-    site = get_readable_site(session, user, data.site_id)
-    allowed = _allowed_kinds(user, site.center_id)
-    if data.kind not in allowed:
-        raise Forbidden("您不能在该点位进行此类检查", code="inspection_kind_forbidden",
-                        details={"kind": data.kind.value,
-                                 "allowed_kinds": sorted(k.value for k in allowed)})
+def _module_version(session: Session, data: InspectionCreateIn) -> ModuleVersion:
+    """The version the phone's checklist was built from (still valid while it exists), or the
+    module's current one."""
     view = get_version(session, data.module_id)
     if not view.module.is_active:
         raise Unprocessable("该巡检模块已停用", code="module_inactive")
-    inspection = Inspection(
-        client_id=client_id, inspector_id=user.id, module_id=view.module.id,
-        module_version_id=view.version.id, site_id=site.id, center_id=site.center_id,
-        campus_id=site.campus_id, kind=data.kind, note=data.note,
-        checkin_method=data.checkin_method, started_at=data.started_at,
-        gps_lat=data.gps.lat if data.gps else None, gps_lon=data.gps.lon if data.gps else None)
-    try:
-        with session.begin_nested():
-            session.add(inspection)
-            session.flush()
-    except IntegrityError:
-        existing = session.scalar(select(Inspection).where(Inspection.inspector_id == user.id,
-                                                           Inspection.client_id == client_id))
-        if existing is None:
-            raise
-        return existing, False
-    record(session, actor=user, action="inspection.create", object_type="inspection",
-           object_id=inspection.id, summary={"after": {"site_id": site.id,
-                                                       "module_id": view.module.id,
-                                                       "kind": data.kind.value}})
-    return inspection, True
+    if data.module_version_id is None or data.module_version_id == view.version.id:
+        return view.version
+    version = session.get(ModuleVersion, data.module_version_id)
+    if version is None or version.module_id != data.module_id:
+        raise ModuleVersionMismatch(details={"module_id": data.module_id,
+                                             "module_version_id": data.module_version_id})
+    return version
+
+
+def create(session: Session, user: User, data: InspectionCreateIn) -> tuple[Inspection, bool]:
+    """Start a draft on the module version the phone used (default: the current one).
+    Idempotent by ``client_id``."""
+
+    def find() -> Inspection | None:
+        if data.client_id is None:
+            return None
+        return session.scalar(select(Inspection).where(Inspection.inspector_id == user.id,
+                                                       Inspection.client_id == data.client_id))
+
+    def same_request(first: Inspection) -> bool:
+        return (first.module_id, first.site_id, first.kind) == \
+            (data.module_id, data.site_id, data.kind)
+
+    def start() -> Inspection:
+        site = get_site_for_new_work(session, user, data.site_id)
+        allowed = _allowed_kinds(user, site.center_id)
+        if data.kind not in allowed:
+            raise Forbidden("您不能在该点位进行此类检查", code="inspection_kind_forbidden",
+                            details={"kind": data.kind.value,
+                                     "allowed_kinds": sorted(k.value for k in allowed)})
+        version = _module_version(session, data)
+        inspection = Inspection(
+            client_id=data.client_id, inspector_id=user.id, module_id=data.module_id,
+            module_version_id=version.id, site_id=site.id, center_id=site.center_id,
+            campus_id=site.campus_id, kind=data.kind, note=data.note,
+            checkin_method=data.checkin_method, started_at=data.started_at,
+            gps_lat=data.gps.lat if data.gps else None,
+            gps_lon=data.gps.lon if data.gps else None)
+        session.add(inspection)
+        session.flush()
+        record(session, actor=user, action="inspection.create", object_type="inspection",
+               object_id=inspection.id, summary={"after": {
+                   "site_id": site.id, "module_id": data.module_id,
+                   "module_version_id": version.id, "kind": data.kind.value}})
+        return inspection
+
+    return idempotency.create_once(session, find, start, same_request)
 
 
 def _own_draft(session: Session, user: User, inspection_id: int) -> Inspection:
@@ -149,21 +169,41 @@ def _answer_result(item: ModuleItem, answer: AnswerIn) -> AnswerResult | None:
     return answer.result
 
 
-def save_answers(session: Session, user: User, inspection_id: int, data: AnswersIn) -> Inspection:
+def _lock_draft(session: Session, inspection: Inspection, if_match: int | None) -> None:
+    """Take the draft's row for this write (a conditional UPDATE that bumps its version): on
+    PostgreSQL concurrent writes to one inspection queue here, so answers are read and
+    upserted by one request at a time, and nothing is saved after a submit."""
+    if if_match is not None and if_match != inspection.version:
+        raise PreconditionFailed(details={"version": inspection.version})
+    expected = {"status": InspectionStatus.draft}
+    if if_match is not None:
+        expected["version"] = if_match
+    if not compare_and_set(session, inspection, expected, {"updated_at": clock.utcnow()}):
+        session.refresh(inspection)
+        if inspection.status is InspectionStatus.submitted:
+            raise InspectionSubmitted(details={"inspection_id": inspection.id})
+        raise PreconditionFailed(details={"version": inspection.version})
+
+
+def save_answers(session: Session, user: User, inspection_id: int, data: AnswersIn,
+                 if_match: int | None = None) -> Inspection:
+    """Upsert the given answers (by item) of the user's own draft."""
     inspection = _own_draft(session, user, inspection_id)
     if inspection.status is InspectionStatus.submitted:
-        raise Conflict("检查已提交，不能再修改", code="inspection_submitted")
+        raise InspectionSubmitted(details={"inspection_id": inspection.id})
     items = _items(session, inspection.module_version_id)
     unknown = [a.item_id for a in data.answers if a.item_id not in items]
     if unknown:
         raise Unprocessable("检查项不属于该模块版本", code="unknown_item",
                             details={"item_ids": unknown})
+    _lock_draft(session, inspection, if_match)
     saved = {a.item_id: a for a in session.scalars(
         select(InspectionAnswer).where(InspectionAnswer.inspection_id == inspection.id))}
     for answer in data.answers:
         row = saved.get(answer.item_id)
         if row is None:
-            row = InspectionAnswer(inspection_id=inspection.id, item_id=answer.item_id)
+            row = saved[answer.item_id] = InspectionAnswer(inspection_id=inspection.id,
+                                                           item_id=answer.item_id)
             session.add(row)
         row.result = _answer_result(items[answer.item_id], answer)
         row.value, row.text, row.note = answer.value, answer.text, answer.note
@@ -175,7 +215,6 @@ def save_answers(session: Session, user: User, inspection_id: int, data: Answers
                 link_photos(session, user, ids, owner_type, row.id)
     if data.note is not None:
         inspection.note = data.note
-    inspection.updated_at = utcnow()
     session.flush()
     return inspection
 
@@ -209,13 +248,24 @@ def _photo_counts(session: Session, owner_type: str, answer_ids: list[int]) -> d
         .group_by(PhotoLink.owner_id)).all())
 
 
-def submit(session: Session, user: User, inspection_id: int) -> Inspection:
+def submit(session: Session, settings: Settings, user: User, inspection_id: int,
+           if_match: int | None = None) -> Inspection:
     """Submit: every item answered, photos where failures need them. Each failed item becomes
     a hazard linked to the inspection and item (category and grade from the item; major when
-    the item is directly major), its photos the before-photos; an item fixed on the spot
-    becomes a closed hazard, so it still counts. Submitting again returns the inspection."""
+    the item is directly major), its photos the before-photos; an item fixed on the spot goes
+    through the table's ``fix_on_spot`` (a general hazard closes, a major one awaits 质监办).
+    Submitting again, also concurrently, returns the same result: the draft → submitted write
+    is one conditional UPDATE, and only its winner makes hazards."""
     inspection = _own_draft(session, user, inspection_id)
     if inspection.status is InspectionStatus.submitted:
+        return inspection
+    if if_match is not None and if_match != inspection.version:
+        raise PreconditionFailed(details={"version": inspection.version})
+    now = clock.utcnow()
+    if not compare_and_set(session, inspection, {"status": InspectionStatus.draft},
+                           {"status": InspectionStatus.submitted, "submitted_at": now,
+                            "updated_at": now}):
+        session.refresh(inspection)  # a concurrent submit won: its result is ours
         return inspection
     items = _items(session, inspection.module_version_id)
     answers = {a.item_id: a for a in session.scalars(
@@ -225,56 +275,38 @@ def submit(session: Session, user: User, inspection_id: int) -> Inspection:
     after = _photo_counts(session, AFTER, answer_ids)
     problems = _problems(items, answers, photos, after)
     if problems:
-        raise InspectionIncomplete(details={"problems": problems})
-    now = utcnow()
-    inspection.status = InspectionStatus.submitted
-    inspection.submitted_at = now
-    session.flush()
+        raise InspectionIncomplete(details={"problems": problems})  # rolls the submit back
     failed = [(items[item_id], a) for item_id, a in answers.items()
               if a.result is AnswerResult.failed]
     for item, answer in sorted(failed, key=lambda pair: pair[0].position):
-        _hazard_from_answer(session, user, inspection, item, answer)
+        _hazard_from_answer(session, settings, user, inspection, item, answer)
     record(session, actor=user, action="inspection.submit", object_type="inspection",
            object_id=inspection.id, summary={"after": {"status": "submitted",
                                                        "failed_items": len(failed)}})
     return inspection
 
 
-def _hazard_from_answer(session: Session, user: User, inspection: Inspection, item: ModuleItem,
-                        answer: InspectionAnswer) -> Hazard:
-    grade = Grade.major if item.major_if_failed else item.default_grade
-    hazard = Hazard(reporter_id=user.id, site_id=inspection.site_id,
-                    center_id=inspection.center_id, campus_id=inspection.campus_id,
-                    title=item.text[:200], description=answer.note, category=item.category,
-                    grade=grade, source=HazardSource.inspection, status=Status.reported,
-                    inspection_id=inspection.id, item_id=item.id,
-                    captured_at=inspection.started_at)
-    session.add(hazard)
-    session.flush()
-    before = list(session.scalars(select(PhotoLink.photo_id).where(
-        PhotoLink.owner_type == BEFORE, PhotoLink.owner_id == answer.id)
+def _linked_photo_ids(session: Session, owner_type: str, owner_id: int) -> list[int]:
+    return list(session.scalars(select(PhotoLink.photo_id).where(
+        PhotoLink.owner_type == owner_type, PhotoLink.owner_id == owner_id)
         .order_by(PhotoLink.position)))
-    if before:
-        link_photos(session, user, before, "hazard", hazard.id)
-    add_event(session, hazard, "report", user, None, changes={
-        "inspection_id": inspection.id, "item_id": item.id, "grade": grade.value})
+
+
+def _hazard_from_answer(session: Session, settings: Settings, user: User,
+                        inspection: Inspection, item: ModuleItem,
+                        answer: InspectionAnswer) -> Hazard:
+    report = HazardCreateIn.model_construct(  # trusted: built from the checklist
+        title=item.text[:200], description=answer.note, site_id=inspection.site_id,
+        category=item.category, grade=Grade.major if item.major_if_failed else item.default_grade,
+        source=HazardSource.inspection, captured_at=inspection.started_at,
+        photo_ids=_linked_photo_ids(session, BEFORE, answer.id))
+    hazard = hazards.create_hazard(session, settings, user, report, site_id=inspection.site_id,
+                                   center_id=inspection.center_id,
+                                   campus_id=inspection.campus_id, inspection_id=inspection.id,
+                                   item_id=item.id)
     if answer.fixed_on_spot:
-        after = list(session.scalars(select(PhotoLink.photo_id).where(
-            PhotoLink.owner_type == AFTER, PhotoLink.owner_id == answer.id)
-            .order_by(PhotoLink.position)))
-        hazard.status = Status.closed
-        hazard.fixed_on_spot = True
-        hazard.assignee_id = hazard.submitted_by_id = user.id
-        hazard.rectification = answer.note or "当场整改"
-        hazard.closed_at = hazard.submitted_at = utcnow()
-        session.flush()
-        event = add_event(session, hazard, "fix_on_spot", user, Status.reported,
-                          comment=hazard.rectification)
-        link_photos(session, user, after, "hazard_event", event.id)
-    record(session, actor=user, action="hazard.report", object_type="hazard",
-           object_id=hazard.id, summary={"after": {"status": hazard.status.value,
-                                                   "inspection_id": inspection.id,
-                                                   "grade": grade.value}})
+        hazards.fix_on_spot(session, settings, user, hazard, FixOnSpotIn(
+            note=answer.note, photo_ids=_linked_photo_ids(session, AFTER, answer.id)))
     return hazard
 
 

@@ -42,7 +42,10 @@ def test_idempotency_key_header_works_like_client_id(client, make):
     first = client.post("/api/v1/hazards", json=body, headers=headers)
     again = client.post("/api/v1/hazards", json=body, headers=headers)
     assert first.status_code == 201 and again.status_code == 200
-    assert again.json()["client_id"] == key.replace("-", "")
+    assert again.json()["client_id"] == key  # one spelling: lower-case, dashed
+    undashed = client.post("/api/v1/hazards", json=body, headers={
+        **make.headers(user), "Idempotency-Key": key.replace("-", "").upper()})
+    assert undashed.status_code == 200 and undashed.json()["id"] == first.json()["id"]
     bad = client.post("/api/v1/hazards", json=body,
                       headers={**make.headers(user), "Idempotency-Key": "not a uuid"})
     assert bad.status_code == 422
@@ -127,7 +130,8 @@ def test_photos_carry_signed_urls_and_capture_time_flag(client, make):
     inspector = make.user(Role.inspector)
     old_photo = make.photo(inspector, taken_at=utcnow() - timedelta(days=10))
     resp = report(client, make, inspector, photo_ids=[old_photo.id]).json()
-    assert resp["photos"][0]["urls"]["thumb"].startswith("http://testserver/api/v1/photos/")
+    # relative URLs: a forged Host header can't send the phone's images elsewhere
+    assert resp["photos"][0]["urls"]["thumb"].startswith("/api/v1/photos/")
     assert resp["photo_time_suspect"] is True
     fresh = report(client, make, inspector).json()
     assert fresh["photo_time_suspect"] is False

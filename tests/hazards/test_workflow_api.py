@@ -1,13 +1,14 @@
 """The rectification workflow through the HTTP API."""
 
+from decimal import Decimal
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
 
-from backend.clock import utcnow
+from backend import clock
+from backend.clock import today, utcnow
 from backend.hazards.models import Hazard
-from backend.hazards.service import ConcurrentChange, perform, today
 from backend.hazards.workflow import Action
 from backend.vocab import Grade, Role
 
@@ -55,7 +56,7 @@ def test_report_then_close_the_loop(client, make, people):
     assert assigned.status_code == 200, assigned.text
     body = assigned.json()
     assert body["status"] == "assigned" and body["assignee_id"] == worker.id
-    assert body["cost_estimate"] == "0.35" and body["interim_measures"]
+    assert Decimal(body["cost_estimate"]) == Decimal("0.35") and body["interim_measures"]
     assert body["site_name"] == make.org.kitchen.name
     assert body["reporter_name"] == inspector.display_name
     assert body["assignee_name"] == worker.display_name
@@ -194,33 +195,40 @@ def test_cancel_needs_a_reason(client, make, people):
     assert cancelled.json()["allowed_actions"] == []
 
 
-def test_overdue_and_closed_late(client, make, people, monkeypatch):
+def test_overdue_and_closed_late(client, make, people):
     worker, manager = people["worker"], people["manager"]
     hazard = make.hazard(people["inspector"])
     act(client, make, manager, hazard.id, "assign", plan(worker, days=2))
-    later = today() + timedelta(days=5)
-    monkeypatch.setattr("backend.hazards.service.today", lambda: later)
-    view = client.get(f"/api/v1/hazards/{hazard.id}", headers=make.headers(manager)).json()
-    assert view["is_overdue"] is True and view["overdue_days"] == 3
-    listed = client.get("/api/v1/hazards", params={"overdue": "true"},
-                        headers=make.headers(manager)).json()
-    assert [h["id"] for h in listed["items"]] == [hazard.id]
-    monkeypatch.setattr("backend.hazards.service.utcnow",
-                        lambda: utcnow() + timedelta(days=5))
-    act(client, make, worker, hazard.id, "submit",
-        {"description": "已整改", "photo_ids": [make.photo(worker).id]})
-    closed = act(client, make, manager, hazard.id, "verify", {}).json()
+    with clock.frozen(utcnow() + timedelta(days=5)):
+        view = client.get(f"/api/v1/hazards/{hazard.id}", headers=make.headers(manager)).json()
+        assert view["is_overdue"] is True and view["overdue_days"] == 3
+        listed = client.get("/api/v1/hazards", params={"overdue": "true"},
+                            headers=make.headers(manager)).json()
+        assert [h["id"] for h in listed["items"]] == [hazard.id]
+        act(client, make, worker, hazard.id, "submit",
+            {"description": "已整改", "photo_ids": [make.photo(worker).id]})
+        closed = act(client, make, manager, hazard.id, "verify", {}).json()
     assert closed["closed_late"] is True and closed["is_overdue"] is False
 
 
-def test_concurrent_change_is_a_conflict(make, people, db):
+def test_a_stale_if_match_is_412_and_the_etag_is_the_version(client, make, people):
+    manager = people["manager"]
     hazard = make.hazard(people["inspector"])
-    # someone else changed the row after we loaded it: the version check catches it
-    db.execute(update(Hazard).where(Hazard.id == hazard.id).values(version=Hazard.version + 1)
-               .execution_options(synchronize_session=False))
-    with pytest.raises(ConcurrentChange):
-        perform(db, make.settings, people["manager"], hazard.id, Action.cancel,
-                {"reason": "重复上报"})
+    url = f"/api/v1/hazards/{hazard.id}"
+    read = client.get(url, headers=make.headers(manager))
+    assert read.headers["ETag"] == f'"{read.json()["version"]}"'
+    etag = read.headers["ETag"]
+    assigned = client.post(f"{url}/actions/assign", json=plan(people["worker"]),
+                           headers={**make.headers(manager), "If-Match": etag})
+    assert assigned.status_code == 200 and assigned.headers["ETag"] != etag
+    stale = client.post(f"{url}/actions/cancel", json={"reason": "重复上报"},
+                        headers={**make.headers(manager), "If-Match": etag})
+    assert stale.status_code == 412
+    assert stale.json()["error"]["code"] == "precondition_failed"
+    assert client.get(url, headers=make.headers(manager)).json()["status"] == "assigned"
+    current = client.post(f"{url}/actions/cancel", json={"reason": "重复上报"},
+                          headers={**make.headers(manager), "If-Match": assigned.headers["ETag"]})
+    assert current.status_code == 200 and current.json()["status"] == "cancelled"
 
 
 def test_a_retried_action_with_its_key_replays_instead_of_409(client, make, people):

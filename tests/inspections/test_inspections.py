@@ -85,14 +85,16 @@ def test_run_a_checklist_with_one_failure(client, make, db):
     assert locked.status_code == 409
 
 
-def test_fixed_on_the_spot_is_a_closed_hazard(client, make, db):
+@pytest.mark.parametrize("major", [False, True])
+def test_fixed_on_the_spot_closes_a_general_hazard_and_sends_a_major_one_to_qa(
+        client, make, db, major):
     inspector = make.user(Role.inspector)
-    module_id, items = module_with(db)
+    module_id, items = module_with(db, major=major)
     iid = start(client, make, inspector, module_id).json()["id"]
-    target = items[0]
+    target = next(i for i in items if i.major_if_failed is major and i.kind is ItemKind.pass_fail)
     fix = {"item_id": target.id, "result": "fail", "note": "已当场清理",
            "photo_ids": [make.photo(inspector).id], "fixed_on_spot": True}
-    answers = [fix] + [passing(i) for i in items[1:]]
+    answers = [fix] + [passing(i) for i in items if i.id != target.id]
     client.put(f"/api/v1/inspections/{iid}/answers", headers=make.headers(inspector),
                json={"answers": answers})
     missing_after = client.post(f"/api/v1/inspections/{iid}/submit",
@@ -105,11 +107,23 @@ def test_fixed_on_the_spot_is_a_closed_hazard(client, make, db):
                json={"answers": [{**fix, "after_photo_ids": [after.id]}]})
     result = client.post(f"/api/v1/inspections/{iid}/submit",
                          headers=make.headers(inspector)).json()
-    hazard = client.get(f"/api/v1/hazards/{result['hazard_ids'][0]}",
-                        headers=make.headers(inspector)).json()
-    assert hazard["status"] == "closed" and hazard["fixed_on_spot"] is True
+    url = f"/api/v1/hazards/{result['hazard_ids'][0]}"
+    hazard = client.get(url, headers=make.headers(inspector)).json()
+    assert hazard["fixed_on_spot"] is True and hazard["grade"] == ("major" if major else "general")
     assert [p["id"] for p in hazard["rectification_photos"]] == [after.id]
     assert [e["action"] for e in hazard["timeline"]] == ["report", "fix_on_spot"]
+    if not major:
+        assert hazard["status"] == "closed"
+        return
+    # a major hazard is never closed on the inspector's word: 质监办 verifies it
+    assert hazard["status"] == "submitted" and hazard["allowed_actions"] == []
+    manager = make.user(Role.center_manager)
+    assert client.get(url, headers=make.headers(manager)).json()["allowed_actions"] == []
+    qa = make.user(Role.qa_officer, center=make.org.qa)
+    assert client.get(url, headers=make.headers(qa)).json()["allowed_actions"] == \
+        ["verify", "reject"]
+    closed = client.post(f"{url}/actions/verify", json={}, headers=make.headers(qa))
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
 
 
 def test_number_items_are_judged_by_the_server(client, make, db):

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from backend.hazards.service import today
+from backend.clock import today
 from backend.vocab import Role
 
 # who: (role, center of the user: "own" = the catering center that owns the objects)

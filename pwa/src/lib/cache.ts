@@ -81,7 +81,7 @@ export async function warmCatalogue(): Promise<void> {
     const mods = await modules()
     for (const m of mods) {
       const hit = await readCache<ModuleVersionOut>(`/modules/${m.id}`)
-      if (hit && hit.data.id === m.version_id) continue
+      if (hit && hit.data.version_id === m.version_id) continue
       await moduleDetail(m.id)
     }
   } catch (err) {

@@ -69,7 +69,7 @@ export async function startInspection(userId: number, d: Omit<DraftInspection, '
   }
   await commit(userId, [{
     kind: 'inspection_start', object: `inspection:${draft.id}`, clientId: draft.id, label: d.moduleName,
-    body: { module_id: d.moduleId, site_id: d.siteId, kind, checkin_method: d.checkin, started_at: draft.startedAt },
+    body: { module_id: d.moduleId, module_version_id: d.versionId, site_id: d.siteId, kind, checkin_method: d.checkin, started_at: draft.startedAt },
   } as NewEntry], draft)
   return draft
 }

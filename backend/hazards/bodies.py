@@ -1,0 +1,99 @@
+"""Request bodies of the hazard workflow: the report (随手拍) and one model per action. Plain
+Pydantic, free of the ORM, so the transition table can name them."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from backend.idempotency import ClientId
+from backend.types import DbId
+from backend.vocab import Category, Grade, HazardSource
+
+Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text2000 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000)]
+Comment = Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=2000)]
+PhotoIds = Annotated[list[DbId], Field(min_length=1, max_length=20)]
+Money = Annotated[Decimal, Field(ge=0, le=100_000, max_digits=12, decimal_places=4,
+                                 allow_inf_nan=False)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class HazardCreateIn(Strict):
+    """An ad-hoc report (随手拍)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "client_id": "0b6f3c1e-6a53-4c8e-9d1e-2f1d8f1c2a10", "title": "后厨灭火器压力不足",
+        "description": "2 号灶台旁灭火器指针在红区", "site_id": 1, "category": "fire",
+        "grade": "general", "photo_ids": [1], "captured_at": "2026-12-01T09:15:00+08:00"}]})
+
+    client_id: ClientId | None = Field(
+        default=None, description="the phone's UUID for this report: a retry returns the first")
+    title: Text200 = Field(description="what is wrong, in a few words")
+    description: Comment = Field(default=None, description="details")
+    site_id: DbId = Field(description="where it was found")
+    category: Category
+    grade: Grade = Grade.general
+    source: HazardSource = Field(default=HazardSource.adhoc,
+                                 description="`inspection` is reserved to submitted checklists")
+    photo_ids: PhotoIds = Field(description="uploaded photos (POST /photos), the evidence")
+    captured_at: datetime | None = Field(default=None, description="the phone's time of capture")
+
+
+class AssignIn(Strict):
+    """The plan (五定: 责任人、措施、资金、期限、预案; 六定 adds the 复查人)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "assignee_id": 7, "measures": "更换灭火器并张贴检查卡", "cost_estimate": "0.12",
+        "deadline": "2026-12-10", "interim_measures": "临时增配一具灭火器"}]})
+
+    assignee_id: DbId | None = Field(default=None, description="责任人: an active member of "
+                                     "the hazard's center")
+    measures: Text2000 | None = Field(default=None, description="整改措施")
+    cost_estimate: Money | None = Field(default=None, description="整改资金, 万元")
+    deadline: date | None = Field(default=None, description="整改期限 (Asia/Shanghai date)")
+    interim_measures: Text2000 | None = Field(default=None, description="临时管控措施 / 预案")
+    rechecker_id: DbId | None = Field(default=None, description="复查人 (六定)")
+    comment: Comment = None
+
+
+class SubmitIn(Strict):
+    """The rectification with its after-photos."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "description": "已更换灭火器", "photo_ids": [12]}]})
+
+    description: Text2000 = Field(description="what was done")
+    photo_ids: PhotoIds = Field(description="after-photos")
+
+
+class ReasonIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "照片未显示整改效果"}]})
+
+    reason: Reason
+
+
+class ExtensionIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "deadline": "2026-12-20", "reason": "配件需厂家订货"}]})
+
+    deadline: date = Field(description="the new deadline, later than the current one")
+    reason: Reason
+
+
+class CommentIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"comment": "现场复核合格"}]})
+
+    comment: Comment = None
+
+
+class FixOnSpotIn(Strict):
+    """An item fixed during the inspection (当场整改); internal: made by submitting a checklist."""
+
+    note: Comment = None
+    photo_ids: list[int]
