@@ -127,7 +127,6 @@ def cmd_audit_verify(_args: argparse.Namespace) -> int:
 
 
 def cmd_error_codes(_args: argparse.Namespace) -> int:
-    import backend.main  # noqa: F401 - every module's error classes register their codes
     from backend.errors import markdown_table
 
     print(markdown_table(), end="")

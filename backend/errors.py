@@ -278,9 +278,22 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body("internal_error", "服务器内部错误"), status_code=500)
 
 
+def complete_catalogue() -> dict[str, ErrorCode]:
+    """The catalogue once every backend module has registered its error classes."""
+    import importlib
+    import pkgutil
+
+    import backend
+
+    for module in pkgutil.walk_packages(backend.__path__, "backend."):
+        if not module.name.startswith("backend.migrations"):
+            importlib.import_module(module.name)
+    return CATALOGUE
+
+
 def markdown_table() -> str:
-    """The catalogue as the README's Markdown table (``anxun error-codes``), by status."""
-    rows = sorted(CATALOGUE.values(), key=lambda c: (c.status, c.code))
+    """The complete catalogue as the README's Markdown table (``anxun error-codes``)."""
+    rows = sorted(complete_catalogue().values(), key=lambda c: (c.status, c.code))
     lines = ["| code | HTTP | 含义 |", "|---|---|---|"]
     lines += [f"| `{c.code}` | {c.status} | {c.meaning} |" for c in rows]
     return "\n".join(lines) + "\n"

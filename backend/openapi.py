@@ -20,7 +20,13 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from pydantic import BaseModel
 
-from backend.errors import CATALOGUE, HTTP_CODES, AppError, UnknownParameter
+from backend.errors import (
+    CATALOGUE,
+    HTTP_CODES,
+    AppError,
+    UnknownParameter,
+    complete_catalogue,
+)
 
 CODES_KEY = "x-error-codes"  # the codes of one error response, for people and client generators
 CODES_CARRIER = "default"  # where error_responses() leaves codes until their status is known
@@ -112,6 +118,14 @@ def _automatic_codes(route: RouteContext, method: str,
     return codes
 
 
+def _describe_path_ids(operation: dict[str, Any]) -> None:
+    """``hazard_id`` needs no prose from each route: "The hazard's id."."""
+    for parameter in operation.get("parameters", []):
+        name = parameter["name"]
+        if parameter["in"] == "path" and name.endswith("_id") and "description" not in parameter:
+            parameter["description"] = f"The {name[:-3].replace('_', ' ')}'s id."
+
+
 def _document_errors(route: RouteContext, method: str, operation: dict[str, Any]) -> None:
     responses = operation["responses"]
     codes = _automatic_codes(route, method, operation)
@@ -179,11 +193,13 @@ def _error_schemas() -> dict[str, Any]:
 
 
 def _document(app: FastAPI, spec: dict[str, Any]) -> dict[str, Any]:
+    complete_catalogue()
     for route in iter_route_contexts(app.routes):
         if isinstance(route.original_route, APIRoute) and route.include_in_schema:
             for method in route.methods:
                 operation = spec["paths"][route.path_format][method.lower()]
                 _document_errors(route, method, operation)
+                _describe_path_ids(operation)
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     for fastapi_own in ("HTTPValidationError", "ValidationError"):
         schemas.pop(fastapi_own, None)

@@ -17,7 +17,7 @@ from backend.errors import AppError
 
 LimitParam = Annotated[int, Query(ge=1, le=200, description="Page size: at most this many items.")]
 CursorParam = Annotated[str | None, Query(
-    max_length=500, description="Opaque: the `next_cursor` of the previous page; omit for the first.")]
+    max_length=500, description="Opaque: the previous page's `next_cursor`; omit for the first.")]
 
 
 class InvalidCursor(AppError):
@@ -70,7 +70,8 @@ def _decode(cursor: str, keys: list[InstrumentedAttribute[Any]]) -> list[Any]:
 
 
 def keyset_page(session: Session, stmt: Select[Any], keys: list[InstrumentedAttribute[Any]], *,
-                limit: int, cursor: str | None, descending: bool = False) -> tuple[list[Any], str | None]:
+                limit: int, cursor: str | None,
+                descending: bool = False) -> tuple[list[Any], str | None]:
     """Run ``stmt`` ordered by ``keys`` from after ``cursor``.
 
     All keys sort the same way, belong to the first entity selected, and the last one is unique

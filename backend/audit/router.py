@@ -1,7 +1,6 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 from sqlalchemy import or_, select
 
 from backend.accounts.models import User
@@ -9,7 +8,7 @@ from backend.audit.models import AuditEntry
 from backend.audit.schemas import AuditEntryOut
 from backend.deps import SessionDep, require_roles
 from backend.pagination import CursorParam, LimitParam, Page, keyset_page
-from backend.types import DbId
+from backend.types import DbId, Timestamp
 from backend.vocab import Role
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -20,13 +19,19 @@ AuditReader = Annotated[User, require_roles(Role.qa_officer, Role.admin)]
 @router.get("", response_model=Page[AuditEntryOut])
 def list_audit_entries(
     user: AuditReader, session: SessionDep, limit: LimitParam = 50, cursor: CursorParam = None,
-    actor_id: DbId | None = None,
-    action: Annotated[str | None, Query(max_length=64,
-                                        description="exact, or a prefix ending in '.'")] = None,
-    object_type: Annotated[str | None, Query(max_length=32)] = None,
-    object_id: Annotated[str | None, Query(max_length=64)] = None,
-    from_: Annotated[AwareDatetime | None, Query(alias="from", description="at or after")] = None,
-    to: Annotated[AwareDatetime | None, Query(description="before")] = None,
+    actor_id: Annotated[DbId | None, Query(description="Only entries by this user.")] = None,
+    action: Annotated[str | None, Query(
+        max_length=64, description="An action (`hazard.assign`), or a prefix ending in `.` "
+                                   "(`hazard.`).")] = None,
+    object_type: Annotated[str | None, Query(
+        max_length=32, description="Only entries about this kind of object (`hazard`, "
+                                   "`user`...).")] = None,
+    object_id: Annotated[str | None, Query(
+        max_length=64, description="With `object_type`: only entries about this object.")] = None,
+    from_: Annotated[Timestamp | None, Query(
+        alias="from", description="Entries at or after this time (with a time zone).")] = None,
+    to: Annotated[Timestamp | None, Query(
+        description="Entries before this time (with a time zone).")] = None,
 ) -> Page[AuditEntryOut]:
     """The audit log, newest first (qa_officer, admin)."""
     stmt = select(AuditEntry).where(

@@ -1,20 +1,24 @@
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class AuditEntryOut(BaseModel):
+    """One write, as it happened (append-only, hash-chained)."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    at: datetime
-    actor_id: int | None
-    actor_label: str
-    action: str
-    object_type: str | None
-    object_id: str | None
-    request_id: str
-    summary: dict[str, Any]
-    prev_hash: str
-    hash: str
+    id: int = Field(description="Position in the chain: 1, 2, 3... (a gap is a removed entry).")
+    at: datetime = Field(description="Server time of the write.")
+    actor_id: int | None = Field(description="The user who did it; null for the system or the "
+                                             "command line.")
+    actor_label: str = Field(description="Who, as text (a username, `system`, `cli`...).")
+    action: str = Field(description="What happened, e.g. `hazard.assign`, `auth.login_failed`.")
+    object_type: str | None = Field(description="Kind of object changed (`hazard`, `user`...).")
+    object_id: str | None = Field(description="Id of the object changed.")
+    request_id: str = Field(description="The request's `X-Request-ID` (also in the log lines).")
+    summary: dict[str, Any] = Field(description="Small before/after summary; never a password "
+                                                "or token.")
+    prev_hash: str = Field(description="SHA-256 (hex) of the previous entry.")
+    hash: str = Field(description="SHA-256 (hex) of this entry's content with `prev_hash`.")

@@ -1,0 +1,145 @@
+"""The OpenAPI document tells the truth about errors, and is described well enough for people
+and for generated clients."""
+
+import json
+
+import pytest
+from fastapi.routing import APIRoute, iter_route_contexts
+
+from backend.errors import CATALOGUE
+from backend.main import create_app
+from backend.openapi import CODES_CARRIER, CODES_KEY
+from backend.vocab import Role
+
+APP = create_app()
+SPEC = APP.openapi()
+OPERATIONS = [(method.upper(), path, op) for path, methods in SPEC["paths"].items()
+              for method, op in methods.items()]
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+
+# operations whose parameters/bodies are still being described by the agents owning them
+# (listed in /work/notes/contract-findings.md); the lead clears this list
+UNDESCRIBED: set[str] = {
+    "POST /api/v1/auth/login",
+    "POST /api/v1/me/password",
+    "GET /api/v1/users",
+    "POST /api/v1/users",
+    "PATCH /api/v1/users/{user_id}",
+    "POST /api/v1/users/{user_id}/password",
+    "POST /api/v1/centers",
+    "PATCH /api/v1/centers/{center_id}",
+    "POST /api/v1/campuses",
+    "PATCH /api/v1/campuses/{campus_id}",
+    "GET /api/v1/sites",
+    "POST /api/v1/sites",
+    "GET /api/v1/sites/by-code/{code}",
+    "PATCH /api/v1/sites/{site_id}",
+    "GET /api/v1/modules",
+    "POST /api/v1/modules",
+    "POST /api/v1/modules/{module_id}/versions",
+    "GET /api/v1/modules/{module_id}/versions/{version}",
+    "GET /api/v1/photos/{photo_id}/{variant}",
+    "GET /api/v1/inspections",
+    "PUT /api/v1/inspections/{inspection_id}/answers",
+    "GET /api/v1/hazards",
+}
+
+
+def _id(operation: tuple[str, str, dict]) -> str:
+    return f"{operation[0]} {operation[1]}"
+
+
+def test_fastapis_validation_schemas_are_gone():
+    text = json.dumps(SPEC)
+    assert "HTTPValidationError" not in text
+    assert "#/components/schemas/ValidationError" not in text
+    assert {"Error", "ErrorInfo", "ErrorCode", "ErrorDetails", "ValidationIssue"} <= \
+        set(SPEC["components"]["schemas"])
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=_id)
+def test_every_error_status_has_the_error_body_and_its_codes(operation):
+    method, path, op = operation
+    errors = {int(s): r for s, r in op["responses"].items() if s.isdigit() and int(s) >= 400}
+    assert 422 in errors, "every /api operation refuses unknown query parameters"
+    assert "unknown_parameter" in errors[422][CODES_KEY]
+    if op.get("security"):
+        assert {"not_authenticated", "invalid_token"} <= set(errors[401][CODES_KEY])
+    if any(p["in"] == "path" for p in op.get("parameters", [])):
+        assert 404 in errors
+    for status, response in errors.items():
+        assert response["content"] == {"application/json": {"schema": ERROR_REF}}
+        assert response[CODES_KEY], f"{status} lists no code"
+        for code in response[CODES_KEY]:
+            assert code in CATALOGUE, code
+            assert CATALOGUE[code].status == status, (code, status)
+            assert f"`{code}`" in response["description"]
+    assert CODES_CARRIER not in op["responses"]
+
+
+def test_every_code_a_route_declares_is_in_the_catalogue():
+    declared = {code for route in iter_route_contexts(APP.routes)
+                if isinstance(route.original_route, APIRoute)
+                for code in route.responses.get(CODES_CARRIER, {}).get(CODES_KEY, [])}
+    assert declared - set(CATALOGUE) == set()
+
+
+def test_role_checks_and_lists_are_documented():
+    users = SPEC["paths"]["/api/v1/users"]["get"]["responses"]
+    assert users["403"][CODES_KEY] == ["forbidden"]
+    assert "invalid_cursor" in users["400"][CODES_KEY]
+    login = SPEC["paths"]["/api/v1/auth/login"]["post"]["responses"]
+    assert {"401", "429"} <= set(login) and "malformed_json" in login["400"][CODES_KEY]
+
+
+def test_the_422_in_the_document_is_the_422_on_the_wire(client, make):
+    admin = make.user(Role.admin)
+    body = client.get("/api/v1/users", params={"limit": "many"}, headers=make.headers(admin))
+    assert body.status_code == 422
+    error = body.json()["error"]
+    assert set(error) == {"code", "message", "details"}
+    assert error["code"] in SPEC["components"]["schemas"]["ErrorCode"]["enum"]
+    issue = error["details"]["errors"][0]
+    assert set(issue) == set(SPEC["components"]["schemas"]["ValidationIssue"]["required"])
+    assert issue["loc"] == ["query", "limit"]
+
+
+def test_own_schemas_describe_every_field():
+    schemas = SPEC["components"]["schemas"]
+    for name in ("AuditEntryOut", "Page_AuditEntryOut_", "ErrorInfo", "ValidationIssue"):
+        for field, prop in schemas[name]["properties"].items():
+            assert prop.get("description") or "$ref" in prop, (name, field)
+
+
+def test_the_title_is_ascii_and_the_description_keeps_the_chinese():
+    assert SPEC["info"]["title"] == "AnXun API"
+    assert SPEC["info"]["title"].isascii()
+    assert "安巡" in SPEC["info"]["description"]
+
+
+def test_the_document_is_built_once():
+    app = create_app()
+    assert app.openapi() is app.openapi()
+
+
+def _json_body_schema(op: dict) -> dict | None:
+    content = op.get("requestBody", {}).get("content", {})
+    return content.get("application/json")
+
+
+@pytest.mark.parametrize("operation", [
+    pytest.param(o, id=_id(o), marks=[pytest.mark.xfail(
+        reason="being described by its owner (contract-findings.md)", strict=False)]
+        if _id(o) in UNDESCRIBED else []) for o in OPERATIONS])
+def test_every_parameter_is_described_and_every_json_body_has_an_example(operation):
+    _, _, op = operation
+    assert op.get("description") or op.get("summary")
+    undescribed = [p["name"] for p in op.get("parameters", []) if not p.get("description")]
+    assert undescribed == []
+    body = _json_body_schema(op)
+    if body is not None:
+        schema = body["schema"]
+        if "$ref" in schema:
+            schema = SPEC["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+        assert body.get("example") or body.get("examples") or schema.get("examples") or \
+            schema.get("example"), "the request body has no example"
