@@ -56,12 +56,17 @@ class AuthToken(Base):
 
 
 class LoginThrottle(Base):
-    """Failed-login counter per username, whether or not the account exists, so that a lockout
-    does not reveal which usernames are real."""
+    """Failed password checks per username (logins, and the current-password check of a password
+    change), whether or not the account exists, so that a lockout does not reveal which usernames
+    are real.
+
+    Keyed by a keyed hash of the normalised username: a row has the same small size whatever was
+    typed, and keeps no typed text (which may be a password typed into the username box). Rows
+    whose window and lockout are over are purged when a failure is written."""
 
     __tablename__ = "login_throttle"
 
-    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username_hmac: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
-    window_started_at: Mapped[datetime]
+    window_started_at: Mapped[datetime] = mapped_column(index=True)
     locked_until: Mapped[datetime | None]

@@ -1,7 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form, Query, Request, status
 from sqlalchemy import select
 
 from backend import audit
@@ -46,9 +45,10 @@ def login(body: LoginIn, request: Request, session: SessionDep, settings: Settin
 
 @router.post("/auth/token", response_model=LoginOut, include_in_schema=True,
              responses=error_responses("invalid_credentials", "login_locked"))
-def login_form(form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request,
-               session: SessionDep, settings: SettingsDep) -> LoginOut:
-    """OAuth2 password flow (form-encoded), for the "Authorize" button of /docs."""
+def login_form(form: Annotated[LoginIn, Form()], request: Request, session: SessionDep,
+               settings: SettingsDep) -> LoginOut:
+    """OAuth2 password flow (form-encoded), for the "Authorize" button of /docs. The fields are
+    bounded as in the JSON login (other OAuth2 fields such as ``grant_type`` are ignored)."""
     issued = service.login(session, settings, form.username, form.password,
                            request.headers.get("user-agent"))
     return _login_out(issued)
@@ -71,11 +71,12 @@ def read_me(user: CurrentUser) -> User:
 @router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT,
              responses=error_responses("wrong_password", "weak_password",
                                        "password_check_locked"))
-def change_my_password(body: PasswordChangeIn, principal: PrincipalDep,
-                       session: SessionDep) -> None:
-    """Change one's own password; other sessions of this user are logged out."""
-    service.change_password(session, principal.user, body.current_password, body.new_password,
-                            keep_token_id=principal.token.id)
+def change_my_password(body: PasswordChangeIn, principal: PrincipalDep, session: SessionDep,
+                       settings: SettingsDep) -> None:
+    """Change one's own password; other sessions of this user are logged out. Wrong current
+    passwords count like failed logins (429 ``password_check_locked`` after too many)."""
+    service.change_password(session, settings, principal.user, body.current_password,
+                            body.new_password, keep_token_id=principal.token.id)
     audit.record(session, actor=principal.user, action="user.password_change",
                  object_type="user", object_id=principal.user.id)
 
@@ -115,8 +116,8 @@ def list_users(admin: AdminUser, session: SessionDep, limit: LimitParam = 50,
     if is_active is not None:
         stmt = stmt.where(User.is_active.is_(is_active))
     if q:
-        pattern = f"%{q.lower()}%"
-        stmt = stmt.where(User.username.like(pattern) | User.display_name.like(f"%{q}%"))
+        stmt = stmt.where(User.username.contains(q.lower(), autoescape=True)
+                          | User.display_name.contains(q, autoescape=True))
     rows, next_cursor = keyset_page(session, stmt, [User.id], limit=limit, cursor=cursor)
     return Page(items=[UserOut.model_validate(u) for u in rows], next_cursor=next_cursor)
 
@@ -146,12 +147,11 @@ def read_user(user_id: DbId, admin: AdminUser, session: SessionDep) -> User:
 def update_user(user_id: DbId, body: UserUpdateIn, admin: AdminUser, session: SessionDep) -> User:
     """Change a user's name, center, roles or active flag (admin). Disabling logs them out."""
     user = _user_in_group(session, admin, user_id)
+    changes = body.model_dump(exclude_unset=True)
     if user.id == admin.id:
-        service.check_not_locking_out_self(body.is_active, body.roles)
+        service.check_not_locking_out_self(changes.get("is_active"), changes.get("roles"))
     before = audit.snapshot(user, AUDITED_FIELDS)
-    service.update_user(session, user, display_name=body.display_name, phone=body.phone,
-                        center_id=body.center_id, set_center="center_id" in body.model_fields_set,
-                        roles=body.roles, is_active=body.is_active)
+    service.update_user(session, user, changes)
     audit.record(session, actor=admin, action="user.update", object_type="user",
                  object_id=user.id,
                  summary=audit.changes(before, audit.snapshot(user, AUDITED_FIELDS)))

@@ -3,6 +3,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from backend.schemas_base import Omittable
 from backend.types import DbId
 from backend.vocab import Role
 
@@ -12,6 +13,8 @@ Username = Annotated[
 ]
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Password = Annotated[str, Field(min_length=1, max_length=128)]
+Phone = Annotated[str, Field(max_length=32)]
+Roles = Annotated[list[Role], Field(min_length=1)]
 
 
 class LoginIn(BaseModel):
@@ -48,19 +51,20 @@ class UserCreateIn(BaseModel):
     username: Username
     display_name: DisplayName
     password: Password
-    roles: Annotated[list[Role], Field(min_length=1)]
+    roles: Roles
     center_id: DbId | None = None
-    phone: Annotated[str | None, Field(max_length=32)] = None
+    phone: Phone | None = None
 
 
 class UserUpdateIn(BaseModel):
-    """Only the fields sent are changed; ``center_id: null`` removes the center."""
+    """Only the fields sent are changed; ``center_id: null`` removes the center, ``phone: null``
+    (or "") the phone."""
 
-    display_name: DisplayName | None = None
-    phone: Annotated[str | None, Field(max_length=32)] = None
+    display_name: Omittable[DisplayName] = None
+    phone: Phone | None = None
     center_id: DbId | None = None
-    roles: Annotated[list[Role] | None, Field(min_length=1)] = None
-    is_active: bool | None = None
+    roles: Omittable[Roles] = None
+    is_active: Omittable[bool] = None
 
 
 class PasswordResetIn(BaseModel):

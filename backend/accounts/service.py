@@ -1,12 +1,14 @@
 """Accounts: login with throttling, opaque tokens, users and their roles."""
 
 import hashlib
+import hmac
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -26,6 +28,7 @@ from backend.errors import (
     TooManyRequests,
     Unprocessable,
 )
+from backend.org.errors import CenterInactive
 from backend.org.models import Center
 from backend.vocab import Role
 
@@ -42,6 +45,18 @@ class LoginLocked(TooManyRequests):
     keeps_writes = True
 
 
+class WrongCurrentPassword(AppError):
+    code = "wrong_password"
+    message = "当前密码不正确"
+    keeps_writes = True
+
+
+class PasswordCheckLocked(TooManyRequests):
+    code = "password_check_locked"
+    message = "密码错误次数过多，请稍后再试"
+    keeps_writes = True
+
+
 @dataclass(frozen=True)
 class IssuedToken:
     token: str
@@ -53,38 +68,64 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _throttle_row(session: Session, username: str) -> LoginThrottle | None:
-    return session.get(LoginThrottle, username, with_for_update=True)
+def normalise_username(username: str) -> str:
+    return username.strip().lower()
 
 
-def _check_not_locked(throttle: LoginThrottle | None, now: datetime) -> None:
+def username_hmac(settings: Settings, username: str) -> str:
+    """A keyed hash of a normalised username: what the throttle and the audit log keep of a name
+    that may not be a username at all. Without the secret it can't be reversed by guessing."""
+    message = b"anxun-username\0" + normalise_username(username).encode()
+    return hmac.new(settings.secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def _throttle_row(session: Session, key: str) -> LoginThrottle | None:
+    return session.get(LoginThrottle, key, with_for_update=True)
+
+
+def _check_not_locked(throttle: LoginThrottle | None, now: datetime,
+                      locked: type[TooManyRequests]) -> None:
     if throttle and throttle.locked_until and throttle.locked_until > now:
         retry_after = int((throttle.locked_until - now).total_seconds()) + 1
-        raise LoginLocked(details={"retry_after": retry_after},
-                          headers={"Retry-After": str(retry_after)})
+        raise locked(details={"retry_after": retry_after},
+                     headers={"Retry-After": str(retry_after)})
 
 
-def _new_throttle_row(session: Session, username: str, now: datetime) -> LoginThrottle:
-    """The counter row of a username; when a concurrent failed login created it first (the
-    primary key decides), that row, locked."""
+def _new_throttle_row(session: Session, key: str, now: datetime) -> LoginThrottle:
+    """The counter row of a key; when a concurrent failure created it first (the primary key
+    decides), that row, locked."""
     try:
         with session.begin_nested():
-            throttle = LoginThrottle(username=username, failures=0, window_started_at=now)
+            throttle = LoginThrottle(username_hmac=key, failures=0, window_started_at=now)
             session.add(throttle)
             session.flush()
         return throttle
     except IntegrityError:
-        existing = session.get(LoginThrottle, username, with_for_update=True,
-                               populate_existing=True)
+        existing = session.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
         assert existing is not None  # the row that made our insert fail
         return existing
 
 
-def _record_failure(session: Session, throttle: LoginThrottle | None, username: str,
+def _purge_stale_throttles(session: Session, settings: Settings, now: datetime,
+                           keep: str) -> None:
+    """Delete the rows whose window and lockout are both over (a lockout starts within its
+    window, so it ends before window + lockout). Rows another request holds are skipped, never
+    waited for: two purges could otherwise deadlock on each other's rows."""
+    cutoff = now - timedelta(minutes=settings.login_failure_window_minutes
+                             + settings.login_lockout_minutes)
+    stale = (select(LoginThrottle.username_hmac)
+             .where(LoginThrottle.window_started_at < cutoff, LoginThrottle.username_hmac != keep)
+             .with_for_update(skip_locked=True))
+    session.execute(delete(LoginThrottle).where(LoginThrottle.username_hmac.in_(stale))
+                    .execution_options(synchronize_session=False))
+
+
+def _record_failure(session: Session, throttle: LoginThrottle | None, key: str,
                     settings: Settings, now: datetime) -> None:
+    _purge_stale_throttles(session, settings, now, keep=key)
     window = timedelta(minutes=settings.login_failure_window_minutes)
     if throttle is None:
-        throttle = _new_throttle_row(session, username, now)
+        throttle = _new_throttle_row(session, key, now)
     elif now - throttle.window_started_at > window:
         throttle.failures, throttle.window_started_at, throttle.locked_until = 0, now, None
     throttle.failures += 1
@@ -101,19 +142,20 @@ def login(session: Session, settings: Settings, username: str, password: str,
     window the username is locked for ``login_lockout_minutes`` and even the right password is
     refused, with the same answer for real and unknown usernames."""
     now = utcnow()
-    key = username.strip().lower()
+    name = normalise_username(username)
+    key = username_hmac(settings, name)
     throttle = _throttle_row(session, key)
+    user = session.scalar(select(User).where(User.username == name))
     try:
-        _check_not_locked(throttle, now)
+        _check_not_locked(throttle, now, LoginLocked)
     except LoginLocked:
-        _audit_failure(session, key, None, "locked")
+        _audit_login_failure(session, key, user, "locked")
         raise
-    user = session.scalar(select(User).where(User.username == key))
     valid = verify_password(password, user.password_hash if user else None)
     if not valid or user is None or not user.is_active:
         _record_failure(session, throttle, key, settings, now)
         reason = "unknown_user" if user is None else "wrong_password" if not valid else "inactive"
-        _audit_failure(session, key, user, reason)
+        _audit_login_failure(session, key, user, reason)
         raise InvalidCredentials()
     if throttle is not None:
         session.delete(throttle)
@@ -122,9 +164,13 @@ def login(session: Session, settings: Settings, username: str, password: str,
     return issued
 
 
-def _audit_failure(session: Session, username: str, user: User | None, reason: str) -> None:
-    """Kept although the request fails (InvalidCredentials and LoginLocked keep writes)."""
-    audit.record(session, actor=None, actor_label=username, action="auth.login_failed",
+def _audit_login_failure(session: Session, key: str, user: User | None, reason: str) -> None:
+    """Kept although the request fails (InvalidCredentials and LoginLocked keep writes). A name
+    that is no account is recorded only as a prefix of its keyed hash: what was typed may be a
+    password, yet repeated attempts on one name still show up as one label."""
+    audit.record(session, actor=None,
+                 actor_label=user.username if user else f"unknown:{key[:16]}",
+                 action="auth.login_failed",
                  object_type="user" if user else None, object_id=user.id if user else None,
                  group_id=user.group_id if user else None, summary={"reason": reason})
 
@@ -167,11 +213,14 @@ def revoke_all_tokens(session: Session, user: User, *, except_token_id: int | No
 
 
 def _check_center(session: Session, group_id: int, center_id: int | None) -> None:
+    """A center a user may be put into: one of the group, and active."""
     if center_id is None:
         return
     center = session.get(Center, center_id)
     if center is None or center.group_id != group_id:
         raise Unprocessable("中心不存在", code="unknown_center", details={"center_id": center_id})
+    if not center.is_active:
+        raise CenterInactive("该中心已停用，不能加入用户", details={"center_id": center_id})
 
 
 def _check_roles(roles: Iterable[Role], center_id: int | None) -> None:
@@ -185,7 +234,7 @@ def _check_roles(roles: Iterable[Role], center_id: int | None) -> None:
 def create_user(session: Session, *, group_id: int, username: str, display_name: str,
                 password: str, roles: Iterable[Role], center_id: int | None = None,
                 phone: str | None = None) -> User:
-    username = username.strip().lower()
+    username = normalise_username(username)
     roles = set(roles)
     _check_center(session, group_id, center_id)
     _check_roles(roles, center_id)
@@ -206,21 +255,22 @@ def create_user(session: Session, *, group_id: int, username: str, display_name:
     return user
 
 
-def update_user(session: Session, user: User, *, display_name: str | None = None,
-                phone: str | None = None, center_id: int | None = None,
-                set_center: bool = False, roles: Iterable[Role] | None = None,
-                is_active: bool | None = None) -> User:
-    if display_name is not None:
-        user.display_name = display_name
-    if phone is not None:
-        user.phone = phone or None
-    if set_center:
-        _check_center(session, user.group_id, center_id)
-        user.center_id = center_id
+def update_user(session: Session, user: User, changes: Mapping[str, Any]) -> User:
+    """Apply a PATCH: only the fields present in ``changes`` (``phone`` None or "" clears it,
+    ``center_id`` None removes the center)."""
+    if "display_name" in changes:
+        user.display_name = changes["display_name"]
+    if "phone" in changes:
+        user.phone = changes["phone"] or None
+    if "center_id" in changes and changes["center_id"] != user.center_id:
+        _check_center(session, user.group_id, changes["center_id"])
+        user.center_id = changes["center_id"]
+    roles = changes.get("roles")
     new_roles = set(roles) if roles is not None else set(user.roles)
     _check_roles(new_roles, user.center_id)
     if roles is not None:
         user.role_rows = [UserRole(role=role) for role in sorted(new_roles)]
+    is_active = changes.get("is_active")
     if is_active is not None and is_active != user.is_active:
         user.is_active = is_active
         if not is_active:
@@ -236,19 +286,39 @@ def check_not_locking_out_self(is_active: bool | None, roles: Iterable[Role] | N
         raise Conflict("不能停用自己或移除自己的管理员角色", code="cannot_lock_out_self")
 
 
-def change_password(session: Session, user: User, current: str, new: str,
+def change_password(session: Session, settings: Settings, user: User, current: str, new: str,
                     keep_token_id: int | None) -> None:
-    """Change one's own password; every other session of the user is logged out."""
+    """Change one's own password; every other session of the user is logged out.
+
+    A stolen token must not give unlimited guesses of the password: wrong current passwords
+    count on the user's login throttle, so guesses here and at the login share one budget."""
+    now = utcnow()
+    key = username_hmac(settings, user.username)
+    throttle = _throttle_row(session, key)
+    try:
+        _check_not_locked(throttle, now, PasswordCheckLocked)
+    except PasswordCheckLocked:
+        _audit_password_check_failure(session, user, "locked")
+        raise
     if not verify_password(current, user.password_hash):
-        raise AppError("当前密码不正确", code="wrong_password")
+        _record_failure(session, throttle, key, settings, now)
+        _audit_password_check_failure(session, user, "wrong_password")
+        raise WrongCurrentPassword()
     if current == new:
         raise Unprocessable("新密码不能与当前密码相同", code="weak_password",
                             details={"reason": "unchanged"})
     check_password_policy(new, username=user.username)
+    if throttle is not None:
+        session.delete(throttle)
     user.password_hash = hash_password(new)
-    user.password_changed_at = utcnow()
+    user.password_changed_at = now
     revoke_all_tokens(session, user, except_token_id=keep_token_id)
     session.flush()
+
+
+def _audit_password_check_failure(session: Session, user: User, reason: str) -> None:
+    audit.record(session, actor=user, action="user.password_change_failed", object_type="user",
+                 object_id=user.id, summary={"reason": reason})
 
 
 def reset_password(session: Session, user: User, new: str) -> None:

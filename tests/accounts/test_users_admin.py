@@ -149,3 +149,71 @@ class TestUserAdministration:
         resp = client.get("/api/v1/users/987654", headers=make.headers(admin))
         assert resp.status_code == 404
         assert resp.json()["error"]["code"] == "not_found"
+
+    @pytest.mark.parametrize("q", ["_", "%", "a_b", "50%"])
+    def test_search_treats_wildcards_as_text(self, client, make, db, q):
+        admin = make.user(Role.admin)
+        plain = make.user(username="plainname")
+        literal = make.user(username="has_underscore" if "_" in q else "plain50")
+        if "%" in q:
+            literal.display_name = "满意度 50%"
+            db.commit()
+        found = client.get("/api/v1/users", headers=make.headers(admin),
+                           params={"q": q, "limit": 200}).json()["items"]
+        ids = {u["id"] for u in found}
+        assert plain.id not in ids and admin.id not in ids
+        assert (literal.id in ids) is (q in literal.username or q in literal.display_name)
+
+    @pytest.mark.parametrize("field", ["display_name", "roles", "is_active"])
+    def test_null_for_a_field_that_cannot_be_empty_is_a_422(self, client, make, field):
+        admin = make.user(Role.admin)
+        user = make.user()
+        resp = client.patch(f"/api/v1/users/{user.id}", headers=make.headers(admin),
+                            json={field: None})
+        assert resp.status_code == 422
+        error = resp.json()["error"]
+        assert error["code"] == "validation_error"
+        assert error["details"]["errors"][0]["loc"][-1] == field
+
+    def test_null_clears_what_may_be_empty(self, client, make):
+        admin = make.user(Role.admin)
+        user = make.user(Role.leader)
+        headers = make.headers(admin)
+        client.patch(f"/api/v1/users/{user.id}", headers=headers, json={"phone": "13800000000"})
+        resp = client.patch(f"/api/v1/users/{user.id}", headers=headers, json={"phone": None})
+        assert resp.status_code == 200 and resp.json()["phone"] is None
+
+
+class TestInactiveCenters:
+    @pytest.fixture
+    def closed(self, make, db):
+        center = make.org.property
+        center.is_active = False
+        db.commit()
+        return center
+
+    def test_no_new_user_in_an_inactive_center(self, client, make, closed):
+        admin = make.user(Role.admin)
+        resp = client.post("/api/v1/users", headers=make.headers(admin), json={
+            "username": "latecomer", "display_name": "新人", "password": "Gas-Valve-Check-9",
+            "roles": ["inspector"], "center_id": closed.id})
+        assert resp.status_code == 409
+        assert resp.json()["error"]["code"] == "center_inactive"
+        assert resp.json()["error"]["details"] == {"center_id": closed.id}
+
+    def test_no_user_moves_into_an_inactive_center(self, client, make, closed):
+        admin = make.user(Role.admin)
+        user = make.user(Role.inspector, center=make.org.catering)
+        resp = client.patch(f"/api/v1/users/{user.id}", headers=make.headers(admin),
+                            json={"center_id": closed.id})
+        assert resp.status_code == 409
+        assert resp.json()["error"]["code"] == "center_inactive"
+        assert client.get(f"/api/v1/users/{user.id}", headers=make.headers(admin)) \
+            .json()["center_id"] == make.org.catering.id
+
+    def test_members_of_an_inactive_center_can_still_be_edited(self, client, make, closed):
+        admin = make.user(Role.admin)
+        member = make.user(Role.inspector, center=closed)
+        resp = client.patch(f"/api/v1/users/{member.id}", headers=make.headers(admin),
+                            json={"display_name": "改名", "center_id": closed.id})
+        assert resp.status_code == 200 and resp.json()["display_name"] == "改名"
