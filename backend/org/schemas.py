@@ -3,6 +3,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from backend.schemas_base import Omittable
 from backend.types import DbId
 from backend.vocab import CenterKind, SiteKind
 
@@ -11,6 +12,7 @@ Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
                                         pattern=r"^[a-z0-9_-]+$")]
 SiteCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, min_length=4,
                                             max_length=32, pattern=r"^[A-Za-z0-9-]+$")]
+SiteName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Location = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
 
 
@@ -31,9 +33,9 @@ class CenterIn(BaseModel):
 
 
 class CenterPatch(BaseModel):
-    name: Name | None = None
-    kind: CenterKind | None = None
-    is_active: bool | None = None
+    name: Omittable[Name] = None
+    kind: Omittable[CenterKind] = None
+    is_active: Omittable[bool] = None
 
 
 class CampusOut(BaseModel):
@@ -51,8 +53,8 @@ class CampusIn(BaseModel):
 
 
 class CampusPatch(BaseModel):
-    name: Name | None = None
-    is_active: bool | None = None
+    name: Omittable[Name] = None
+    is_active: Omittable[bool] = None
 
 
 class SiteOut(BaseModel):
@@ -70,7 +72,7 @@ class SiteOut(BaseModel):
 
 
 class SiteIn(BaseModel):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    name: SiteName
     kind: SiteKind
     campus_id: DbId
     center_id: DbId
@@ -79,10 +81,11 @@ class SiteIn(BaseModel):
 
 
 class SitePatch(BaseModel):
-    name: Annotated[str | None, StringConstraints(strip_whitespace=True, min_length=1,
-                                                  max_length=120)] = None
-    kind: SiteKind | None = None
-    campus_id: DbId | None = None
-    center_id: DbId | None = None
+    """Only the fields sent are changed; ``location: null`` removes the location."""
+
+    name: Omittable[SiteName] = None
+    kind: Omittable[SiteKind] = None
+    campus_id: Omittable[DbId] = None
+    center_id: Omittable[DbId] = None
     location: Location | None = None
-    is_active: bool | None = None
+    is_active: Omittable[bool] = None

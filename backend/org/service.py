@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.errors import Conflict, NotFound, Unprocessable
+from backend.org.errors import CampusInactive, CenterInactive, SiteInactive
 from backend.org.models import Campus, Center, Group, Site
 from backend.vocab import Role
 
@@ -43,6 +44,24 @@ def get_readable_site(session: Session, user: User, site_id: int) -> Site:
     site = session.scalar(readable_sites(user).where(Site.id == site_id))
     if site is None:
         raise NotFound("点位不存在", code="site_not_found", details={"site_id": site_id})
+    return site
+
+
+def get_site_for_new_work(session: Session, user: User, site_id: int) -> Site:
+    """A readable site (404 ``site_not_found`` otherwise, as :func:`get_readable_site`) where new
+    work may start: a deactivated site, or one whose center or campus is deactivated, takes no
+    new inspections or hazards (409 ``site_inactive``, ``center_inactive``, ``campus_inactive``).
+    Work already under way there goes on."""
+    site = get_readable_site(session, user, site_id)
+    if not site.is_active:
+        raise SiteInactive(details={"site_id": site.id})
+    center = session.get(Center, site.center_id)
+    if center is None or not center.is_active:
+        raise CenterInactive("该点位所属中心已停用，不能新建检查或隐患",
+                             details={"site_id": site.id, "center_id": site.center_id})
+    campus = session.get(Campus, site.campus_id)
+    if campus is None or not campus.is_active:
+        raise CampusInactive(details={"site_id": site.id, "campus_id": site.campus_id})
     return site
 
 

@@ -1,6 +1,9 @@
+import re
+
 import pytest
 
-from backend.org.service import SITE_CODE_ALPHABET
+from backend.errors import AppError, NotFound
+from backend.org.service import SITE_CODE_ALPHABET, get_site_for_new_work
 from backend.vocab import Role
 
 
@@ -110,3 +113,80 @@ def test_center_and_campus_admin(client, make):
     missing = client.patch("/api/v1/campuses/999999", headers=headers, json={"name": "x"})
     assert missing.status_code == 404
     assert missing.json()["error"]["code"] == "campus_not_found"
+
+
+@pytest.mark.parametrize("kind, field", [("centers", "name"), ("centers", "kind"),
+                                         ("centers", "is_active"), ("campuses", "name"),
+                                         ("campuses", "is_active"), ("sites", "name"),
+                                         ("sites", "kind"), ("sites", "campus_id"),
+                                         ("sites", "center_id"), ("sites", "is_active")])
+def test_null_for_a_field_that_cannot_be_empty_is_a_422(client, make, kind, field):
+    admin = make.user(Role.admin)
+    org = make.org
+    object_id = {"centers": org.catering.id, "campuses": org.campus.id,
+                 "sites": org.kitchen.id}[kind]
+    resp = client.patch(f"/api/v1/{kind}/{object_id}", headers=make.headers(admin),
+                        json={field: None})
+    assert resp.status_code == 422
+    error = resp.json()["error"]
+    assert error["code"] == "validation_error"
+    assert error["details"]["errors"][0]["loc"][-1] == field
+
+
+def test_null_removes_a_sites_location(client, make):
+    admin = make.user(Role.admin)
+    headers = make.headers(admin)
+    site_id = make.org.kitchen.id
+    client.patch(f"/api/v1/sites/{site_id}", headers=headers, json={"location": "一楼"})
+    resp = client.patch(f"/api/v1/sites/{site_id}", headers=headers, json={"location": None})
+    assert resp.status_code == 200 and resp.json()["location"] is None
+
+
+def test_the_patch_schemas_do_not_advertise_null(client):
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    site_patch = schemas["SitePatch"]["properties"]
+    assert "anyOf" not in site_patch["name"] and "default" not in site_patch["name"]
+    assert {"type": "null"} in site_patch["location"]["anyOf"]  # null does mean "remove"
+
+
+class TestNewWorkOnlyWhereActive:
+    """``get_site_for_new_work``: what inspections and hazards call before starting."""
+
+    def test_an_active_site_is_returned(self, db, make):
+        inspector = make.user(Role.inspector)
+        assert get_site_for_new_work(db, inspector, make.org.kitchen.id) is make.org.kitchen
+
+    @pytest.mark.parametrize("closed, code", [("kitchen", "site_inactive"),
+                                              ("catering", "center_inactive"),
+                                              ("campus", "campus_inactive")])
+    def test_a_site_in_anything_inactive_is_refused(self, db, make, closed, code):
+        inspector = make.user(Role.inspector)
+        getattr(make.org, closed).is_active = False
+        db.flush()
+        with pytest.raises(AppError) as refused:
+            get_site_for_new_work(db, inspector, make.org.kitchen.id)
+        assert (refused.value.status_code, refused.value.code) == (409, code)
+        assert refused.value.details["site_id"] == make.org.kitchen.id
+        assert re.search(r"[\u4e00-\u9fff]", refused.value.message)
+
+    def test_an_unreadable_site_is_still_404(self, db, make):
+        inspector = make.user(Role.inspector)  # of the catering center
+        make.org.dorm.is_active = False
+        db.flush()
+        for site_id in (make.org.dorm.id, 99999999):
+            with pytest.raises(NotFound) as missing:
+                get_site_for_new_work(db, inspector, site_id)
+            assert missing.value.code == "site_not_found"
+
+
+def test_no_answer_is_built_from_the_host_header(client, make):
+    """Links are relative (or built from ANXUN_PUBLIC_URL), never from what the caller claims."""
+    inspector = make.user(Role.inspector)
+    headers = {**make.headers(inspector), "Host": "evil.example"}
+    code = make.org.kitchen.code
+    module_id = client.get("/api/v1/modules", headers=headers).json()["items"][0]["id"]
+    for path in ("/api/v1/me", "/api/v1/sites", f"/api/v1/sites/by-code/{code}",
+                 "/api/v1/centers", "/api/v1/campuses", f"/api/v1/modules/{module_id}"):
+        resp = client.get(path, headers=headers)
+        assert resp.status_code == 200, path
+        assert "evil.example" not in resp.text, path
