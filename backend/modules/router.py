@@ -27,7 +27,8 @@ ModuleEditor = Annotated[User, require_roles(Role.qa_officer, Role.admin)]
 def _version_out(view: service.VersionView) -> ModuleVersionOut:
     version = view.version
     return ModuleVersionOut(
-        id=version.id, module_id=view.module.id, code=view.module.code,
+        id=view.module.id, module_id=view.module.id, version_id=version.id,
+        code=view.module.code,
         category=view.module.category, version=version.version,
         latest_version=view.latest_version, name=version.name,
         description=version.description, standards=version.standards,

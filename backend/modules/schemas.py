@@ -1,7 +1,14 @@
 from datetime import datetime
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    FiniteFloat,
+    StringConstraints,
+    model_validator,
+)
 
 from backend.vocab import Category, Grade, ItemKind
 
@@ -20,8 +27,8 @@ class ItemIn(BaseModel):
     default_grade: Grade
     major_if_failed: bool = False
     standard: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=200)] = None
-    min: float | None = None
-    max: float | None = None
+    min: FiniteFloat | None = None
+    max: FiniteFloat | None = None
     unit: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=16)] = None
 
     @model_validator(mode="after")
@@ -104,8 +111,13 @@ class ModuleSummary(BaseModel):
 
 
 class ModuleVersionOut(BaseModel):
+    """One version of a module. ``id`` is the module's (as in the list and the paths
+    ``/modules/{id}``); ``version_id`` identifies this version (an inspection's
+    ``module_version_id``)."""
+
     id: int
     module_id: int
+    version_id: int
     code: str
     category: Category
     version: int

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 from sqlalchemy import Select, case, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from backend.errors import Conflict, NotFound
@@ -59,11 +60,13 @@ def add_version(session: Session, module: PatrolModule, content: ModuleContentIn
 
 def create_module(session: Session, data: ModuleCreateIn, *, from_catalogue: bool = False,
                   created_by_id: int | None = None) -> tuple[PatrolModule, ModuleVersion]:
-    if session.scalar(select(PatrolModule.id).where(PatrolModule.code == data.code)):
-        raise Conflict("模块代码已存在", code="duplicate", details={"code": data.code})
     module = PatrolModule(code=data.code, category=data.category)
     session.add(module)
-    session.flush()
+    try:  # the unique code decides, also between concurrent creations
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        raise Conflict("模块代码已存在", code="duplicate", details={"code": data.code}) from exc
     version = add_version(session, module, data, from_catalogue=from_catalogue,
                           created_by_id=created_by_id)
     return module, version

@@ -1,5 +1,9 @@
-import pytest
+import json
 
+import pytest
+from pydantic import ValidationError
+
+from backend.modules.schemas import ItemIn
 from backend.vocab import Role
 
 NEW_CONTENT = {
@@ -35,7 +39,8 @@ def test_a_new_version_leaves_the_old_one_readable(client, make):
     assert new["created_by_id"] == qa.id and new["from_catalogue"] is False
 
     latest = client.get(f"/api/v1/modules/{module_id}", headers=headers).json()
-    assert latest["id"] == new["id"]
+    assert latest["version_id"] == new["version_id"] != old["version_id"]
+    assert latest["id"] == new["id"] == old["id"] == module_id
     past = client.get(f"/api/v1/modules/{module_id}/versions/{old['version']}", headers=headers)
     assert past.status_code == 200
     assert past.json()["items"] == old["items"]
@@ -62,10 +67,34 @@ def test_admin_creates_a_new_module(client, make):
     resp = client.post("/api/v1/modules", headers=headers,
                        json={**NEW_CONTENT, "code": "fire-extinguisher-lab", "category": "fire"})
     assert resp.status_code == 201
-    assert resp.json()["version"] == 1
+    created = resp.json()
+    assert created["version"] == 1
+    # the id is the module's, the one its paths take; the version has its own field
+    read = client.get(f"/api/v1/modules/{created['id']}", headers=headers)
+    assert read.status_code == 200 and read.json() == created
+    listed = client.get("/api/v1/modules", headers=headers,
+                        params={"q": "fire-extinguisher-lab"}).json()["items"]
+    assert [(m["id"], m["version_id"]) for m in listed] == [(created["id"],
+                                                             created["version_id"])]
     dup = client.post("/api/v1/modules", headers=headers,
                       json={**NEW_CONTENT, "code": "fire-extinguisher-lab", "category": "fire"})
     assert dup.status_code == 409
+    assert dup.json()["error"]["code"] == "duplicate"
+
+
+@pytest.mark.parametrize("limit", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_number_limits_must_be_finite(client, make, limit):
+    """Also in the catalogue's YAML (``.nan``, ``.inf``), which goes through the same schema."""
+    qa = make.user(Role.qa_officer)
+    item = {**NEW_CONTENT["items"][1], "max": limit}
+    resp = client.post(f"/api/v1/modules/{_module_id(client, make.headers(qa))}/versions",
+                       headers={**make.headers(qa), "Content-Type": "application/json"},
+                       content=json.dumps({**NEW_CONTENT, "items": [item]})
+                       .replace(f'"{limit}"', limit))
+    assert resp.status_code == 422
+    assert resp.json()["error"]["code"] == "validation_error"
+    with pytest.raises(ValidationError):
+        ItemIn.model_validate({**item, "max": float(limit)})
 
 
 @pytest.mark.parametrize("items", [
