@@ -52,6 +52,11 @@ class Settings(BaseSettings):
         default=None, description="the built phone app; default: pwa/dist of the source tree")
     host: str = "127.0.0.1"
     port: int = 8000
+    public_url: str | None = Field(
+        default=None, pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$",
+        description="the address users reach the server at (https://anxun.example.edu.cn): "
+                    "absolute links are built from it, never from a request's Host header; "
+                    "default: links are relative")
     photo_gc_age_hours: int | None = Field(
         default=None, ge=1,
         description="photos-gc deletes uploads nothing references after this long; default: "

@@ -20,6 +20,7 @@ from backend.observability import RequestIdMiddleware
 from backend.openapi import install_openapi, reject_unknown_query_parameters
 from backend.org.router import router as org_router
 from backend.photos.router import router as photos_router
+from backend.security import InputGuardMiddleware, SecurityHeadersMiddleware
 from backend.web import install_pwa
 
 API_PREFIX = "/api/v1"
@@ -42,7 +43,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine or get_engine()
     app.state.sessions = partial(request_session, app.state.engine)
     install_error_handlers(app)
-    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(InputGuardMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)  # also on the guard's refusals
+    app.add_middleware(RequestIdMiddleware)  # last added, so outermost: every answer has an id
 
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(reject_unknown_query_parameters)])
     for router in (accounts_router, org_router, modules_router, photos_router,

@@ -141,8 +141,9 @@ class SignatureRefused(AppError):
 
 @router.get("/{photo_id}/{variant}", response_class=StreamingResponse,
             responses={200: {"description": "web and thumb: JPEG; original: as uploaded",
-                             "content": {t: {} for t in ("image/jpeg", "image/png", "image/webp",
-                                                         "image/heic")}},
+                             "content": {t: {"schema": {"type": "string", "format": "binary"}}
+                                         for t in ("image/jpeg", "image/png", "image/webp",
+                                                   "image/heic")}},
                        **error_responses("invalid_signature", "url_expired", "photo_not_found",
                                          "photo_file_missing")})
 def photo_file(photo_id: DbId, variant: Variant, session: SessionDep, settings: SettingsDep,
