@@ -2,6 +2,7 @@
 organisation and accounts, photos, a few hazards and inspections made through the API."""
 
 import io
+import secrets
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,11 +13,14 @@ from PIL import Image
 from sqlalchemy import select, update
 
 from backend.accounts.models import User, UserRole
+from backend.accounts.service import create_user
 from backend.demo import USERS, load_demo
 from backend.modules.service import load_catalogue
-from backend.org.models import Site
+from backend.org.models import Center, Group, Site
+from backend.vocab import Role
 from tests.live import LiveServer
 
+DEMO_GROUP = "演示后勤集团"
 ROLE_USERS = {"qa_officer": "qa", "inspector": "canteen_inspector1",
               "center_manager": "canteen_manager", "admin": "admin"}
 
@@ -52,6 +56,21 @@ class DemoServer:
                 user.role_rows = [UserRole(role=r) for r in roles]
             session.commit()
             return {"Authorization": f"Bearer {self.live.token(session, user)}"}
+
+    def new_user(self, role: Role, center_code: str | None = None) -> tuple[str, str, int]:
+        """A user of the demo group the fuzzer has never seen: (username, password, id)."""
+        username = f"client_{role.value}_{secrets.token_hex(3)}"
+        password = secrets.token_urlsafe(16)
+        session, _ = self.live.factory()
+        with session:
+            group_id = session.scalar(select(Group.id).where(Group.name == DEMO_GROUP))
+            center_id = session.scalar(select(Center.id).where(Center.code == center_code)) \
+                if center_code else None
+            user = create_user(session, group_id=group_id, username=username,
+                               display_name=username, password=password, roles=[role],
+                               center_id=center_id)
+            session.commit()
+            return username, password, user.id
 
     def call(self, username: str, method: str, path: str, **kw) -> httpx.Response:
         resp = httpx.request(method, f"{self.base_url}/api/v1{path}",
@@ -92,7 +111,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory,
     session, _ = live.factory()
     with session:
         load_catalogue(session)
-        passwords = dict(load_demo(session, "演示后勤集团"))
+        passwords = dict(load_demo(session, DEMO_GROUP))
         session.commit()
         sites = {code: site_id for code, site_id in session.execute(select(Site.code, Site.id))}
         centers = {name: center for name, center in session.execute(
