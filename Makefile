@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-dev serve clean pwa api-types
+.PHONY: run test lint install install-dev serve clean pwa api-types
 
 # the phone app: npm ci from the lock, then a production build into pwa/dist (served at /)
 PWA_SOURCES := $(shell find pwa/src pwa/public -type f 2>/dev/null) pwa/index.html pwa/vite.config.ts pwa/tsconfig.json
@@ -38,9 +38,15 @@ run: install pwa
 	$(BIN)/anxun setup --demo
 	$(BIN)/anxun serve --host $(HOST) --port $(PORT)
 
-test: install-dev pwa
+test: install-dev lint pwa
 	cd pwa && npm test
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# lint and type checks: ruff and mypy (config in pyproject.toml), vue-tsc for the phone app
+lint: install-dev pwa/node_modules/.package-lock.json
+	$(BIN)/ruff check backend tests bench
+	$(BIN)/mypy
+	cd pwa && npm run typecheck
 
 # after an API change: refresh the OpenAPI snapshot and the PWA's generated types
 api-types: install
@@ -49,4 +55,4 @@ api-types: install
 	cd pwa && npm run gen:api
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache pwa/dist pwa/node_modules test-artifacts
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache pwa/dist pwa/node_modules test-artifacts
