@@ -63,8 +63,8 @@ def synced(page) -> None:  # noqa: ANN001
 
 
 def wait_for_service_worker(page) -> None:  # noqa: ANN001
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null",
-                           timeout=20000)
+    # a function, not an expression string: the app's CSP forbids eval, which a string needs
+    page.wait_for_function("() => navigator.serviceWorker?.controller != null", timeout=20000)
 
 
 def test_checklist_with_a_failed_item_and_photo_becomes_a_hazard(live, world, phone, tmp_path):  # noqa: ANN001
