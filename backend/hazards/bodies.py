@@ -1,14 +1,13 @@
 """Request bodies of the hazard workflow: the report (随手拍) and one model per action. Plain
 Pydantic, free of the ORM, so the transition table can name them."""
 
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from backend.idempotency import ClientId
-from backend.types import DbId
+from backend.types import Day, DbId, Timestamp
 from backend.vocab import Category, Grade, HazardSource
 
 Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -42,7 +41,7 @@ class HazardCreateIn(Strict):
     source: HazardSource = Field(default=HazardSource.adhoc,
                                  description="`inspection` is reserved to submitted checklists")
     photo_ids: PhotoIds = Field(description="uploaded photos (POST /photos), the evidence")
-    captured_at: datetime | None = Field(default=None, description="the phone's time of capture")
+    captured_at: Timestamp | None = Field(default=None, description="the phone's time of capture")
 
 
 class AssignIn(Strict):
@@ -56,7 +55,7 @@ class AssignIn(Strict):
                                      "the hazard's center")
     measures: Text2000 | None = Field(default=None, description="整改措施")
     cost_estimate: Money | None = Field(default=None, description="整改资金, 万元")
-    deadline: date | None = Field(default=None, description="整改期限 (Asia/Shanghai date)")
+    deadline: Day | None = Field(default=None, description="整改期限 (Asia/Shanghai date)")
     interim_measures: Text2000 | None = Field(default=None, description="临时管控措施 / 预案")
     rechecker_id: DbId | None = Field(default=None, description="复查人 (六定)")
     comment: Comment = None
@@ -82,7 +81,7 @@ class ExtensionIn(Strict):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "deadline": "2026-12-20", "reason": "配件需厂家订货"}]})
 
-    deadline: date = Field(description="the new deadline, later than the current one")
+    deadline: Day = Field(description="the new deadline, later than the current one")
     reason: Reason
 
 

@@ -28,7 +28,7 @@ from backend.hazards.workflow import (
 from backend.idempotency import ClientId, IdempotencyMismatch, merge_keys
 from backend.openapi import error_responses
 from backend.pagination import CursorParam, LimitParam, Page, keyset_page
-from backend.types import DbId
+from backend.types import Day, DbId
 from backend.vocab import Category, Grade, HazardSource
 
 router = APIRouter(prefix="/hazards", tags=["hazards"])
@@ -111,13 +111,18 @@ async def list_hazards(
     limit: LimitParam = 20, cursor: CursorParam = None,
     status_: Annotated[list[Status] | None, Query(alias="status", description="any of")] = None,
     center_id: Annotated[list[DbId] | None, Query(description="any of")] = None,
-    campus_id: DbId | None = None, site_id: DbId | None = None,
+    campus_id: Annotated[DbId | None, Query(description="campus")] = None,
+    site_id: Annotated[DbId | None, Query(description="site")] = None,
     category: Annotated[list[Category] | None, Query(description="any of")] = None,
     grade: Annotated[list[Grade] | None, Query(description="any of")] = None,
-    source: HazardSource | None = None, assignee_id: DbId | None = None,
+    source: Annotated[HazardSource | None, Query(description="how it was found")] = None,
+    assignee_id: Annotated[DbId | None, Query(description="责任人")] = None,
     overdue: Annotated[bool | None, Query(description="deadline passed, still open")] = None,
-    created_from: date | None = None, created_to: date | None = None,
-    deadline_from: date | None = None, deadline_to: date | None = None,
+    created_from: Annotated[Day | None, Query(description="reported on or after (Asia/Shanghai)")]
+    = None,
+    created_to: Annotated[Day | None, Query(description="reported on or before")] = None,
+    deadline_from: Annotated[Day | None, Query(description="deadline on or after")] = None,
+    deadline_to: Annotated[Day | None, Query(description="deadline on or before")] = None,
     q: Annotated[str | None, Query(max_length=100, description="in title or description")] = None,
     sort: Annotated[str, Query(pattern="^(created|deadline)$",
                                description="`created` newest first, `deadline` soonest first")]

@@ -13,7 +13,7 @@ from backend.hazards import service, workflow
 from backend.hazards.models import Hazard, HazardEvent
 from backend.hazards.schemas import EventOut, HazardDetailOut, HazardOut
 from backend.org.models import Site
-from backend.photos.router import photo_out
+from backend.photos.views import photo_out
 from backend.photos.service import photos_by_owner
 
 RECTIFICATION_EVENTS = ("submit", "fix_on_spot")

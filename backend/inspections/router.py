@@ -1,4 +1,3 @@
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
@@ -30,9 +29,9 @@ from backend.inspections.schemas import (
 )
 from backend.openapi import error_responses
 from backend.pagination import CursorParam, LimitParam, Page, keyset_page
-from backend.photos.router import photo_out
+from backend.photos.views import photo_out
 from backend.photos.service import photos_by_owner
-from backend.types import DbId
+from backend.types import Day, DbId
 
 router = APIRouter(prefix="/inspections", tags=["inspections"])
 
@@ -105,13 +104,16 @@ _PAGE_OF_INSPECTIONS = TypeAdapter(Page[InspectionOut])
 @router.get("", response_model=Page[InspectionOut])
 async def list_inspections(
     request: Request, token: BearerToken, limit: LimitParam = 20, cursor: CursorParam = None,
-    site_id: DbId | None = None, module_id: DbId | None = None,
-    inspector_id: DbId | None = None,
+    site_id: Annotated[DbId | None, Query(description="site")] = None,
+    module_id: Annotated[DbId | None, Query(description="patrol module")] = None,
+    inspector_id: Annotated[DbId | None, Query(description="who inspected")] = None,
     center_id: Annotated[list[DbId] | None, Query(description="any of")] = None,
     kind: Annotated[list[InspectionKind] | None, Query(description="any of")] = None,
     status_: Annotated[list[InspectionStatus] | None,
                        Query(alias="status", description="any of")] = None,
-    created_from: date | None = None, created_to: date | None = None,
+    created_from: Annotated[Day | None, Query(description="started on or after (Asia/Shanghai)")]
+    = None,
+    created_to: Annotated[Day | None, Query(description="started on or before")] = None,
 ) -> Response:
     """Inspections the user may see, newest first."""
 

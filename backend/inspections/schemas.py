@@ -12,7 +12,7 @@ from backend.inspections.models import (
     InspectionStatus,
 )
 from backend.photos.schemas import PhotoOut
-from backend.types import DbId
+from backend.types import DbId, Timestamp
 
 Note = Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=1000)]
 
@@ -42,7 +42,7 @@ class InspectionCreateIn(Strict):
     kind: InspectionKind = InspectionKind.routine
     checkin_method: CheckinMethod | None = None
     gps: GPSIn | None = None
-    started_at: datetime | None = None
+    started_at: Timestamp | None = Field(default=None, description="the phone's start time")
     note: Note = None
 
 

@@ -6,7 +6,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
-from backend import audit
 from backend.accounts.models import User
 from backend.config import Settings
 from backend.deps import CurrentUser, SessionDep, SettingsDep, require_roles
@@ -16,32 +15,17 @@ from backend.photos import service, signing
 from backend.photos.housekeeping import lifespan
 from backend.photos.models import Photo
 from backend.photos.processing import Processed, Watermark, process_image
-from backend.photos.schemas import GPS, PhotoOut, PhotoUrls
+from backend.photos.schemas import PhotoOut
+from backend.photos.views import photo_out
 from backend.photos.storage import ObjectMissing
 from backend.photos.upload import receive_upload
 from backend.types import DbId
 from backend.vocab import Role
 
 router = APIRouter(prefix="/photos", tags=["photos"], lifespan=lifespan)
-AUDITED_FIELDS = ("sha256", "content_type", "bytes", "width", "height", "taken_at", "site_id",
-                  "client_id")
 Variant = Literal["original", "web", "thumb"]
 # who gathers evidence: inspectors, center managers and 质监办; leaders and admins only read
 PhotoTaker = Annotated[User, require_roles(Role.inspector, Role.center_manager, Role.qa_officer)]
-
-
-def photo_out(photo: Photo, settings: Settings, base_url: str = "") -> PhotoOut:
-    expires = signing.expiry(settings.photo_url_ttl_seconds)
-    urls = {v: base_url + signing.signed_path(settings.secret, photo.id, v, expires)
-            for v in service.VARIANTS}
-    gps = GPS(lat=photo.gps_lat, lon=photo.gps_lon) \
-        if photo.gps_lat is not None and photo.gps_lon is not None else None
-    return PhotoOut(id=photo.id, client_id=photo.client_id, sha256=photo.sha256,
-                    width=photo.width, height=photo.height, content_type=photo.content_type,
-                    bytes=photo.bytes, taken_at=photo.taken_at,
-                    taken_at_source=photo.taken_at_source, received_at=photo.received_at,
-                    gps=gps, site_id=photo.site_id, uploader_id=photo.uploader_id,
-                    urls=PhotoUrls(**urls))
 
 
 # upload_photo is async (it streams the body and awaits the decoder); every use of the
@@ -50,11 +34,11 @@ def photo_out(photo: Photo, settings: Settings, base_url: str = "") -> PhotoOut:
 
 
 def _precheck(session: Session, user: User, fields: service.UploadFields, sha256: str,
-              settings: Settings, base_url: str) -> tuple[PhotoOut | None, Watermark | None]:
+              settings: Settings) -> tuple[PhotoOut | None, Watermark | None]:
     try:
         existing = service.find_existing(session, user, fields, sha256)
         if existing is not None:
-            return photo_out(existing, settings, base_url), None
+            return photo_out(existing, settings), None
         site_name = service.check_site(session, user, fields.site_id)
         return None, service.watermark_for(settings, user, site_name, fields)
     finally:
@@ -62,14 +46,9 @@ def _precheck(session: Session, user: User, fields: service.UploadFields, sha256
 
 
 def _save(session: Session, user: User, fields: service.UploadFields, processed: Processed,
-          storage_key: str, filename: str | None, settings: Settings,
-          base_url: str) -> tuple[PhotoOut, bool]:
+          storage_key: str, filename: str | None, settings: Settings) -> tuple[PhotoOut, bool]:
     photo, created = service.save_photo(session, user, fields, processed, storage_key, filename)
-    if created:
-        audit.record(session, actor=user, action="photo.upload", object_type="photo",
-                     object_id=photo.id,
-                     summary={"after": audit.snapshot(photo, AUDITED_FIELDS)})
-    return photo_out(photo, settings, base_url), created
+    return photo_out(photo, settings), created
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=PhotoOut,
@@ -96,7 +75,6 @@ async def upload_photo(request: Request, response: Response, user: PhotoTaker,
     ``taken_at`` is the capture time the phone read before resizing, used when the file has no
     EXIF time). JPEG, PNG, WebP or HEIC. Inspectors, center managers and 质监办 only."""
     await run_in_threadpool(session.rollback)  # don't hold the write lock while receiving
-    base_url = str(request.base_url).rstrip("/")
     upload = await receive_upload(request.headers.get("content-type"),
                                   request.headers.get("content-length"), request.stream(),
                                   service.upload_dir(settings), settings.upload_max_bytes)
@@ -104,7 +82,7 @@ async def upload_photo(request: Request, response: Response, user: PhotoTaker,
     try:
         fields = service.parse_fields(upload.fields)
         existing, watermark = await run_in_threadpool(_precheck, session, user, fields,
-                                                      upload.sha256, settings, base_url)
+                                                      upload.sha256, settings)
         if existing is not None:
             response.status_code = status.HTTP_200_OK
             return existing
@@ -114,7 +92,7 @@ async def upload_photo(request: Request, response: Response, user: PhotoTaker,
         storage_key = uuid.uuid4().hex
         await run_in_threadpool(service.store, storage, processed, upload.path, storage_key)
         out, created = await run_in_threadpool(_save, session, user, fields, processed,
-                                               storage_key, upload.filename, settings, base_url)
+                                               storage_key, upload.filename, settings)
         if not created:
             response.status_code = status.HTTP_200_OK
             for variant in ("web", "thumb"):
@@ -126,11 +104,11 @@ async def upload_photo(request: Request, response: Response, user: PhotoTaker,
 
 
 @router.get("/{photo_id}", response_model=PhotoOut, responses=error_responses("photo_not_found"))
-def read_photo(photo_id: DbId, request: Request, user: CurrentUser, session: SessionDep,
+def read_photo(photo_id: DbId, user: CurrentUser, session: SessionDep,
                settings: SettingsDep) -> PhotoOut:
     """A photo's metadata and fresh signed URLs."""
     photo = service.get_readable_photo(session, user, photo_id)
-    return photo_out(photo, settings, str(request.base_url).rstrip("/"))
+    return photo_out(photo, settings)
 
 
 class SignatureRefused(AppError):

@@ -1,6 +1,5 @@
 """Photo evidence: ingest, deduplication and access."""
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -9,13 +8,14 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
+from backend.audit.service import record, snapshot
 from backend.clock import utcnow
 from backend.config import Settings
 from backend.errors import NotFound, Unprocessable
+from backend.idempotency import IdempotencyMismatch, canonical, create_once
 from backend.org.service import get_readable_site
 from backend.photos.models import Photo, PhotoLink
 from backend.photos.pool import DecodePool, get_pool
@@ -44,11 +44,6 @@ LINK_ACCESS: dict[str, LinkCheck] = {}
 
 def register_link_access(owner_type: str, check: LinkCheck) -> None:
     LINK_ACCESS[owner_type] = check
-
-
-class IdempotencyMismatch(Unprocessable):
-    code = "idempotency_mismatch"
-    message = "同一 client_id 已用于另一张照片"
 
 
 @lru_cache
@@ -106,7 +101,7 @@ def parse_fields(fields: dict[str, str]) -> UploadFields:
     client_id = fields.get("client_id") or None
     if client_id is not None:
         try:
-            client_id = str(uuid.UUID(client_id))  # any spelling: one canonical form
+            client_id = canonical(client_id)  # any spelling: one canonical form
         except ValueError as exc:
             raise Unprocessable("client_id 必须是 UUID", details={"field": "client_id"}) from exc
     site_id = fields.get("site_id") or None
@@ -164,6 +159,10 @@ def cleanup(processed: Processed | None) -> None:
             Path(path).unlink(missing_ok=True)
 
 
+AUDITED_FIELDS = ("sha256", "content_type", "bytes", "width", "height", "taken_at", "site_id",
+                  "client_id")
+
+
 def save_photo(session: Session, user: User, fields: UploadFields, processed: Processed,
                storage_key: str, filename: str | None) -> tuple[Photo, bool]:
     """Insert the row; a concurrent identical upload that won the race is returned instead."""
@@ -177,16 +176,16 @@ def save_photo(session: Session, user: User, fields: UploadFields, processed: Pr
                   gps_lat=processed.gps_lat,
                   gps_lon=processed.gps_lon, site_id=fields.site_id, filename=filename,
                   received_at=utcnow())
-    try:
-        with session.begin_nested():
-            session.add(photo)
-            session.flush()
-    except IntegrityError:
-        existing = find_existing(session, user, fields, processed.sha256)
-        if existing is None:
-            raise
-        return existing, False
-    return photo, True
+
+    def create() -> Photo:
+        session.add(photo)
+        session.flush()
+        record(session, actor=user, action="photo.upload", object_type="photo",
+               object_id=photo.id, summary={"after": snapshot(photo, AUDITED_FIELDS)})
+        return photo
+
+    return create_once(session, lambda: find_existing(session, user, fields, processed.sha256),
+                       create, lambda first: first.sha256 == processed.sha256)
 
 
 def can_read(session: Session, user: User, photo: Photo) -> bool:

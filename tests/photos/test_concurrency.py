@@ -25,7 +25,7 @@ def test_concurrent_identical_uploads_store_one_intact_photo(live):
         responses = list(pool.map(send, range(8)))
     assert all(r.status_code in (200, 201) for r in responses), [r.text for r in responses]
     assert len({r.json()["id"] for r in responses}) == 1
-    original = httpx.get(responses[0].json()["urls"]["original"], timeout=30)
+    original = httpx.get(live.base_url + responses[0].json()["urls"]["original"], timeout=30)
     assert hashlib.sha256(original.content).hexdigest() == hashlib.sha256(data).hexdigest()
     originals = list((live.settings.data_dir / "photos" / "originals").rglob("*"))
     assert len([p for p in originals if p.is_file()]) == 1

@@ -1,0 +1,25 @@
+"""Photos as the API shows them (shared by every domain that has photos)."""
+
+from backend.config import Settings
+from backend.photos import signing
+from backend.photos.models import Photo
+from backend.photos.schemas import GPS, PhotoOut, PhotoUrls
+from backend.photos.service import VARIANTS
+
+
+def photo_out(photo: Photo, settings: Settings) -> PhotoOut:
+    """A photo as the API shows it, with fresh signed URLs: relative, or under the configured
+    ``public_url``; never built from a request's Host header (a forged one would send the
+    phone's images elsewhere)."""
+    expires = signing.expiry(settings.photo_url_ttl_seconds)
+    base = (settings.public_url or "").rstrip("/")
+    urls = {v: base + signing.signed_path(settings.secret, photo.id, v, expires)
+            for v in VARIANTS}
+    gps = GPS(lat=photo.gps_lat, lon=photo.gps_lon) \
+        if photo.gps_lat is not None and photo.gps_lon is not None else None
+    return PhotoOut(id=photo.id, client_id=photo.client_id, sha256=photo.sha256,
+                    width=photo.width, height=photo.height, content_type=photo.content_type,
+                    bytes=photo.bytes, taken_at=photo.taken_at,
+                    taken_at_source=photo.taken_at_source, received_at=photo.received_at,
+                    gps=gps, site_id=photo.site_id, uploader_id=photo.uploader_id,
+                    urls=PhotoUrls(**urls))
