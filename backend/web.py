@@ -7,7 +7,9 @@ Deep links of the single-page app (``/hazards/12``, ``/s/{code}``) get ``index.h
 the server's own paths keeps the JSON error body.
 """
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import cast
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
@@ -55,9 +57,11 @@ def install_pwa(app: FastAPI, dist: Path | None = None) -> None:
 
     if (dist / "assets").is_dir():
         app.mount("/assets", ImmutableStatic(directory=dist / "assets"), name="pwa-assets")
-    json_not_found = app.exception_handlers[StarletteHTTPException]
+    # the JSON error handler backend.errors installed (an async one)
+    json_not_found = cast(Callable[[Request, Exception], Awaitable[Response]],
+                          app.exception_handlers[StarletteHTTPException])
 
-    async def fallback(request: Request, exc: StarletteHTTPException) -> Response:
+    async def fallback(request: Request, exc: Exception) -> Response:
         path = request.url.path
         if request.method not in ("GET", "HEAD") or _is_server_path(path):
             return await json_not_found(request, exc)

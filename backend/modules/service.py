@@ -29,7 +29,7 @@ def content_hash(content: ModuleContentIn) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _latest_version_numbers() -> Select[tuple[int, int]]:
+def _latest_version_numbers() -> Select[int, int]:
     return select(ModuleVersion.module_id, func.max(ModuleVersion.version).label("version")) \
         .group_by(ModuleVersion.module_id)
 

@@ -35,7 +35,7 @@ def scoped_to_user(stmt: Select[Any], center_id: Any, user: User,
     return stmt
 
 
-def readable_sites(user: User) -> Select[tuple[Site]]:
+def readable_sites(user: User) -> Select[Site]:
     """Sites the user may read: their own center's, or all of the group for qa/leader/admin."""
     return scoped_to_user(select(Site), Site.center_id, user, GROUP_WIDE_ROLES)
 
@@ -72,10 +72,16 @@ def get_readable_site_by_code(session: Session, user: User, code: str) -> Site:
     return site
 
 
+def _find_in_group(session: Session, model: type[GroupObject], group_id: int,
+                   object_id: int) -> GroupObject | None:
+    obj = session.get(model, object_id)
+    return obj if obj is not None and obj.group_id == group_id else None
+
+
 def get_in_group(session: Session, model: type[GroupObject], group_id: int,
                  object_id: int) -> GroupObject:
-    obj = session.get(model, object_id)
-    if obj is None or obj.group_id != group_id:
+    obj = _find_in_group(session, model, group_id, object_id)
+    if obj is None:
         name = "center" if model is Center else "campus"
         raise NotFound(code=f"{name}_not_found", details={f"{name}_id": object_id})
     return obj
@@ -83,13 +89,10 @@ def get_in_group(session: Session, model: type[GroupObject], group_id: int,
 
 def _check_refs(session: Session, group_id: int, campus_id: int | None,
                 center_id: int | None) -> None:
-    for model, object_id, code in ((Campus, campus_id, "unknown_campus"),
-                                   (Center, center_id, "unknown_center")):
-        if object_id is None:
-            continue
-        obj = session.get(model, object_id)
-        if obj is None or obj.group_id != group_id:
-            raise Unprocessable(code=code, details={"id": object_id})
+    if campus_id is not None and _find_in_group(session, Campus, group_id, campus_id) is None:
+        raise Unprocessable(code="unknown_campus", details={"id": campus_id})
+    if center_id is not None and _find_in_group(session, Center, group_id, center_id) is None:
+        raise Unprocessable(code="unknown_center", details={"id": center_id})
 
 
 def _flush_unique(session: Session, what: str, details: dict[str, Any]) -> None:
