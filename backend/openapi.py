@@ -196,7 +196,7 @@ def _document(app: FastAPI, spec: dict[str, Any]) -> dict[str, Any]:
     complete_catalogue()
     for route in iter_route_contexts(app.routes):
         if isinstance(route.original_route, APIRoute) and route.include_in_schema:
-            for method in route.methods:
+            for method in route.methods or ():
                 operation = spec["paths"][route.path_format][method.lower()]
                 _document_errors(route, method, operation)
                 _describe_path_ids(operation)
