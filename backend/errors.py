@@ -232,6 +232,12 @@ def _validation_details(exc: RequestValidationError) -> dict[str, Any]:
     return {"errors": errors}
 
 
+def _not_found_code(parameter: str) -> str:
+    """``hazard_id`` → ``hazard_not_found`` when the catalogue has it, else ``not_found``."""
+    code = f"{parameter.removesuffix('_id')}_not_found"
+    return code if code in CATALOGUE else "not_found"
+
+
 def _validation_message(errors: list[dict[str, Any]]) -> str:
     general = "提交的数据不符合要求"
     explained = next((e["msg"] for e in errors if e["type"] in _SELF_EXPLAINING), None)
@@ -250,6 +256,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
         details = _validation_details(exc)
+        path_errors = [e for e in details["errors"] if e["loc"][:1] == ["path"]]
+        if path_errors:  # /hazards/abc names no hazard: 404, as a missing one would
+            return JSONResponse(error_body(_not_found_code(path_errors[0]["loc"][-1]),
+                                           "对象不存在", {"errors": path_errors}), status_code=404)
         if any(e["type"] == "json_invalid" for e in details["errors"]):
             return JSONResponse(
                 error_body("malformed_json", "请求体不是有效的 JSON", details), status_code=400

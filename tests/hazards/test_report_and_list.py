@@ -174,3 +174,11 @@ def test_concurrent_identical_reports_make_one_hazard(live):
     session.close()
 
 
+
+
+@pytest.mark.parametrize("path", ["/api/v1/hazards/abc", "/api/v1/hazards/0",
+                                  "/api/v1/hazards/99999999999", "/api/v1/inspections/abc"])
+def test_a_path_that_names_no_object_is_404(client, make, path):
+    resp = client.get(path, headers=make.headers(make.user(Role.inspector)))
+    assert resp.status_code == 404, resp.text
+    assert resp.json()["error"]["code"].endswith("not_found")
