@@ -39,9 +39,7 @@ UNDESCRIBED: set[str] = {
     "POST /api/v1/modules/{module_id}/versions",
     "GET /api/v1/modules/{module_id}/versions/{version}",
     "GET /api/v1/photos/{photo_id}/{variant}",
-    "GET /api/v1/inspections",
     "PUT /api/v1/inspections/{inspection_id}/answers",
-    "GET /api/v1/hazards",
 }
 
 
