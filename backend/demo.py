@@ -75,9 +75,10 @@ def load_demo(session: Session, group_name: str) -> list[tuple[str, str]]:
     """Create what is missing; returns ``(username, password)`` of the accounts created now."""
     group = org.ensure_group(session, group_name)
     centers = {c.code: c for c in session.scalars(select(Center).where(Center.group_id == group.id))}
-    for code, name, kind in CENTERS:
+    for code, name, center_kind in CENTERS:
         if code not in centers:
-            centers[code] = org.create_center(session, group.id, code=code, name=name, kind=kind)
+            centers[code] = org.create_center(session, group.id, code=code, name=name,
+                                              kind=center_kind)
     campuses = {c.code: c for c in session.scalars(select(Campus).where(Campus.group_id == group.id))}
     for code, name in CAMPUSES:
         if code not in campuses:
@@ -90,13 +91,13 @@ def load_demo(session: Session, group_name: str) -> list[tuple[str, str]]:
                             location=location)
     usernames = set(session.scalars(select(User.username)))
     created = []
-    for username, display_name, center, roles in USERS:
+    for username, display_name, center_code, roles in USERS:
         if username in usernames:
             continue
         password = secrets.token_urlsafe(12)
         create_user(session, group_id=group.id, username=username, display_name=display_name,
                     password=password, roles=roles,
-                    center_id=centers[center].id if center else None)
+                    center_id=centers[center_code].id if center_code else None)
         created.append((username, password))
     return created
 

@@ -8,7 +8,7 @@ read-then-write in Python (check the status, then flush) is a race there even wh
 
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session
 
 
@@ -23,7 +23,9 @@ def compare_and_set(session: Session, entity: Any, expected: dict[str, Any],
                    *(getattr(model, name) == value for name, value in expected.items()))
             .values(**values, version=model.version + 1)
             .execution_options(synchronize_session=False))
-    won = session.execute(stmt).rowcount == 1
+    result = session.execute(stmt)
+    assert isinstance(result, CursorResult)  # an UPDATE's result has a row count
+    won = result.rowcount == 1
     if won:
         session.refresh(entity)
     return won

@@ -51,7 +51,7 @@ def _canonical_at(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def entry_hash(fields: Mapping[str, Any]) -> str:
+def entry_hash(fields: Mapping[Any, Any]) -> str:
     """The hash of an entry given its columns (an entity's attributes or a row mapping)."""
     payload = {name: fields[name] for name in HASHED_FIELDS}
     payload["at"] = _canonical_at(payload["at"])
@@ -62,9 +62,12 @@ def entry_hash(fields: Mapping[str, Any]) -> str:
 class Actor(Protocol):
     """Who did it (a user; the audit log depends on no domain package)."""
 
-    id: int
-    username: str
-    group_id: int | None
+    @property
+    def id(self) -> int: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def group_id(self) -> int | None: ...
 
 
 def record(session: Session, *, actor: Actor | None, action: str,

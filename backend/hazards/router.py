@@ -10,11 +10,10 @@ from sqlalchemy.orm import Session
 from backend import clock
 from backend.accounts.models import User
 from backend.deps import BearerToken, CurrentUser, SessionDep, SettingsDep, hot_read
-from backend.etag import IfMatch, expected_version, set_etag
+from backend.etag import IfMatch, PreconditionFailed, expected_version, set_etag
 from backend.hazards import service, views
 from backend.hazards.bodies import HazardCreateIn
 from backend.hazards.models import Hazard
-from backend.etag import PreconditionFailed
 from backend.hazards.schemas import HazardDetailOut, HazardOut
 from backend.hazards.workflow import (
     PUBLIC_ACTIONS,
@@ -181,7 +180,8 @@ def _action_route(action: Action, body_model: type[BaseModel]) -> None:
     router.add_api_route(f"/{{hazard_id}}/actions/{action.value}", act, methods=["POST"],
                          response_model=HazardDetailOut, name=f"act_on_hazard_{action.value}",
                          summary=f"Hazard action: {action.value}",
-                         responses=error_responses(*ACTION_ERRORS, *ACTION_ERRORS_OF.get(action, ())))
+                         responses=error_responses(*ACTION_ERRORS,
+                                                   *ACTION_ERRORS_OF.get(action, ())))
 
 
 ACTION_ERRORS = (service.InvalidTransition, service.ActionForbidden, service.ConcurrentChange,

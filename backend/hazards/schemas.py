@@ -10,6 +10,7 @@ from backend.hazards.workflow import Action, Status
 from backend.photos.schemas import PhotoOut
 from backend.vocab import Category, Grade, HazardSource
 
+
 class EventOut(BaseModel):
     seq: int
     action: str

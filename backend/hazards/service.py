@@ -16,8 +16,8 @@ from backend import clock, idempotency
 from backend.accounts.models import User
 from backend.audit.service import record
 from backend.config import Settings
-from backend.etag import PreconditionFailed
 from backend.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
+from backend.etag import PreconditionFailed
 from backend.hazards import workflow
 from backend.hazards.bodies import HazardCreateIn
 from backend.hazards.models import Hazard, HazardEvent
@@ -62,7 +62,7 @@ def overdue_clause(on: Any):  # noqa: ANN201 - a SQL expression
     return Hazard.deadline.is_not(None) & (Hazard.deadline < on) & Hazard.status.in_(OPEN)
 
 
-def readable_hazards(user: User) -> Select[tuple[Hazard]]:
+def readable_hazards(user: User) -> Select[Hazard]:
     """Hazards the user may read: their center's, or every center of the group for qa/leader."""
     return scoped_to_user(select(Hazard), Hazard.center_id, user, CENTER_DATA_READERS)
 

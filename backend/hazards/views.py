@@ -13,8 +13,8 @@ from backend.hazards import service, workflow
 from backend.hazards.models import Hazard, HazardEvent
 from backend.hazards.schemas import EventOut, HazardDetailOut, HazardOut
 from backend.org.models import Site
-from backend.photos.views import photo_out
 from backend.photos.service import photos_by_owner
+from backend.photos.views import photo_out
 
 RECTIFICATION_EVENTS = ("submit", "fix_on_spot")
 
@@ -73,14 +73,16 @@ def hazard_list(session: Session, settings: Settings, user: User,
             rectification_photos=[photo_out(p, settings)
                                   for p in after.get(latest.get(h.id, -1), [])],
             reporter_id=h.reporter_id, reporter_name=people[h.reporter_id],
-            assignee_id=h.assignee_id, assignee_name=people.get(h.assignee_id),
+            assignee_id=h.assignee_id,
+            assignee_name=people.get(h.assignee_id) if h.assignee_id else None,
             measures=h.measures,
             cost_estimate=h.cost_estimate, deadline=h.deadline,
             interim_measures=h.interim_measures, rechecker_id=h.rechecker_id,
             extension_deadline=h.extension_deadline, extension_reason=h.extension_reason,
             rectification=h.rectification, submitted_by_id=h.submitted_by_id,
             verifier_id=h.verifier_id, inspection_id=h.inspection_id, item_id=h.item_id,
-            is_overdue=overdue, overdue_days=(on - h.deadline).days if overdue else 0,
+            is_overdue=overdue,
+            overdue_days=(on - h.deadline).days if overdue and h.deadline else 0,
             closed_late=h.closed_late, fixed_on_spot=h.fixed_on_spot,
             cancel_reason=h.cancel_reason,
             photo_time_suspect=service.photo_time_suspect(
@@ -103,7 +105,8 @@ def hazard_detail(session: Session, settings: Settings, user: User,
     names = dict(session.execute(select(User.id, User.display_name)
                                  .where(User.id.in_(actor_ids))).all()) if actor_ids else {}
     timeline = [EventOut(seq=e.seq, action=e.action, actor_id=e.actor_id,
-                         actor_name=names.get(e.actor_id), at=e.at, from_status=e.from_status,
+                         actor_name=names.get(e.actor_id) if e.actor_id else None, at=e.at,
+                         from_status=e.from_status,
                          to_status=e.to_status, comment=e.comment, changes=e.changes,
                          photos=[photo_out(p, settings) for p in photos[e.id]])
                 for e in events]

@@ -1,4 +1,4 @@
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import TypeAdapter
@@ -29,8 +29,8 @@ from backend.inspections.schemas import (
 )
 from backend.openapi import error_responses
 from backend.pagination import CursorParam, LimitParam, Page, keyset_page
-from backend.photos.views import photo_out
 from backend.photos.service import photos_by_owner
+from backend.photos.views import photo_out
 from backend.types import Day, DbId
 
 router = APIRouter(prefix="/inspections", tags=["inspections"])
@@ -124,8 +124,8 @@ async def list_inspections(
         for column, value in exact.items():
             if value is not None:
                 stmt = stmt.where(column == value)
-        any_of = {Inspection.center_id: center_id, Inspection.kind: kind,
-                  Inspection.status: status_}
+        any_of: dict[Any, list[Any] | None] = {
+            Inspection.center_id: center_id, Inspection.kind: kind, Inspection.status: status_}
         for column, values in any_of.items():
             if values:
                 stmt = stmt.where(column.in_(values))

@@ -53,7 +53,7 @@ class ModuleVersionMismatch(Unprocessable):
     message = "模块版本不属于该模块"
 
 
-def readable_inspections(user: User) -> Select[tuple[Inspection]]:
+def readable_inspections(user: User) -> Select[Inspection]:
     return scoped_to_user(select(Inspection), Inspection.center_id, user, CENTER_DATA_READERS)
 
 
@@ -175,7 +175,7 @@ def _lock_draft(session: Session, inspection: Inspection, if_match: int | None) 
     upserted by one request at a time, and nothing is saved after a submit."""
     if if_match is not None and if_match != inspection.version:
         raise PreconditionFailed(details={"version": inspection.version})
-    expected = {"status": InspectionStatus.draft}
+    expected: dict[str, object] = {"status": InspectionStatus.draft}
     if if_match is not None:
         expected["version"] = if_match
     if not compare_and_set(session, inspection, expected, {"updated_at": clock.utcnow()}):
@@ -321,7 +321,8 @@ def hazard_ids_by_inspection(session: Session, ids: list[int]) -> dict[int, list
     for inspection_id, hazard_id in session.execute(
             select(Hazard.inspection_id, Hazard.id).where(Hazard.inspection_id.in_(ids))
             .order_by(Hazard.id)):
-        result[inspection_id].append(hazard_id)
+        if inspection_id is not None:
+            result[inspection_id].append(hazard_id)
     return result
 
 

@@ -16,9 +16,9 @@ from backend.photos.housekeeping import lifespan
 from backend.photos.models import Photo
 from backend.photos.processing import Processed, Watermark, process_image
 from backend.photos.schemas import PhotoOut
-from backend.photos.views import photo_out
 from backend.photos.storage import ObjectMissing
 from backend.photos.upload import receive_upload
+from backend.photos.views import photo_out
 from backend.types import DbId
 from backend.vocab import Role
 
@@ -86,11 +86,13 @@ async def upload_photo(request: Request, response: Response, user: PhotoTaker,
         if existing is not None:
             response.status_code = status.HTTP_200_OK
             return existing
+        source = upload.path
+        assert source is not None  # receive_upload refuses a request without a file
         processed = await service.decode_pool(settings).run(
-            process_image, str(upload.path), settings.upload_max_pixels, watermark)
+            process_image, str(source), settings.upload_max_pixels, watermark)
         storage = service.get_storage(settings)
         storage_key = uuid.uuid4().hex
-        await run_in_threadpool(service.store, storage, processed, upload.path, storage_key)
+        await run_in_threadpool(service.store, storage, processed, source, storage_key)
         out, created = await run_in_threadpool(_save, session, user, fields, processed,
                                                storage_key, upload.filename, settings)
         if not created:
