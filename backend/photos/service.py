@@ -112,12 +112,17 @@ def parse_fields(fields: dict[str, str]) -> UploadFields:
                         taken_at=taken_at)
 
 
-def _parse_taken_at(text: str) -> datetime:
-    """The API's rule for timestamps (backend.types): a time zone, years 2000..2100."""
+def _parse_taken_at(text: str) -> datetime | None:
+    """The API's rule for timestamps (backend.types): a time zone is required (422). A year
+    outside 2000..2100 is a camera whose clock was reset, not a bad request: the photo is
+    still evidence, so it is kept without a capture time, as with such an EXIF date (a 422
+    would leave it in the phone's queue for ever)."""
     try:
         return TIMESTAMP.validate_python(text).astimezone(UTC)
     except ValidationError as exc:
         error = exc.errors()[0]
+        if error["type"] == "year_out_of_range":
+            return None
         reason = error["msg"] if error["type"] in TIMESTAMP_RULES else "必须是 ISO 8601 时间"
         raise Unprocessable(f"taken_at 无效：{reason}", details={"field": "taken_at"}) from exc
 

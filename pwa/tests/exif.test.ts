@@ -25,7 +25,8 @@ describe('EXIF capture time', () => {
 
   it('rejects what is not a real date-time', () => {
     for (const bad of ['0000:00:00 00:00:00', '    :  :     :  :  ', '2025:02:30 10:00:00', '2025:13:01 10:00:00',
-      '2025:01:01 24:00:00', 'garbage', '', undefined, null, 20250304]) {
+      '2025:01:01 24:00:00', '1970:01:01 00:00:05', '1999:12:31 23:59:59', '2101:01:01 00:00:00',
+      'garbage', '', undefined, null, 20250304]) {
       expect(exifTimeToIso(bad)).toBeNull()
     }
   })

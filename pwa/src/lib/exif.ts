@@ -32,7 +32,9 @@ export function exifTimeToIso(dateTime: unknown, offset?: unknown): string | nul
   const m = EXIF_TIME.exec(dateTime)
   if (!m) return null
   const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number]
-  if (y < 1900 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return null
+  // the server accepts years 2000-2100 only: a camera whose clock reset to 1970 or 1980 must not
+  // make its photo a 422 the outbox can never send (the photo goes without a capture time)
+  if (y < 2000 || y > 2100 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return null
   const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate()
   if (d > daysInMonth) return null
   const p = (n: number) => String(n).padStart(2, '0')
