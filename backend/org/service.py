@@ -1,13 +1,12 @@
 """Organisation: centers, campuses and sites, and who may read which site."""
 
 import secrets
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend.accounts.models import User
 from backend.errors import Conflict, NotFound, Unprocessable
 from backend.org.errors import CampusInactive, CenterInactive, SiteInactive
 from backend.org.models import Campus, Center, Group, Site
@@ -21,11 +20,21 @@ CENTER_DATA_READERS = (Role.qa_officer, Role.leader)
 GroupObject = TypeVar("GroupObject", Center, Campus)
 
 
+class Reader(Protocol):
+    """Who is reading (a user; org depends on no accounts: users belong to centers)."""
+
+    @property
+    def group_id(self) -> int: ...
+    @property
+    def center_id(self) -> int | None: ...
+    def has_role(self, *roles: Role) -> bool: ...
+
+
 def new_site_code() -> str:
     return "S" + "".join(secrets.choice(SITE_CODE_ALPHABET) for _ in range(7))
 
 
-def scoped_to_user(stmt: Select[Any], center_id: Any, user: User,
+def scoped_to_user(stmt: Select[Any], center_id: Any, user: Reader,
                    read_all_roles: tuple[Role, ...]) -> Select[Any]:
     """Restrict ``stmt`` to the user's group, and to their own center (``center_id`` is the
     column naming the row's center) unless they hold one of ``read_all_roles``."""
@@ -35,19 +44,19 @@ def scoped_to_user(stmt: Select[Any], center_id: Any, user: User,
     return stmt
 
 
-def readable_sites(user: User) -> Select[Site]:
+def readable_sites(user: Reader) -> Select[Site]:
     """Sites the user may read: their own center's, or all of the group for qa/leader/admin."""
     return scoped_to_user(select(Site), Site.center_id, user, GROUP_WIDE_ROLES)
 
 
-def get_readable_site(session: Session, user: User, site_id: int) -> Site:
+def get_readable_site(session: Session, user: Reader, site_id: int) -> Site:
     site = session.scalar(readable_sites(user).where(Site.id == site_id))
     if site is None:
         raise NotFound("点位不存在", code="site_not_found", details={"site_id": site_id})
     return site
 
 
-def get_site_for_new_work(session: Session, user: User, site_id: int) -> Site:
+def get_site_for_new_work(session: Session, user: Reader, site_id: int) -> Site:
     """A readable site (404 ``site_not_found`` otherwise, as :func:`get_readable_site`) where new
     work may start: a deactivated site, or one whose center or campus is deactivated, takes no
     new inspections or hazards (409 ``site_inactive``, ``center_inactive``, ``campus_inactive``).
@@ -65,7 +74,7 @@ def get_site_for_new_work(session: Session, user: User, site_id: int) -> Site:
     return site
 
 
-def get_readable_site_by_code(session: Session, user: User, code: str) -> Site:
+def get_readable_site_by_code(session: Session, user: Reader, code: str) -> Site:
     site = session.scalar(readable_sites(user).where(Site.code == code.strip().upper()))
     if site is None:
         raise NotFound("点位不存在", code="site_not_found", details={"code": code})
