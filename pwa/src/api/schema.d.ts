@@ -35,7 +35,8 @@ export interface paths {
         put?: never;
         /**
          * Login Form
-         * @description OAuth2 password flow (form-encoded), for the "Authorize" button of /docs.
+         * @description OAuth2 password flow (form-encoded), for the "Authorize" button of /docs. The fields are
+         *     bounded as in the JSON login (other OAuth2 fields such as ``grant_type`` are ignored).
          */
         post: operations["login_form"];
         delete?: never;
@@ -95,7 +96,8 @@ export interface paths {
         put?: never;
         /**
          * Change My Password
-         * @description Change one's own password; other sessions of this user are logged out.
+         * @description Change one's own password; other sessions of this user are logged out. Wrong current
+         *     passwords count like failed logins (429 ``password_check_locked`` after too many).
          */
         post: operations["change_my_password"];
         delete?: never;
@@ -447,10 +449,10 @@ export interface paths {
         put?: never;
         /**
          * Upload Photo
-         * @description Upload a photo (multipart field ``file``; optional ``client_id`` UUID makes retries
-         *     idempotent, optional ``site_id`` goes into the watermark, optional ``taken_at`` is the
-         *     capture time the phone read before resizing, used when the file has no EXIF time).
-         *     JPEG, PNG, WebP or HEIC.
+         * @description Upload a photo (multipart field ``file``; optional ``client_id`` UUID, in any spelling,
+         *     makes retries idempotent; optional ``site_id`` goes into the watermark; optional
+         *     ``taken_at`` is the capture time the phone read before resizing, used when the file has no
+         *     EXIF time). JPEG, PNG, WebP or HEIC. Inspectors, center managers and 质监办 only.
          */
         post: operations["upload_photo"];
         delete?: never;
@@ -514,7 +516,8 @@ export interface paths {
         put?: never;
         /**
          * Start Inspection
-         * @description Start an inspection (a draft bound to the module's current version).
+         * @description Start an inspection: a draft bound to the module version the phone used (default: the
+         *     current one). A retry with the same ``client_id`` returns it (200).
          */
         post: operations["start_inspection"];
         delete?: never;
@@ -532,7 +535,7 @@ export interface paths {
         };
         /**
          * Read Inspection
-         * @description An inspection with its answers and photos.
+         * @description An inspection with its answers and photos; the ``ETag`` is its version.
          */
         get: operations["read_inspection"];
         put?: never;
@@ -553,7 +556,8 @@ export interface paths {
         get?: never;
         /**
          * Save Answers
-         * @description Save answers of a draft (any subset, at any moment; the inspector only).
+         * @description Save answers of a draft (any subset, at any moment; the inspector only). Saving the
+         *     same answers again is harmless; with ``If-Match`` a stale version is 412.
          */
         put: operations["save_answers"];
         post?: never;
@@ -574,7 +578,8 @@ export interface paths {
         put?: never;
         /**
          * Submit Inspection
-         * @description Submit: failed items become hazards. Submitting again returns the same result.
+         * @description Submit: failed items become hazards. Submitting again (also concurrently) returns the
+         *     same result.
          */
         post: operations["submit_inspection"];
         delete?: never;
@@ -617,7 +622,8 @@ export interface paths {
         };
         /**
          * Read Hazard
-         * @description A hazard with its photos, plan, allowed actions and full timeline.
+         * @description A hazard with its photos, plan, allowed actions and full timeline. The ``ETag`` is its
+         *     version, for ``If-Match`` on actions.
          */
         get: operations["read_hazard"];
         put?: never;
@@ -628,7 +634,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/hazards/{hazard_id}/actions/{action}": {
+    "/api/v1/hazards/{hazard_id}/actions/assign": {
         parameters: {
             query?: never;
             header?: never;
@@ -638,14 +644,170 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Act On Hazard
-         * @description Take a workflow action. Bodies: assign {assignee_id, measures, cost_estimate, deadline,
-         *     interim_measures}; submit {description, photo_ids}; reject / cancel / reopen {reason};
-         *     request_extension {deadline, reason}; approve_extension / deny_extension / verify
-         *     {comment?}. With an ``Idempotency-Key`` header, a retry of an action that already
-         *     happened returns the hazard as it is now (200) instead of 409.
+         * Hazard action: assign
+         * @description Workflow action `assign`: assigned, reported → assigned; who: center_manager, qa_officer. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
          */
-        post: operations["act_on_hazard"];
+        post: operations["act_on_hazard_assign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/{hazard_id}/actions/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hazard action: submit
+         * @description Workflow action `submit`: assigned → submitted; who: assignee. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
+         */
+        post: operations["act_on_hazard_submit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/{hazard_id}/actions/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hazard action: verify
+         * @description Workflow action `verify`: submitted → closed; who: verifier. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
+         */
+        post: operations["act_on_hazard_verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/{hazard_id}/actions/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hazard action: reject
+         * @description Workflow action `reject`: submitted → assigned; who: verifier. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
+         */
+        post: operations["act_on_hazard_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/{hazard_id}/actions/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hazard action: cancel
+         * @description Workflow action `cancel`: assigned, reported → cancelled; who: center_manager, qa_officer. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
+         */
+        post: operations["act_on_hazard_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/{hazard_id}/actions/request_extension": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hazard action: request_extension
+         * @description Workflow action `request_extension`: assigned → unchanged; who: assignee. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
+         */
+        post: operations["act_on_hazard_request_extension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/{hazard_id}/actions/approve_extension": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hazard action: approve_extension
+         * @description Workflow action `approve_extension`: assigned → unchanged; who: center_manager, qa_officer. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
+         */
+        post: operations["act_on_hazard_approve_extension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/{hazard_id}/actions/deny_extension": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hazard action: deny_extension
+         * @description Workflow action `deny_extension`: assigned → unchanged; who: center_manager, qa_officer. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
+         */
+        post: operations["act_on_hazard_deny_extension"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/{hazard_id}/actions/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hazard action: reopen
+         * @description Workflow action `reopen`: closed → assigned; who: qa_officer. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
+         */
+        post: operations["act_on_hazard_reopen"];
         delete?: never;
         options?: never;
         head?: never;
@@ -680,7 +842,7 @@ export interface components {
          * Action
          * @enum {string}
          */
-        Action: "assign" | "submit" | "verify" | "reject" | "cancel" | "request_extension" | "approve_extension" | "deny_extension" | "reopen";
+        Action: "report" | "fix_on_spot" | "assign" | "submit" | "verify" | "reject" | "cancel" | "request_extension" | "approve_extension" | "deny_extension" | "reopen";
         /** AnswerIn */
         AnswerIn: {
             /** Item Id */
@@ -735,59 +897,114 @@ export interface components {
             /** Note */
             note?: string | null;
         };
-        /** AuditEntryOut */
+        /**
+         * AssignIn
+         * @description The plan (五定: 责任人、措施、资金、期限、预案; 六定 adds the 复查人).
+         * @example {
+         *       "assignee_id": 7,
+         *       "cost_estimate": "0.12",
+         *       "deadline": "2026-12-10",
+         *       "interim_measures": "临时增配一具灭火器",
+         *       "measures": "更换灭火器并张贴检查卡"
+         *     }
+         */
+        AssignIn: {
+            /**
+             * Assignee Id
+             * @description 责任人: an active member of the hazard's center
+             */
+            assignee_id?: number | null;
+            /**
+             * Measures
+             * @description 整改措施
+             */
+            measures?: string | null;
+            /**
+             * Cost Estimate
+             * @description 整改资金, 万元
+             */
+            cost_estimate?: number | string | null;
+            /**
+             * Deadline
+             * @description 整改期限 (Asia/Shanghai date)
+             */
+            deadline?: string | null;
+            /**
+             * Interim Measures
+             * @description 临时管控措施 / 预案
+             */
+            interim_measures?: string | null;
+            /**
+             * Rechecker Id
+             * @description 复查人 (六定)
+             */
+            rechecker_id?: number | null;
+            /** Comment */
+            comment?: string | null;
+        };
+        /**
+         * AuditEntryOut
+         * @description One write, as it happened (append-only, hash-chained).
+         */
         AuditEntryOut: {
-            /** Id */
+            /**
+             * Id
+             * @description Position in the chain: 1, 2, 3... (a gap is a removed entry).
+             */
             id: number;
             /**
              * At
              * Format: date-time
+             * @description Server time of the write.
              */
             at: string;
-            /** Actor Id */
+            /**
+             * Actor Id
+             * @description The user who did it; null for the system or the command line.
+             */
             actor_id: number | null;
-            /** Actor Label */
+            /**
+             * Actor Label
+             * @description Who, as text (a username, `system`, `cli`...).
+             */
             actor_label: string;
-            /** Action */
+            /**
+             * Action
+             * @description What happened, e.g. `hazard.assign`, `auth.login_failed`.
+             */
             action: string;
-            /** Object Type */
+            /**
+             * Object Type
+             * @description Kind of object changed (`hazard`, `user`...).
+             */
             object_type: string | null;
-            /** Object Id */
+            /**
+             * Object Id
+             * @description Id of the object changed.
+             */
             object_id: string | null;
-            /** Request Id */
+            /**
+             * Request Id
+             * @description The request's `X-Request-ID` (also in the log lines).
+             */
             request_id: string;
-            /** Summary */
+            /**
+             * Summary
+             * @description Small before/after summary; never a password or token.
+             */
             summary: {
                 [key: string]: unknown;
             };
-            /** Prev Hash */
+            /**
+             * Prev Hash
+             * @description SHA-256 (hex) of the previous entry.
+             */
             prev_hash: string;
-            /** Hash */
+            /**
+             * Hash
+             * @description SHA-256 (hex) of this entry's content with `prev_hash`.
+             */
             hash: string;
-        };
-        /** Body_login_form */
-        Body_login_form: {
-            /** Grant Type */
-            grant_type?: string | null;
-            /** Username */
-            username: string;
-            /**
-             * Password
-             * Format: password
-             */
-            password: string;
-            /**
-             * Scope
-             * @default
-             */
-            scope: string;
-            /** Client Id */
-            client_id?: string | null;
-            /**
-             * Client Secret
-             * Format: password
-             */
-            client_secret?: string | null;
         };
         /** CampusIn */
         CampusIn: {
@@ -810,9 +1027,9 @@ export interface components {
         /** CampusPatch */
         CampusPatch: {
             /** Name */
-            name?: string | null;
+            name?: string;
             /** Is Active */
-            is_active?: boolean | null;
+            is_active?: boolean;
         };
         /**
          * Category
@@ -847,16 +1064,125 @@ export interface components {
         /** CenterPatch */
         CenterPatch: {
             /** Name */
-            name?: string | null;
-            kind?: components["schemas"]["CenterKind"] | null;
+            name?: string;
+            kind?: components["schemas"]["CenterKind"];
             /** Is Active */
-            is_active?: boolean | null;
+            is_active?: boolean;
         };
         /**
          * CheckinMethod
          * @enum {string}
          */
         CheckinMethod: "qr" | "list";
+        /**
+         * CommentIn
+         * @example {
+         *       "comment": "现场复核合格"
+         *     }
+         */
+        CommentIn: {
+            /** Comment */
+            comment?: string | null;
+        };
+        /**
+         * Error
+         * @description Every error answer: `{"error": {code, message, details}}`.
+         */
+        Error: {
+            error: components["schemas"]["ErrorInfo"];
+        };
+        /**
+         * ErrorCode
+         * @description Machine-readable error code (HTTP status and meaning: the README's error table, `anxun error-codes`).
+         *
+         *     - `bad_request` (400): 请求无效
+         *     - `bad_upload` (400): 上传格式不正确，需要 multipart/form-data 且包含 file 字段
+         *     - `invalid_cursor` (400): 分页游标无效
+         *     - `invalid_path` (400): 请求路径包含非法字符
+         *     - `malformed_json` (400): 请求体不是有效的 JSON
+         *     - `source_reserved` (400): 检查发现的隐患只能由提交检查生成
+         *     - `wrong_password` (400): 当前密码不正确
+         *     - `invalid_credentials` (401): 用户名或密码错误
+         *     - `invalid_token` (401): 登录已失效，请重新登录
+         *     - `not_authenticated` (401): 未登录或登录已过期
+         *     - `forbidden` (403): 无权执行此操作
+         *     - `hazard_action_forbidden` (403): 您无权对该隐患执行此操作
+         *     - `inspection_kind_forbidden` (403): 您不能在该点位进行此类检查
+         *     - `invalid_signature` (403): 链接无效或已过期
+         *     - `not_the_inspector` (403): 只有检查人可以修改该检查
+         *     - `url_expired` (403): 照片链接已过期
+         *     - `campus_not_found` (404): 校区不存在
+         *     - `center_not_found` (404): 中心不存在
+         *     - `hazard_not_found` (404): 隐患不存在
+         *     - `inspection_not_found` (404): 检查不存在
+         *     - `module_not_found` (404): 巡检模块不存在
+         *     - `module_version_not_found` (404): 模块版本不存在
+         *     - `not_found` (404): 对象不存在（或无权查看）
+         *     - `photo_file_missing` (404): 照片文件缺失
+         *     - `photo_not_found` (404): 照片不存在
+         *     - `site_not_found` (404): 点位不存在
+         *     - `method_not_allowed` (405): 不支持此请求方法
+         *     - `campus_inactive` (409): 该点位所在校区已停用，不能新建检查或隐患
+         *     - `cannot_lock_out_self` (409): 不能停用自己或移除自己的管理员角色
+         *     - `center_inactive` (409): 该中心已停用，不能新建检查、隐患或加入用户
+         *     - `conflict` (409): 与现有数据冲突
+         *     - `duplicate` (409): 代码或名称已存在
+         *     - `hazard_conflict` (409): 隐患已被他人修改，请刷新后重试
+         *     - `hazard_invalid_transition` (409): 当前状态不允许此操作
+         *     - `inspection_submitted` (409): 检查已提交，不能再修改
+         *     - `site_inactive` (409): 该点位已停用，不能新建检查或隐患
+         *     - `username_taken` (409): 用户名已存在
+         *     - `precondition_failed` (412): 对象已被修改（If-Match 不符），请刷新后重试
+         *     - `payload_too_large` (413): 请求体过大
+         *     - `unsupported_media_type` (415): 不支持的内容类型
+         *     - `center_required` (422): 巡检员和中心负责人必须属于一个中心
+         *     - `deadline_in_past` (422): 整改期限不能早于今天
+         *     - `extension_not_later` (422): 新期限必须晚于当前期限
+         *     - `idempotency_mismatch` (422): 该幂等键已用于内容不同的请求
+         *     - `image_corrupt` (422): 照片文件已损坏或不完整
+         *     - `image_decode_failed` (422): 照片处理失败，文件可能过大或已损坏
+         *     - `image_rejected` (422): 文件中含有网页或脚本内容
+         *     - `image_timeout` (422): 照片处理超时，文件可能已损坏
+         *     - `image_too_large` (422): 照片像素过多
+         *     - `inspection_incomplete` (422): 检查尚未完成，不能提交
+         *     - `invalid_assignee` (422): 责任人必须是该隐患所属中心的在岗人员
+         *     - `invalid_photo` (422): 照片不存在或无权使用
+         *     - `invalid_value` (422): 数值超出数据库允许的范围
+         *     - `module_inactive` (422): 该巡检模块已停用
+         *     - `module_version_mismatch` (422): 模块版本不属于该模块
+         *     - `plan_incomplete` (422): 整改计划（五定）不完整
+         *     - `roles_required` (422): 至少需要一个角色
+         *     - `unknown_campus` (422): 校区不存在
+         *     - `unknown_center` (422): 中心不存在
+         *     - `unknown_item` (422): 检查项不属于该模块版本
+         *     - `unknown_parameter` (422): 未知的查询参数（拼错的筛选条件不会被忽略）
+         *     - `validation_error` (422): 提交的数据不符合要求（details.errors 逐项说明）
+         *     - `weak_password` (422): 密码不符合要求
+         *     - `login_locked` (429): 登录失败次数过多，请稍后再试
+         *     - `password_check_locked` (429): 密码错误次数过多，请稍后再试
+         *     - `too_many_requests` (429): 请求过于频繁，请稍后再试
+         *     - `internal_error` (500): 服务器内部错误
+         *     - `database_unavailable` (503): 数据库不可用
+         *     - `photo_queue_full` (503): 照片处理繁忙，请稍后重试
+         * @enum {string}
+         */
+        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "url_expired" | "campus_not_found" | "center_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "photo_file_missing" | "photo_not_found" | "site_not_found" | "method_not_allowed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "site_inactive" | "username_taken" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "center_required" | "deadline_in_past" | "extension_not_later" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_incomplete" | "roles_required" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "validation_error" | "weak_password" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
+        /**
+         * ErrorDetails
+         * @description Facts about the error (ids, fields, allowed values); for 400 `malformed_json` and 422 `validation_error`, `errors` lists each problem.
+         */
+        ErrorDetails: {
+            errors?: components["schemas"]["ValidationIssue"][];
+        } & {
+            [key: string]: unknown;
+        };
+        /** ErrorInfo */
+        ErrorInfo: {
+            code: components["schemas"]["ErrorCode"];
+            /** @description For people, in Chinese. */
+            message: string;
+            details: components["schemas"]["ErrorDetails"];
+        };
         /** EventOut */
         EventOut: {
             /** Seq */
@@ -883,6 +1209,23 @@ export interface components {
             /** Photos */
             photos: components["schemas"]["PhotoOut"][];
         };
+        /**
+         * ExtensionIn
+         * @example {
+         *       "deadline": "2026-12-20",
+         *       "reason": "配件需厂家订货"
+         *     }
+         */
+        ExtensionIn: {
+            /**
+             * Deadline
+             * Format: date
+             * @description the new deadline, later than the current one
+             */
+            deadline: string;
+            /** Reason */
+            reason: string;
+        };
         /** GPS */
         GPS: {
             /** Lat */
@@ -902,30 +1245,55 @@ export interface components {
          * @enum {string}
          */
         Grade: "general" | "major";
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
-        };
         /**
          * HazardCreateIn
          * @description An ad-hoc report (随手拍).
+         * @example {
+         *       "captured_at": "2026-12-01T09:15:00+08:00",
+         *       "category": "fire",
+         *       "client_id": "0b6f3c1e-6a53-4c8e-9d1e-2f1d8f1c2a10",
+         *       "description": "2 号灶台旁灭火器指针在红区",
+         *       "grade": "general",
+         *       "photo_ids": [
+         *         1
+         *       ],
+         *       "site_id": 1,
+         *       "title": "后厨灭火器压力不足"
+         *     }
          */
         HazardCreateIn: {
-            /** Client Id */
+            /**
+             * Client Id
+             * @description the phone's UUID for this report: a retry returns the first
+             */
             client_id?: string | null;
-            /** Title */
+            /**
+             * Title
+             * @description what is wrong, in a few words
+             */
             title: string;
-            /** Description */
+            /**
+             * Description
+             * @description details
+             */
             description?: string | null;
-            /** Site Id */
+            /**
+             * Site Id
+             * @description where it was found
+             */
             site_id: number;
             category: components["schemas"]["Category"];
             /** @default general */
             grade: components["schemas"]["Grade"];
-            /** @default adhoc */
+            /**
+             * @description `inspection` is reserved to submitted checklists
+             * @default adhoc
+             */
             source: components["schemas"]["HazardSource"];
-            /** Photo Ids */
+            /**
+             * Photo Ids
+             * @description uploaded photos (POST /photos), the evidence
+             */
             photo_ids: number[];
             /**
              * Captured At
@@ -1009,9 +1377,15 @@ export interface components {
              * @description a before-photo's EXIF time is far from the report (or missing)
              */
             photo_time_suspect: boolean;
-            /** Allowed Actions */
+            /**
+             * Allowed Actions
+             * @description the workflow actions the caller may take now (the phone's buttons)
+             */
             allowed_actions: components["schemas"]["Action"][];
-            /** Version */
+            /**
+             * Version
+             * @description bumped by every change; the `ETag` of GET /hazards/{id}
+             */
             version: number;
             /** Captured At */
             captured_at: string | null;
@@ -1106,9 +1480,15 @@ export interface components {
              * @description a before-photo's EXIF time is far from the report (or missing)
              */
             photo_time_suspect: boolean;
-            /** Allowed Actions */
+            /**
+             * Allowed Actions
+             * @description the workflow actions the caller may take now (the phone's buttons)
+             */
             allowed_actions: components["schemas"]["Action"][];
-            /** Version */
+            /**
+             * Version
+             * @description bumped by every change; the `ETag` of GET /hazards/{id}
+             */
             version: number;
             /** Captured At */
             captured_at: string | null;
@@ -1130,19 +1510,41 @@ export interface components {
          * @enum {string}
          */
         HazardSource: "inspection" | "adhoc" | "external" | "plan";
-        /** InspectionCreateIn */
+        /**
+         * InspectionCreateIn
+         * @example {
+         *       "checkin_method": "qr",
+         *       "client_id": "5d0c7f1e-2b1a-4c3d-8e9f-0a1b2c3d4e5f",
+         *       "kind": "routine",
+         *       "module_id": 3,
+         *       "module_version_id": 3,
+         *       "site_id": 12,
+         *       "started_at": "2026-12-01T08:05:00+08:00"
+         *     }
+         */
         InspectionCreateIn: {
-            /** Client Id */
+            /**
+             * Client Id
+             * @description the phone's UUID for this inspection: a retry returns it
+             */
             client_id?: string | null;
             /** Module Id */
             module_id: number;
+            /**
+             * Module Version Id
+             * @description the version the phone's checklist was built from (default: the current one), so answers captured offline match its items
+             */
+            module_version_id?: number | null;
             /** Site Id */
             site_id: number;
             /** @default routine */
             kind: components["schemas"]["InspectionKind"];
             checkin_method?: components["schemas"]["CheckinMethod"] | null;
             gps?: components["schemas"]["GPSIn"] | null;
-            /** Started At */
+            /**
+             * Started At
+             * @description the phone's start time
+             */
             started_at?: string | null;
             /** Note */
             note?: string | null;
@@ -1184,6 +1586,16 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description bumped by every change; the `ETag` of GET /inspections/{id}
+             */
+            version: number;
             progress: components["schemas"]["Progress"];
             /** Hazard Ids */
             hazard_ids: number[];
@@ -1232,6 +1644,16 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Version
+             * @description bumped by every change; the `ETag` of GET /inspections/{id}
+             */
+            version: number;
             progress: components["schemas"]["Progress"];
             /** Hazard Ids */
             hazard_ids: number[];
@@ -1382,12 +1804,19 @@ export interface components {
             /** Major Item Count */
             major_item_count: number;
         };
-        /** ModuleVersionOut */
+        /**
+         * ModuleVersionOut
+         * @description One version of a module. ``id`` is the module's (as in the list and the paths
+         *     ``/modules/{id}``); ``version_id`` identifies this version (an inspection's
+         *     ``module_version_id``).
+         */
         ModuleVersionOut: {
             /** Id */
             id: number;
             /** Module Id */
             module_id: number;
+            /** Version Id */
+            version_id: number;
             /** Code */
             code: string;
             category: components["schemas"]["Category"];
@@ -1415,44 +1844,80 @@ export interface components {
         };
         /** Page[AuditEntryOut] */
         Page_AuditEntryOut_: {
-            /** Items */
+            /**
+             * Items
+             * @description This page's items, in the list's order.
+             */
             items: components["schemas"]["AuditEntryOut"][];
-            /** Next Cursor */
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
             next_cursor: string | null;
         };
         /** Page[HazardOut] */
         Page_HazardOut_: {
-            /** Items */
+            /**
+             * Items
+             * @description This page's items, in the list's order.
+             */
             items: components["schemas"]["HazardOut"][];
-            /** Next Cursor */
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
             next_cursor: string | null;
         };
         /** Page[InspectionOut] */
         Page_InspectionOut_: {
-            /** Items */
+            /**
+             * Items
+             * @description This page's items, in the list's order.
+             */
             items: components["schemas"]["InspectionOut"][];
-            /** Next Cursor */
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
             next_cursor: string | null;
         };
         /** Page[ModuleSummary] */
         Page_ModuleSummary_: {
-            /** Items */
+            /**
+             * Items
+             * @description This page's items, in the list's order.
+             */
             items: components["schemas"]["ModuleSummary"][];
-            /** Next Cursor */
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
             next_cursor: string | null;
         };
         /** Page[SiteOut] */
         Page_SiteOut_: {
-            /** Items */
+            /**
+             * Items
+             * @description This page's items, in the list's order.
+             */
             items: components["schemas"]["SiteOut"][];
-            /** Next Cursor */
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
             next_cursor: string | null;
         };
         /** Page[UserOut] */
         Page_UserOut_: {
-            /** Items */
+            /**
+             * Items
+             * @description This page's items, in the list's order.
+             */
             items: components["schemas"]["UserOut"][];
-            /** Next Cursor */
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
             next_cursor: string | null;
         };
         /** PasswordChangeIn */
@@ -1524,6 +1989,16 @@ export interface components {
             failed: number;
         };
         /**
+         * ReasonIn
+         * @example {
+         *       "reason": "照片未显示整改效果"
+         *     }
+         */
+        ReasonIn: {
+            /** Reason */
+            reason: string;
+        };
+        /**
          * Role
          * @enum {string}
          */
@@ -1570,25 +2045,50 @@ export interface components {
              */
             created_at: string;
         };
-        /** SitePatch */
+        /**
+         * SitePatch
+         * @description Only the fields sent are changed; ``location: null`` removes the location.
+         */
         SitePatch: {
             /** Name */
-            name?: string | null;
-            kind?: components["schemas"]["SiteKind"] | null;
+            name?: string;
+            kind?: components["schemas"]["SiteKind"];
             /** Campus Id */
-            campus_id?: number | null;
+            campus_id?: number;
             /** Center Id */
-            center_id?: number | null;
+            center_id?: number;
             /** Location */
             location?: string | null;
             /** Is Active */
-            is_active?: boolean | null;
+            is_active?: boolean;
         };
         /**
          * Status
          * @enum {string}
          */
         Status: "reported" | "assigned" | "submitted" | "closed" | "cancelled";
+        /**
+         * SubmitIn
+         * @description The rectification with its after-photos.
+         * @example {
+         *       "description": "已更换灭火器",
+         *       "photo_ids": [
+         *         12
+         *       ]
+         *     }
+         */
+        SubmitIn: {
+            /**
+             * Description
+             * @description what was done
+             */
+            description: string;
+            /**
+             * Photo Ids
+             * @description after-photos
+             */
+            photo_ids: number[];
+        };
         /** UserCreateIn */
         UserCreateIn: {
             /** Username */
@@ -1628,32 +2128,29 @@ export interface components {
         };
         /**
          * UserUpdateIn
-         * @description Only the fields sent are changed; ``center_id: null`` removes the center.
+         * @description Only the fields sent are changed; ``center_id: null`` removes the center, ``phone: null``
+         *     (or "") the phone.
          */
         UserUpdateIn: {
             /** Display Name */
-            display_name?: string | null;
+            display_name?: string;
             /** Phone */
             phone?: string | null;
             /** Center Id */
             center_id?: number | null;
             /** Roles */
-            roles?: components["schemas"]["Role"][] | null;
+            roles?: components["schemas"]["Role"][];
             /** Is Active */
-            is_active?: boolean | null;
+            is_active?: boolean;
         };
-        /** ValidationError */
-        ValidationError: {
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
+        /** ValidationIssue */
+        ValidationIssue: {
+            /** @description Where: `body`/`query`/`path`/`header`, then the field. */
+            loc: string[];
+            /** @description Kind of problem, e.g. `missing`, `timezone_required`. */
             type: string;
-            /** Input */
-            input?: unknown;
-            /** Context */
-            ctx?: Record<string, never>;
+            /** @description What is wrong. */
+            msg: string;
         };
     };
     responses: never;
@@ -1686,13 +2183,49 @@ export interface operations {
                     "application/json": components["schemas"]["LoginOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_credentials` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `login_locked` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1706,7 +2239,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/x-www-form-urlencoded": components["schemas"]["Body_login_form"];
+                "application/x-www-form-urlencoded": components["schemas"]["LoginIn"];
             };
         };
         responses: {
@@ -1719,13 +2252,40 @@ export interface operations {
                     "application/json": components["schemas"]["LoginOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Unauthorized: `invalid_credentials` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `login_locked` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1746,6 +2306,33 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     read_me: {
@@ -1764,6 +2351,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `unknown_parameter` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1788,13 +2393,49 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `malformed_json`, `wrong_password` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `password_check_locked` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1804,6 +2445,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The center's id. */
                 center_id: number;
             };
             cookie?: never;
@@ -1819,13 +2461,40 @@ export interface operations {
                     "application/json": components["schemas"]["MemberOut"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `center_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1833,9 +2502,9 @@ export interface operations {
     list_users: {
         parameters: {
             query?: {
-                /** @description page size */
+                /** @description Page size: at most this many items. */
                 limit?: number;
-                /** @description from `next_cursor` */
+                /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
                 cursor?: string | null;
                 center_id?: number | null;
                 role?: components["schemas"]["Role"] | null;
@@ -1857,13 +2526,40 @@ export interface operations {
                     "application/json": components["schemas"]["Page_UserOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1890,13 +2586,58 @@ export interface operations {
                     "application/json": components["schemas"]["UserOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `center_inactive`, `username_taken` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `center_required`, `invalid_value`, `roles_required`, `unknown_center`, `unknown_parameter`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1906,6 +2647,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The user's id. */
                 user_id: number;
             };
             cookie?: never;
@@ -1921,13 +2663,49 @@ export interface operations {
                     "application/json": components["schemas"]["UserOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1937,6 +2715,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The user's id. */
                 user_id: number;
             };
             cookie?: never;
@@ -1956,13 +2735,67 @@ export interface operations {
                     "application/json": components["schemas"]["UserOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `cannot_lock_out_self`, `center_inactive` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `center_required`, `invalid_value`, `roles_required`, `unknown_center`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -1972,6 +2805,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The user's id. */
                 user_id: number;
             };
             cookie?: never;
@@ -1989,13 +2823,58 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2016,6 +2895,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CenterOut"][];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `unknown_parameter` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2042,13 +2939,58 @@ export interface operations {
                     "application/json": components["schemas"]["CenterOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `duplicate` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2058,6 +3000,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The center's id. */
                 center_id: number;
             };
             cookie?: never;
@@ -2077,13 +3020,67 @@ export interface operations {
                     "application/json": components["schemas"]["CenterOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `center_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `duplicate` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2104,6 +3101,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CampusOut"][];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `unknown_parameter` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2130,13 +3145,58 @@ export interface operations {
                     "application/json": components["schemas"]["CampusOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `duplicate` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2146,6 +3206,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The campus's id. */
                 campus_id: number;
             };
             cookie?: never;
@@ -2165,13 +3226,67 @@ export interface operations {
                     "application/json": components["schemas"]["CampusOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `campus_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `duplicate` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2179,9 +3294,9 @@ export interface operations {
     list_sites: {
         parameters: {
             query?: {
-                /** @description page size */
+                /** @description Page size: at most this many items. */
                 limit?: number;
-                /** @description from `next_cursor` */
+                /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
                 cursor?: string | null;
                 campus_id?: number | null;
                 center_id?: number | null;
@@ -2204,13 +3319,31 @@ export interface operations {
                     "application/json": components["schemas"]["Page_SiteOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2237,13 +3370,58 @@ export interface operations {
                     "application/json": components["schemas"]["SiteOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `duplicate` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_campus`, `unknown_center`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2268,13 +3446,40 @@ export interface operations {
                     "application/json": components["schemas"]["SiteOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `site_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2284,6 +3489,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The site's id. */
                 site_id: number;
             };
             cookie?: never;
@@ -2299,13 +3505,40 @@ export interface operations {
                     "application/json": components["schemas"]["SiteOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `site_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2315,6 +3548,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The site's id. */
                 site_id: number;
             };
             cookie?: never;
@@ -2334,13 +3568,67 @@ export interface operations {
                     "application/json": components["schemas"]["SiteOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `site_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `duplicate` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_campus`, `unknown_center`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2348,9 +3636,9 @@ export interface operations {
     list_modules: {
         parameters: {
             query?: {
-                /** @description page size */
+                /** @description Page size: at most this many items. */
                 limit?: number;
-                /** @description from `next_cursor` */
+                /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
                 cursor?: string | null;
                 category?: components["schemas"]["Category"] | null;
                 q?: string | null;
@@ -2371,13 +3659,31 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ModuleSummary_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2404,13 +3710,58 @@ export interface operations {
                     "application/json": components["schemas"]["ModuleVersionOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `duplicate` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2420,6 +3771,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The module's id. */
                 module_id: number;
             };
             cookie?: never;
@@ -2435,13 +3787,40 @@ export interface operations {
                     "application/json": components["schemas"]["ModuleVersionOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `module_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2451,6 +3830,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The module's id. */
                 module_id: number;
             };
             cookie?: never;
@@ -2466,13 +3846,40 @@ export interface operations {
                     "application/json": components["schemas"]["ModuleVersionOut"][];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `module_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2482,6 +3889,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The module's id. */
                 module_id: number;
             };
             cookie?: never;
@@ -2501,13 +3909,58 @@ export interface operations {
                     "application/json": components["schemas"]["ModuleVersionOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `module_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2517,6 +3970,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The module's id. */
                 module_id: number;
                 version: number;
             };
@@ -2533,13 +3987,40 @@ export interface operations {
                     "application/json": components["schemas"]["ModuleVersionOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `module_not_found`, `module_version_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2583,26 +4064,77 @@ export interface operations {
                     "application/json": components["schemas"]["PhotoOut"];
                 };
             };
-            /** @description larger than the upload limit */
+            /** @description Bad Request: `bad_upload` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `site_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description larger than the upload limit: `payload_too_large` */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
-            /** @description not an accepted image format */
+            /** @description not an accepted image format: `unsupported_media_type` */
             415: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
-            /** @description decoders busy; retry after Retry-After */
+            /** @description Unprocessable Entity: `idempotency_mismatch`, `image_corrupt`, `image_decode_failed`, `image_rejected`, `image_timeout`, `image_too_large`, `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description decoders busy; retry after Retry-After: `photo_queue_full` */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -2611,6 +4143,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The photo's id. */
                 photo_id: number;
             };
             cookie?: never;
@@ -2626,13 +4159,40 @@ export interface operations {
                     "application/json": components["schemas"]["PhotoOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `photo_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2645,6 +4205,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description The photo's id. */
                 photo_id: number;
                 variant: "original" | "web" | "thumb";
             };
@@ -2652,36 +4213,52 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description web and thumb: JPEG; original: as uploaded */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "image/jpeg": unknown;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                    "image/heic": string;
                 };
             };
-            /** @description Forbidden */
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `invalid_signature`, `url_expired` */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
-            /** @description Not Found */
+            /** @description Not Found: `photo_file_missing`, `photo_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
-            /** @description Validation Error */
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2689,17 +4266,25 @@ export interface operations {
     list_inspections: {
         parameters: {
             query?: {
-                /** @description page size */
+                /** @description Page size: at most this many items. */
                 limit?: number;
-                /** @description from `next_cursor` */
+                /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
                 cursor?: string | null;
+                /** @description site */
                 site_id?: number | null;
+                /** @description patrol module */
                 module_id?: number | null;
+                /** @description who inspected */
                 inspector_id?: number | null;
-                center_id?: number | null;
-                kind?: components["schemas"]["InspectionKind"] | null;
-                status?: components["schemas"]["InspectionStatus"] | null;
+                /** @description any of */
+                center_id?: number[] | null;
+                /** @description any of */
+                kind?: components["schemas"]["InspectionKind"][] | null;
+                /** @description any of */
+                status?: components["schemas"]["InspectionStatus"][] | null;
+                /** @description started on or after (Asia/Shanghai) */
                 created_from?: string | null;
+                /** @description started on or before */
                 created_to?: string | null;
             };
             header?: never;
@@ -2717,13 +4302,31 @@ export interface operations {
                     "application/json": components["schemas"]["Page_InspectionOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2759,13 +4362,67 @@ export interface operations {
                     "application/json": components["schemas"]["InspectionDetailOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `inspection_kind_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `module_not_found`, `site_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `campus_inactive`, `center_inactive`, `site_inactive` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `module_inactive`, `module_version_mismatch`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2775,6 +4432,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The inspection's id. */
                 inspection_id: number;
             };
             cookie?: never;
@@ -2790,13 +4448,40 @@ export interface operations {
                     "application/json": components["schemas"]["InspectionDetailOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2804,8 +4489,12 @@ export interface operations {
     save_answers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
             path: {
+                /** @description The inspection's id. */
                 inspection_id: number;
             };
             cookie?: never;
@@ -2825,13 +4514,76 @@ export interface operations {
                     "application/json": components["schemas"]["InspectionDetailOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `not_the_inspector` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `inspection_submitted` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_photo`, `invalid_value`, `unknown_item`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2839,8 +4591,12 @@ export interface operations {
     submit_inspection: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
             path: {
+                /** @description The inspection's id. */
                 inspection_id: number;
             };
             cookie?: never;
@@ -2856,13 +4612,67 @@ export interface operations {
                     "application/json": components["schemas"]["InspectionDetailOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `not_the_inspector` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `inspection_incomplete`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2870,25 +4680,40 @@ export interface operations {
     list_hazards: {
         parameters: {
             query?: {
-                /** @description page size */
+                /** @description Page size: at most this many items. */
                 limit?: number;
-                /** @description from `next_cursor` */
+                /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
                 cursor?: string | null;
+                /** @description any of */
                 status?: components["schemas"]["Status"][] | null;
-                center_id?: number | null;
+                /** @description any of */
+                center_id?: number[] | null;
+                /** @description campus */
                 campus_id?: number | null;
+                /** @description site */
                 site_id?: number | null;
-                category?: components["schemas"]["Category"] | null;
-                grade?: components["schemas"]["Grade"] | null;
+                /** @description any of */
+                category?: components["schemas"]["Category"][] | null;
+                /** @description any of */
+                grade?: components["schemas"]["Grade"][] | null;
+                /** @description how it was found */
                 source?: components["schemas"]["HazardSource"] | null;
+                /** @description 责任人 */
                 assignee_id?: number | null;
+                /** @description deadline passed, still open */
                 overdue?: boolean | null;
+                /** @description reported on or after (Asia/Shanghai) */
                 created_from?: string | null;
+                /** @description reported on or before */
                 created_to?: string | null;
+                /** @description deadline on or after */
                 deadline_from?: string | null;
+                /** @description deadline on or before */
                 deadline_to?: string | null;
+                /** @description in title or description */
                 q?: string | null;
-                sort?: "created" | "deadline";
+                /** @description `created` newest first, `deadline` soonest first */
+                sort?: string;
             };
             header?: never;
             path?: never;
@@ -2905,13 +4730,31 @@ export interface operations {
                     "application/json": components["schemas"]["Page_HazardOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2920,6 +4763,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description a UUID per intended write: a retry with it returns the first result */
                 "idempotency-key"?: string | null;
             };
             path?: never;
@@ -2949,13 +4793,67 @@ export interface operations {
                     "application/json": components["schemas"]["HazardDetailOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `malformed_json`, `source_reserved` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `hazard_action_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `site_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `campus_inactive`, `center_inactive`, `site_inactive` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_photo`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -2965,6 +4863,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The hazard's id. */
                 hazard_id: number;
             };
             cookie?: never;
@@ -2980,34 +4879,62 @@ export interface operations {
                     "application/json": components["schemas"]["HazardDetailOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
     };
-    act_on_hazard: {
+    act_on_hazard_assign: {
         parameters: {
             query?: never;
             header?: {
+                /** @description a UUID per intended write: a retry with it returns the first result */
                 "idempotency-key"?: string | null;
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
             };
             path: {
+                /** @description The hazard's id. */
                 hazard_id: number;
-                action: components["schemas"]["Action"];
             };
             cookie?: never;
         };
         requestBody?: {
             content: {
-                "application/json": {
-                    [key: string]: unknown;
-                } | null;
+                "application/json": components["schemas"]["AssignIn"];
             };
         };
         responses: {
@@ -3020,13 +4947,908 @@ export interface operations {
                     "application/json": components["schemas"]["HazardDetailOut"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `hazard_action_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `hazard_conflict`, `hazard_invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `deadline_in_past`, `idempotency_mismatch`, `invalid_assignee`, `invalid_value`, `plan_incomplete`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    act_on_hazard_submit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a UUID per intended write: a retry with it returns the first result */
+                "idempotency-key"?: string | null;
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The hazard's id. */
+                hazard_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmitIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HazardDetailOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `hazard_action_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `hazard_conflict`, `hazard_invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_photo`, `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    act_on_hazard_verify: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a UUID per intended write: a retry with it returns the first result */
+                "idempotency-key"?: string | null;
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The hazard's id. */
+                hazard_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CommentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HazardDetailOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `hazard_action_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `hazard_conflict`, `hazard_invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    act_on_hazard_reject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a UUID per intended write: a retry with it returns the first result */
+                "idempotency-key"?: string | null;
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The hazard's id. */
+                hazard_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HazardDetailOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `hazard_action_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `hazard_conflict`, `hazard_invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    act_on_hazard_cancel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a UUID per intended write: a retry with it returns the first result */
+                "idempotency-key"?: string | null;
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The hazard's id. */
+                hazard_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HazardDetailOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `hazard_action_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `hazard_conflict`, `hazard_invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    act_on_hazard_request_extension: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a UUID per intended write: a retry with it returns the first result */
+                "idempotency-key"?: string | null;
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The hazard's id. */
+                hazard_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExtensionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HazardDetailOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `hazard_action_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `hazard_conflict`, `hazard_invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `extension_not_later`, `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    act_on_hazard_approve_extension: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a UUID per intended write: a retry with it returns the first result */
+                "idempotency-key"?: string | null;
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The hazard's id. */
+                hazard_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CommentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HazardDetailOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `hazard_action_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `hazard_conflict`, `hazard_invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    act_on_hazard_deny_extension: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a UUID per intended write: a retry with it returns the first result */
+                "idempotency-key"?: string | null;
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The hazard's id. */
+                hazard_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CommentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HazardDetailOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `hazard_action_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `hazard_conflict`, `hazard_invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    act_on_hazard_reopen: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a UUID per intended write: a retry with it returns the first result */
+                "idempotency-key"?: string | null;
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The hazard's id. */
+                hazard_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HazardDetailOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `hazard_action_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `hazard_conflict`, `hazard_invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
@@ -3034,18 +5856,21 @@ export interface operations {
     list_audit_entries: {
         parameters: {
             query?: {
-                /** @description page size */
+                /** @description Page size: at most this many items. */
                 limit?: number;
-                /** @description from `next_cursor` */
+                /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
                 cursor?: string | null;
+                /** @description Only entries by this user. */
                 actor_id?: number | null;
-                /** @description exact, or a prefix ending in '.' */
+                /** @description An action (`hazard.assign`), or a prefix ending in `.` (`hazard.`). */
                 action?: string | null;
+                /** @description Only entries about this kind of object (`hazard`, `user`...). */
                 object_type?: string | null;
+                /** @description With `object_type`: only entries about this object. */
                 object_id?: string | null;
-                /** @description at or after */
+                /** @description Entries at or after this time (with a time zone). */
                 from?: string | null;
-                /** @description before */
+                /** @description Entries before this time (with a time zone). */
                 to?: string | null;
             };
             header?: never;
@@ -3063,13 +5888,40 @@ export interface operations {
                     "application/json": components["schemas"]["Page_AuditEntryOut_"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Bad Request: `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
