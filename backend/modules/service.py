@@ -36,6 +36,10 @@ def _latest_version_numbers() -> Select[int, int]:
 
 def add_version(session: Session, module: PatrolModule, content: ModuleContentIn, *,
                 from_catalogue: bool = False, created_by_id: int | None = None) -> ModuleVersion:
+    # the module's row lock orders concurrent editors: max()+1 read by two at once gave both
+    # the same number, and the loser a 500 on the unique (module_id, version) on PostgreSQL
+    session.execute(select(PatrolModule.id).where(PatrolModule.id == module.id)
+                    .with_for_update())
     latest = session.scalar(
         select(func.max(ModuleVersion.version)).where(ModuleVersion.module_id == module.id)
     ) or 0
