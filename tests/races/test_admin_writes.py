@@ -41,8 +41,9 @@ def _one_created(responses: list[httpx.Response], conflict: int = 409) -> None:
 
 def test_concurrent_creation_of_one_user(admin_call):
     _session, make, call = admin_call
-    body = {"username": f"racer{uuid.uuid4().hex[:8]}", "display_name": "并发", "roles": ["inspector"],
-            "center_id": make.org.catering.id, "password": "Sturdy-Passphrase-2026"}
+    body = {"username": f"racer{uuid.uuid4().hex[:8]}", "display_name": "并发",
+            "roles": ["inspector"], "center_id": make.org.catering.id,
+            "password": "Sturdy-Passphrase-2026"}
     _one_created(race(N, lambda _i: call("admin", "POST", "/users", json=body)))
 
 
