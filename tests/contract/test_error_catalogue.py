@@ -128,3 +128,11 @@ def test_the_openapi_error_code_enum_is_the_catalogue():
     for code in ("plan_incomplete", "deadline_in_past", "source_reserved", "image_corrupt",
                  "unknown_parameter", "invalid_cursor", "malformed_json"):
         assert code in CATALOGUE
+
+
+def test_framework_errors_answer_with_the_catalogue_in_chinese(client):
+    missing = client.get("/api/v1/no-such-thing").json()["error"]
+    assert missing == {"code": "not_found", "message": CATALOGUE["not_found"].meaning,
+                       "details": {}}
+    wrong = client.delete("/api/v1/auth/login").json()["error"]
+    assert (wrong["code"], wrong["message"]) == ("method_not_allowed", "不支持此请求方法")
