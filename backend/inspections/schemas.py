@@ -60,6 +60,13 @@ class AnswerIn(Strict):
 class AnswersIn(Strict):
     """Answers to save (merged by item; items not listed keep their saved answer)."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"answers": [
+        {"item_id": 31, "result": "pass"},
+        {"item_id": 32, "value": "72.5"},
+        {"item_id": 33, "result": "fail", "note": "灭火器压力不足", "photo_ids": [41]},
+        {"item_id": 34, "result": "fail", "note": "已当场清理", "photo_ids": [42],
+         "fixed_on_spot": True, "after_photo_ids": [43]}]}]})
+
     answers: Annotated[list[AnswerIn], Field(max_length=200)]
     note: Note = None
 

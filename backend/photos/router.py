@@ -1,7 +1,7 @@
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
@@ -126,8 +126,12 @@ class SignatureRefused(AppError):
                                                    "image/heic")}},
                        **error_responses("invalid_signature", "url_expired", "photo_not_found",
                                          "photo_file_missing")})
-def photo_file(photo_id: DbId, variant: Variant, session: SessionDep, settings: SettingsDep,
-               exp: int = Query(ge=0, le=2**40), sig: str = Query(max_length=100)) -> Response:
+def photo_file(photo_id: DbId,
+               variant: Annotated[Variant, Path(description="`original` (as uploaded), `web` "
+                                                "(≤ 1600 px, watermarked) or `thumb` (≤ 320 px)")],
+               session: SessionDep, settings: SettingsDep,
+               exp: int = Query(ge=0, le=2**40, description="expiry (Unix seconds), from the URL"),
+               sig: str = Query(max_length=100, description="the URL's signature")) -> Response:
     """The bytes of a photo variant, by signed URL (no bearer token: for ``<img>``)."""
     refused = signing.check(settings.secret, photo_id, variant, exp, sig)
     if refused:

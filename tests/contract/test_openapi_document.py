@@ -38,8 +38,6 @@ UNDESCRIBED: set[str] = {
     "POST /api/v1/modules",
     "POST /api/v1/modules/{module_id}/versions",
     "GET /api/v1/modules/{module_id}/versions/{version}",
-    "GET /api/v1/photos/{photo_id}/{variant}",
-    "PUT /api/v1/inspections/{inspection_id}/answers",
 }
 
 
