@@ -59,8 +59,7 @@ def cmd_demo(_args: argparse.Namespace) -> int:
 
 
 def cmd_create_user(args: argparse.Namespace) -> int:
-    from backend import audit
-    from backend.accounts.service import create_user
+    from backend.accounts.service import add_user
     from backend.errors import AppError
     from backend.org.models import Center
     from backend.org.service import ensure_group
@@ -85,17 +84,13 @@ def cmd_create_user(args: argparse.Namespace) -> int:
                 print(f"中心代码不存在: {args.center}", file=sys.stderr)
                 return 2
         try:
-            user = create_user(session, group_id=group.id, username=args.username,
-                               display_name=args.display_name or args.username,
-                               password=password, roles=[Role(r) for r in args.role],
-                               center_id=center_id)
+            user = add_user(session, None, group.id, username=args.username,
+                            display_name=args.display_name or args.username,
+                            password=password, roles=[Role(r) for r in args.role],
+                            center_id=center_id)
         except AppError as exc:
             print(f"{exc.code}: {exc.message} {exc.details or ''}", file=sys.stderr)
             return 2
-        audit.record(session, actor=None, action="user.create", object_type="user",
-                     object_id=user.id, group_id=group.id,
-                     summary={"after": {"username": user.username, "roles": user.roles,
-                                        "center_id": user.center_id}})
         session.commit()
     print(f"已创建用户 {user.username} (id {user.id})")
     if generated:

@@ -3,7 +3,6 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request, status
 from sqlalchemy import select
 
-from backend import audit
 from backend.accounts import service
 from backend.accounts.models import User, UserRole
 from backend.accounts.schemas import (
@@ -25,8 +24,6 @@ from backend.types import DbId
 from backend.vocab import Role
 
 router = APIRouter(tags=["accounts"])
-
-AUDITED_FIELDS = ("username", "display_name", "phone", "center_id", "roles", "is_active")
 
 
 def _login_out(issued: service.IssuedToken) -> LoginOut:
@@ -57,9 +54,7 @@ def login_form(form: Annotated[LoginIn, Form()], request: Request, session: Sess
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
 def logout(principal: PrincipalDep, session: SessionDep) -> None:
     """Revoke the token used for this request."""
-    service.revoke_token(session, principal.token)
-    audit.record(session, actor=principal.user, action="auth.logout", object_type="user",
-                 object_id=principal.user.id)
+    service.logout(session, principal.user, principal.token)
 
 
 @router.get("/me", response_model=UserOut)
@@ -77,8 +72,6 @@ def change_my_password(body: PasswordChangeIn, principal: PrincipalDep, session:
     passwords count like failed logins (429 ``password_check_locked`` after too many)."""
     service.change_password(session, settings, principal.user, body.current_password,
                             body.new_password, keep_token_id=principal.token.id)
-    audit.record(session, actor=principal.user, action="user.password_change",
-                 object_type="user", object_id=principal.user.id)
 
 
 @router.get("/centers/{center_id}/members", response_model=list[MemberOut],
@@ -93,13 +86,6 @@ def list_center_members(center_id: DbId, user: CurrentUser, session: SessionDep)
     return list(session.scalars(select(User).where(User.center_id == center_id,
                                                    User.is_active.is_(True))
                                 .order_by(User.display_name, User.id)))
-
-
-def _user_in_group(session: SessionDep, admin: User, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None or user.group_id != admin.group_id:
-        raise NotFound(details={"user_id": user_id})
-    return user
 
 
 @router.get("/users", response_model=Page[UserOut])
@@ -127,18 +113,13 @@ def list_users(admin: AdminUser, session: SessionDep, limit: LimitParam = 50,
                                        "roles_required", "center_required", "weak_password"))
 def create_user(body: UserCreateIn, admin: AdminUser, session: SessionDep) -> User:
     """Create a user (admin)."""
-    user = service.create_user(session, group_id=admin.group_id, username=body.username,
-                               display_name=body.display_name, password=body.password,
-                               roles=body.roles, center_id=body.center_id, phone=body.phone)
-    audit.record(session, actor=admin, action="user.create", object_type="user",
-                 object_id=user.id, summary={"after": audit.snapshot(user, AUDITED_FIELDS)})
-    return user
+    return service.add_user(session, admin, admin.group_id, **body.model_dump())
 
 
 @router.get("/users/{user_id}", response_model=UserOut)
 def read_user(user_id: DbId, admin: AdminUser, session: SessionDep) -> User:
     """One user (admin)."""
-    return _user_in_group(session, admin, user_id)
+    return service.get_user_in_group(session, admin, user_id)
 
 
 @router.patch("/users/{user_id}", response_model=UserOut,
@@ -146,16 +127,7 @@ def read_user(user_id: DbId, admin: AdminUser, session: SessionDep) -> User:
                                         "center_inactive", "roles_required", "center_required"))
 def update_user(user_id: DbId, body: UserUpdateIn, admin: AdminUser, session: SessionDep) -> User:
     """Change a user's name, center, roles or active flag (admin). Disabling logs them out."""
-    user = _user_in_group(session, admin, user_id)
-    changes = body.model_dump(exclude_unset=True)
-    if user.id == admin.id:
-        service.check_not_locking_out_self(changes.get("is_active"), changes.get("roles"))
-    before = audit.snapshot(user, AUDITED_FIELDS)
-    service.update_user(session, user, changes)
-    audit.record(session, actor=admin, action="user.update", object_type="user",
-                 object_id=user.id,
-                 summary=audit.changes(before, audit.snapshot(user, AUDITED_FIELDS)))
-    return user
+    return service.update_user(session, admin, user_id, body.model_dump(exclude_unset=True))
 
 
 @router.post("/users/{user_id}/password", status_code=status.HTTP_204_NO_CONTENT,
@@ -163,7 +135,4 @@ def update_user(user_id: DbId, body: UserUpdateIn, admin: AdminUser, session: Se
 def reset_user_password(user_id: DbId, body: PasswordResetIn, admin: AdminUser,
                         session: SessionDep) -> None:
     """Set a new password for a user (admin); all their sessions end."""
-    user = _user_in_group(session, admin, user_id)
-    service.reset_password(session, user, body.new_password)
-    audit.record(session, actor=admin, action="user.password_reset", object_type="user",
-                 object_id=user.id)
+    service.reset_password(session, admin, user_id, body.new_password)

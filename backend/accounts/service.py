@@ -25,12 +25,15 @@ from backend.errors import (
     AppError,
     Conflict,
     NotAuthenticated,
+    NotFound,
     TooManyRequests,
     Unprocessable,
 )
 from backend.org.errors import CenterInactive
 from backend.org.models import Center
 from backend.vocab import Role
+
+AUDITED_FIELDS = ("username", "display_name", "phone", "center_id", "roles", "is_active")
 
 
 class InvalidCredentials(NotAuthenticated):
@@ -200,9 +203,11 @@ def user_for_token(session: Session, token: str) -> tuple[User, AuthToken] | Non
     return (row[0], row[1]) if row else None
 
 
-def revoke_token(session: Session, token: AuthToken) -> None:
+def logout(session: Session, user: User, token: AuthToken) -> None:
+    """Revoke the token of this request."""
     token.revoked_at = utcnow()
     session.flush()
+    audit.record(session, actor=user, action="auth.logout", object_type="user", object_id=user.id)
 
 
 def revoke_all_tokens(session: Session, user: User, *, except_token_id: int | None = None) -> None:
@@ -255,9 +260,30 @@ def create_user(session: Session, *, group_id: int, username: str, display_name:
     return user
 
 
-def update_user(session: Session, user: User, changes: Mapping[str, Any]) -> User:
-    """Apply a PATCH: only the fields present in ``changes`` (``phone`` None or "" clears it,
-    ``center_id`` None removes the center)."""
+def add_user(session: Session, actor: User | None, group_id: int, **fields: Any) -> User:
+    """:func:`create_user`, recorded: by an administrator, or by the system (``actor`` None) from
+    the command line. Seeding (the demo, tests) creates users unrecorded."""
+    user = create_user(session, group_id=group_id, **fields)
+    audit.record(session, actor=actor, action="user.create", object_type="user",
+                 object_id=user.id, group_id=group_id,
+                 summary={"after": audit.snapshot(user, AUDITED_FIELDS)})
+    return user
+
+
+def get_user_in_group(session: Session, admin: User, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None or user.group_id != admin.group_id:
+        raise NotFound(details={"user_id": user_id})
+    return user
+
+
+def update_user(session: Session, admin: User, user_id: int, changes: Mapping[str, Any]) -> User:
+    """Apply an administrator's PATCH: only the fields present in ``changes`` (``phone`` None or
+    "" clears it, ``center_id`` None removes the center). Disabling a user logs them out."""
+    user = get_user_in_group(session, admin, user_id)
+    if user.id == admin.id:
+        _check_not_locking_out_self(changes.get("is_active"), changes.get("roles"))
+    before = audit.snapshot(user, AUDITED_FIELDS)
     if "display_name" in changes:
         user.display_name = changes["display_name"]
     if "phone" in changes:
@@ -276,10 +302,13 @@ def update_user(session: Session, user: User, changes: Mapping[str, Any]) -> Use
         if not is_active:
             revoke_all_tokens(session, user)
     session.flush()
+    audit.record(session, actor=admin, action="user.update", object_type="user",
+                 object_id=user.id,
+                 summary=audit.changes(before, audit.snapshot(user, AUDITED_FIELDS)))
     return user
 
 
-def check_not_locking_out_self(is_active: bool | None, roles: Iterable[Role] | None) -> None:
+def _check_not_locking_out_self(is_active: bool | None, roles: Iterable[Role] | None) -> None:
     """An administrator may not disable themselves or drop their own admin role: the group
     could be left without anyone able to manage accounts."""
     if is_active is False or (roles is not None and Role.admin not in set(roles)):
@@ -314,6 +343,8 @@ def change_password(session: Session, settings: Settings, user: User, current: s
     user.password_changed_at = now
     revoke_all_tokens(session, user, except_token_id=keep_token_id)
     session.flush()
+    audit.record(session, actor=user, action="user.password_change", object_type="user",
+                 object_id=user.id)
 
 
 def _audit_password_check_failure(session: Session, user: User, reason: str) -> None:
@@ -321,10 +352,13 @@ def _audit_password_check_failure(session: Session, user: User, reason: str) -> 
                  object_id=user.id, summary={"reason": reason})
 
 
-def reset_password(session: Session, user: User, new: str) -> None:
+def reset_password(session: Session, admin: User, user_id: int, new: str) -> None:
     """An administrator sets a new password; all the user's sessions end."""
+    user = get_user_in_group(session, admin, user_id)
     check_password_policy(new, username=user.username)
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
     revoke_all_tokens(session, user)
     session.flush()
+    audit.record(session, actor=admin, action="user.password_reset", object_type="user",
+                 object_id=user.id)
