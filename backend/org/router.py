@@ -3,8 +3,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from sqlalchemy import select
 
-from backend import audit
-from backend.accounts.models import User
 from backend.deps import AdminUser, CurrentUser, SessionDep
 from backend.openapi import error_responses
 from backend.org import service
@@ -26,21 +24,6 @@ from backend.vocab import SiteKind
 
 router = APIRouter(tags=["organisation"])
 
-AUDITED_FIELDS: dict[type, tuple[str, ...]] = {
-    Center: ("code", "name", "kind", "is_active"),
-    Campus: ("code", "name", "is_active"),
-    Site: ("code", "name", "kind", "campus_id", "center_id", "location", "is_active"),
-}
-
-
-def _audit(session: SessionDep, admin: User, obj: Center | Campus | Site,
-           before: dict | None = None) -> None:
-    kind = type(obj).__name__.lower()
-    after = audit.snapshot(obj, AUDITED_FIELDS[type(obj)])
-    audit.record(session, actor=admin, action=f"{kind}.{'create' if before is None else 'update'}",
-                 object_type=kind, object_id=obj.id,
-                 summary={"after": after} if before is None else audit.changes(before, after))
-
 
 @router.get("/centers", response_model=list[CenterOut])
 def list_centers(user: CurrentUser, session: SessionDep) -> list[Center]:
@@ -54,9 +37,7 @@ def list_centers(user: CurrentUser, session: SessionDep) -> list[Center]:
              responses=error_responses("duplicate"))
 def create_center(body: CenterIn, admin: AdminUser, session: SessionDep) -> Center:
     """Create a center (admin)."""
-    center = service.create_center(session, admin.group_id, **body.model_dump())
-    _audit(session, admin, center)
-    return center
+    return service.add_center(session, admin, **body.model_dump())
 
 
 @router.patch("/centers/{center_id}", response_model=CenterOut,
@@ -64,11 +45,7 @@ def create_center(body: CenterIn, admin: AdminUser, session: SessionDep) -> Cent
 def update_center(center_id: DbId, body: CenterPatch, admin: AdminUser,
                   session: SessionDep) -> Center:
     """Rename, re-kind or deactivate a center (admin)."""
-    center = service.get_in_group(session, Center, admin.group_id, center_id)
-    before = audit.snapshot(center, AUDITED_FIELDS[Center])
-    service.update_fields(session, center, body.model_dump(exclude_unset=True), "中心名称")
-    _audit(session, admin, center, before)
-    return center
+    return service.update_center(session, admin, center_id, body.model_dump(exclude_unset=True))
 
 
 @router.get("/campuses", response_model=list[CampusOut])
@@ -83,9 +60,7 @@ def list_campuses(user: CurrentUser, session: SessionDep) -> list[Campus]:
              responses=error_responses("duplicate"))
 def create_campus(body: CampusIn, admin: AdminUser, session: SessionDep) -> Campus:
     """Create a campus (admin)."""
-    campus = service.create_campus(session, admin.group_id, **body.model_dump())
-    _audit(session, admin, campus)
-    return campus
+    return service.add_campus(session, admin, **body.model_dump())
 
 
 @router.patch("/campuses/{campus_id}", response_model=CampusOut,
@@ -93,11 +68,7 @@ def create_campus(body: CampusIn, admin: AdminUser, session: SessionDep) -> Camp
 def update_campus(campus_id: DbId, body: CampusPatch, admin: AdminUser,
                   session: SessionDep) -> Campus:
     """Rename or deactivate a campus (admin)."""
-    campus = service.get_in_group(session, Campus, admin.group_id, campus_id)
-    before = audit.snapshot(campus, AUDITED_FIELDS[Campus])
-    service.update_fields(session, campus, body.model_dump(exclude_unset=True), "校区名称")
-    _audit(session, admin, campus, before)
-    return campus
+    return service.update_campus(session, admin, campus_id, body.model_dump(exclude_unset=True))
 
 
 @router.get("/sites", response_model=Page[SiteOut])
@@ -127,9 +98,7 @@ def list_sites(user: CurrentUser, session: SessionDep, limit: LimitParam = 100,
              responses=error_responses("unknown_campus", "unknown_center", "duplicate"))
 def create_site(body: SiteIn, admin: AdminUser, session: SessionDep) -> Site:
     """Create a site (admin); a QR code is generated unless one is given."""
-    site = service.create_site(session, admin.group_id, **body.model_dump())
-    _audit(session, admin, site)
-    return site
+    return service.add_site(session, admin, **body.model_dump())
 
 
 @router.get("/sites/by-code/{code}", response_model=SiteOut,
@@ -151,8 +120,4 @@ def read_site(site_id: DbId, user: CurrentUser, session: SessionDep) -> Site:
                                         "duplicate"))
 def update_site(site_id: DbId, body: SitePatch, admin: AdminUser, session: SessionDep) -> Site:
     """Edit or deactivate a site (admin). Its code never changes: printed QR labels stay valid."""
-    site = service.get_readable_site(session, admin, site_id)
-    before = audit.snapshot(site, AUDITED_FIELDS[Site])
-    service.update_site(session, site, admin.group_id, body.model_dump(exclude_unset=True))
-    _audit(session, admin, site, before)
-    return site
+    return service.update_site(session, admin, site_id, body.model_dump(exclude_unset=True))

@@ -1,4 +1,5 @@
-"""Organisation: centers, campuses and sites, and who may read which site."""
+"""Organisation: centers, campuses and sites, who may read which site, and an administrator's
+recorded changes to them."""
 
 import secrets
 from typing import Any, Protocol, TypeVar
@@ -7,6 +8,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from backend import audit
 from backend.errors import Conflict, NotFound, Unprocessable
 from backend.org.errors import CampusInactive, CenterInactive, SiteInactive
 from backend.org.models import Campus, Center, Group, Site
@@ -18,11 +20,22 @@ GROUP_WIDE_ROLES = (Role.qa_officer, Role.leader, Role.admin)  # read every cent
 # read every center's inspections, hazards and their photos (admin manages, it doesn't read)
 CENTER_DATA_READERS = (Role.qa_officer, Role.leader)
 GroupObject = TypeVar("GroupObject", Center, Campus)
+OrgObject = TypeVar("OrgObject", Center, Campus, Site)
+AUDITED_FIELDS: dict[type, tuple[str, ...]] = {
+    Center: ("code", "name", "kind", "is_active"),
+    Campus: ("code", "name", "is_active"),
+    Site: ("code", "name", "kind", "campus_id", "center_id", "location", "is_active"),
+}
 
 
-class Reader(Protocol):
-    """Who is reading (a user; org depends on no accounts: users belong to centers)."""
+class Member(Protocol):
+    """Who reads or changes the organisation: a user of the group (org depends on no accounts:
+    users belong to centers). An :class:`backend.audit.service.Actor` too."""
 
+    @property
+    def id(self) -> int: ...
+    @property
+    def username(self) -> str: ...
     @property
     def group_id(self) -> int: ...
     @property
@@ -34,7 +47,7 @@ def new_site_code() -> str:
     return "S" + "".join(secrets.choice(SITE_CODE_ALPHABET) for _ in range(7))
 
 
-def scoped_to_user(stmt: Select[Any], center_id: Any, user: Reader,
+def scoped_to_user(stmt: Select[Any], center_id: Any, user: Member,
                    read_all_roles: tuple[Role, ...]) -> Select[Any]:
     """Restrict ``stmt`` to the user's group, and to their own center (``center_id`` is the
     column naming the row's center) unless they hold one of ``read_all_roles``."""
@@ -44,19 +57,19 @@ def scoped_to_user(stmt: Select[Any], center_id: Any, user: Reader,
     return stmt
 
 
-def readable_sites(user: Reader) -> Select[Site]:
+def readable_sites(user: Member) -> Select[Site]:
     """Sites the user may read: their own center's, or all of the group for qa/leader/admin."""
     return scoped_to_user(select(Site), Site.center_id, user, GROUP_WIDE_ROLES)
 
 
-def get_readable_site(session: Session, user: Reader, site_id: int) -> Site:
+def get_readable_site(session: Session, user: Member, site_id: int) -> Site:
     site = session.scalar(readable_sites(user).where(Site.id == site_id))
     if site is None:
         raise NotFound("点位不存在", code="site_not_found", details={"site_id": site_id})
     return site
 
 
-def get_site_for_new_work(session: Session, user: Reader, site_id: int) -> Site:
+def get_site_for_new_work(session: Session, user: Member, site_id: int) -> Site:
     """A readable site (404 ``site_not_found`` otherwise, as :func:`get_readable_site`) where new
     work may start: a deactivated site, or one whose center or campus is deactivated, takes no
     new inspections or hazards (409 ``site_inactive``, ``center_inactive``, ``campus_inactive``).
@@ -74,7 +87,7 @@ def get_site_for_new_work(session: Session, user: Reader, site_id: int) -> Site:
     return site
 
 
-def get_readable_site_by_code(session: Session, user: Reader, code: str) -> Site:
+def get_readable_site_by_code(session: Session, user: Member, code: str) -> Site:
     site = session.scalar(readable_sites(user).where(Site.code == code.strip().upper()))
     if site is None:
         raise NotFound("点位不存在", code="site_not_found", details={"code": code})
@@ -126,11 +139,6 @@ def create_campus(session: Session, group_id: int, **fields: Any) -> Campus:
     return campus
 
 
-def update_fields(session: Session, obj: Any, fields: dict[str, Any], what: str) -> Any:
-    for key, value in fields.items():
-        setattr(obj, key, value)
-    _flush_unique(session, what, fields)
-    return obj
 
 
 def create_site(session: Session, group_id: int, *, code: str | None = None,
@@ -142,9 +150,57 @@ def create_site(session: Session, group_id: int, *, code: str | None = None,
     return site
 
 
-def update_site(session: Session, site: Site, group_id: int, fields: dict[str, Any]) -> Site:
-    _check_refs(session, group_id, fields.get("campus_id"), fields.get("center_id"))
-    return update_fields(session, site, fields, "点位编码")
+def _record(session: Session, admin: Member, obj: OrgObject,
+            before: dict[str, Any] | None = None) -> OrgObject:
+    kind = type(obj).__name__.lower()
+    after = audit.snapshot(obj, AUDITED_FIELDS[type(obj)])
+    audit.record(session, actor=admin, action=f"{kind}.{'create' if before is None else 'update'}",
+                 object_type=kind, object_id=obj.id,
+                 summary={"after": after} if before is None else audit.changes(before, after))
+    return obj
+
+
+# an administrator's creations are recorded; seeding (the demo, tests) calls create_* alone
+
+
+def add_center(session: Session, admin: Member, **fields: Any) -> Center:
+    return _record(session, admin, create_center(session, admin.group_id, **fields))
+
+
+def add_campus(session: Session, admin: Member, **fields: Any) -> Campus:
+    return _record(session, admin, create_campus(session, admin.group_id, **fields))
+
+
+def add_site(session: Session, admin: Member, **fields: Any) -> Site:
+    return _record(session, admin, create_site(session, admin.group_id, **fields))
+
+
+def _update(session: Session, admin: Member, obj: OrgObject, fields: dict[str, Any],
+            what: str) -> OrgObject:
+    before = audit.snapshot(obj, AUDITED_FIELDS[type(obj)])
+    for key, value in fields.items():
+        setattr(obj, key, value)
+    _flush_unique(session, what, fields)
+    return _record(session, admin, obj, before)
+
+
+def update_center(session: Session, admin: Member, center_id: int,
+                  fields: dict[str, Any]) -> Center:
+    center = get_in_group(session, Center, admin.group_id, center_id)
+    return _update(session, admin, center, fields, "中心名称")
+
+
+def update_campus(session: Session, admin: Member, campus_id: int,
+                  fields: dict[str, Any]) -> Campus:
+    campus = get_in_group(session, Campus, admin.group_id, campus_id)
+    return _update(session, admin, campus, fields, "校区名称")
+
+
+def update_site(session: Session, admin: Member, site_id: int, fields: dict[str, Any]) -> Site:
+    """Edit or deactivate a site. Its code never changes: printed QR labels stay valid."""
+    site = get_readable_site(session, admin, site_id)
+    _check_refs(session, admin.group_id, fields.get("campus_id"), fields.get("center_id"))
+    return _update(session, admin, site, fields, "点位编码")
 
 
 def ensure_group(session: Session, name: str) -> Group:

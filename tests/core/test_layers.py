@@ -20,9 +20,10 @@ FOUNDATIONS = ("clock", "config", "db", "errors", "etag", "idempotency", "jsonsa
                "observability", "pagination", "schemas_base", "statewrite", "types", "vocab")
 # domain packages, lowest first: each imports only packages of the layers below it
 DOMAIN_LAYERS = (
-    # the organisation, the audit log, the patrol catalogue: org and audit describe who reads or
-    # acts with a Protocol, not the User model (users belong to centers, their acts are audited)
-    {"org", "audit", "modules"},
+    {"audit"},  # every write records to it; an Actor Protocol, not accounts' User
+    # the organisation and the patrol catalogue: org describes who reads with a Protocol too
+    # (users belong to centers, not centers to users)
+    {"org", "modules"},
     {"accounts"},
     {"photos"},  # taken by users at sites
     {"hazards"},
