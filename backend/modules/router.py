@@ -1,12 +1,12 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, Response, status
+from pydantic import TypeAdapter
+from sqlalchemy.orm import Session
 
-from backend import audit
 from backend.accounts.models import User
-from backend.deps import CurrentUser, SessionDep, require_roles
+from backend.deps import BearerToken, CurrentUser, SessionDep, hot_read, require_roles
 from backend.modules import service
-from backend.modules.models import PatrolModule
 from backend.modules.schemas import (
     ItemOut,
     ModuleContentIn,
@@ -15,7 +15,7 @@ from backend.modules.schemas import (
     ModuleVersionOut,
 )
 from backend.openapi import error_responses
-from backend.pagination import CursorParam, LimitParam, Page, keyset_page
+from backend.pagination import CursorParam, LimitParam, Page
 from backend.types import DbId
 from backend.vocab import Category, Role
 
@@ -38,24 +38,21 @@ def _version_out(view: service.VersionView) -> ModuleVersionOut:
     )
 
 
+_PAGE_OF_MODULES = TypeAdapter(Page[ModuleSummary])
+
+
 @router.get("", response_model=Page[ModuleSummary])
-def list_modules(_user: CurrentUser, session: SessionDep, limit: LimitParam = 100,
-                 cursor: CursorParam = None, category: Category | None = None,
-                 q: Annotated[str | None, Query(max_length=100)] = None,
-                 include_inactive: bool = False) -> Page[ModuleSummary]:
+async def list_modules(request: Request, token: BearerToken, limit: LimitParam = 100,
+                       cursor: CursorParam = None, category: Category | None = None,
+                       q: Annotated[str | None, Query(max_length=100)] = None,
+                       include_inactive: bool = False) -> Response:
     """Patrol modules with their latest version."""
-    stmt = service.summaries_statement(category, q, include_inactive)
-    rows, next_cursor = keyset_page(session, stmt, [PatrolModule.id], limit=limit,
-                                         cursor=cursor)
-    items = [
-        ModuleSummary(id=module.id, code=module.code, category=module.category,
-                      is_active=module.is_active, name=version.name,
-                      description=version.description, version=version.version,
-                      version_id=version.id, item_count=item_count,
-                      major_item_count=major_item_count or 0)
-        for module, version, item_count, major_item_count in rows
-    ]
-    return Page(items=items, next_cursor=next_cursor)
+
+    def page(session: Session, _user: User) -> Page[ModuleSummary]:
+        return service.summaries(session, limit=limit, cursor=cursor, category=category, q=q,
+                                 include_inactive=include_inactive)
+
+    return await hot_read(request, token, page, _PAGE_OF_MODULES)
 
 
 @router.post("", response_model=ModuleVersionOut, status_code=status.HTTP_201_CREATED,
@@ -63,12 +60,7 @@ def list_modules(_user: CurrentUser, session: SessionDep, limit: LimitParam = 10
 def create_module(body: ModuleCreateIn, user: ModuleEditor,
                   session: SessionDep) -> ModuleVersionOut:
     """Create a new patrol module (qa_officer, admin)."""
-    module, version = service.create_module(session, body, created_by_id=user.id)
-    audit.record(session, actor=user, action="module.create", object_type="module",
-                 object_id=module.id,
-                 summary={"after": {"code": module.code, "category": module.category,
-                                    "version": version.version, "name": version.name,
-                                    "items": len(body.items)}})
+    module = service.add_module(session, user, body)
     return _version_out(service.get_version(session, module.id))
 
 
@@ -100,11 +92,5 @@ def read_module_version(module_id: DbId, version: DbId, _user: CurrentUser,
 def create_module_version(module_id: DbId, body: ModuleContentIn, user: ModuleEditor,
                           session: SessionDep) -> ModuleVersionOut:
     """Publish a new version of a module (qa_officer, admin); older versions stay readable."""
-    module = service.get_module(session, module_id)
-    version = service.add_version(session, module, body, created_by_id=user.id)
-    audit.record(session, actor=user, action="module.version_create", object_type="module",
-                 object_id=module.id,
-                 summary={"after": {"version": version.version, "name": version.name,
-                                    "content_hash": version.content_hash,
-                                    "items": len(body.items)}})
+    service.add_module_version(session, user, module_id, body)
     return _version_out(service.get_version(session, module_id))

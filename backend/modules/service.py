@@ -11,9 +11,17 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from backend import audit
+from backend.audit.service import Actor
 from backend.errors import Conflict, NotFound
 from backend.modules.models import ModuleItem, ModuleVersion, PatrolModule
-from backend.modules.schemas import CatalogueModule, ModuleContentIn, ModuleCreateIn
+from backend.modules.schemas import (
+    CatalogueModule,
+    ModuleContentIn,
+    ModuleCreateIn,
+    ModuleSummary,
+)
+from backend.pagination import Page, keyset_page
 from backend.vocab import Category
 
 CATALOGUE_DIR = Path(__file__).parent / "catalogue"
@@ -76,6 +84,30 @@ def create_module(session: Session, data: ModuleCreateIn, *, from_catalogue: boo
     return module, version
 
 
+def add_module(session: Session, editor: Actor, data: ModuleCreateIn) -> PatrolModule:
+    """A user creates a module (recorded); the catalogue load calls :func:`create_module`."""
+    module, version = create_module(session, data, created_by_id=editor.id)
+    audit.record(session, actor=editor, action="module.create", object_type="module",
+                 object_id=module.id,
+                 summary={"after": {"code": module.code, "category": module.category,
+                                    "version": version.version, "name": version.name,
+                                    "items": len(data.items)}})
+    return module
+
+
+def add_module_version(session: Session, editor: Actor, module_id: int,
+                       content: ModuleContentIn) -> PatrolModule:
+    """A user publishes a new version of a module (recorded); older versions stay readable."""
+    module = get_module(session, module_id)
+    version = add_version(session, module, content, created_by_id=editor.id)
+    audit.record(session, actor=editor, action="module.version_create", object_type="module",
+                 object_id=module.id,
+                 summary={"after": {"version": version.version, "name": version.name,
+                                    "content_hash": version.content_hash,
+                                    "items": len(content.items)}})
+    return module
+
+
 def get_module(session: Session, module_id: int) -> PatrolModule:
     module = session.get(PatrolModule, module_id)
     if module is None:
@@ -118,8 +150,24 @@ def list_versions(session: Session, module_id: int) -> list[VersionView]:
     return [VersionView(module=module, version=v, latest_version=latest) for v in versions]
 
 
-def summaries_statement(category: Category | None = None, q: str | None = None,
-                        include_inactive: bool = False) -> Select:
+def summaries(session: Session, *, limit: int, cursor: str | None, category: Category | None,
+              q: str | None, include_inactive: bool) -> Page[ModuleSummary]:
+    """A page of modules with their latest version, by id."""
+    stmt = _summaries_statement(category, q, include_inactive)
+    rows, next_cursor = keyset_page(session, stmt, [PatrolModule.id], limit=limit, cursor=cursor)
+    items = [
+        ModuleSummary(id=module.id, code=module.code, category=module.category,
+                      is_active=module.is_active, name=version.name,
+                      description=version.description, version=version.version,
+                      version_id=version.id, item_count=item_count,
+                      major_item_count=major_item_count or 0)
+        for module, version, item_count, major_item_count in rows
+    ]
+    return Page(items=items, next_cursor=next_cursor)
+
+
+def _summaries_statement(category: Category | None, q: str | None,
+                         include_inactive: bool) -> Select:
     """Each module with its latest version and item counts, in one query."""
     latest = _latest_version_numbers().subquery()
     counts = (
