@@ -77,7 +77,8 @@ def change_my_password(body: PasswordChangeIn, principal: PrincipalDep, session:
 @router.get("/centers/{center_id}/members", response_model=list[MemberOut],
             responses=error_responses("center_not_found"))
 def list_center_members(center_id: DbId, user: CurrentUser, session: SessionDep) -> list[User]:
-    """Active users of a center (to pick an assignee): one's own center, or any for qa/leader/admin."""
+    """Active users of a center (to pick an assignee): one's own center, or any for
+    qa/leader/admin."""
     center = session.get(Center, center_id)
     sees_all = user.has_role(Role.qa_officer, Role.leader, Role.admin)
     if center is None or center.group_id != user.group_id or \
@@ -90,9 +91,14 @@ def list_center_members(center_id: DbId, user: CurrentUser, session: SessionDep)
 
 @router.get("/users", response_model=Page[UserOut])
 def list_users(admin: AdminUser, session: SessionDep, limit: LimitParam = 50,
-               cursor: CursorParam = None, center_id: DbId | None = None,
-               role: Role | None = None, is_active: bool | None = None,
-               q: Annotated[str | None, Query(max_length=64)] = None) -> Page[UserOut]:
+               cursor: CursorParam = None,
+               center_id: Annotated[DbId | None, Query(description="of this center")] = None,
+               role: Annotated[Role | None, Query(description="holding this role")] = None,
+               is_active: Annotated[bool | None, Query(
+                   description="`true` enabled only, `false` disabled only")] = None,
+               q: Annotated[str | None, Query(
+                   max_length=64, description="in username or display name")] = None,
+               ) -> Page[UserOut]:
     """List users (admin)."""
     stmt = select(User).where(User.group_id == admin.group_id)
     if center_id is not None:
