@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Path, Query, status
 from sqlalchemy import select
 
 from backend.deps import AdminUser, CurrentUser, SessionDep
@@ -73,10 +73,15 @@ def update_campus(campus_id: DbId, body: CampusPatch, admin: AdminUser,
 
 @router.get("/sites", response_model=Page[SiteOut])
 def list_sites(user: CurrentUser, session: SessionDep, limit: LimitParam = 100,
-               cursor: CursorParam = None, campus_id: DbId | None = None,
-               center_id: DbId | None = None, kind: SiteKind | None = None,
-               is_active: bool | None = None,
-               q: Annotated[str | None, Query(max_length=100)] = None) -> Page[SiteOut]:
+               cursor: CursorParam = None,
+               campus_id: Annotated[DbId | None, Query(description="on this campus")] = None,
+               center_id: Annotated[DbId | None, Query(description="of this center")] = None,
+               kind: Annotated[SiteKind | None, Query(description="of this kind")] = None,
+               is_active: Annotated[bool | None, Query(
+                   description="`true` active only, `false` deactivated only")] = None,
+               q: Annotated[str | None, Query(
+                   max_length=100, description="in name or location")] = None,
+               ) -> Page[SiteOut]:
     """Sites the user may patrol or read (own center; every center for qa/leader/admin)."""
     stmt = service.readable_sites(user)
     if campus_id is not None:
@@ -103,7 +108,9 @@ def create_site(body: SiteIn, admin: AdminUser, session: SessionDep) -> Site:
 
 @router.get("/sites/by-code/{code}", response_model=SiteOut,
             responses=error_responses("site_not_found"))
-def read_site_by_code(code: str, user: CurrentUser, session: SessionDep) -> Site:
+def read_site_by_code(code: Annotated[str, Path(
+                          description="as scanned from the QR label (case-insensitive)")],
+                      user: CurrentUser, session: SessionDep) -> Site:
     """Resolve a scanned QR code to its site."""
     return service.get_readable_site_by_code(session, user, code)
 
