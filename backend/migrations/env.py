@@ -2,6 +2,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from backend.db import get_engine
+from backend.migrate import sqlite_foreign_keys_off
 from backend.models import Base
 
 target_metadata = Base.metadata
@@ -22,6 +23,6 @@ connection = context.config.attributes.get("connection")
 if connection is not None:
     run(connection)
 else:
-    with get_engine().connect() as conn:
+    with get_engine().connect() as conn, sqlite_foreign_keys_off(conn):
         run(conn)
         conn.commit()

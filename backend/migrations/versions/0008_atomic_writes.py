@@ -2,8 +2,11 @@
 canonical client ids
 
 - ``hazards (inspection_id, item_id)`` becomes unique. Concurrent submits of one checklist
-  could make duplicates before this revision; the later copies are kept (nothing is deleted)
-  but cancelled with a reason and unlinked from the item.
+  could make duplicates before this revision. Nothing is deleted: the most advanced copy keeps
+  the item (closed > submitted > assigned > reported, then the oldest); the others are unlinked
+  from it, and those still open are cancelled by the system with a reason in their timeline.
+- Stored report fingerprints were computed differently before: they become NULL (a retry of
+  such a report replays whatever its body).
 - ``inspections.version`` (the ETag; bumped by every write).
 - ``idempotency_claims``: keys of actions on existing objects, taken before the action runs.
   The keys stored on hazard events move there (fingerprint unknown: any body replays).
@@ -13,8 +16,10 @@ Revision ID: 0008
 Revises: 0007
 """
 
+import json
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -26,7 +31,7 @@ down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-DUPLICATE_REASON = "重复：同一检查项的并发提交产生（系统迁移时撤销）"
+DUPLICATE_REASON = "重复：同一检查项的并发提交产生（系统升级时撤销）"
 
 
 def _canonical_client_ids(table: str) -> None:
@@ -40,13 +45,45 @@ def _canonical_client_ids(table: str) -> None:
                          {"c": canonical, "i": row_id})
 
 
+RANK = {"closed": 0, "submitted": 1, "assigned": 2, "reported": 3, "cancelled": 4}
+OPEN = ("reported", "assigned", "submitted")
+
+
+def _settle_duplicates() -> None:
+    conn = op.get_bind()
+    rows = conn.execute(sa.text(
+        "SELECT id, inspection_id, item_id, status FROM hazards WHERE inspection_id IS NOT NULL "
+        "AND item_id IS NOT NULL ORDER BY inspection_id, item_id, id")).all()
+    groups: dict[tuple[int, int], list[tuple[int, str]]] = {}
+    for hazard_id, inspection_id, item_id, status in rows:
+        groups.setdefault((inspection_id, item_id), []).append((hazard_id, status))
+    now = datetime.now(UTC).replace(tzinfo=None) if conn.dialect.name == "sqlite" \
+        else datetime.now(UTC)
+    for copies in groups.values():
+        keeper = min(copies, key=lambda c: (RANK.get(c[1], 5), c[0]))
+        for hazard_id, status in copies:
+            if (hazard_id, status) == keeper:
+                continue
+            conn.execute(sa.text("UPDATE hazards SET item_id = NULL WHERE id = :i"),
+                         {"i": hazard_id})
+            if status not in OPEN:
+                continue
+            conn.execute(sa.text(
+                "UPDATE hazards SET status = 'cancelled', cancel_reason = :r, "
+                "version = version + 1 WHERE id = :i"), {"r": DUPLICATE_REASON, "i": hazard_id})
+            seq = conn.execute(sa.text("SELECT COALESCE(MAX(seq), 0) + 1 FROM hazard_events "
+                                       "WHERE hazard_id = :i"), {"i": hazard_id}).scalar()
+            conn.execute(sa.text(
+                "INSERT INTO hazard_events (hazard_id, seq, action, actor_id, at, from_status, "
+                "to_status, comment, changes) VALUES (:i, :s, 'cancel', NULL, :t, :f, "
+                "'cancelled', :r, :c)"),
+                {"i": hazard_id, "s": seq, "t": now, "f": status, "r": DUPLICATE_REASON,
+                 "c": json.dumps({"duplicate_of": keeper[0]})})
+
+
 def upgrade() -> None:
-    op.execute(sa.text(
-        "UPDATE hazards SET status = 'cancelled', cancel_reason = :reason, item_id = NULL "
-        "WHERE inspection_id IS NOT NULL AND item_id IS NOT NULL AND id > ("
-        " SELECT MIN(h2.id) FROM hazards h2"
-        " WHERE h2.inspection_id = hazards.inspection_id AND h2.item_id = hazards.item_id)"
-    ).bindparams(reason=DUPLICATE_REASON))
+    _settle_duplicates()
+    op.execute("UPDATE hazards SET request_hash = NULL")
     with op.batch_alter_table('hazards', schema=None) as batch_op:
         batch_op.create_unique_constraint(batch_op.f('uq_hazards_inspection_id_item_id'),
                                           ['inspection_id', 'item_id'])
