@@ -96,6 +96,8 @@ def record(session: Session, *, actor: Actor | None, action: str,
 
 @event.listens_for(Session, "before_commit")
 def _append_pending(session: Session) -> None:
+    if session.in_nested_transaction():  # SQLAlchemy says "commit" for a savepoint release too
+        return
     pending = session.info.pop(PENDING, [])
     session.info.pop(MARKS, None)
     if not pending:

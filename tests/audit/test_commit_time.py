@@ -29,9 +29,42 @@ def test_a_rolled_back_savepoint_takes_its_entries_with_it(db):
     savepoint.rollback()
     with db.begin_nested():
         inner = record(db, actor=None, action="export.run", object_id=3)
+    assert count(db) == before  # a savepoint's release is not the commit
     db.commit()
     assert count(db) == before + 2
     assert [kept.object_id, inner.object_id] == ["1", "3"] and inner.id == kept.id + 1
+
+
+def test_releasing_a_savepoint_chains_nothing(db):
+    """The head's lock is the last one a transaction takes: never at a savepoint release
+    (create_once, claim and the unique checks all use savepoints)."""
+    before = count(db)
+    record(db, actor=None, action="export.run")
+    with db.begin_nested():
+        pass
+    assert count(db) == before
+
+
+def test_work_rolled_back_in_an_outer_savepoint_is_not_chained(db):
+    before = count(db)
+    outer = db.begin_nested()
+    with db.begin_nested():
+        pass
+    record(db, actor=None, action="export.run", object_id="rolled-back")
+    outer.rollback()
+    db.commit()
+    assert count(db) == before
+
+
+def test_work_done_before_a_rolled_back_savepoint_is_chained(db):
+    before = count(db)
+    record(db, actor=None, action="export.run", object_id="kept")
+    outer = db.begin_nested()
+    with db.begin_nested():
+        pass
+    outer.rollback()
+    db.commit()
+    assert count(db) == before + 1
 
 
 def test_a_rolled_back_transaction_records_nothing(engine):
