@@ -27,10 +27,6 @@ def day_start(day: date, plus_days: int = 0) -> datetime:
     return datetime.combine(day + timedelta(days=plus_days), datetime.min.time(), SHANGHAI)
 
 
-def shanghai_date(at: datetime) -> date:
-    return at.astimezone(SHANGHAI).date()
-
-
 @contextmanager
 def frozen(at: datetime | Callable[[], datetime]) -> Iterator[None]:
     """Within the block the clock reads ``at`` (an aware datetime, or a function giving one)."""

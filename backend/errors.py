@@ -232,9 +232,13 @@ def _validation_details(exc: RequestValidationError) -> dict[str, Any]:
     return {"errors": errors}
 
 
+# path parameters whose name does not say what they name
+_NAMED_BY = {"version": "module_version", "variant": "photo"}
+
+
 def _not_found_code(parameter: str) -> str:
     """``hazard_id`` → ``hazard_not_found`` when the catalogue has it, else ``not_found``."""
-    code = f"{parameter.removesuffix('_id')}_not_found"
+    code = f"{_NAMED_BY.get(parameter, parameter.removesuffix('_id'))}_not_found"
     return code if code in CATALOGUE else "not_found"
 
 

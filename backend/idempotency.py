@@ -17,8 +17,8 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, StringConstraints
@@ -48,9 +48,21 @@ class IdempotencyMismatch(Unprocessable):
     message = "该幂等键已用于内容不同的请求"
 
 
+def _normal(value: Any) -> Any:
+    if isinstance(value, Decimal):  # 0.12 and 0.120 are one amount
+        return value.normalize()
+    if isinstance(value, dict):
+        return {k: _normal(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_normal(v) for v in value]
+    return value
+
+
 def fingerprint(payload: Any) -> str:
-    """SHA-256 of the request's canonical JSON (keys sorted, values JSON-safe)."""
-    text = json.dumps(json_safe(payload), sort_keys=True, ensure_ascii=False,
+    """SHA-256 of the request's canonical JSON (keys sorted, values JSON-safe, amounts
+    normalised). Callers leave out defaults, so adding a defaulted field later keeps every
+    stored fingerprint valid."""
+    text = json.dumps(json_safe(_normal(payload)), sort_keys=True, ensure_ascii=False,
                       separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -104,24 +116,20 @@ class IdempotencyClaim(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-@dataclass(frozen=True)
-class Claim:
-    replay: bool  # True: the key's work was done (and committed) by an earlier request
-
-
 def claim(session: Session, *, actor_id: int, key: str | None, scope: str, object_id: int,
-          request: Any) -> Claim:
-    """Take ``key`` for this action before doing it. A key already taken by this actor for the
-    same scope, object and request is a replay; for anything else, a mismatch."""
+          request: Any) -> bool:
+    """Take ``key`` for this action before doing it; True when the key's work was already
+    done (and committed) by an earlier request with the same scope, object and request: a
+    replay. The same key for anything else is a mismatch."""
     if key is None:
-        return Claim(replay=False)
+        return False
     row = IdempotencyClaim(actor_id=actor_id, key=key, scope=scope, object_id=object_id,
                            fingerprint=fingerprint(request))
     try:
         with session.begin_nested():
             session.add(row)
             session.flush()
-        return Claim(replay=False)
+        return False
     except IntegrityError:
         first = session.scalar(select(IdempotencyClaim).where(
             IdempotencyClaim.actor_id == actor_id, IdempotencyClaim.key == key))
@@ -131,4 +139,4 @@ def claim(session: Session, *, actor_id: int, key: str | None, scope: str, objec
                 first.fingerprint not in (None, row.fingerprint):
             raise IdempotencyMismatch(details={"scope": first.scope,
                                                "object_id": first.object_id}) from None
-        return Claim(replay=True)
+        return True

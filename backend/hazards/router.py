@@ -3,19 +3,20 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response, status
-from pydantic import BaseModel, TypeAdapter
+from pydantic import TypeAdapter
 from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
 from backend import clock
 from backend.accounts.models import User
 from backend.deps import BearerToken, CurrentUser, SessionDep, SettingsDep, hot_read
-from backend.etag import IfMatch, PreconditionFailed, expected_version, set_etag
+from backend.etag import IfMatch, PreconditionFailed, expected_versions, set_etag
 from backend.hazards import service, views
 from backend.hazards.bodies import HazardCreateIn
 from backend.hazards.models import Hazard
 from backend.hazards.schemas import HazardDetailOut, HazardOut
 from backend.hazards.workflow import (
+    ACTOR_RULES,
     PUBLIC_ACTIONS,
     TRANSITIONS,
     Action,
@@ -23,6 +24,7 @@ from backend.hazards.workflow import (
     ExtensionNotLater,
     PlanIncomplete,
     Status,
+    Transition,
 )
 from backend.idempotency import ClientId, IdempotencyMismatch, merge_keys
 from backend.openapi import error_responses
@@ -154,26 +156,28 @@ def read_hazard(hazard_id: DbId, response: Response, user: CurrentUser, session:
     return views.hazard_detail(session, settings, user, hazard)
 
 
-def _action_route(action: Action, body_model: type[BaseModel]) -> None:
-    optional = not any(f.is_required() for f in body_model.model_fields.values())
-    Default = Body() if not optional else Body(default_factory=body_model)  # noqa: N806
+def _action_route(action: Action, rule: Transition) -> None:
+    default = Body(default_factory=rule.body) if rule.body_optional else Body()
 
     def act(hazard_id: DbId, response: Response, user: CurrentUser, session: SessionDep,
-            settings: SettingsDep, body: Annotated[body_model, Default],  # type: ignore[valid-type]
+            settings: SettingsDep, body: Annotated[rule.body, default],  # type: ignore[name-defined]
             idempotency_key: IdempotencyKey = None,
             if_match: IfMatch = None) -> HazardDetailOut:
         hazard = service.perform(session, settings, user, hazard_id, action, body,
                                  idempotency_key=idempotency_key,
-                                 if_match=expected_version(if_match))
+                                 if_match=expected_versions(if_match))
         set_etag(response, hazard.version)
         return views.hazard_detail(session, settings, user, hazard)
 
-    rule = TRANSITIONS[action]
     sources = ", ".join(sorted(s.value for s in rule.sources if s))
     target = rule.target.value if rule.target else "unchanged"
-    act.__doc__ = (f"Workflow action `{action.value}`: {sources} → {target}; who: "
-                   f"{', '.join(sorted(a.value for a in rule.actors))}. A state that does not "
-                   "allow it is 409 `hazard_invalid_transition`; a user who may not, 403 "
+    who = "; or ".join(ACTOR_RULES[a] for a in sorted(rule.actors))
+    pending = "" if rule.needs_pending_extension is None else \
+        " An extension request must be pending." if rule.needs_pending_extension else \
+        " No extension request may be pending."
+    act.__doc__ = (f"Workflow action `{action.value}`: {sources} → {target}. Who: {who}."
+                   f"{pending} A state that does not allow it is 409 "
+                   "`hazard_invalid_transition`; a user who may not, 403 "
                    "`hazard_action_forbidden`; a change by someone else meanwhile, 409 "
                    "`hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, "
                    "a retry of an action that happened returns the hazard as it is now (200).")
@@ -194,4 +198,4 @@ ACTION_ERRORS_OF: dict[Action, tuple[Any, ...]] = {
 
 
 for _action in PUBLIC_ACTIONS:
-    _action_route(_action, TRANSITIONS[_action].body)
+    _action_route(_action, TRANSITIONS[_action])

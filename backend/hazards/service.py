@@ -17,7 +17,7 @@ from backend.accounts.models import User
 from backend.audit.service import record
 from backend.config import Settings
 from backend.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
-from backend.etag import PreconditionFailed
+from backend.etag import PreconditionFailed, required_version
 from backend.hazards import workflow
 from backend.hazards.bodies import HazardCreateIn
 from backend.hazards.models import Hazard, HazardEvent
@@ -148,14 +148,14 @@ def _check_allowed(action: Action, user: User, facts: workflow.HazardFacts) -> N
 
 
 def _apply(session: Session, settings: Settings, user: User, hazard: Hazard, action: Action,
-           body: BaseModel, *, if_match: int | None = None) -> HazardEvent:
+           body: BaseModel, *, if_match: frozenset[int] | None = None) -> HazardEvent:
     """Take ``action`` on ``hazard`` as the table says, in one conditional UPDATE."""
-    if if_match is not None and if_match != hazard.version:
-        raise PreconditionFailed(details={"version": hazard.version})
+    required = required_version(if_match, hazard.version)
     facts = hazard_facts(hazard)
     _check_allowed(action, user, facts)
     change = workflow.TRANSITIONS[action].apply(facts, body, _context(settings, user))
-    _check_people(session, hazard, change.fields)
+    if action is Action.assign:  # the people a plan names (fix_on_spot names the inspector)
+        _check_people(session, hazard, change.fields)
     values = dict(change.fields)
     target = workflow.target_of(action, facts)
     if target is not None:
@@ -163,7 +163,7 @@ def _apply(session: Session, settings: Settings, user: User, hazard: Hazard, act
     before = {k: getattr(hazard, k) for k in values}
     if not compare_and_set(session, hazard, {"status": hazard.status, "version": hazard.version},
                            values):
-        if if_match is not None:
+        if required is not None:
             raise PreconditionFailed(details={"hazard_id": hazard.id})
         raise ConcurrentChange(details={"hazard_id": hazard.id})
     diff = {k: {"from": json_safe(v), "to": json_safe(getattr(hazard, k))}
@@ -180,7 +180,7 @@ def _apply(session: Session, settings: Settings, user: User, hazard: Hazard, act
 
 def perform(session: Session, settings: Settings, user: User, hazard_id: int, action: Action,
             body: BaseModel, *, idempotency_key: str | None = None,
-            if_match: int | None = None) -> Hazard:
+            if_match: frozenset[int] | None = None) -> Hazard:
     """Apply one public workflow action. 404 when the hazard is out of the user's sight, 409
     when the state does not allow the action, 403 when the state does but this user may not,
     409 ``hazard_conflict`` when someone else changed the hazard meanwhile (412 with
@@ -189,11 +189,11 @@ def perform(session: Session, settings: Settings, user: User, hazard_id: int, ac
     if not workflow.TRANSITIONS[action].public:
         raise InvalidTransition(details={"action": action.value})
     hazard = get_readable_hazard(session, user, hazard_id)
-    claim = idempotency.claim(session, actor_id=user.id, key=idempotency_key,
-                              scope=f"hazard.{action.value}", object_id=hazard.id,
-                              request=body.model_dump())
+    replayed = idempotency.claim(session, actor_id=user.id, key=idempotency_key,
+                                 scope=f"hazard.{action.value}", object_id=hazard.id,
+                                 request=body.model_dump(exclude_defaults=True))
     session.refresh(hazard)  # the claim may have waited for a concurrent first attempt
-    if not claim.replay:
+    if not replayed:
         _apply(session, settings, user, hazard, action, body, if_match=if_match)
     return hazard
 
@@ -202,7 +202,8 @@ def report(session: Session, settings: Settings, user: User,
            data: HazardCreateIn) -> tuple[Hazard, bool]:
     """Report a hazard (随手拍). A retry with the same ``client_id`` returns the first hazard
     (``created`` False), even when two retries race."""
-    request_hash = idempotency.fingerprint(data.model_dump(exclude={"client_id"}))
+    request_hash = idempotency.fingerprint(data.model_dump(exclude={"client_id"},
+                                                           exclude_defaults=True))
 
     def find() -> Hazard | None:
         if data.client_id is None:
@@ -218,8 +219,9 @@ def report(session: Session, settings: Settings, user: User,
                              center_id=site.center_id, campus_id=site.campus_id,
                              client_id=data.client_id, request_hash=request_hash)
 
+    # a NULL hash: reported before revision 0008, whose hashes were computed otherwise
     return idempotency.create_once(session, find, create,
-                                   lambda first: first.request_hash == request_hash)
+                                   lambda first: first.request_hash in (None, request_hash))
 
 
 def create_hazard(session: Session, settings: Settings, user: User, data: HazardCreateIn, *,

@@ -62,12 +62,23 @@ class Action(StrEnum):
 class Actor(StrEnum):
     """Who may take an action, relative to the hazard."""
 
-    center_member = "center_member"  # an inspector or manager of the hazard's center
-    center_manager = "center_manager"  # manager of the hazard's center
-    qa_officer = "qa_officer"  # 质监办, any center
-    reporter = "reporter"  # who reported it (an on-the-spot fix is theirs)
+    center_member = "center_member"
+    center_manager = "center_manager"
+    qa_officer = "qa_officer"
+    reporter = "reporter"
     assignee = "assignee"
-    verifier = "verifier"  # general: center manager or qa; major: qa; never the assignee
+    verifier = "verifier"
+
+
+ACTOR_RULES = {  # in words, for the API documentation
+    Actor.center_member: "an inspector or manager of the hazard's center",
+    Actor.center_manager: "the manager of the hazard's center",
+    Actor.qa_officer: "质监办 (any center)",
+    Actor.reporter: "who reported it",
+    Actor.assignee: "the assignee",
+    Actor.verifier: "general hazards: the center's manager or 质监办; major hazards: 质监办 "
+                    "only; never the assignee or whoever submitted the rectification",
+}
 
 
 @dataclass(frozen=True)
@@ -205,6 +216,7 @@ class Transition:
     needs_pending_extension: bool | None = None  # True/False: must / must not be pending
     target_if_major: Status | None = None
     public: bool = True  # False: taken by the server itself (a report or a checklist submit)
+    body_optional: bool = False  # True: the request may have no body at all
 
 
 def _t(sources: set[Status | None], target: Status | None, actors: set[Actor],
@@ -222,20 +234,20 @@ TRANSITIONS: dict[Action, Transition] = {
                            target_if_major=S.submitted, public=False),
     Action.assign: _t({S.reported, S.assigned}, S.assigned, MANAGERS, AssignIn, _assign),
     Action.submit: _t({S.assigned}, S.submitted, {A.assignee}, SubmitIn, _submit),
-    Action.verify: _t({S.submitted}, S.closed, {A.verifier}, CommentIn, _verify),
+    Action.verify: _t({S.submitted}, S.closed, {A.verifier}, CommentIn, _verify,
+                      body_optional=True),
     Action.reject: _t({S.submitted}, S.assigned, {A.verifier}, ReasonIn, _reject),
     Action.cancel: _t({S.reported, S.assigned}, S.cancelled, MANAGERS, ReasonIn, _cancel),
     Action.request_extension: _t({S.assigned}, None, {A.assignee}, ExtensionIn,
                                  _request_extension, needs_pending_extension=False),
     Action.approve_extension: _t({S.assigned}, None, MANAGERS, CommentIn, _approve_extension,
-                                 needs_pending_extension=True),
+                                 needs_pending_extension=True, body_optional=True),
     Action.deny_extension: _t({S.assigned}, None, MANAGERS, CommentIn, _deny_extension,
-                              needs_pending_extension=True),
+                              needs_pending_extension=True, body_optional=True),
     Action.reopen: _t({S.closed}, S.assigned, {A.qa_officer}, ReasonIn, _reopen),
 }
 PUBLIC_ACTIONS = tuple(a for a, t in TRANSITIONS.items() if t.public)
 OPEN = frozenset({S.reported, S.assigned, S.submitted})
-FINAL = frozenset({S.closed, S.cancelled})
 
 
 def target_of(action: Action, hazard: HazardFacts) -> Status | None:

@@ -9,7 +9,7 @@ from backend import clock
 from backend.accounts.models import User
 from backend.config import Settings
 from backend.deps import BearerToken, CurrentUser, SessionDep, SettingsDep, hot_read
-from backend.etag import IfMatch, PreconditionFailed, expected_version, set_etag
+from backend.etag import IfMatch, PreconditionFailed, expected_versions, set_etag
 from backend.idempotency import IdempotencyMismatch
 from backend.inspections import service
 from backend.inspections.models import (
@@ -157,18 +157,18 @@ def save_answers(inspection_id: DbId, body: AnswersIn, response: Response, user:
     """Save answers of a draft (any subset, at any moment; the inspector only). Saving the
     same answers again is harmless; with ``If-Match`` a stale version is 412."""
     inspection = service.save_answers(session, user, inspection_id, body,
-                                      expected_version(if_match))
+                                      expected_versions(if_match))
     return _detail(session, settings, inspection, response)
 
 
 @router.post("/{inspection_id}/submit", response_model=InspectionDetailOut,
              responses=error_responses("not_the_inspector", service.InspectionIncomplete,
-                                       PreconditionFailed))
+                                       PreconditionFailed, "hazard_action_forbidden"))
 def submit_inspection(inspection_id: DbId, response: Response, user: CurrentUser,
                       session: SessionDep, settings: SettingsDep,
                       if_match: IfMatch = None) -> InspectionDetailOut:
     """Submit: failed items become hazards. Submitting again (also concurrently) returns the
     same result."""
     inspection = service.submit(session, settings, user, inspection_id,
-                                expected_version(if_match))
+                                expected_versions(if_match))
     return _detail(session, settings, inspection, response)

@@ -11,7 +11,7 @@ from backend.accounts.models import User
 from backend.audit.service import record
 from backend.config import Settings
 from backend.errors import Conflict, Forbidden, NotFound, Unprocessable
-from backend.etag import PreconditionFailed
+from backend.etag import PreconditionFailed, required_version
 from backend.hazards import service as hazards
 from backend.hazards.bodies import FixOnSpotIn, HazardCreateIn
 from backend.hazards.models import Hazard
@@ -169,15 +169,15 @@ def _answer_result(item: ModuleItem, answer: AnswerIn) -> AnswerResult | None:
     return answer.result
 
 
-def _lock_draft(session: Session, inspection: Inspection, if_match: int | None) -> None:
+def _lock_draft(session: Session, inspection: Inspection,
+                if_match: frozenset[int] | None) -> None:
     """Take the draft's row for this write (a conditional UPDATE that bumps its version): on
     PostgreSQL concurrent writes to one inspection queue here, so answers are read and
     upserted by one request at a time, and nothing is saved after a submit."""
-    if if_match is not None and if_match != inspection.version:
-        raise PreconditionFailed(details={"version": inspection.version})
+    required = required_version(if_match, inspection.version)
     expected: dict[str, object] = {"status": InspectionStatus.draft}
-    if if_match is not None:
-        expected["version"] = if_match
+    if required is not None:
+        expected["version"] = required
     if not compare_and_set(session, inspection, expected, {"updated_at": clock.utcnow()}):
         session.refresh(inspection)
         if inspection.status is InspectionStatus.submitted:
@@ -186,7 +186,7 @@ def _lock_draft(session: Session, inspection: Inspection, if_match: int | None) 
 
 
 def save_answers(session: Session, user: User, inspection_id: int, data: AnswersIn,
-                 if_match: int | None = None) -> Inspection:
+                 if_match: frozenset[int] | None = None) -> Inspection:
     """Upsert the given answers (by item) of the user's own draft."""
     inspection = _own_draft(session, user, inspection_id)
     if inspection.status is InspectionStatus.submitted:
@@ -249,7 +249,7 @@ def _photo_counts(session: Session, owner_type: str, answer_ids: list[int]) -> d
 
 
 def submit(session: Session, settings: Settings, user: User, inspection_id: int,
-           if_match: int | None = None) -> Inspection:
+           if_match: frozenset[int] | None = None) -> Inspection:
     """Submit: every item answered, photos where failures need them. Each failed item becomes
     a hazard linked to the inspection and item (category and grade from the item; major when
     the item is directly major), its photos the before-photos; an item fixed on the spot goes
@@ -259,14 +259,18 @@ def submit(session: Session, settings: Settings, user: User, inspection_id: int,
     inspection = _own_draft(session, user, inspection_id)
     if inspection.status is InspectionStatus.submitted:
         return inspection
-    if if_match is not None and if_match != inspection.version:
-        raise PreconditionFailed(details={"version": inspection.version})
+    required = required_version(if_match, inspection.version)
+    expected: dict[str, object] = {"status": InspectionStatus.draft}
+    if required is not None:
+        expected["version"] = required
     now = clock.utcnow()
-    if not compare_and_set(session, inspection, {"status": InspectionStatus.draft},
+    if not compare_and_set(session, inspection, expected,
                            {"status": InspectionStatus.submitted, "submitted_at": now,
                             "updated_at": now}):
-        session.refresh(inspection)  # a concurrent submit won: its result is ours
-        return inspection
+        session.refresh(inspection)
+        if inspection.status is InspectionStatus.submitted:
+            return inspection  # a concurrent submit won: its result is ours
+        raise PreconditionFailed(details={"version": inspection.version})
     items = _items(session, inspection.module_version_id)
     answers = {a.item_id: a for a in session.scalars(
         select(InspectionAnswer).where(InspectionAnswer.inspection_id == inspection.id))}

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
+from backend.clock import SHANGHAI
 from backend.photos.polyglot import container, has_active_content
 
 FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
@@ -24,7 +25,6 @@ CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp",
                  "HEIF": "image/heic"}
 WEB_SIZE = 1600
 THUMB_SIZE = 320
-SHANGHAI = timezone(timedelta(hours=8))
 # a camera clock outside the years the API accepts (backend.types) was reset or is absurd: such a
 # time is dropped as metadata, the photo itself stays evidence
 PLAUSIBLE_YEARS = range(2000, 2101)

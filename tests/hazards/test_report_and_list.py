@@ -6,8 +6,10 @@ from datetime import timedelta
 
 import httpx2 as httpx
 import pytest
+from sqlalchemy import update
 
 from backend.clock import utcnow
+from backend.hazards.models import Hazard
 from backend.vocab import Role
 
 
@@ -176,9 +178,36 @@ def test_concurrent_identical_reports_make_one_hazard(live):
 
 
 
-@pytest.mark.parametrize("path", ["/api/v1/hazards/abc", "/api/v1/hazards/0",
-                                  "/api/v1/hazards/99999999999", "/api/v1/inspections/abc"])
-def test_a_path_that_names_no_object_is_404(client, make, path):
+@pytest.mark.parametrize("path, code", [
+    ("/api/v1/hazards/abc", "hazard_not_found"), ("/api/v1/hazards/0", "hazard_not_found"),
+    ("/api/v1/hazards/99999999999", "hazard_not_found"),
+    ("/api/v1/inspections/abc", "inspection_not_found"),
+    ("/api/v1/modules/1/versions/0", "module_version_not_found"),
+    ("/api/v1/photos/1/poster?exp=1&sig=x", "photo_not_found")])
+def test_a_path_that_names_no_object_is_404(client, make, path, code):
     resp = client.get(path, headers=make.headers(make.user(Role.inspector)))
     assert resp.status_code == 404, resp.text
-    assert resp.json()["error"]["code"].endswith("not_found")
+    assert resp.json()["error"]["code"] == code
+
+
+def test_a_retry_of_a_report_stored_before_revision_0008_replays(client, make, db):
+    """0008 cleared the stored hashes (computed otherwise before): such a report replays."""
+    user = make.user(Role.inspector)
+    body = {"title": "配电箱门未关", "site_id": make.org.kitchen.id, "category": "water_power",
+            "photo_ids": [make.photo(user).id], "client_id": str(uuid.uuid4())}
+    first = client.post("/api/v1/hazards", json=body, headers=make.headers(user))
+    assert first.status_code == 201
+    db.execute(update(Hazard).where(Hazard.id == first.json()["id"]).values(request_hash=None))
+    db.commit()
+    retry = client.post("/api/v1/hazards", json=body, headers=make.headers(user))
+    assert retry.status_code == 200 and retry.json()["id"] == first.json()["id"]
+
+
+def test_a_retry_may_spell_defaults_and_amounts_differently(client, make):
+    user = make.user(Role.inspector)
+    body = {"title": "配电箱门未关", "site_id": make.org.kitchen.id, "category": "water_power",
+            "photo_ids": [make.photo(user).id], "client_id": str(uuid.uuid4())}
+    first = client.post("/api/v1/hazards", json=body, headers=make.headers(user))
+    spelled = client.post("/api/v1/hazards", json={**body, "grade": "general"},
+                          headers=make.headers(user))
+    assert first.status_code == 201 and spelled.status_code == 200

@@ -226,9 +226,13 @@ def test_a_stale_if_match_is_412_and_the_etag_is_the_version(client, make, peopl
     assert stale.status_code == 412
     assert stale.json()["error"]["code"] == "precondition_failed"
     assert client.get(url, headers=make.headers(manager)).json()["status"] == "assigned"
+    either = f'{etag}, W/{assigned.headers["ETag"]}'  # a list; a weak tag read as strong
     current = client.post(f"{url}/actions/cancel", json={"reason": "重复上报"},
-                          headers={**make.headers(manager), "If-Match": assigned.headers["ETag"]})
+                          headers={**make.headers(manager), "If-Match": either})
     assert current.status_code == 200 and current.json()["status"] == "cancelled"
+    garbage = client.post(f"{url}/actions/reopen", json={"reason": "问题复现"},
+                          headers={**make.headers(people["qa"]), "If-Match": "yesterday"})
+    assert garbage.status_code == 412
 
 
 def test_a_retried_action_with_its_key_replays_instead_of_409(client, make, people):

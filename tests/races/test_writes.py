@@ -2,6 +2,7 @@
 on SQLite and on PostgreSQL (where nothing serialises writers for us: each test here failed
 there before the conditional-UPDATE writes and the idempotency claims)."""
 
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -10,10 +11,14 @@ from threading import Barrier
 import httpx
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from backend.accounts.models import User
 from backend.clock import today
 from backend.hazards.models import Hazard, HazardEvent
+from backend.inspections import service as inspections
 from backend.inspections.models import InspectionAnswer
+from backend.inspections.schemas import AnswersIn
 from backend.modules.models import PatrolModule
 from backend.modules.service import load_catalogue
 from backend.vocab import ItemKind, Role
@@ -179,3 +184,25 @@ def test_racing_writes_with_one_etag_one_wins_the_rest_are_412(scene):
         json=_assign_body(people["worker"]), headers={"If-Match": etag}))
     assert sorted(r.status_code for r in responses) == [200] + [412] * (N - 1), \
         [r.text for r in responses]
+
+
+def test_a_submit_with_a_stale_etag_that_waited_for_a_save_is_412(live, scene):
+    """B read version N, then waited for A's save of the draft (N+1): B's conditional UPDATE
+    carries N, so it loses instead of submitting answers its client never saw."""
+    session, make, call, people = scene
+    inspector = people["inspector"]
+    iid, answers = _draft(session, make, call, inspector, failed=0)
+    saved = call(inspector, "PUT", f"/inspections/{iid}/answers", json={"answers": answers})
+    version = saved.json()["version"]
+    holder = Session(live.engine, expire_on_commit=False)
+    inspections.save_answers(holder, holder.get(User, inspector.id), iid,
+                             AnswersIn.model_validate({"answers": answers[:1]}))
+    with ThreadPoolExecutor(1) as pool:
+        pending = pool.submit(call, inspector, "POST", f"/inspections/{iid}/submit",
+                              headers={"If-Match": f'"{version}"'})
+        time.sleep(1.0)  # the submit has read version N and waits for the holder's row/lock
+        holder.commit()
+        holder.close()
+        answer = pending.result(timeout=60)
+    assert answer.status_code == 412, answer.text
+    assert call(inspector, "GET", f"/inspections/{iid}").json()["status"] == "draft"
