@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
@@ -43,9 +43,13 @@ _PAGE_OF_MODULES = TypeAdapter(Page[ModuleSummary])
 
 @router.get("", response_model=Page[ModuleSummary])
 async def list_modules(request: Request, token: BearerToken, limit: LimitParam = 100,
-                       cursor: CursorParam = None, category: Category | None = None,
-                       q: Annotated[str | None, Query(max_length=100)] = None,
-                       include_inactive: bool = False) -> Response:
+                       cursor: CursorParam = None,
+                       category: Annotated[Category | None, Query(
+                           description="of this category (类别)")] = None,
+                       q: Annotated[str | None, Query(
+                           max_length=100, description="in name or code")] = None,
+                       include_inactive: Annotated[bool, Query(
+                           description="also retired modules")] = False) -> Response:
     """Patrol modules with their latest version."""
 
     def page(session: Session, _user: User) -> Page[ModuleSummary]:
@@ -81,8 +85,9 @@ def list_module_versions(module_id: DbId, _user: CurrentUser,
 
 @router.get("/{module_id}/versions/{version}", response_model=ModuleVersionOut,
             responses=error_responses("module_not_found", "module_version_not_found"))
-def read_module_version(module_id: DbId, version: DbId, _user: CurrentUser,
-                        session: SessionDep) -> ModuleVersionOut:
+def read_module_version(module_id: DbId,
+                        version: Annotated[DbId, Path(description="the version number, from 1")],
+                        _user: CurrentUser, session: SessionDep) -> ModuleVersionOut:
     """One version of a module: past inspections keep the version they were run with."""
     return _version_out(service.get_version(session, module_id, version))
 

@@ -9,27 +9,68 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+from pydantic.config import JsonDict
 
 from backend.vocab import Category, Grade, ItemKind
 
 ItemCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
                                             pattern=r"^[a-z0-9_-]+$")]
+ItemText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=300)]
+ItemStandard = Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=200)]
+Unit = Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=16)]
+ModuleName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=100)]
+ModuleDescription = Annotated[str | None, StringConstraints(strip_whitespace=True,
+                                                            max_length=500)]
+Standard = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+# descriptions shared by what is sent and what is read back
+KIND = "how it is answered: `pass_fail`, `number` (checked against min/max), `text` or `photo`"
+PHOTO_ON_FAIL = "a failed answer needs a photo"
+ITEM_CATEGORY = "category (类别) of the hazard a failure raises"
+DEFAULT_GRADE = "grade (一般/重大隐患) of the hazard a failure raises"
+MAJOR_IF_FAILED = "a failure is directly a major hazard (重大隐患直接判定)"
+STANDARD = "the rule it checks (依据), e.g. GB 50444-2008"
+MIN = "number items: lowest passing value"
+MAX = "number items: highest passing value"
+UNIT = "number items: the unit, e.g. ℃ or MPa"
+MODULE_CODE = "unique: lower-case letters, digits, `_`, `-`; never changes"
+MODULE_CATEGORY = "the module's category (类别)"
+VERSION = "version number, 1 for the first"
+VERSION_ID = "this version's id (an inspection's `module_version_id`)"
+
+CONTENT_EXAMPLE: JsonDict = {
+    "name": "后厨灭火器", "description": "后厨灭火器的压力、有效期和设置位置。",
+    "standards": ["GB 50444-2008", "GB 50140-2005"],
+    "items": [
+        {"code": "gauge", "text": "灭火器压力表指针在绿区，铅封、保险销完好", "kind": "pass_fail",
+         "photo_required_on_fail": True, "category": "fire", "default_grade": "general",
+         "standard": "GB 50444-2008"},
+        {"code": "count", "text": "灶台区灭火器数量", "kind": "number", "min": 2, "unit": "具",
+         "photo_required_on_fail": True, "category": "fire", "default_grade": "general",
+         "standard": "GB 50140-2005"},
+        {"code": "exit", "text": "后厨安全出口、疏散通道畅通，未锁闭、堵塞", "kind": "pass_fail",
+         "photo_required_on_fail": True, "category": "fire", "default_grade": "major",
+         "major_if_failed": True, "standard": "教育系统重大事故隐患判定指南(2024)"}]}
 
 
 class ItemIn(BaseModel):
+    """One checklist item (检查项)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    code: ItemCode
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=300)]
-    kind: ItemKind
-    photo_required_on_fail: bool
-    category: Category
-    default_grade: Grade
-    major_if_failed: bool = False
-    standard: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=200)] = None
-    min: FiniteFloat | None = None
-    max: FiniteFloat | None = None
-    unit: Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=16)] = None
+    code: ItemCode = Field(description="unique in the module: lower-case letters, digits, "
+                           "`_`, `-`")
+    text: ItemText = Field(description="what the inspector checks")
+    kind: ItemKind = Field(description=KIND)
+    photo_required_on_fail: bool = Field(description=PHOTO_ON_FAIL)
+    category: Category = Field(description=ITEM_CATEGORY)
+    default_grade: Grade = Field(description=DEFAULT_GRADE)
+    major_if_failed: bool = Field(default=False,
+                                  description=f"{MAJOR_IF_FAILED}; needs default_grade `major`")
+    standard: ItemStandard = Field(default=None, description=STANDARD)
+    min: FiniteFloat | None = Field(default=None, description=MIN)
+    max: FiniteFloat | None = Field(default=None, description=MAX)
+    unit: Unit = Field(default=None, description=UNIT)
 
     @model_validator(mode="after")
     def consistent(self) -> Self:
@@ -50,14 +91,14 @@ class ItemIn(BaseModel):
 class ModuleContentIn(BaseModel):
     """The content of one module version."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [CONTENT_EXAMPLE]})
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=100)]
-    description: Annotated[str | None, StringConstraints(strip_whitespace=True,
-                                                         max_length=500)] = None
-    standards: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                                     max_length=200)]] = Field(default_factory=list)
-    items: Annotated[list[ItemIn], Field(min_length=1, max_length=100)]
+    name: ModuleName = Field(description="e.g. 灭火器")
+    description: ModuleDescription = Field(default=None, description="what the module covers")
+    standards: list[Standard] = Field(default_factory=list,
+                                      description="the standards it follows (依据)")
+    items: Annotated[list[ItemIn], Field(min_length=1, max_length=100)] = Field(
+        description="the checklist (检查项), in the order they are asked; codes unique")
 
     @model_validator(mode="after")
     def unique_item_codes(self) -> Self:
@@ -69,8 +110,13 @@ class ModuleContentIn(BaseModel):
 
 
 class ModuleCreateIn(ModuleContentIn):
-    code: ItemCode
-    category: Category
+    """A new module (巡检模块): its code and category, and the content of version 1."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"code": "kitchen-extinguisher", "category": "fire", **CONTENT_EXAMPLE}]})
+
+    code: ItemCode = Field(description=MODULE_CODE)
+    category: Category = Field(description=MODULE_CATEGORY)
 
 
 class CatalogueModule(ModuleCreateIn):
@@ -80,34 +126,38 @@ class CatalogueModule(ModuleCreateIn):
 
 
 class ItemOut(BaseModel):
+    """One checklist item (检查项) of a module version."""
+
     model_config = ConfigDict(from_attributes=True)
 
-    id: int
-    position: int
-    code: str
-    text: str
-    kind: ItemKind
-    photo_required_on_fail: bool
-    category: Category
-    default_grade: Grade
-    major_if_failed: bool
-    standard: str | None
-    min_value: float | None
-    max_value: float | None
-    unit: str | None
+    id: int = Field(description="the item's id (an answer's `item_id`)")
+    position: int = Field(description="place in the checklist, from 1")
+    code: str = Field(description="unique in the module version")
+    text: str = Field(description="what the inspector checks")
+    kind: ItemKind = Field(description=KIND)
+    photo_required_on_fail: bool = Field(description=PHOTO_ON_FAIL)
+    category: Category = Field(description=ITEM_CATEGORY)
+    default_grade: Grade = Field(description=DEFAULT_GRADE)
+    major_if_failed: bool = Field(description=MAJOR_IF_FAILED)
+    standard: str | None = Field(description=STANDARD)
+    min_value: float | None = Field(description=MIN)
+    max_value: float | None = Field(description=MAX)
+    unit: str | None = Field(description=UNIT)
 
 
 class ModuleSummary(BaseModel):
-    id: int
-    code: str
-    category: Category
-    is_active: bool
-    name: str
+    """A module (巡检模块) with its latest version, as listed."""
+
+    id: int = Field(description="the module's id")
+    code: str = Field(description=MODULE_CODE)
+    category: Category = Field(description=MODULE_CATEGORY)
+    is_active: bool = Field(description="false: retired, not offered for new inspections")
+    name: str = Field(description="the latest version's name")
     description: str | None
-    version: int
-    version_id: int
-    item_count: int
-    major_item_count: int
+    version: int = Field(description=f"the latest {VERSION}")
+    version_id: int = Field(description=VERSION_ID)
+    item_count: int = Field(description="checklist items in the latest version")
+    major_item_count: int = Field(description=f"items of which {MAJOR_IF_FAILED}")
 
 
 class ModuleVersionOut(BaseModel):
@@ -115,17 +165,17 @@ class ModuleVersionOut(BaseModel):
     ``/modules/{id}``); ``version_id`` identifies this version (an inspection's
     ``module_version_id``)."""
 
-    id: int
-    module_id: int
-    version_id: int
-    code: str
-    category: Category
-    version: int
-    latest_version: int
+    id: int = Field(description="the module's id")
+    module_id: int = Field(description="the module's id, as `id`")
+    version_id: int = Field(description=VERSION_ID)
+    code: str = Field(description=MODULE_CODE)
+    category: Category = Field(description=MODULE_CATEGORY)
+    version: int = Field(description=VERSION)
+    latest_version: int = Field(description="the module's newest version number")
     name: str
     description: str | None
-    standards: list[str]
-    from_catalogue: bool
-    created_by_id: int | None
+    standards: list[str] = Field(description="the standards it follows (依据)")
+    from_catalogue: bool = Field(description="shipped with AnXun, not made by a user")
+    created_by_id: int | None = Field(description="who published it; null for the catalogue")
     created_at: datetime
-    items: list[ItemOut]
+    items: list[ItemOut] = Field(description="the checklist, in order")

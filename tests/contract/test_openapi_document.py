@@ -18,15 +18,6 @@ OPERATIONS = [(method.upper(), path, op) for path, methods in SPEC["paths"].item
               for method, op in methods.items()]
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
-# operations whose parameters/bodies are still being described by the agents owning them
-# (listed in /work/notes/contract-findings.md); the lead clears this list
-UNDESCRIBED: set[str] = {
-    "GET /api/v1/modules",
-    "POST /api/v1/modules",
-    "POST /api/v1/modules/{module_id}/versions",
-    "GET /api/v1/modules/{module_id}/versions/{version}",
-}
-
 
 def _id(operation: tuple[str, str, dict]) -> str:
     return f"{operation[0]} {operation[1]}"
@@ -110,10 +101,7 @@ def _json_body_schema(op: dict) -> dict | None:
     return content.get("application/json")
 
 
-@pytest.mark.parametrize("operation", [
-    pytest.param(o, id=_id(o), marks=[pytest.mark.xfail(
-        reason="being described by its owner (contract-findings.md)", strict=False)]
-        if _id(o) in UNDESCRIBED else []) for o in OPERATIONS])
+@pytest.mark.parametrize("operation", OPERATIONS, ids=_id)
 def test_every_parameter_is_described_and_every_json_body_has_an_example(operation):
     _, _, op = operation
     assert op.get("description") or op.get("summary")
