@@ -115,7 +115,8 @@ export interface paths {
         };
         /**
          * List Center Members
-         * @description Active users of a center (to pick an assignee): one's own center, or any for qa/leader/admin.
+         * @description Active users of a center (to pick an assignee): one's own center, or any for
+         *     qa/leader/admin.
          */
         get: operations["list_center_members"];
         put?: never;
@@ -645,7 +646,7 @@ export interface paths {
         put?: never;
         /**
          * Hazard action: assign
-         * @description Workflow action `assign`: assigned, reported → assigned; who: center_manager, qa_officer. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
+         * @description Workflow action `assign`: assigned, reported → assigned. Who: the manager of the hazard's center; or 质监办 (any center). A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
          */
         post: operations["act_on_hazard_assign"];
         delete?: never;
@@ -665,7 +666,7 @@ export interface paths {
         put?: never;
         /**
          * Hazard action: submit
-         * @description Workflow action `submit`: assigned → submitted; who: assignee. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
+         * @description Workflow action `submit`: assigned → submitted. Who: the assignee. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
          */
         post: operations["act_on_hazard_submit"];
         delete?: never;
@@ -685,7 +686,7 @@ export interface paths {
         put?: never;
         /**
          * Hazard action: verify
-         * @description Workflow action `verify`: submitted → closed; who: verifier. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
+         * @description Workflow action `verify`: submitted → closed. Who: general hazards: the center's manager or 质监办; major hazards: 质监办 only; never the assignee or whoever submitted the rectification. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
          */
         post: operations["act_on_hazard_verify"];
         delete?: never;
@@ -705,7 +706,7 @@ export interface paths {
         put?: never;
         /**
          * Hazard action: reject
-         * @description Workflow action `reject`: submitted → assigned; who: verifier. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
+         * @description Workflow action `reject`: submitted → assigned. Who: general hazards: the center's manager or 质监办; major hazards: 质监办 only; never the assignee or whoever submitted the rectification. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
          */
         post: operations["act_on_hazard_reject"];
         delete?: never;
@@ -725,7 +726,7 @@ export interface paths {
         put?: never;
         /**
          * Hazard action: cancel
-         * @description Workflow action `cancel`: assigned, reported → cancelled; who: center_manager, qa_officer. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
+         * @description Workflow action `cancel`: assigned, reported → cancelled. Who: the manager of the hazard's center; or 质监办 (any center). A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
          */
         post: operations["act_on_hazard_cancel"];
         delete?: never;
@@ -745,7 +746,7 @@ export interface paths {
         put?: never;
         /**
          * Hazard action: request_extension
-         * @description Workflow action `request_extension`: assigned → unchanged; who: assignee. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
+         * @description Workflow action `request_extension`: assigned → unchanged. Who: the assignee. No extension request may be pending. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
          */
         post: operations["act_on_hazard_request_extension"];
         delete?: never;
@@ -765,7 +766,7 @@ export interface paths {
         put?: never;
         /**
          * Hazard action: approve_extension
-         * @description Workflow action `approve_extension`: assigned → unchanged; who: center_manager, qa_officer. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
+         * @description Workflow action `approve_extension`: assigned → unchanged. Who: the manager of the hazard's center; or 质监办 (any center). An extension request must be pending. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
          */
         post: operations["act_on_hazard_approve_extension"];
         delete?: never;
@@ -785,7 +786,7 @@ export interface paths {
         put?: never;
         /**
          * Hazard action: deny_extension
-         * @description Workflow action `deny_extension`: assigned → unchanged; who: center_manager, qa_officer. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
+         * @description Workflow action `deny_extension`: assigned → unchanged. Who: the manager of the hazard's center; or 质监办 (any center). An extension request must be pending. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
          */
         post: operations["act_on_hazard_deny_extension"];
         delete?: never;
@@ -805,7 +806,7 @@ export interface paths {
         put?: never;
         /**
          * Hazard action: reopen
-         * @description Workflow action `reopen`: closed → assigned; who: qa_officer. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
+         * @description Workflow action `reopen`: closed → assigned. Who: 质监办 (any center). A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
          */
         post: operations["act_on_hazard_reopen"];
         delete?: never;
@@ -890,6 +891,38 @@ export interface components {
         /**
          * AnswersIn
          * @description Answers to save (merged by item; items not listed keep their saved answer).
+         * @example {
+         *       "answers": [
+         *         {
+         *           "item_id": 31,
+         *           "result": "pass"
+         *         },
+         *         {
+         *           "item_id": 32,
+         *           "value": "72.5"
+         *         },
+         *         {
+         *           "item_id": 33,
+         *           "note": "灭火器压力不足",
+         *           "photo_ids": [
+         *             41
+         *           ],
+         *           "result": "fail"
+         *         },
+         *         {
+         *           "after_photo_ids": [
+         *             43
+         *           ],
+         *           "fixed_on_spot": true,
+         *           "item_id": 34,
+         *           "note": "已当场清理",
+         *           "photo_ids": [
+         *             42
+         *           ],
+         *           "result": "fail"
+         *         }
+         *       ]
+         *     }
          */
         AnswersIn: {
             /** Answers */
@@ -1006,29 +1039,64 @@ export interface components {
              */
             hash: string;
         };
-        /** CampusIn */
+        /**
+         * CampusIn
+         * @description A campus (校区).
+         * @example {
+         *       "code": "jjl",
+         *       "name": "将军路校区"
+         *     }
+         */
         CampusIn: {
-            /** Code */
+            /**
+             * Code
+             * @description short code: lower-case letters, digits, `_`, `-`; unique in the group
+             */
             code: string;
-            /** Name */
+            /**
+             * Name
+             * @description unique in the group
+             */
             name: string;
         };
         /** CampusOut */
         CampusOut: {
             /** Id */
             id: number;
-            /** Code */
+            /**
+             * Code
+             * @description short code: lower-case letters, digits, `_`, `-`; unique in the group
+             */
             code: string;
-            /** Name */
+            /**
+             * Name
+             * @description e.g. 将军路校区
+             */
             name: string;
-            /** Is Active */
+            /**
+             * Is Active
+             * @description false: deactivated, no new inspections or hazards at its sites
+             */
             is_active: boolean;
         };
-        /** CampusPatch */
+        /**
+         * CampusPatch
+         * @description Only the fields sent are changed.
+         * @example {
+         *       "is_active": true,
+         *       "name": "将军路校区（江宁）"
+         *     }
+         */
         CampusPatch: {
-            /** Name */
+            /**
+             * Name
+             * @description unique in the group
+             */
             name?: string;
-            /** Is Active */
+            /**
+             * Is Active
+             * @description false: deactivated, no new inspections or hazards at its sites
+             */
             is_active?: boolean;
         };
         /**
@@ -1036,12 +1104,27 @@ export interface components {
          * @enum {string}
          */
         Category: "fire" | "food" | "gas" | "water_power" | "school_bus" | "building" | "equipment" | "hygiene" | "other";
-        /** CenterIn */
+        /**
+         * CenterIn
+         * @description A center (中心): a department of the logistics group that runs sites.
+         * @example {
+         *       "code": "campus-service",
+         *       "kind": "campus_service",
+         *       "name": "校园服务中心"
+         *     }
+         */
         CenterIn: {
-            /** Code */
+            /**
+             * Code
+             * @description short code: lower-case letters, digits, `_`, `-`; unique in the group
+             */
             code: string;
-            /** Name */
+            /**
+             * Name
+             * @description unique in the group
+             */
             name: string;
+            /** @description line of work (中心类型) */
             kind: components["schemas"]["CenterKind"];
         };
         /**
@@ -1053,20 +1136,44 @@ export interface components {
         CenterOut: {
             /** Id */
             id: number;
-            /** Code */
+            /**
+             * Code
+             * @description short code: lower-case letters, digits, `_`, `-`; unique in the group
+             */
             code: string;
-            /** Name */
+            /**
+             * Name
+             * @description e.g. 饮食服务中心
+             */
             name: string;
+            /** @description line of work (中心类型) */
             kind: components["schemas"]["CenterKind"];
-            /** Is Active */
+            /**
+             * Is Active
+             * @description false: deactivated, no new inspections or hazards at its sites, no new users
+             */
             is_active: boolean;
         };
-        /** CenterPatch */
+        /**
+         * CenterPatch
+         * @description Only the fields sent are changed.
+         * @example {
+         *       "is_active": true,
+         *       "name": "校园综合服务中心"
+         *     }
+         */
         CenterPatch: {
-            /** Name */
+            /**
+             * Name
+             * @description unique in the group
+             */
             name?: string;
+            /** @description line of work (中心类型) */
             kind?: components["schemas"]["CenterKind"];
-            /** Is Active */
+            /**
+             * Is Active
+             * @description false: deactivated, no new inspections or hazards at its sites, no new users
+             */
             is_active?: boolean;
         };
         /**
@@ -1663,29 +1770,57 @@ export interface components {
          * @enum {string}
          */
         InspectionStatus: "draft" | "submitted";
-        /** ItemIn */
+        /**
+         * ItemIn
+         * @description One checklist item (检查项).
+         */
         ItemIn: {
-            /** Code */
+            /**
+             * Code
+             * @description unique in the module: lower-case letters, digits, `_`, `-`
+             */
             code: string;
-            /** Text */
+            /**
+             * Text
+             * @description what the inspector checks
+             */
             text: string;
+            /** @description how it is answered: `pass_fail`, `number` (checked against min/max), `text` or `photo` */
             kind: components["schemas"]["ItemKind"];
-            /** Photo Required On Fail */
+            /**
+             * Photo Required On Fail
+             * @description a failed answer needs a photo
+             */
             photo_required_on_fail: boolean;
+            /** @description category (类别) of the hazard a failure raises */
             category: components["schemas"]["Category"];
+            /** @description grade (一般/重大隐患) of the hazard a failure raises */
             default_grade: components["schemas"]["Grade"];
             /**
              * Major If Failed
+             * @description a failure is directly a major hazard (重大隐患直接判定); needs default_grade `major`
              * @default false
              */
             major_if_failed: boolean;
-            /** Standard */
+            /**
+             * Standard
+             * @description the rule it checks (依据), e.g. GB 50444-2008
+             */
             standard?: string | null;
-            /** Min */
+            /**
+             * Min
+             * @description number items: lowest passing value
+             */
             min?: number | null;
-            /** Max */
+            /**
+             * Max
+             * @description number items: highest passing value
+             */
             max?: number | null;
-            /** Unit */
+            /**
+             * Unit
+             * @description number items: the unit, e.g. ℃ or MPa
+             */
             unit?: string | null;
         };
         /**
@@ -1693,42 +1828,90 @@ export interface components {
          * @enum {string}
          */
         ItemKind: "pass_fail" | "number" | "text" | "photo";
-        /** ItemOut */
+        /**
+         * ItemOut
+         * @description One checklist item (检查项) of a module version.
+         */
         ItemOut: {
-            /** Id */
+            /**
+             * Id
+             * @description the item's id (an answer's `item_id`)
+             */
             id: number;
-            /** Position */
+            /**
+             * Position
+             * @description place in the checklist, from 1
+             */
             position: number;
-            /** Code */
+            /**
+             * Code
+             * @description unique in the module version
+             */
             code: string;
-            /** Text */
+            /**
+             * Text
+             * @description what the inspector checks
+             */
             text: string;
+            /** @description how it is answered: `pass_fail`, `number` (checked against min/max), `text` or `photo` */
             kind: components["schemas"]["ItemKind"];
-            /** Photo Required On Fail */
+            /**
+             * Photo Required On Fail
+             * @description a failed answer needs a photo
+             */
             photo_required_on_fail: boolean;
+            /** @description category (类别) of the hazard a failure raises */
             category: components["schemas"]["Category"];
+            /** @description grade (一般/重大隐患) of the hazard a failure raises */
             default_grade: components["schemas"]["Grade"];
-            /** Major If Failed */
+            /**
+             * Major If Failed
+             * @description a failure is directly a major hazard (重大隐患直接判定)
+             */
             major_if_failed: boolean;
-            /** Standard */
+            /**
+             * Standard
+             * @description the rule it checks (依据), e.g. GB 50444-2008
+             */
             standard: string | null;
-            /** Min Value */
+            /**
+             * Min Value
+             * @description number items: lowest passing value
+             */
             min_value: number | null;
-            /** Max Value */
+            /**
+             * Max Value
+             * @description number items: highest passing value
+             */
             max_value: number | null;
-            /** Unit */
+            /**
+             * Unit
+             * @description number items: the unit, e.g. ℃ or MPa
+             */
             unit: string | null;
         };
-        /** LoginIn */
+        /**
+         * LoginIn
+         * @example {
+         *       "password": "Lantern-Maple-93",
+         *       "username": "canteen_inspector1"
+         *     }
+         */
         LoginIn: {
-            /** Username */
+            /**
+             * Username
+             * @description login name (case-insensitive)
+             */
             username: string;
             /** Password */
             password: string;
         };
         /** LoginOut */
         LoginOut: {
-            /** Access Token */
+            /**
+             * Access Token
+             * @description send as `Authorization: Bearer <token>`
+             */
             access_token: string;
             /**
              * Token Type
@@ -1738,6 +1921,7 @@ export interface components {
             /**
              * Expires At
              * Format: date-time
+             * @description when the token stops working
              */
             expires_at: string;
             user: components["schemas"]["UserOut"];
@@ -1757,51 +1941,192 @@ export interface components {
         /**
          * ModuleContentIn
          * @description The content of one module version.
+         * @example {
+         *       "description": "后厨灭火器的压力、有效期和设置位置。",
+         *       "items": [
+         *         {
+         *           "category": "fire",
+         *           "code": "gauge",
+         *           "default_grade": "general",
+         *           "kind": "pass_fail",
+         *           "photo_required_on_fail": true,
+         *           "standard": "GB 50444-2008",
+         *           "text": "灭火器压力表指针在绿区，铅封、保险销完好"
+         *         },
+         *         {
+         *           "category": "fire",
+         *           "code": "count",
+         *           "default_grade": "general",
+         *           "kind": "number",
+         *           "min": 2,
+         *           "photo_required_on_fail": true,
+         *           "standard": "GB 50140-2005",
+         *           "text": "灶台区灭火器数量",
+         *           "unit": "具"
+         *         },
+         *         {
+         *           "category": "fire",
+         *           "code": "exit",
+         *           "default_grade": "major",
+         *           "kind": "pass_fail",
+         *           "major_if_failed": true,
+         *           "photo_required_on_fail": true,
+         *           "standard": "教育系统重大事故隐患判定指南(2024)",
+         *           "text": "后厨安全出口、疏散通道畅通，未锁闭、堵塞"
+         *         }
+         *       ],
+         *       "name": "后厨灭火器",
+         *       "standards": [
+         *         "GB 50444-2008",
+         *         "GB 50140-2005"
+         *       ]
+         *     }
          */
         ModuleContentIn: {
-            /** Name */
+            /**
+             * Name
+             * @description e.g. 灭火器
+             */
             name: string;
-            /** Description */
+            /**
+             * Description
+             * @description what the module covers
+             */
             description?: string | null;
-            /** Standards */
+            /**
+             * Standards
+             * @description the standards it follows (依据)
+             */
             standards?: string[];
-            /** Items */
+            /**
+             * Items
+             * @description the checklist (检查项), in the order they are asked; codes unique
+             */
             items: components["schemas"]["ItemIn"][];
         };
-        /** ModuleCreateIn */
+        /**
+         * ModuleCreateIn
+         * @description A new module (巡检模块): its code and category, and the content of version 1.
+         * @example {
+         *       "category": "fire",
+         *       "code": "kitchen-extinguisher",
+         *       "description": "后厨灭火器的压力、有效期和设置位置。",
+         *       "items": [
+         *         {
+         *           "category": "fire",
+         *           "code": "gauge",
+         *           "default_grade": "general",
+         *           "kind": "pass_fail",
+         *           "photo_required_on_fail": true,
+         *           "standard": "GB 50444-2008",
+         *           "text": "灭火器压力表指针在绿区，铅封、保险销完好"
+         *         },
+         *         {
+         *           "category": "fire",
+         *           "code": "count",
+         *           "default_grade": "general",
+         *           "kind": "number",
+         *           "min": 2,
+         *           "photo_required_on_fail": true,
+         *           "standard": "GB 50140-2005",
+         *           "text": "灶台区灭火器数量",
+         *           "unit": "具"
+         *         },
+         *         {
+         *           "category": "fire",
+         *           "code": "exit",
+         *           "default_grade": "major",
+         *           "kind": "pass_fail",
+         *           "major_if_failed": true,
+         *           "photo_required_on_fail": true,
+         *           "standard": "教育系统重大事故隐患判定指南(2024)",
+         *           "text": "后厨安全出口、疏散通道畅通，未锁闭、堵塞"
+         *         }
+         *       ],
+         *       "name": "后厨灭火器",
+         *       "standards": [
+         *         "GB 50444-2008",
+         *         "GB 50140-2005"
+         *       ]
+         *     }
+         */
         ModuleCreateIn: {
-            /** Name */
+            /**
+             * Name
+             * @description e.g. 灭火器
+             */
             name: string;
-            /** Description */
+            /**
+             * Description
+             * @description what the module covers
+             */
             description?: string | null;
-            /** Standards */
+            /**
+             * Standards
+             * @description the standards it follows (依据)
+             */
             standards?: string[];
-            /** Items */
+            /**
+             * Items
+             * @description the checklist (检查项), in the order they are asked; codes unique
+             */
             items: components["schemas"]["ItemIn"][];
-            /** Code */
+            /**
+             * Code
+             * @description unique: lower-case letters, digits, `_`, `-`; never changes
+             */
             code: string;
+            /** @description the module's category (类别) */
             category: components["schemas"]["Category"];
         };
-        /** ModuleSummary */
+        /**
+         * ModuleSummary
+         * @description A module (巡检模块) with its latest version, as listed.
+         */
         ModuleSummary: {
-            /** Id */
+            /**
+             * Id
+             * @description the module's id
+             */
             id: number;
-            /** Code */
+            /**
+             * Code
+             * @description unique: lower-case letters, digits, `_`, `-`; never changes
+             */
             code: string;
+            /** @description the module's category (类别) */
             category: components["schemas"]["Category"];
-            /** Is Active */
+            /**
+             * Is Active
+             * @description false: retired, not offered for new inspections
+             */
             is_active: boolean;
-            /** Name */
+            /**
+             * Name
+             * @description the latest version's name
+             */
             name: string;
             /** Description */
             description: string | null;
-            /** Version */
+            /**
+             * Version
+             * @description the latest version number, 1 for the first
+             */
             version: number;
-            /** Version Id */
+            /**
+             * Version Id
+             * @description this version's id (an inspection's `module_version_id`)
+             */
             version_id: number;
-            /** Item Count */
+            /**
+             * Item Count
+             * @description checklist items in the latest version
+             */
             item_count: number;
-            /** Major Item Count */
+            /**
+             * Major Item Count
+             * @description items of which a failure is directly a major hazard (重大隐患直接判定)
+             */
             major_item_count: number;
         };
         /**
@@ -1811,35 +2136,66 @@ export interface components {
          *     ``module_version_id``).
          */
         ModuleVersionOut: {
-            /** Id */
+            /**
+             * Id
+             * @description the module's id
+             */
             id: number;
-            /** Module Id */
+            /**
+             * Module Id
+             * @description the module's id, as `id`
+             */
             module_id: number;
-            /** Version Id */
+            /**
+             * Version Id
+             * @description this version's id (an inspection's `module_version_id`)
+             */
             version_id: number;
-            /** Code */
+            /**
+             * Code
+             * @description unique: lower-case letters, digits, `_`, `-`; never changes
+             */
             code: string;
+            /** @description the module's category (类别) */
             category: components["schemas"]["Category"];
-            /** Version */
+            /**
+             * Version
+             * @description version number, 1 for the first
+             */
             version: number;
-            /** Latest Version */
+            /**
+             * Latest Version
+             * @description the module's newest version number
+             */
             latest_version: number;
             /** Name */
             name: string;
             /** Description */
             description: string | null;
-            /** Standards */
+            /**
+             * Standards
+             * @description the standards it follows (依据)
+             */
             standards: string[];
-            /** From Catalogue */
+            /**
+             * From Catalogue
+             * @description shipped with AnXun, not made by a user
+             */
             from_catalogue: boolean;
-            /** Created By Id */
+            /**
+             * Created By Id
+             * @description who published it; null for the catalogue
+             */
             created_by_id: number | null;
             /**
              * Created At
              * Format: date-time
              */
             created_at: string;
-            /** Items */
+            /**
+             * Items
+             * @description the checklist, in order
+             */
             items: components["schemas"]["ItemOut"][];
         };
         /** Page[AuditEntryOut] */
@@ -1920,16 +2276,36 @@ export interface components {
              */
             next_cursor: string | null;
         };
-        /** PasswordChangeIn */
+        /**
+         * PasswordChangeIn
+         * @example {
+         *       "current_password": "Lantern-Maple-93",
+         *       "new_password": "Blue-Teapot-58x"
+         *     }
+         */
         PasswordChangeIn: {
-            /** Current Password */
+            /**
+             * Current Password
+             * @description the password in use now
+             */
             current_password: string;
-            /** New Password */
+            /**
+             * New Password
+             * @description the new password: at least 8 characters, not a common or easily guessed one (else 422 `weak_password`)
+             */
             new_password: string;
         };
-        /** PasswordResetIn */
+        /**
+         * PasswordResetIn
+         * @example {
+         *       "new_password": "Blue-Teapot-58x"
+         *     }
+         */
         PasswordResetIn: {
-            /** New Password */
+            /**
+             * New Password
+             * @description the new password: at least 8 characters, not a common or easily guessed one (else 422 `weak_password`)
+             */
             new_password: string;
         };
         /** PhotoOut */
@@ -2003,18 +2379,45 @@ export interface components {
          * @enum {string}
          */
         Role: "inspector" | "center_manager" | "qa_officer" | "leader" | "admin";
-        /** SiteIn */
+        /**
+         * SiteIn
+         * @description A site (点位): a place that is patrolled, labelled with a QR code.
+         * @example {
+         *       "campus_id": 1,
+         *       "center_id": 1,
+         *       "code": "MGG-C1-KIT",
+         *       "kind": "canteen",
+         *       "location": "第一食堂一楼西侧",
+         *       "name": "第一食堂后厨"
+         *     }
+         */
         SiteIn: {
-            /** Name */
+            /**
+             * Name
+             * @description what people call the place
+             */
             name: string;
+            /** @description what the place is (点位类型) */
             kind: components["schemas"]["SiteKind"];
-            /** Campus Id */
+            /**
+             * Campus Id
+             * @description the campus (校区) it is on
+             */
             campus_id: number;
-            /** Center Id */
+            /**
+             * Center Id
+             * @description the center (中心) responsible for it
+             */
             center_id: number;
-            /** Location */
+            /**
+             * Location
+             * @description where to find it
+             */
             location?: string | null;
-            /** Code */
+            /**
+             * Code
+             * @description the code printed on the site's QR label: unique, never changes: 4-32 letters, digits or `-`, stored in upper case; omit to have one generated
+             */
             code?: string | null;
         };
         /**
@@ -2026,18 +2429,37 @@ export interface components {
         SiteOut: {
             /** Id */
             id: number;
-            /** Code */
+            /**
+             * Code
+             * @description the code printed on the site's QR label: unique, never changes
+             */
             code: string;
-            /** Name */
+            /**
+             * Name
+             * @description e.g. 第一食堂后厨
+             */
             name: string;
+            /** @description what the place is (点位类型) */
             kind: components["schemas"]["SiteKind"];
-            /** Campus Id */
+            /**
+             * Campus Id
+             * @description the campus (校区) it is on
+             */
             campus_id: number;
-            /** Center Id */
+            /**
+             * Center Id
+             * @description the center (中心) responsible for it
+             */
             center_id: number;
-            /** Location */
+            /**
+             * Location
+             * @description where to find it
+             */
             location: string | null;
-            /** Is Active */
+            /**
+             * Is Active
+             * @description false: deactivated, no new inspections or hazards
+             */
             is_active: boolean;
             /**
              * Created At
@@ -2048,18 +2470,39 @@ export interface components {
         /**
          * SitePatch
          * @description Only the fields sent are changed; ``location: null`` removes the location.
+         * @example {
+         *       "is_active": true,
+         *       "location": "第一食堂一楼西侧",
+         *       "name": "第一食堂后厨（含面点间）"
+         *     }
          */
         SitePatch: {
-            /** Name */
+            /**
+             * Name
+             * @description what people call the place
+             */
             name?: string;
+            /** @description what the place is (点位类型) */
             kind?: components["schemas"]["SiteKind"];
-            /** Campus Id */
+            /**
+             * Campus Id
+             * @description the campus (校区) it is on
+             */
             campus_id?: number;
-            /** Center Id */
+            /**
+             * Center Id
+             * @description the center (中心) responsible for it
+             */
             center_id?: number;
-            /** Location */
+            /**
+             * Location
+             * @description where to find it; null removes it
+             */
             location?: string | null;
-            /** Is Active */
+            /**
+             * Is Active
+             * @description false: deactivated, no new inspections or hazards
+             */
             is_active?: boolean;
         };
         /**
@@ -2089,36 +2532,81 @@ export interface components {
              */
             photo_ids: number[];
         };
-        /** UserCreateIn */
+        /**
+         * UserCreateIn
+         * @example {
+         *       "center_id": 1,
+         *       "display_name": "饮食中心 吴师傅",
+         *       "password": "Qiuyu-Lamp-7421",
+         *       "phone": "13800000000",
+         *       "roles": [
+         *         "inspector"
+         *       ],
+         *       "username": "canteen_inspector3"
+         *     }
+         */
         UserCreateIn: {
-            /** Username */
+            /**
+             * Username
+             * @description login name: letters, digits, `_`, `.`, `-`; stored in lower case, unique
+             */
             username: string;
-            /** Display Name */
+            /**
+             * Display Name
+             * @description name shown to colleagues
+             */
             display_name: string;
-            /** Password */
+            /**
+             * Password
+             * @description the first password: at least 8 characters, not a common or easily guessed one (else 422 `weak_password`)
+             */
             password: string;
-            /** Roles */
+            /**
+             * Roles
+             * @description at least one; inspector and center_manager need a center
+             */
             roles: components["schemas"]["Role"][];
-            /** Center Id */
+            /**
+             * Center Id
+             * @description the user's center (中心), an active one
+             */
             center_id?: number | null;
-            /** Phone */
+            /**
+             * Phone
+             * @description contact phone
+             */
             phone?: string | null;
         };
         /** UserOut */
         UserOut: {
             /** Id */
             id: number;
-            /** Username */
+            /**
+             * Username
+             * @description login name, lower case
+             */
             username: string;
-            /** Display Name */
+            /**
+             * Display Name
+             * @description name shown to colleagues, e.g. 饮食中心 陈师傅
+             */
             display_name: string;
             /** Phone */
             phone: string | null;
-            /** Center Id */
+            /**
+             * Center Id
+             * @description the user's center (中心); null for group-wide roles such as leader or admin
+             */
             center_id: number | null;
-            /** Roles */
+            /**
+             * Roles
+             * @description what the user may do; at least one
+             */
             roles: components["schemas"]["Role"][];
-            /** Is Active */
+            /**
+             * Is Active
+             * @description false: disabled, cannot log in
+             */
             is_active: boolean;
             /**
              * Created At
@@ -2130,17 +2618,41 @@ export interface components {
          * UserUpdateIn
          * @description Only the fields sent are changed; ``center_id: null`` removes the center, ``phone: null``
          *     (or "") the phone.
+         * @example {
+         *       "center_id": 1,
+         *       "display_name": "饮食中心 吴师傅",
+         *       "is_active": true,
+         *       "roles": [
+         *         "inspector",
+         *         "center_manager"
+         *       ]
+         *     }
          */
         UserUpdateIn: {
-            /** Display Name */
+            /**
+             * Display Name
+             * @description name shown to colleagues
+             */
             display_name?: string;
-            /** Phone */
+            /**
+             * Phone
+             * @description contact phone; null or "" removes it
+             */
             phone?: string | null;
-            /** Center Id */
+            /**
+             * Center Id
+             * @description the user's center (中心), an active one; null removes it
+             */
             center_id?: number | null;
-            /** Roles */
+            /**
+             * Roles
+             * @description replaces all the roles
+             */
             roles?: components["schemas"]["Role"][];
-            /** Is Active */
+            /**
+             * Is Active
+             * @description false disables the user and ends their sessions
+             */
             is_active?: boolean;
         };
         /** ValidationIssue */
@@ -2506,9 +3018,13 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
                 cursor?: string | null;
+                /** @description of this center */
                 center_id?: number | null;
+                /** @description holding this role */
                 role?: components["schemas"]["Role"] | null;
+                /** @description `true` enabled only, `false` disabled only */
                 is_active?: boolean | null;
+                /** @description in username or display name */
                 q?: string | null;
             };
             header?: never;
@@ -3298,10 +3814,15 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
                 cursor?: string | null;
+                /** @description on this campus */
                 campus_id?: number | null;
+                /** @description of this center */
                 center_id?: number | null;
+                /** @description of this kind */
                 kind?: components["schemas"]["SiteKind"] | null;
+                /** @description `true` active only, `false` deactivated only */
                 is_active?: boolean | null;
+                /** @description in name or location */
                 q?: string | null;
             };
             header?: never;
@@ -3431,6 +3952,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description as scanned from the QR label (case-insensitive) */
                 code: string;
             };
             cookie?: never;
@@ -3640,8 +4162,11 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
                 cursor?: string | null;
+                /** @description of this category (类别) */
                 category?: components["schemas"]["Category"] | null;
+                /** @description in name or code */
                 q?: string | null;
+                /** @description also retired modules */
                 include_inactive?: boolean;
             };
             header?: never;
@@ -3972,6 +4497,7 @@ export interface operations {
             path: {
                 /** @description The module's id. */
                 module_id: number;
+                /** @description the version number, from 1 */
                 version: number;
             };
             cookie?: never;
@@ -4200,13 +4726,16 @@ export interface operations {
     photo_file: {
         parameters: {
             query: {
+                /** @description expiry (Unix seconds), from the URL */
                 exp: number;
+                /** @description the URL's signature */
                 sig: string;
             };
             header?: never;
             path: {
                 /** @description The photo's id. */
                 photo_id: number;
+                /** @description `original` (as uploaded), `web` (≤ 1600 px, watermarked) or `thumb` (≤ 320 px) */
                 variant: "original" | "web" | "thumb";
             };
             cookie?: never;
@@ -4630,7 +5159,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `not_the_inspector` */
+            /** @description Forbidden: `hazard_action_forbidden`, `not_the_inspector` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4932,7 +5461,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["AssignIn"];
             };
