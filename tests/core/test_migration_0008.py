@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import text
 
 from backend.db import make_engine
-
 from backend.migrate import upgrade
 
 
