@@ -62,6 +62,13 @@ const zh = {
   'kind.external': '上级检查',
   'role.inspector': '巡检员', 'role.center_manager': '中心负责人', 'role.qa_officer': '质监办', 'role.leader': '集团领导',
   'role.admin': '系统管理员', 'role.integration': '第三方系统',
+  'check.valueHint': '填写读数，自动判定',
+  'check.problemsTitle': '还有 {n} 项不能提交',
+  'problem.unanswered': '未作答',
+  'problem.value_required': '请填写数值',
+  'problem.photo_required': '需要照片',
+  'problem.after_photo_required': '需要整改后照片',
+  'check.limit': '合格范围',
 } as const
 
 export type MessageKey = keyof typeof zh
@@ -124,6 +131,13 @@ const en: Record<MessageKey, string> = {
   'kind.external': 'External',
   'role.inspector': 'Inspector', 'role.center_manager': 'Center manager', 'role.qa_officer': 'QA office', 'role.leader': 'Leader',
   'role.admin': 'Administrator', 'role.integration': 'Integration',
+  'check.valueHint': 'Type the reading: judged automatically',
+  'check.problemsTitle': '{n} items stop the submit',
+  'problem.unanswered': 'Not answered',
+  'problem.value_required': 'Type the reading',
+  'problem.photo_required': 'Photo required',
+  'problem.after_photo_required': 'After photo required',
+  'check.limit': 'Passes at',
 }
 
 export type Lang = 'zh-CN' | 'en-US'

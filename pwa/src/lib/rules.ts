@@ -1,0 +1,65 @@
+/** The checklist rules, the same as the server's (backend/inspections/service.py `_answer_result`
+ *  and `_problems`): both are tested against tests/rules/checklist_cases.json. */
+
+export type Result = 'pass' | 'fail' | 'na'
+export type Problem = 'unanswered' | 'value_required' | 'photo_required' | 'after_photo_required'
+
+export interface RuleItem {
+  kind: 'pass_fail' | 'number' | 'text' | 'photo'
+  min_value?: number | null
+  max_value?: number | null
+  unit?: string | null
+  photo_required_on_fail?: boolean
+}
+
+export interface RuleAnswer {
+  result?: Result | null
+  value?: number | null
+  fixed_on_spot?: boolean
+  /** how many photos the answer has (before / after the fix on the spot) */
+  photos?: number
+  after_photos?: number
+}
+
+const given = (v: number | null | undefined): v is number => v !== null && v !== undefined
+
+/** The result the server stores: a number item's value decides it, unless it is 不适用. */
+export function answerResult(item: RuleItem, answer: RuleAnswer): Result | null {
+  if (item.kind === 'number' && given(answer.value) && answer.result !== 'na') {
+    const low = given(item.min_value) ? item.min_value : answer.value
+    const high = given(item.max_value) ? item.max_value : answer.value
+    return low <= answer.value && answer.value <= high ? 'pass' : 'fail'
+  }
+  return answer.result ?? null
+}
+
+/** What a submit refuses for this item (null: unanswered), in the server's order. */
+export function problems(item: RuleItem, answer: RuleAnswer | null): Problem[] {
+  const result = answer ? answerResult(item, answer) : null
+  if (!answer || result === null) return ['unanswered']
+  const out: Problem[] = []
+  if (item.kind === 'number' && !given(answer.value) && result !== 'na') out.push('value_required')
+  if (result === 'fail') {
+    if (item.photo_required_on_fail && !answer.photos) out.push('photo_required')
+    if (answer.fixed_on_spot && !answer.after_photos) out.push('after_photo_required')
+  }
+  if (item.kind === 'photo' && result === 'pass' && !answer.photos) out.push('photo_required')
+  return out
+}
+
+/** Only pass/fail and photo items are judged by the inspector; a number's value judges it and a
+ *  text item is answered by its text (both can still be 不适用). */
+export function needsJudgement(item: RuleItem): boolean {
+  return item.kind === 'pass_fail' || item.kind === 'photo'
+}
+
+/** The passing range as people write it: "≥ 70 ℃", "≤ 4 ℃", "2–8 ℃"; empty without limits. */
+export function limitText(item: RuleItem): string {
+  const unit = item.unit ? ` ${item.unit}` : ''
+  const low = given(item.min_value)
+  const high = given(item.max_value)
+  if (low && high) return `${item.min_value}–${item.max_value}${unit}`
+  if (low) return `≥ ${item.min_value}${unit}`
+  if (high) return `≤ ${item.max_value}${unit}`
+  return ''
+}

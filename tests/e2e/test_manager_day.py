@@ -1,0 +1,82 @@
+"""The phone app for issue 9: the checklist judged as the server does, the kinds and plan fields
+the server allows, the manager's day on the home screen, the reject loop, titles, empty states."""
+
+import uuid
+
+import pytest
+
+from backend.modules.schemas import ItemIn, ModuleCreateIn
+from backend.modules.service import create_module
+from backend.vocab import Category, Grade, ItemKind, Role
+from tests.e2e.conftest import shot
+from tests.e2e.test_pwa import api, login, synced
+
+FRIDGE = "冷库温度日检"
+
+
+@pytest.fixture(scope="module")
+def world(live):  # noqa: ANN001
+    session, make = live.factory()
+    org = make.org
+    people = {
+        "inspector": make.user(Role.inspector, username=f"insp-{uuid.uuid4().hex[:6]}"),
+        "manager": make.user(Role.center_manager, username=f"mgr-{uuid.uuid4().hex[:6]}"),
+        "qa": make.user(Role.qa_officer, center=org.qa, username=f"qa-{uuid.uuid4().hex[:6]}"),
+    }
+    items = [
+        ItemIn(code="fridge", text="冷藏库温度", kind=ItemKind.number, photo_required_on_fail=False,
+               category=Category.food, default_grade=Grade.general, max=4, unit="℃"),
+        ItemIn(code="labels", text="食品标签齐全", kind=ItemKind.pass_fail,
+               photo_required_on_fail=False, category=Category.food,
+               default_grade=Grade.general),
+    ]
+    create_module(session, ModuleCreateIn(code=f"fridge-{uuid.uuid4().hex[:6]}",
+                                          category=Category.food, name=FRIDGE, items=items))
+    session.commit()
+    yield {"org": org, "session": session, **people}
+    session.close()
+
+
+def open_checklist(page, world, module: str):  # noqa: ANN001, ANN201
+    page.locator(".van-tabbar-item", has_text="巡检").click()
+    page.locator("[data-test=site]", has_text=world["org"].kitchen.name).click()
+    page.locator("[data-test=module]", has_text=module).click()
+    page.locator("[data-test=checklist]").wait_for()
+    return page.locator("[data-test=item]")
+
+
+def test_a_number_item_is_refused_without_its_reading(live, world, phone):  # noqa: ANN001
+    page = phone.new_page()
+    login(page, live, world["inspector"])
+    items = open_checklist(page, world, FRIDGE)
+    fridge, labels = items.nth(0), items.nth(1)
+    # the reading judges a number item: no 合格/不合格 to tap, only 不适用; its limit as written
+    assert fridge.locator("[data-test=result-pass]").count() == 0
+    assert fridge.locator("[data-test=result-fail]").count() == 0
+    assert fridge.locator("[data-test=limit]").inner_text() == "≤ 4 ℃"
+    labels.locator("[data-test=result-pass]").click()
+    page.locator("[data-test=submit]").click()
+    dialog = page.locator(".van-dialog")
+    dialog.wait_for()
+    assert "冷藏库温度：请填写数值" in dialog.inner_text()
+    page.wait_for_timeout(400)  # the dialog's animation
+    shot(page, "i9-checklist-refused-without-value")
+    dialog.locator(".van-dialog__confirm").click()
+    dialog.wait_for(state="hidden")
+    assert fridge.locator("[data-test=problem]").inner_text() == "请填写数值"
+
+    fridge.locator("[data-test=value] input").fill("6.5")
+    fridge.locator("[data-test=judged]", has_text="不合格").wait_for()
+    fridge.locator("[data-test=value] input").fill("3")
+    fridge.locator("[data-test=judged]", has_text="合格").wait_for()
+    shot(page, "i9-checklist-number-judged")
+    page.locator("[data-test=submit]").click()
+    page.locator(".van-dialog__confirm").click()
+    page.locator("[data-test=home]").wait_for()
+    synced(page)
+    client = api(live, world["inspector"])
+    done = [i for i in client.get("/inspections", params={"limit": 10}).json()["items"]
+            if i["module_name"] == FRIDGE and i["status"] == "submitted"]
+    assert len(done) == 1 and done[0]["progress"]["failed"] == 0
+    answers = client.get(f"/inspections/{done[0]['id']}").json()["answers"]
+    assert {(a["result"], a["value"]) for a in answers} == {("pass", "3.0000"), ("pass", None)}

@@ -1,0 +1,59 @@
+"""The server's checklist rules against the cases the phone's rules are tested with too
+(pwa/tests/rules.test.ts reads the same file): a case changed for one side fails on the other."""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backend.inspections.models import InspectionAnswer
+from backend.inspections.schemas import AnswerIn
+from backend.inspections.service import _answer_result, _problems
+from backend.modules.models import ModuleItem
+from backend.vocab import Category, Grade, ItemKind
+
+CASES = json.loads((Path(__file__).parent / "checklist_cases.json").read_text("utf-8"))["cases"]
+ITEM_ID, ANSWER_ID = 1, 10
+
+
+def _item(spec: dict[str, Any]) -> ModuleItem:
+    def limit(key: str) -> Decimal | None:
+        return None if spec.get(key) is None else Decimal(str(spec[key]))
+
+    return ModuleItem(id=ITEM_ID, position=1, code="c", text="检查项",
+                      kind=ItemKind(spec["kind"]),
+                      photo_required_on_fail=spec.get("photo_required_on_fail", False),
+                      category=Category.other, default_grade=Grade.general,
+                      min_value=limit("min_value"), max_value=limit("max_value"),
+                      unit=spec.get("unit"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_the_server_judges_each_case(case: dict[str, Any]) -> None:
+    item = _item(case["item"])
+    spec = case["answer"]
+    answers: dict[int, InspectionAnswer] = {}
+    photos: dict[int, int] = {}
+    after: dict[int, int] = {}
+    result = None
+    if spec is not None:
+        # what the phone sends, through the API's own body model (JSON, as on the wire)
+        body = AnswerIn.model_validate_json(json.dumps({
+            "item_id": ITEM_ID, "result": spec.get("result"), "value": spec.get("value"),
+            "text": spec.get("text"), "fixed_on_spot": spec.get("fixed_on_spot", False)}))
+        result = _answer_result(item, body)
+        answers[ITEM_ID] = InspectionAnswer(id=ANSWER_ID, item_id=ITEM_ID, result=result,
+                                            value=body.value, fixed_on_spot=body.fixed_on_spot)
+        photos[ANSWER_ID] = spec.get("photos", 0)
+        after[ANSWER_ID] = spec.get("after_photos", 0)
+    assert (result.value if result else None) == case["result"]
+    problems = _problems({ITEM_ID: item}, answers, photos, after)
+    assert [p["problem"] for p in problems] == case["problems"]
+
+
+def test_every_item_kind_and_problem_is_covered() -> None:
+    assert {c["item"]["kind"] for c in CASES} == {k.value for k in ItemKind}
+    assert {p for c in CASES for p in c["problems"]} == {
+        "unanswered", "value_required", "photo_required", "after_photo_required"}
