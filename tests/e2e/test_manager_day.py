@@ -8,7 +8,7 @@ import pytest
 from backend.modules.schemas import ItemIn, ModuleCreateIn
 from backend.modules.service import create_module
 from backend.vocab import Category, Grade, ItemKind, Role
-from tests.e2e.conftest import shot
+from tests.e2e.conftest import PHONE, shot
 from tests.e2e.test_pwa import api, login, synced
 
 FRIDGE = "冷库温度日检"
@@ -80,3 +80,51 @@ def test_a_number_item_is_refused_without_its_reading(live, world, phone):  # no
     assert len(done) == 1 and done[0]["progress"]["failed"] == 0
     answers = client.get(f"/inspections/{done[0]['id']}").json()["answers"]
     assert {(a["result"], a["value"]) for a in answers} == {("pass", "3.0000"), ("pass", None)}
+
+
+KIND_LABELS = {"routine": "日常巡查", "special": "专项检查", "holiday": "节假日检查",
+               "supervision": "督查", "external": "上级检查"}
+
+
+def offered_kinds(page, live, site: str) -> list[str]:  # noqa: ANN001
+    page.goto(f"{live.base_url}/patrol")
+    page.locator("[data-test=site]", has_text=site).click()
+    page.locator("[data-test=module], [data-test=no-kinds]").first.wait_for()
+    return [c.get_attribute("data-test").removeprefix("kind-")
+            for c in page.locator("[data-test^=kind-]").all()]
+
+
+def test_the_kinds_offered_are_the_servers(live, world, browser):  # noqa: ANN001
+    qa, inspector = world["qa"], world["inspector"]
+    me = api(live, qa).get("/me").json()
+    expected = me.get("capabilities", {}).get("inspection_kinds", {}).get(
+        "other_centers", ["special", "holiday", "supervision", "external"])
+    ctx = browser.new_context(**PHONE)
+    try:
+        page = ctx.new_page()
+        login(page, live, qa)
+        kinds = offered_kinds(page, live, world["org"].kitchen.name)
+        assert sorted(kinds) == sorted(expected) and "routine" not in kinds  # 质监办: no 日常巡查
+        shot(page, "i9-patrol-kinds-qa")
+    finally:
+        ctx.close()
+
+    # whatever the server says is what the phone offers: here a server allowing one kind
+    # (no service worker: its fetches would bypass the route)
+    ctx = browser.new_context(**PHONE, service_workers="block")
+    try:
+        page = ctx.new_page()
+        allowed = ["holiday"]
+        page.route("**/api/v1/me", lambda route: route.fulfill(json={
+            **api(live, inspector).get("/me").json(),
+            "capabilities": {"inspection_kinds": {"own_center": allowed, "other_centers": []},
+                             "plan_required": []}}))
+        login(page, live, inspector)
+        assert offered_kinds(page, live, world["org"].kitchen.name) == ["holiday"]
+        page.locator("[data-test=kind-holiday].ax-chip--on").wait_for()
+        allowed.clear()
+        assert offered_kinds(page, live, world["org"].kitchen.name) == []
+        assert page.locator("[data-test=module]").count() == 0
+        shot(page, "i9-patrol-no-kinds")
+    finally:
+        ctx.close()

@@ -88,3 +88,36 @@ export async function warmCatalogue(): Promise<void> {
     if (!(err instanceof NetworkError)) console.warn('catalogue refresh failed', err)
   }
 }
+
+/** What the server lets this user start and requires (GET /me's `capabilities`). */
+export interface Capabilities {
+  inspection_kinds: { own_center: string[]; other_centers: string[] }
+  plan_required: string[]
+}
+
+const FIVE_FIXES = ['assignee_id', 'measures', 'cost_estimate', 'deadline', 'interim_measures']
+
+/** A server without `capabilities` (before issue 9's API): its own rule, from the roles
+ *  (backend/inspections/service.py `_allowed_kinds`), and 五定. */
+function capabilitiesFromRoles(roles: readonly string[]): Capabilities {
+  const qa = roles.includes('qa_officer') ? ['supervision', 'special', 'holiday', 'external'] : []
+  const center = roles.includes('inspector') || roles.includes('center_manager') ? ['routine', 'special', 'holiday', 'external'] : []
+  const union = (a: string[], b: string[]): string[] => [...new Set([...a, ...b])]
+  return { inspection_kinds: { own_center: union(center, qa), other_centers: qa }, plan_required: FIVE_FIXES }
+}
+
+export async function capabilities(): Promise<Capabilities> {
+  try {
+    const me = (await cachedGet<{ capabilities?: Capabilities }>('/me')).data
+    if (me.capabilities) return me.capabilities
+  } catch (err) {
+    if (!(err instanceof NetworkError)) console.warn('capabilities unavailable', err)
+  }
+  return capabilitiesFromRoles(session.user?.roles ?? [])
+}
+
+/** The kinds the user may start at a site: their own center's or the other centers' list. */
+export function kindsAt(caps: Capabilities, siteCenterId: number): string[] {
+  const own = session.user?.center_id === siteCenterId
+  return own ? caps.inspection_kinds.own_center : caps.inspection_kinds.other_centers
+}

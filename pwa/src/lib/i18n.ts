@@ -69,6 +69,9 @@ const zh = {
   'problem.photo_required': '需要照片',
   'problem.after_photo_required': '需要整改后照片',
   'check.limit': '合格范围',
+  'patrol.noKinds': '您不能在该点位发起检查',
+  'patrol.searchModules': '搜索模块',
+  'patrol.recent': '最近使用',
 } as const
 
 export type MessageKey = keyof typeof zh
@@ -138,6 +141,9 @@ const en: Record<MessageKey, string> = {
   'problem.photo_required': 'Photo required',
   'problem.after_photo_required': 'After photo required',
   'check.limit': 'Passes at',
+  'patrol.noKinds': 'You cannot start an inspection at this site',
+  'patrol.searchModules': 'Search checklists',
+  'patrol.recent': 'Recent',
 }
 
 export type Lang = 'zh-CN' | 'en-US'
