@@ -44,6 +44,13 @@ export async function toApiError(res: Response): Promise<ApiError> {
 
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>
 
+let onUnauthorized: (() => void) | null = null
+/** Called as soon as any request made with a token gets 401 (the app shows 重新登录 at once, not
+ *  after the next sync run). */
+export function setUnauthorizedHandler(handler: (() => void) | null): void {
+  onUnauthorized = handler
+}
+
 export interface RequestOptions {
   method?: string
   body?: unknown
@@ -75,6 +82,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   } finally {
     clearTimeout(timer)
   }
+  if (res.status === 401 && opts.token) onUnauthorized?.()
   if (!res.ok) throw await toApiError(res)
   if (res.status === 204) return undefined as T
   return (await res.json()) as T

@@ -1,7 +1,8 @@
 /** Every capture goes to IndexedDB first (one transaction), then the outbox sends it. */
-import { db, guardQuota, type DraftInspection, type LocalAnswer, type OutboxEntry } from './db'
+import { db, guardQuota, mappedId, type DraftInspection, type EntryError, type LocalAnswer, type OutboxEntry } from './db'
 import { uuid } from './format'
-import { syncNow, refreshQueue } from './sync'
+import { entriesOf, requeueObject, withdraw } from './outbox'
+import { syncNow, refreshQueue, withOutboxLock } from './sync'
 
 /** Plain data for IndexedDB: Vue's reactive proxies can't be structured-cloned. */
 function plain<T>(value: T): T {
@@ -10,23 +11,87 @@ function plain<T>(value: T): T {
 
 type NewEntry = Omit<OutboxEntry, 'seq' | 'userId' | 'createdAt' | 'attempts' | 'nextAt' | 'state'>
 
-async function commit(userId: number, entries: NewEntry[], draft?: DraftInspection): Promise<void> {
+/** A parked entry being fixed (去修改): the new entries take its place in its object's order, and it
+ *  goes, with the unsent photo entries it used; entries queued after it follow the new ones. */
+export interface Replacing { seq: number }
+
+/** The parked entry being fixed left the queue meanwhile (sent, or discarded in another tab). */
+export class GoneFromQueue extends Error {
+  constructor() {
+    super('这条记录已不在待同步队列中')
+    this.name = 'GoneFromQueue'
+  }
+}
+
+/** Write the capture (and the draft) in one transaction; returns the new entries' seqs. */
+async function commit(userId: number, entries: NewEntry[], draft?: DraftInspection, replacing?: Replacing): Promise<number[]> {
   const d = await db()
-  await guardQuota(async () => {
+  const write = (): Promise<number[]> => guardQuota(async () => {
     const tx = d.transaction(['outbox', 'drafts'], 'readwrite')
     const now = Date.now()
-    for (const e of entries) {
-      await tx.objectStore('outbox').add(plain({ ...e, userId, createdAt: now, attempts: 0, nextAt: 0, state: 'pending' }) as OutboxEntry)
+    const rows = entries.map((e) => plain({ ...e, userId, createdAt: now, attempts: 0, nextAt: 0, state: 'pending' }) as OutboxEntry)
+    const store = tx.objectStore('outbox')
+    const seqs: number[] = []
+    if (replacing) {
+      const old = await store.get(replacing.seq) // re-read under the lock: it may have gone meanwhile
+      if (!old || old.userId !== userId) throw new GoneFromQueue()
+      const used = new Set(old.kind === 'hazard' || old.kind === 'hazard_action' ? old.photos : [])
+      const own = (e: OutboxEntry): boolean => e.seq === old.seq || (e.kind === 'photo' && used.has(e.photoId))
+      const mine = await store.index('user').getAll(IDBKeyRange.only(userId))
+      const first = Math.min(...mine.filter((e) => e.object === old.object && own(e)).map((e) => e.seq as number))
+      seqs.push(...await requeueObject(store, userId, old.object, first, rows, (e) => !own(e) && e))
+    } else {
+      for (const row of rows) seqs.push(await store.add(row))
     }
     if (draft) await tx.objectStore('drafts').put(plain(draft))
     await tx.done
+    return seqs
   })
+  const seqs = replacing ? await withOutboxLock(write) : await write()
   await refreshQueue()
   void syncNow()
+  return seqs
+}
+
+/** The answer a form waits for: 已提交 (the server took it), 已保存，等待同步 (queued), or the
+ *  server's refusal, shown in the form, whose entries are then out of the queue (not left to resend). */
+export interface SendResult { ok: boolean; queued: boolean; error?: EntryError }
+
+/** How long an online form waits for the server before it says 已保存，等待同步. */
+export const ANSWER_WAIT_MS = 6000
+
+async function settle(userId: number, seqs: number[], onRefused: () => Promise<void>): Promise<SendResult> {
+  if (typeof navigator !== 'undefined' && !navigator.onLine) return { ok: false, queued: true }
+  let timer: ReturnType<typeof setTimeout> | undefined
+  await Promise.race([syncNow(), new Promise((resolve) => { timer = setTimeout(resolve, ANSWER_WAIT_MS) })])
+  clearTimeout(timer)
+  const left = (await entriesOf(await db(), userId)).filter((e) => seqs.includes(e.seq as number))
+  if (!left.length) return { ok: true, queued: false }
+  const refused = left.find((e) => e.state === 'attention')
+  if (!refused) return { ok: false, queued: true }
+  await withOutboxLock(onRefused)
+  await refreshQueue()
+  return { ok: false, queued: false, error: refused.error }
 }
 
 function photoEntries(object: string, photos: string[], siteId: number | null, label: string): NewEntry[] {
   return photos.map((photoId) => ({ kind: 'photo', object, photoId, siteId, label }) as NewEntry)
+}
+
+/** Photos the server doesn't have yet (a fixed entry keeps those it uploaded before). */
+async function unsent(userId: number, photos: string[]): Promise<string[]> {
+  const d = await db()
+  const out: string[] = []
+  for (const p of photos) if ((await mappedId(d, userId, 'photo', p)) === undefined) out.push(p)
+  return out
+}
+
+/** A form's outcome. Refused: a new capture is taken out of the queue (the form, still open, has it);
+ *  a fix (去修改) stays parked, and `fixSeq` is what the form's next attempt replaces. */
+async function outcome(userId: number, seqs: number[], fix: boolean): Promise<SendResult & { fixSeq?: number }> {
+  const d = await db()
+  const r = await settle(userId, seqs, () => (fix ? Promise.resolve() : withdraw(d, userId, seqs)))
+  return r.error && fix ? { ...r, fixSeq: seqs[seqs.length - 1] } : r
 }
 
 export interface HazardReport {
@@ -38,11 +103,14 @@ export interface HazardReport {
   photos: string[]
 }
 
-export async function reportHazard(userId: number, r: HazardReport): Promise<string> {
-  const clientId = uuid()
+/** 随手拍: queue the report, then wait briefly for the server's answer. `fix` is the parked report
+ *  being corrected: its client id is kept (the server refused it, so nothing was created with it). */
+export async function reportHazard(userId: number, r: HazardReport, fix?: { seq: number; clientId: string }):
+  Promise<SendResult & { clientId: string; fixSeq?: number }> {
+  const clientId = fix?.clientId ?? uuid()
   const object = `hazard:${clientId}`
-  await commit(userId, [
-    ...photoEntries(object, r.photos, r.siteId, r.title),
+  const seqs = await commit(userId, [
+    ...photoEntries(object, await unsent(userId, r.photos), r.siteId, r.title),
     {
       kind: 'hazard', object, clientId, label: r.title, photos: r.photos,
       body: {
@@ -50,17 +118,26 @@ export async function reportHazard(userId: number, r: HazardReport): Promise<str
         grade: r.grade, captured_at: new Date().toISOString(),
       },
     } as NewEntry,
-  ])
-  return clientId
+  ], undefined, fix)
+  return { ...(await outcome(userId, seqs, fix !== undefined)), clientId }
 }
 
+/** A hazard action (指派, 提交整改, 驳回 ...): queued, then the server's answer awaited briefly. A fix gets
+ *  a new key: the refused attempt's key is not reused for another body. */
 export async function hazardAction(userId: number, hazard: number | string, action: string,
-  body: Record<string, unknown>, photos: string[], label: string): Promise<void> {
+  body: Record<string, unknown>, photos: string[], label: string, fixSeq?: number): Promise<SendResult & { fixSeq?: number }> {
   const object = typeof hazard === 'number' ? `hazard-id:${hazard}` : `hazard:${hazard}`
-  await commit(userId, [
-    ...photoEntries(object, photos, null, label),
+  const seqs = await commit(userId, [
+    ...photoEntries(object, await unsent(userId, photos), null, label),
     { kind: 'hazard_action', object, hazard, action, key: uuid(), body, photos, label } as NewEntry,
-  ])
+  ], undefined, fixSeq === undefined ? undefined : { seq: fixSeq })
+  return outcome(userId, seqs, fixSeq !== undefined)
+}
+
+/** A parked entry (需处理) to correct: the queue's 去修改 opens it in its form. */
+export async function parkedEntry(userId: number, seq: number): Promise<OutboxEntry | undefined> {
+  const e = await (await db()).get('outbox', seq)
+  return e && e.userId === userId ? e : undefined
 }
 
 export async function startInspection(userId: number, d: Omit<DraftInspection, 'id' | 'userId' | 'answers' | 'queued' | 'status' | 'updatedAt' | 'startedAt'>, kind: string): Promise<DraftInspection> {
@@ -80,8 +157,7 @@ export async function saveDraftLocally(draft: DraftInspection): Promise<void> {
   await guardQuota(() => d.put('drafts', plain({ ...draft, updatedAt: Date.now() })))
 }
 
-/** Queue the answers not yet queued (photos first), and the submit when asked. */
-export async function flushInspection(userId: number, draft: DraftInspection, submit: boolean): Promise<DraftInspection> {
+async function queueInspection(userId: number, draft: DraftInspection, submit: boolean): Promise<{ saved: DraftInspection; seqs: number[] }> {
   const sent = draft.queued
   const object = `inspection:${draft.id}`
   const changed: LocalAnswer[] = []
@@ -97,10 +173,79 @@ export async function flushInspection(userId: number, draft: DraftInspection, su
     return [...a.photos, ...(a.after_photos ?? [])]
   }))
   const photos = changed.flatMap((a) => [...a.photos, ...(a.after_photos ?? [])]).filter((p) => !queuedPhotos.has(p))
-  const entries: NewEntry[] = [...photoEntries(object, photos, draft.siteId, draft.moduleName)]
+  const entries: NewEntry[] = [...photoEntries(object, await unsent(userId, photos), draft.siteId, draft.moduleName)]
   if (changed.length) entries.push({ kind: 'inspection_answers', object, clientId: draft.id, answers: changed, label: draft.moduleName } as NewEntry)
   if (submit) entries.push({ kind: 'inspection_submit', object, clientId: draft.id, label: draft.moduleName } as NewEntry)
-  const saved: DraftInspection = { ...draft, queued: next, status: submit ? 'submitted' : 'draft', updatedAt: Date.now() }
-  await commit(userId, entries, saved)
-  return saved
+  // 'submitting' until the server confirms the submit (the outbox then deletes the draft)
+  const saved: DraftInspection = { ...draft, queued: next, status: submit ? 'submitting' : 'draft', updatedAt: Date.now() }
+  return { saved, seqs: await commit(userId, entries, saved) }
+}
+
+/** Queue the answers not yet queued (photos first), and the submit when asked; nothing waits for
+ *  the server (保存草稿; a form that waits uses submitInspection). */
+export async function flushInspection(userId: number, draft: DraftInspection, submit = false): Promise<DraftInspection> {
+  return (await queueInspection(userId, draft, submit)).saved
+}
+
+/** 提交: queue the rest and the submit, then wait briefly for the server. Refused, the checklist is an
+ *  editable draft again (reopenInspection) and the answer says why (details.problems per item). */
+export async function submitInspection(userId: number, draft: DraftInspection): Promise<SendResult & { draft: DraftInspection }> {
+  const { saved, seqs } = await queueInspection(userId, draft, true)
+  let reopened: DraftInspection | undefined
+  const r = await settle(userId, seqs, async () => {
+    reopened = await reopenLocked(userId, draft.id)
+  })
+  return { ...r, draft: reopened ?? saved }
+}
+
+/** Make a queued checklist editable again: its unsent answers, submit and photos leave the queue (they
+ *  are queued again from the draft), a parked start is retried, the draft's status is 'draft'. */
+async function reopenLocked(userId: number, clientId: string): Promise<DraftInspection | undefined> {
+  const d = await db()
+  const tx = d.transaction(['outbox', 'drafts'], 'readwrite')
+  const draft = await tx.objectStore('drafts').get(clientId)
+  const queued = { ...(draft?.queued ?? {}) }
+  let cursor = await tx.objectStore('outbox').index('user').openCursor(IDBKeyRange.only(userId))
+  while (cursor) {
+    const e = cursor.value
+    if (e.object === `inspection:${clientId}`) {
+      if (e.kind === 'inspection_start') {
+        if (e.state === 'attention') await cursor.update({ ...e, state: 'pending', nextAt: 0 })
+      } else {
+        if (e.kind === 'inspection_answers') for (const a of e.answers) delete queued[String(a.item_id)]
+        await cursor.delete()
+      }
+    }
+    cursor = await cursor.continue()
+  }
+  const reopened = draft ? { ...draft, queued, status: 'draft' as const, updatedAt: Date.now() } : undefined
+  if (reopened) await tx.objectStore('drafts').put(reopened)
+  await tx.done
+  return reopened
+}
+
+export async function reopenInspection(userId: number, clientId: string): Promise<DraftInspection | undefined> {
+  const draft = await withOutboxLock(() => reopenLocked(userId, clientId))
+  await refreshQueue()
+  return draft
+}
+
+/** Where 去修改 takes a parked entry: the form it came from, with its content (a checklist is reopened
+ *  as an editable draft); a photo entry opens the report or action that uses it. */
+export async function fixRoute(userId: number, seq: number): Promise<string | null> {
+  const e = await parkedEntry(userId, seq)
+  if (!e) return null
+  if (e.object.startsWith('inspection:')) {
+    const clientId = e.object.slice('inspection:'.length)
+    return (await reopenInspection(userId, clientId)) ? `/patrol/${clientId}` : null
+  }
+  const main = e.kind === 'photo'
+    ? (await entriesOf(await db(), userId)).find((m) => m.object === e.object &&
+      (m.kind === 'hazard' || m.kind === 'hazard_action') && m.photos.includes(e.photoId))
+    : e
+  if (main?.kind === 'hazard') return `/snap?fix=${main.seq}`
+  if (main?.kind === 'hazard_action') {
+    return `/hazards/${typeof main.hazard === 'number' ? main.hazard : `local-${main.hazard}`}?fix=${main.seq}`
+  }
+  return null
 }

@@ -1,4 +1,4 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type StoreNames } from 'idb'
 
 export type EntryState = 'pending' | 'attention'
 
@@ -20,6 +20,8 @@ interface EntryCommon {
   nextAt: number
   state: EntryState
   error?: EntryError
+  /** its photos were uploaded again after an `invalid_photo` answer: a second one parks it */
+  reuploaded?: boolean
 }
 
 export interface PhotoEntry extends EntryCommon { kind: 'photo'; photoId: string; siteId: number | null }
@@ -100,7 +102,9 @@ export interface DraftInspection {
   answers: Record<string, LocalAnswer>
   /** item id -> JSON of the answer as last queued (what the outbox already has) */
   queued: Record<string, string>
-  status: 'draft' | 'submitted'
+  /** 'submitting': the submit is queued; the draft is deleted when the server confirms it, and is a
+   *  'draft' again when the user reopens a rejected submit ('submitted' is a pre-0.2 record) */
+  status: 'draft' | 'submitting' | 'submitted'
   updatedAt: number
 }
 
@@ -113,6 +117,7 @@ interface AnxunSchema extends DBSchema {
 }
 
 export type AnxunDB = IDBPDatabase<AnxunSchema>
+export type OutboxStore = IDBPObjectStore<AnxunSchema, ArrayLike<StoreNames<AnxunSchema>>, 'outbox', 'readwrite'>
 
 export const DB_NAME = 'anxun'
 

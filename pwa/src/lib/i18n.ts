@@ -72,6 +72,10 @@ const zh = {
   'patrol.noKinds': '您不能在该点位发起检查',
   'patrol.searchModules': '搜索模块',
   'patrol.recent': '最近使用',
+  'toast.savedQueued': '已保存，等待同步', 'form.refused': '未被服务器接受：{m}', 'sync.fix': '去修改',
+  'sync.fixGone': '这条记录已不在待同步队列中', 'sync.fixing': '正在修改一条需处理的记录，提交后替换它',
+  'auth.expired': '登录已失效，本机记录都已保留', 'auth.relogin': '重新登录',
+  'refusal.tooShort': '{f}太短', 'refusal.tooLong': '{f}太长', 'refusal.missing': '缺少{f}', 'refusal.invalid': '{f}不符合要求',
 } as const
 
 export type MessageKey = keyof typeof zh
@@ -144,6 +148,10 @@ const en: Record<MessageKey, string> = {
   'patrol.noKinds': 'You cannot start an inspection at this site',
   'patrol.searchModules': 'Search checklists',
   'patrol.recent': 'Recent',
+  'toast.savedQueued': 'Saved, waiting to sync', 'form.refused': 'Not accepted by the server: {m}', 'sync.fix': 'Fix',
+  'sync.fixGone': 'This record is no longer in the sync queue', 'sync.fixing': 'Fixing a record that needs attention: submitting replaces it',
+  'auth.expired': 'Session expired: everything on this phone is kept', 'auth.relogin': 'Log in again',
+  'refusal.tooShort': '{f}: too short', 'refusal.tooLong': '{f}: too long', 'refusal.missing': '{f}: missing', 'refusal.invalid': '{f}: not accepted',
 }
 
 export type Lang = 'zh-CN' | 'en-US'

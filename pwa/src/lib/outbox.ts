@@ -8,11 +8,17 @@
  * - an entry is deleted only after the server confirmed it (a photo: the returned sha256 equals ours);
  * - a network error, 408/429 or 5xx is retried with backoff; a 401 stops the run and keeps everything;
  *   other 4xx answers park the entry as 'attention' with the server's message until the user acts;
- * - only the signed-in user's entries are ever sent.
+ * - only the signed-in user's entries are ever sent;
+ * - every change made outside a run (discard, retry, reopen, replace, logout) runs under the outbox
+ *   lock (sync.ts) and re-reads the entries inside its transaction: a run in flight can't undo it;
+ * - an `invalid_photo` answer re-uploads the kept blobs once (new photo entries put ahead of the
+ *   entry, same keys) before it parks;
+ * - a confirmed submit deletes its draft; confirmed photos no entry or draft uses any more, stale
+ *   drafts and old cache rows are pruned after each run (prune.ts).
  */
 import { ApiError, NetworkError, request, type Fetch } from '../api/client'
 import type { HazardDetailOut, InspectionDetailOut, PhotoOut } from '../api/types'
-import { idKey, mappedId, type AnxunDB, type EntryError, type OutboxEntry } from './db'
+import { idKey, mappedId, type AnxunDB, type EntryError, type OutboxEntry, type OutboxStore, type PhotoEntry } from './db'
 import { uuid } from './format'
 
 export interface OutboxDeps {
@@ -35,7 +41,7 @@ export interface RunResult {
 }
 
 type Outcome =
-  | { kind: 'done'; mapId?: { key: string; id: number } }
+  | { kind: 'done'; mapId?: { key: string; id: number }; photoId?: string }
   | { kind: 'retry'; error: EntryError; offline: boolean }
   | { kind: 'attention'; error: EntryError }
   | { kind: 'auth' }
@@ -110,8 +116,7 @@ async function send(deps: OutboxDeps, e: OutboxEntry): Promise<Outcome> {
           error: { status: 0, code: 'sha256_mismatch', message: '服务器收到的照片与本地不一致，请重试' },
         }
       }
-      await deps.db.put('photos', { ...stored, serverId: out.id })
-      return { kind: 'done', mapId: { key: idKey(deps.userId, 'photo', e.photoId), id: out.id } }
+      return { kind: 'done', mapId: { key: idKey(deps.userId, 'photo', e.photoId), id: out.id }, photoId: e.photoId }
     }
     case 'hazard': {
       const photo_ids = await resolvePhotos(deps, e.photos)
@@ -185,6 +190,14 @@ function classify(err: unknown): Outcome {
   throw err // a programming error: let it surface
 }
 
+/** Record a send's outcome on the entry as it is now (re-read: a discard in flight stays done). */
+async function updateIfQueued(d: AnxunDB, seq: number, patch: Partial<OutboxEntry>): Promise<void> {
+  const tx = d.transaction('outbox', 'readwrite')
+  const current = await tx.store.get(seq)
+  if (current) await tx.store.put({ ...current, ...patch } as OutboxEntry)
+  await tx.done
+}
+
 /** One pass over the signed-in user's queue. */
 export async function runOutbox(deps: OutboxDeps): Promise<RunResult> {
   const now = deps.now ?? Date.now
@@ -208,22 +221,33 @@ export async function runOutbox(deps: OutboxDeps): Promise<RunResult> {
     const seq = e.seq as number
     switch (outcome.kind) {
       case 'done': {
-        const tx = deps.db.transaction(['outbox', 'idmap'], 'readwrite')
-        if (outcome.mapId) await tx.objectStore('idmap').put(outcome.mapId)
-        await tx.objectStore('outbox').delete(seq)
+        // re-read: the user may have discarded it while it was in flight; then nothing comes back
+        const tx = deps.db.transaction(['outbox', 'idmap', 'drafts', 'photos'], 'readwrite')
+        if (await tx.objectStore('outbox').get(seq)) {
+          if (outcome.mapId) await tx.objectStore('idmap').put(outcome.mapId)
+          const photo = outcome.photoId ? await tx.objectStore('photos').get(outcome.photoId) : undefined
+          if (photo && outcome.mapId) await tx.objectStore('photos').put({ ...photo, serverId: outcome.mapId.id })
+          await tx.objectStore('outbox').delete(seq)
+          // the server has the inspection now: the draft was 'submitting' only until this answer
+          if (e.kind === 'inspection_submit') await tx.objectStore('drafts').delete(e.clientId)
+          result.sent++
+        }
         await tx.done
-        result.sent++
         break
       }
       case 'retry':
-        await deps.db.put('outbox', {
-          ...e, attempts: e.attempts + 1, nextAt: now() + backoffDelay(e.attempts + 1, random), error: outcome.error,
+        await updateIfQueued(deps.db, seq, {
+          attempts: e.attempts + 1, nextAt: now() + backoffDelay(e.attempts + 1, random), error: outcome.error,
         })
         blocked.add(e.object)
         if (outcome.offline) result.offline = true // don't hammer a dead network with the rest
         break
       case 'attention':
-        await deps.db.put('outbox', { ...e, attempts: e.attempts + 1, state: 'attention', error: outcome.error })
+        if (outcome.error.code === 'invalid_photo' && !e.reuploaded && await reuploadPhotos(deps, e, outcome.error)) {
+          blocked.add(e.object) // its new photo entries go first, on the next run (nextWakeAt: now)
+          break
+        }
+        await updateIfQueued(deps.db, seq, { attempts: e.attempts + 1, state: 'attention', error: outcome.error })
         blocked.add(e.object)
         break
       case 'auth':
@@ -241,20 +265,30 @@ export async function runOutbox(deps: OutboxDeps): Promise<RunResult> {
   return result
 }
 
-/** The user asked to try again: clear backoff and 'attention' (after fixing, or to retry as is). */
+/** The user asked to try again: clear backoff and 'attention' (after fixing, or to retry as is).
+ *  One transaction that re-reads the entries: call it under the outbox lock. */
 export async function retryAll(d: AnxunDB, userId: number, seq?: number): Promise<void> {
-  for (const e of await entriesOf(d, userId)) {
-    if (seq !== undefined && e.seq !== seq) continue
-    await d.put('outbox', { ...e, state: 'pending', nextAt: 0 })
+  const tx = d.transaction('outbox', 'readwrite')
+  let cursor = await tx.store.index('user').openCursor(IDBKeyRange.only(userId))
+  while (cursor) {
+    if (seq === undefined || cursor.value.seq === seq) await cursor.update({ ...cursor.value, state: 'pending', nextAt: 0 })
+    cursor = await cursor.continue()
   }
+  await tx.done
 }
 
-/** Deliberately discard one entry; a discarded photo is dropped from the entries that used it. */
+/** Deliberately discard one entry; a discarded photo is dropped from the entries that used it, a
+ *  discarded submit makes its checklist a draft again. Re-reads the entry in its transaction: call
+ *  it under the outbox lock (a run in flight could otherwise resurrect what was discarded). */
 export async function discard(d: AnxunDB, userId: number, seq: number): Promise<void> {
-  const e = await d.get('outbox', seq)
-  if (!e || e.userId !== userId) return
-  const tx = d.transaction(['outbox', 'photos'], 'readwrite')
+  const tx = d.transaction(['outbox', 'photos', 'drafts'], 'readwrite')
+  const e = await tx.objectStore('outbox').get(seq)
+  if (!e || e.userId !== userId) return tx.done
   await tx.objectStore('outbox').delete(seq)
+  if (e.kind === 'inspection_submit') {
+    const draft = await tx.objectStore('drafts').get(e.clientId)
+    if (draft) await tx.objectStore('drafts').put({ ...draft, status: 'draft' })
+  }
   if (e.kind === 'photo') {
     await tx.objectStore('photos').delete(e.photoId)
     let cursor = await tx.objectStore('outbox').openCursor()
@@ -277,4 +311,77 @@ export async function discard(d: AnxunDB, userId: number, seq: number): Promise<
     }
   }
   await tx.done
+}
+
+/** Remove the given entries if they are still queued (re-read in the transaction; under the lock). */
+export async function withdraw(d: AnxunDB, userId: number, seqs: number[]): Promise<void> {
+  const tx = d.transaction('outbox', 'readwrite')
+  for (const seq of seqs) {
+    const e = await tx.store.get(seq)
+    if (e && e.userId === userId) await tx.store.delete(seq)
+  }
+  await tx.done
+}
+
+export type NewOutboxEntry = Omit<OutboxEntry, 'seq'>
+
+/** Take the user's entries of `object` from `fromSeq` on out of the queue and add them back after
+ *  `insert` (new seqs, same content and keys), so what is inserted is sent first and per-object order
+ *  holds; `keep` drops entries (false) or rewrites them. Returns the seqs of the inserted entries. */
+export async function requeueObject(store: OutboxStore, userId: number, object: string, fromSeq: number,
+  insert: NewOutboxEntry[], keep: (e: OutboxEntry) => NewOutboxEntry | false = (e) => e): Promise<number[]> {
+  const tail: NewOutboxEntry[] = []
+  let cursor = await store.openCursor(IDBKeyRange.lowerBound(fromSeq))
+  while (cursor) {
+    const v = cursor.value
+    if (v.userId === userId && v.object === object) {
+      const kept = keep(v)
+      if (kept) tail.push(kept)
+      await cursor.delete()
+    }
+    cursor = await cursor.continue()
+  }
+  const seqs: number[] = []
+  for (const e of [...insert, ...tail]) {
+    const { seq: _old, ...fresh } = e as OutboxEntry
+    seqs.push(await store.add(fresh as OutboxEntry))
+  }
+  return seqs.slice(0, insert.length)
+}
+
+export function photoEntry(userId: number, object: string, photoId: string, siteId: number | null, label: string,
+  now: number): Omit<PhotoEntry, 'seq'> {
+  return { kind: 'photo', userId, object, photoId, siteId, label, createdAt: now, attempts: 0, nextAt: 0, state: 'pending' }
+}
+
+/** The local photo ids an entry sends (by their server ids). */
+export function photoRefs(e: OutboxEntry): string[] {
+  if (e.kind === 'hazard' || e.kind === 'hazard_action') return e.photos
+  if (e.kind === 'inspection_answers') return e.answers.flatMap((a) => [...a.photos, ...(a.after_photos ?? [])])
+  return []
+}
+
+/** The server no longer takes photos we uploaded (`invalid_photo`): upload the kept blobs again as
+ *  new photo entries ahead of the entry, which is then retried (once). False when a blob is gone. */
+async function reuploadPhotos(deps: OutboxDeps, e: OutboxEntry, error: EntryError): Promise<boolean> {
+  const refused = new Set(Array.isArray(error.details?.photo_ids) ? (error.details.photo_ids as number[]) : [])
+  const again: string[] = []
+  for (const ref of new Set(photoRefs(e))) {
+    const id = await mappedId(deps.db, deps.userId, 'photo', ref)
+    if (id !== undefined && (refused.size === 0 || refused.has(id))) again.push(ref)
+  }
+  if (!again.length) return false
+  for (const ref of again) if (!(await deps.db.get('photos', ref))) return false
+  const siteId = e.kind === 'hazard' ? e.body.site_id
+    : e.kind === 'inspection_answers' ? (await deps.db.get('drafts', e.clientId))?.siteId ?? null : null
+  const now = (deps.now ?? Date.now)()
+  const tx = deps.db.transaction(['outbox', 'idmap'], 'readwrite')
+  const current = await tx.objectStore('outbox').get(e.seq as number)
+  if (!current) return tx.done.then(() => true) // discarded meanwhile: nothing to retry
+  for (const ref of again) await tx.objectStore('idmap').delete(idKey(deps.userId, 'photo', ref))
+  await requeueObject(tx.objectStore('outbox'), deps.userId, e.object, e.seq as number,
+    again.map((ref) => photoEntry(deps.userId, e.object, ref, siteId, e.label, now)),
+    (v) => (v.seq === e.seq ? { ...v, reuploaded: true, attempts: v.attempts + 1, nextAt: 0, state: 'pending', error } : v))
+  await tx.done
+  return true
 }

@@ -88,6 +88,15 @@ export async function localPhotoUrl(id: string): Promise<string | null> {
   return url
 }
 
+/** The photos were pruned from the phone: free their object URLs. */
+export function revokePhotoUrls(ids: string[]): void {
+  for (const id of ids) {
+    const url = urls.get(id)
+    if (url) URL.revokeObjectURL(url)
+    urls.delete(id)
+  }
+}
+
 export interface StorageInfo { usage: number; quota: number; persisted: boolean }
 
 export async function storageInfo(): Promise<StorageInfo | null> {

@@ -1,6 +1,9 @@
 import { reactive } from 'vue'
-import { db, type OutboxEntry } from './db'
-import { entriesOf, runOutbox } from './outbox'
+import { setUnauthorizedHandler } from '../api/client'
+import { clearUserData, db, type OutboxEntry } from './db'
+import { discard, entriesOf, retryAll, runOutbox } from './outbox'
+import { revokePhotoUrls } from './photos'
+import { prune } from './prune'
 import { currentAuth, markExpired, session } from './session'
 
 export const sync = reactive({
@@ -9,7 +12,8 @@ export const sync = reactive({
   attention: 0,
   running: false,
   offline: typeof navigator !== 'undefined' ? !navigator.onLine : false,
-  authRequired: false,
+  /** the server refused the token: shown at once as 重新登录 (also after a reload) */
+  authRequired: session.expired,
   lastRunAt: 0,
   /** objects (e.g. 'hazard:<client id>') sent in the last run: views refresh them */
   version: 0,
@@ -32,12 +36,12 @@ async function runLocked(): Promise<void> {
     sync.authRequired = session.expired
     return
   }
-  const r = await runOutbox({ db: await db(), userId: auth.userId, token: auth.token })
+  const d = await db()
+  const r = await runOutbox({ db: d, userId: auth.userId, token: auth.token })
   sync.offline = r.offline
-  if (r.authRequired) {
-    markExpired()
-    sync.authRequired = true
-  }
+  sync.authRequired = r.authRequired
+  if (r.authRequired) markExpired()
+  revokePhotoUrls(await prune(d, auth.userId))
   if (r.sent) sync.version++
   if (timer) clearTimeout(timer)
   timer = null
@@ -47,6 +51,40 @@ async function runLocked(): Promise<void> {
 }
 
 let current: Promise<void> | null = null
+
+/** One writer of the outbox at a time across tabs: the sender (a run), and every change the user
+ *  makes to queued entries (discard, retry, reopen, replace, logout). Not re-entrant. */
+export function withOutboxLock<T>(fn: () => Promise<T>): Promise<T> {
+  if (typeof navigator !== 'undefined' && 'locks' in navigator) return navigator.locks.request('anxun-outbox', fn)
+  return fn()
+}
+
+async function signedInDb(): Promise<{ d: Awaited<ReturnType<typeof db>>; uid: number } | null> {
+  const uid = session.user?.id
+  return uid === undefined ? null : { d: await db(), uid }
+}
+
+/** 重试 (one entry) or 立即重试 (all): back to pending under the lock, then a run. */
+export async function retryQueued(seq?: number): Promise<void> {
+  const s = await signedInDb()
+  if (!s) return
+  await withOutboxLock(() => retryAll(s.d, s.uid, seq))
+  await syncNow()
+}
+
+/** 放弃 one entry, under the lock (a run in flight can't resurrect it). */
+export async function discardQueued(seq: number): Promise<void> {
+  const s = await signedInDb()
+  if (!s) return
+  await withOutboxLock(() => discard(s.d, s.uid, seq))
+  await refreshQueue()
+  void syncNow()
+}
+
+/** Logout: the user's data goes, under the lock (not while a run is sending it). */
+export async function clearSignedOutUser(uid: number): Promise<void> {
+  await withOutboxLock(async () => clearUserData(await db(), uid))
+}
 
 /** Run the outbox now (on start, `online`, page visible, after a capture, or the button); resolves
  *  when the queue has been tried, including a run asked for while one was going on. */
@@ -66,12 +104,7 @@ async function runLoop(): Promise<void> {
   try {
     do {
       again = false
-      // one sender across tabs of the same app
-      if (typeof navigator !== 'undefined' && 'locks' in navigator) {
-        await navigator.locks.request('anxun-outbox', runLocked)
-      } else {
-        await runLocked()
-      }
+      await withOutboxLock(runLocked) // one sender across tabs of the same app
     } while (again)
   } catch (err) {
     console.error('sync failed', err)
@@ -83,6 +116,11 @@ async function runLoop(): Promise<void> {
 }
 
 export function installSyncTriggers(): void {
+  // any request answered 401: 重新登录 at once, not after the next run
+  setUnauthorizedHandler(() => {
+    markExpired()
+    sync.authRequired = true
+  })
   window.addEventListener('online', () => {
     sync.offline = false
     void syncNow()

@@ -1,0 +1,143 @@
+"""The phone tells the truth (issue 9): a refusal is shown in the form, never as success; a parked
+entry is fixed through 去修改 and arrives once; a refused token shows 重新登录 at once."""
+
+import json
+import uuid
+
+import httpx2 as httpx
+import pytest
+from backend.org import service as org
+from backend.vocab import Role, SiteKind
+from tests.e2e.conftest import jpeg, shot
+from tests.factories import PASSWORD
+from tests.e2e.test_pwa import api, login, synced, wait_until
+
+
+@pytest.fixture(scope="module")
+def people(live):  # noqa: ANN001
+    session, make = live.factory()
+    org_ = make.org
+    inspector = make.user(Role.inspector, username=f"insp-{uuid.uuid4().hex[:6]}")
+    manager = make.user(Role.center_manager, username=f"mgr-{uuid.uuid4().hex[:6]}")
+    admin = make.user(Role.admin, username=f"adm-{uuid.uuid4().hex[:6]}")
+    # a site that closes while a report made there waits on the phone (created before the browser runs:
+    # the test thread can't use the database while Playwright's loop runs)
+    closing = org.create_site(session, org_.group.id, campus_id=org_.campus.id, center_id=org_.catering.id,
+                              name="二食堂后厨", kind=SiteKind.canteen, location=None)
+    session.commit()
+    yield {"org": org_, "inspector": inspector, "manager": manager, "admin": admin, "closing": closing.id,
+           "session": session}
+    session.close()
+
+
+def reported_hazard(live, people, title: str) -> dict:  # noqa: ANN001
+    client = api(live, people["manager"])
+    photo = client.post("/photos", files={"file": ("a.jpg", jpeg(800, 600, seed=hash(title) % 1000), "image/jpeg")})
+    hazard = client.post("/hazards", json={"title": title, "site_id": people["org"].kitchen.id,
+                                           "category": "fire", "grade": "general",
+                                           "photo_ids": [photo.json()["id"]]})
+    assert hazard.status_code == 201, hazard.text
+    return hazard.json()
+
+
+def test_an_online_refusal_is_shown_in_the_form_which_keeps_its_content(live, people, phone):  # noqa: ANN001
+    hazard = reported_hazard(live, people, "消防通道堆放纸箱")
+    page = phone.new_page()
+    login(page, live, people["manager"])
+    page.goto(f"{live.base_url}/hazards/{hazard['id']}")
+    page.locator("[data-test=action-cancel]").click()
+    page.locator("[data-test=f-reason] textarea").fill("重")  # the server wants at least 2 characters
+    page.locator("[data-test=action-confirm]").click()
+
+    error = page.locator("[data-test=form-error]")
+    error.wait_for()
+    assert "未被服务器接受" in error.inner_text()
+    assert page.locator("[data-test=action-form]").is_visible()
+    assert page.locator("[data-test=f-reason] textarea").input_value() == "重"
+    assert page.locator(".van-toast", has_text="已提交").count() == 0
+    synced(page)  # the refused action is not left in the queue to be sent again
+    shot(page, "honest-01-refused-inline")
+
+    page.locator("[data-test=f-reason] textarea").fill("重复上报，已合并")
+    page.locator("[data-test=action-confirm]").click()
+    page.locator(".van-toast", has_text="已提交").wait_for()
+    page.locator("[data-test=hazard-status]", has_text="已撤销").wait_for()
+    shot(page, "honest-02-accepted")
+    after = api(live, people["manager"]).get(f"/hazards/{hazard['id']}").json()
+    assert after["status"] == "cancelled"
+    assert [e["action"] for e in after["timeline"]].count("cancel") == 1
+
+
+def test_a_parked_report_is_fixed_through_the_queue_and_arrives_once(live, people, phone, tmp_path):  # noqa: ANN001
+    org_ = people["org"]
+    client = api(live, people["inspector"])
+    before = {h["id"] for h in client.get("/hazards", params={"limit": 200}).json()["items"]}
+
+    page = phone.new_page()
+    login(page, live, people["inspector"])
+    page.locator(".van-tabbar-item", has_text="随手拍").click()
+    page.locator("[data-test=snap]").wait_for()
+    phone.set_offline(True)
+    photo = tmp_path / "boxes.jpg"
+    photo.write_bytes(jpeg(seed=21))
+    page.locator("[data-test=snap-photos] input[type=file]").set_input_files(str(photo))
+    page.locator("[data-test=snap-photos] .van-uploader__preview").wait_for()
+    page.locator("[data-test=snap-site]").click()
+    page.locator("[data-test=pick-site]", has_text="二食堂后厨").click()
+    page.locator("[data-test=cat-fire]").click()
+    page.locator("[data-test=snap-desc] textarea").fill("灭火器被纸箱挡住")
+    page.locator("[data-test=snap-submit]").click()
+    page.locator(".van-toast", has_text="已保存，等待同步").wait_for()
+
+    # the site closes while the report waits: the server refuses it (409 site_inactive)
+    closed = api(live, people["admin"]).patch(f"/sites/{people['closing']}", json={"is_active": False})
+    assert closed.status_code == 200, closed.text
+    phone.set_offline(False)
+    page.locator("[data-test=sync-badge]", has_text="需处理").wait_for(timeout=30000)
+    page.locator("[data-test=sync-badge]").click()
+    page.locator("[data-test=fix]").first.wait_for()
+    shot(page, "honest-03-queue-parked")
+    page.locator("[data-test=fix]").first.click()
+
+    page.locator("[data-test=fixing]").wait_for()
+    assert page.locator("[data-test=snap-desc] textarea").input_value() == "灭火器被纸箱挡住"
+    assert page.locator("[data-test=snap-photos] .van-uploader__preview").count() == 1
+    assert "未被服务器接受" in page.locator("[data-test=form-error]").inner_text()
+    shot(page, "honest-04-fix-form")
+    page.locator("[data-test=snap-site]").click()
+    page.locator("[data-test=pick-site]", has_text=org_.kitchen.name).click()
+    page.locator("[data-test=snap-submit]").click()
+    page.locator(".van-toast", has_text="已提交").wait_for()
+    synced(page)
+
+    new = wait_until(lambda: [h for h in client.get("/hazards", params={"limit": 200}).json()["items"]
+                              if h["id"] not in before])
+    assert len(new) == 1
+    assert new[0]["site_id"] == org_.kitchen.id and new[0]["description"] == "灭火器被纸箱挡住"
+    assert len(new[0]["photos"]) == 1
+    page.reload()
+    synced(page)
+    assert len([h for h in client.get("/hazards", params={"limit": 200}).json()["items"]
+                if h["id"] not in before]) == 1
+
+
+def test_a_refused_token_shows_relogin_at_once(live, people, phone):  # noqa: ANN001
+    page = phone.new_page()
+    login(page, live, people["inspector"])
+    synced(page)
+    stored = json.loads(page.evaluate("() => localStorage.getItem('anxun.session')"))
+    revoked = httpx.post(f"{live.base_url}/api/v1/auth/logout",
+                         headers={"Authorization": f"Bearer {stored['token']}"})
+    assert revoked.status_code in (200, 204), revoked.text
+
+    page.locator(".van-tabbar-item", has_text="隐患").click()  # any request: no sync run needed
+    page.locator("[data-test=relogin-banner]").wait_for(timeout=5000)
+    assert page.locator("[data-test=sync-badge]", has_text="已全部同步").count() == 0
+    shot(page, "honest-05-relogin-banner")
+    page.locator("[data-test=relogin]").click()
+    assert page.locator("input[name=username]").input_value() == people["inspector"].username  # kept
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("[data-test=login]").click()
+    page.locator("[data-test=hazard-list], [data-test=hazards]").first.wait_for()
+    synced(page)
+    assert page.locator("[data-test=relogin-banner]").count() == 0
