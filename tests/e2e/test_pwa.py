@@ -129,12 +129,12 @@ def test_offline_report_survives_a_reload_and_is_sent_once(live, world, phone, t
     page.locator("[data-test=snap-desc] textarea").fill("配电箱门未关，电线裸露")
     shot(page, "04-snap-offline")
     page.locator("[data-test=snap-submit]").click()
-    page.locator("[data-test=sync-badge]", has_text="2 条待同步").wait_for()
+    page.locator("[data-test=sync-badge]", has_text="1 条待同步").wait_for()
     page.locator("[data-test=local-hazard]", has_text="配电箱门未关").wait_for()
     shot(page, "05-hazards-offline-queued")
 
     page.reload()  # offline: the service worker serves the app, IndexedDB still has the queue
-    page.locator("[data-test=sync-badge]", has_text="2 条待同步").wait_for()
+    page.locator("[data-test=sync-badge]", has_text="1 条待同步").wait_for()
     page.locator("[data-test=sync-badge]").click()
     page.locator("[data-test=queue-entry]").first.wait_for()
     shot(page, "06-queue-offline")
