@@ -23,9 +23,11 @@ def _policy(directives: Mapping[str, str]) -> str:
 # Vant's icon font is a data: URL (its second source, at.alicdn.com, is never needed: Chromium
 # logs it as blocked). Vue and Vant set styles through the CSSOM, which CSP allows, so no
 # 'unsafe-inline' is needed for styles either (the browser tests watch for violations).
+# 'wasm-unsafe-eval' lets the live QR scanner compile its WebAssembly reader (served from this
+# origin); it allows no JavaScript eval.
 APP_POLICY = _policy({
     "default-src": "'self'",
-    "script-src": "'self'",
+    "script-src": "'self' 'wasm-unsafe-eval'",
     "style-src": "'self'",
     "img-src": "'self' blob: data:",
     "font-src": "'self' data:",

@@ -33,7 +33,9 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{js,css,html,svg,png,woff2,woff,ttf}'],
+        // the QR reader's .wasm too: live scanning must work offline (precached after the first
+        // render, never fetched by the first screen itself)
+        globPatterns: ['**/*.{js,css,html,svg,png,woff2,woff,ttf,wasm}'],
         navigateFallback: '/index.html',
         navigateFallbackDenylist: SERVER_PATHS,
         cleanupOutdatedCaches: true,

@@ -76,6 +76,12 @@ const zh = {
   'sync.fixGone': '这条记录已不在待同步队列中', 'sync.fixing': '正在修改一条需处理的记录，提交后替换它',
   'auth.expired': '登录已失效，本机记录都已保留', 'auth.relogin': '重新登录',
   'refusal.tooShort': '{f}太短', 'refusal.tooLong': '{f}太长', 'refusal.missing': '缺少{f}', 'refusal.invalid': '{f}不符合要求',
+  'photo.limit': '最多 {n} 张照片，多出的未添加', 'photo.full': '已满 {n} 张，不能再添加', 'photo.count': '{n}/{max} 张，最多 {max} 张',
+  'photo.markUp': '标注', 'photo.markedUp': '标注图',
+  'markup.arrow': '箭头', 'markup.circle': '圈出', 'markup.text': '文字', 'markup.undo': '撤销', 'markup.cancel': '取消',
+  'markup.done': '完成', 'markup.textPlaceholder': '输入文字', 'markup.hint': '原图保留为证据，标注图另存为一张新照片',
+  'qr.hint': '将点位二维码放入框内', 'qr.photo': '拍照识别', 'qr.close': '关闭', 'qr.unavailable': '无法实时扫码，请拍照识别',
+  'qr.starting': '正在打开摄像头…',
 } as const
 
 export type MessageKey = keyof typeof zh
@@ -152,6 +158,12 @@ const en: Record<MessageKey, string> = {
   'sync.fixGone': 'This record is no longer in the sync queue', 'sync.fixing': 'Fixing a record that needs attention: submitting replaces it',
   'auth.expired': 'Session expired: everything on this phone is kept', 'auth.relogin': 'Log in again',
   'refusal.tooShort': '{f}: too short', 'refusal.tooLong': '{f}: too long', 'refusal.missing': '{f}: missing', 'refusal.invalid': '{f}: not accepted',
+  'photo.limit': 'At most {n} photos: the extra ones were not added', 'photo.full': 'Full: {n} photos, no more can be added',
+  'photo.count': '{n}/{max} photos, at most {max}', 'photo.markUp': 'Mark up', 'photo.markedUp': 'Marked up',
+  'markup.arrow': 'Arrow', 'markup.circle': 'Circle', 'markup.text': 'Text', 'markup.undo': 'Undo', 'markup.cancel': 'Cancel',
+  'markup.done': 'Done', 'markup.textPlaceholder': 'Type a label', 'markup.hint': 'The original stays as evidence; the marked-up copy is a new photo',
+  'qr.hint': 'Fit the site QR code in the frame', 'qr.photo': 'Photograph it', 'qr.close': 'Close', 'qr.unavailable': 'Live scanning is unavailable: photograph the code',
+  'qr.starting': 'Opening the camera…',
 }
 
 export type Lang = 'zh-CN' | 'en-US'

@@ -56,16 +56,20 @@ export async function preparePhoto(file: Blob, limit: number = maxDim.value): Pr
 /** The photo could not be read back after saving: the phone's storage is not trustworthy. */
 export class UnreadablePhotoError extends Error {}
 
+/** A stored photo; a marked-up copy names the photo it was drawn on (kept untouched as evidence). */
+export type LinkedPhoto = StoredPhoto & { markupOf?: string }
+
 /** Resize, store in IndexedDB, read it back. Throws StorageFullError on a full disk. */
-export async function capturePhoto(userId: number, file: Blob): Promise<StoredPhoto> {
+export async function capturePhoto(userId: number, file: Blob,
+  link: Partial<Pick<LinkedPhoto, 'markupOf' | 'takenAt'>> = {}): Promise<LinkedPhoto> {
   // before resizing: the canvas drops EXIF (never blocks the capture: null when unreadable)
   const takenAt = await readTakenAt(file)
   const { blob, width, height } = await preparePhoto(file)
   // IndexedDB in some WebKit versions can't hold a Blob: store bytes we have read already
   const bytes = await blob.arrayBuffer()
-  const stored: StoredPhoto = {
+  const stored: LinkedPhoto = {
     id: uuid(), userId, blob: new Blob([bytes], { type: blob.type || 'image/jpeg' }),
-    sha256: await sha256Hex(blob), width, height, createdAt: Date.now(), takenAt,
+    sha256: await sha256Hex(blob), width, height, createdAt: Date.now(), takenAt, ...link,
   }
   const d = await db()
   await guardQuota(() => d.put('photos', stored))
@@ -74,6 +78,20 @@ export async function capturePhoto(userId: number, file: Blob): Promise<StoredPh
     throw new UnreadablePhotoError('stored photo cannot be read back')
   }
   return back
+}
+
+/** Store a marked-up copy of a stored photo as a new photo linked to it; the original stays as it
+ *  was taken (the evidence). The copy keeps the original's capture time: a canvas export has no EXIF. */
+export async function captureMarkup(userId: number, originalId: string, drawn: Blob): Promise<LinkedPhoto> {
+  const original = await (await db()).get('photos', originalId)
+  if (!original) throw new UnreadablePhotoError('the original photo is gone')
+  return capturePhoto(userId, drawn, { markupOf: originalId, takenAt: original.takenAt ?? null })
+}
+
+/** The photo a stored photo is a marked-up copy of, if it is one. */
+export async function markupOf(id: string): Promise<string | undefined> {
+  const p: LinkedPhoto | undefined = await (await db()).get('photos', id)
+  return p?.markupOf
 }
 
 const urls = new Map<string, string>()

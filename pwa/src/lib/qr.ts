@@ -1,7 +1,8 @@
 /** Read a site code from a photo of its QR label: BarcodeDetector where the phone has it, else jsQR. */
 interface DetectedBarcode { rawValue: string }
-interface BarcodeDetectorLike { detect(source: ImageBitmapSource): Promise<DetectedBarcode[]> }
-type BarcodeDetectorCtor = new (opts: { formats: string[] }) => BarcodeDetectorLike
+export interface BarcodeDetectorLike { detect(source: ImageBitmapSource): Promise<DetectedBarcode[]> }
+export type BarcodeDetectorCtor = (new (opts: { formats: string[] }) => BarcodeDetectorLike) &
+  { getSupportedFormats?: () => Promise<string[]> }
 
 /** The QR payload is the site code, or a URL ending in /s/{code}. */
 export function siteCodeFromPayload(raw: string): string {
