@@ -82,6 +82,9 @@ const zh = {
   'markup.done': '完成', 'markup.textPlaceholder': '输入文字', 'markup.hint': '原图保留为证据，标注图另存为一张新照片',
   'qr.hint': '将点位二维码放入框内', 'qr.photo': '拍照识别', 'qr.close': '关闭', 'qr.unavailable': '无法实时扫码，请拍照识别',
   'qr.starting': '正在打开摄像头…',
+  'home.toAssign': '待我指派',
+  'home.overdue': '逾期',
+  'home.major': '重大',
 } as const
 
 export type MessageKey = keyof typeof zh
@@ -164,6 +167,9 @@ const en: Record<MessageKey, string> = {
   'markup.done': 'Done', 'markup.textPlaceholder': 'Type a label', 'markup.hint': 'The original stays as evidence; the marked-up copy is a new photo',
   'qr.hint': 'Fit the site QR code in the frame', 'qr.photo': 'Photograph it', 'qr.close': 'Close', 'qr.unavailable': 'Live scanning is unavailable: photograph the code',
   'qr.starting': 'Opening the camera…',
+  'home.toAssign': 'To assign',
+  'home.overdue': 'Overdue',
+  'home.major': 'Major',
 }
 
 export type Lang = 'zh-CN' | 'en-US'
