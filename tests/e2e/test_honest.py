@@ -6,8 +6,10 @@ import uuid
 
 import httpx2 as httpx
 import pytest
+from backend.modules.schemas import ItemIn, ModuleCreateIn
+from backend.modules.service import create_module
 from backend.org import service as org
-from backend.vocab import Role, SiteKind
+from backend.vocab import Category, Grade, ItemKind, Role, SiteKind
 from tests.e2e.conftest import jpeg, shot
 from tests.factories import PASSWORD
 from tests.e2e.test_pwa import api, login, synced, wait_until
@@ -24,6 +26,10 @@ def people(live):  # noqa: ANN001
     # the test thread can't use the database while Playwright's loop runs)
     closing = org.create_site(session, org_.group.id, campus_id=org_.campus.id, center_id=org_.catering.id,
                               name="二食堂后厨", kind=SiteKind.canteen, location=None)
+    items = [ItemIn(code=f"s{n}", text=text, kind=ItemKind.pass_fail, category=Category.gas, photo_required_on_fail=True,
+                    default_grade=Grade.general) for n, text in enumerate(["燃气软管无老化", "熄火保护装置有效"])]
+    create_module(session, ModuleCreateIn(code=f"e2e-{uuid.uuid4().hex[:6]}", category=Category.gas,
+                                          name="灶台燃气日检", items=items))
     session.commit()
     yield {"org": org_, "inspector": inspector, "manager": manager, "admin": admin, "closing": closing.id,
            "session": session}
@@ -141,3 +147,42 @@ def test_a_refused_token_shows_relogin_at_once(live, people, phone):  # noqa: AN
     page.locator("[data-test=hazard-list], [data-test=hazards]").first.wait_for()
     synced(page)
     assert page.locator("[data-test=relogin-banner]").count() == 0
+
+
+def test_a_refused_checklist_submit_keeps_the_checklist_open_and_is_sent_once(live, people, phone):  # noqa: ANN001
+    page = phone.new_page()
+    login(page, live, people["inspector"])
+    page.locator(".van-tabbar-item", has_text="巡检").click()
+    page.locator("[data-test=site]", has_text=people["org"].kitchen.name).click()
+    page.locator("[data-test=module]", has_text="灶台燃气日检").click()
+    items = page.locator("[data-test=item]")
+    items.nth(1).wait_for()
+    for n in range(2):
+        items.nth(n).locator("[data-test=result-pass]").click()
+    first_item = int(items.nth(0).get_attribute("data-item"))
+    refusal = {"error": {"code": "inspection_incomplete", "message": "检查未完成，不能提交",
+                         "details": {"problems": [{"item_id": first_item, "problem": "photo_required"}]}}}
+    # the server's answer to this submit is replaced by a refusal (the phone now judges as the server
+    # does, so a real one can't be provoked from the form); the server never sees it
+    page.route("**/api/v1/inspections/*/submit",
+               lambda route: route.fulfill(status=422, content_type="application/json", body=json.dumps(refusal)))
+    page.locator("[data-test=submit]").click()
+    page.locator(".van-dialog__confirm").click()
+
+    page.locator("[data-test=form-error]", has_text="检查未完成").wait_for()
+    assert page.locator("[data-test=checklist]").is_visible()
+    assert items.nth(0).locator("[data-test=problem]").inner_text() == "需要照片"
+    assert items.nth(1).locator("[data-test=result-pass]").get_attribute("aria-pressed") == "true"
+    synced(page)  # the refused submit is not left in the queue
+    page.locator(".van-dialog").wait_for(state="hidden")
+    shot(page, "honest-06-checklist-refused")
+
+    page.unroute("**/api/v1/inspections/*/submit")
+    page.locator("[data-test=submit]").click()
+    page.locator(".van-dialog__confirm").click()
+    page.locator(".van-toast", has_text="已提交").wait_for()
+    page.locator("[data-test=home]").wait_for()
+    done = [i for i in api(live, people["inspector"]).get("/inspections", params={"limit": 50}).json()["items"]
+            if i["module_name"] == "灶台燃气日检"]
+    assert len(done) == 1 and done[0]["status"] == "submitted"
+    assert page.locator("[data-test=home]").get_by_text("未完成的巡检").count() == 0
