@@ -15,6 +15,7 @@ from backend.deps import request_session
 from backend.errors import error_body, install_error_handlers
 from backend.hazards.router import router as hazards_router
 from backend.inspections.router import router as inspections_router
+from backend.me.router import router as me_router
 from backend.modules.router import router as modules_router
 from backend.observability import RequestIdMiddleware
 from backend.openapi import install_openapi, reject_unknown_query_parameters
@@ -48,7 +49,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(RequestIdMiddleware)  # last added, so outermost: every answer has an id
 
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(reject_unknown_query_parameters)])
-    for router in (accounts_router, org_router, modules_router, photos_router,
+    for router in (accounts_router, me_router, org_router, modules_router, photos_router,
                    inspections_router, hazards_router, audit_router):
         api.include_router(router)
     app.include_router(api)

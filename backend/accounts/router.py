@@ -57,12 +57,6 @@ def logout(principal: PrincipalDep, session: SessionDep) -> None:
     service.logout(session, principal.user, principal.token)
 
 
-@router.get("/me", response_model=UserOut)
-def read_me(user: CurrentUser) -> User:
-    """The logged-in user."""
-    return user
-
-
 @router.post("/me/password", status_code=status.HTTP_204_NO_CONTENT,
              responses=error_responses("wrong_password", "weak_password",
                                        "password_check_locked"))

@@ -4,7 +4,7 @@ Pydantic, free of the ORM, so the transition table can name them."""
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from backend.idempotency import ClientId
 from backend.types import Day, DbId, Timestamp
@@ -89,6 +89,22 @@ class CommentIn(Strict):
     model_config = ConfigDict(json_schema_extra={"examples": [{"comment": "现场复核合格"}]})
 
     comment: Comment = None
+
+
+class EditIn(Strict):
+    """Correct what a report says (e.g. a title that reads as the requirement itself)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "title": "后厨 2 号灶台旁灭火器压力不足"}]})
+
+    title: Text200 | None = Field(default=None, description="what is wrong, in a few words")
+    description: Comment = Field(default=None, description="details")
+
+    @model_validator(mode="after")
+    def _something(self) -> "EditIn":
+        if self.title is None and self.description is None:
+            raise ValueError("title 或 description 至少填写一项")
+        return self
 
 
 class FixOnSpotIn(Strict):

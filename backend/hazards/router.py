@@ -23,6 +23,7 @@ from backend.hazards.workflow import (
     DeadlineInPast,
     ExtensionNotLater,
     PlanIncomplete,
+    PublicAction,
     Status,
     Transition,
 )
@@ -73,9 +74,12 @@ class _ListQuery:
     deadline_to: date | None
     q: str | None
     sort: str
+    can: Action | None = None
 
     def page(self, session: Session, user: User) -> tuple[list[Hazard], str | None]:
         stmt = service.readable_hazards(user)
+        if self.can is not None:
+            stmt = stmt.where(service.actionable(user, self.can))
         for column, values in self.any_of.items():
             if values:
                 stmt = stmt.where(column.in_(values))
@@ -128,6 +132,10 @@ async def list_hazards(
     sort: Annotated[str, Query(pattern="^(created|deadline)$",
                                description="`created` newest first, `deadline` soonest first")]
     = "created",
+    can: Annotated[PublicAction | None, Query(
+        description="only hazards on which the caller may take this action now (exactly "
+                    "those whose `allowed_actions` include it): `assign` is 待我指派, "
+                    "`verify` 待我验收")] = None,
 ) -> Response:
     """Hazards the user may see, newest first (or by deadline, soonest first; none last)."""
     query = _ListQuery(
@@ -136,7 +144,8 @@ async def list_hazards(
          Hazard.grade: grade},
         {Hazard.campus_id: campus_id, Hazard.site_id: site_id, Hazard.source: source,
          Hazard.assignee_id: assignee_id},
-        overdue, created_from, created_to, deadline_from, deadline_to, q, sort)
+        overdue, created_from, created_to, deadline_from, deadline_to, q, sort,
+        Action(can) if can else None)
 
     def page(session: Session, user: User) -> Page[HazardOut]:
         rows, next_cursor = query.page(session, user)

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from backend.hazards.workflow import Action, Status
+from backend.hazards.workflow import PublicAction, Status
 from backend.photos.schemas import PhotoOut
 from backend.vocab import Category, Grade, HazardSource
 
@@ -62,7 +62,7 @@ class HazardOut(BaseModel):
     cancel_reason: str | None
     photo_time_suspect: bool = Field(
         description="a before-photo's EXIF time is far from the report (or missing)")
-    allowed_actions: list[Action] = Field(
+    allowed_actions: list[PublicAction] = Field(
         description="the workflow actions the caller may take now (the phone's buttons)")
     version: int = Field(description="bumped by every change; the `ETag` of GET /hazards/{id}")
     captured_at: datetime | None

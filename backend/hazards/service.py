@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from backend import clock, idempotency
@@ -26,7 +26,7 @@ from backend.jsonsafe import json_safe
 from backend.org.service import CENTER_DATA_READERS, get_site_for_new_work, scoped_to_user
 from backend.photos.service import link_photos, register_link_access
 from backend.statewrite import compare_and_set
-from backend.vocab import HazardSource
+from backend.vocab import Grade, HazardSource, Role
 
 
 class InvalidTransition(Conflict):
@@ -65,6 +65,38 @@ def overdue_clause(on: Any):  # noqa: ANN201 - a SQL expression
 def readable_hazards(user: User) -> Select[Hazard]:
     """Hazards the user may read: their center's, or every center of the group for qa/leader."""
     return scoped_to_user(select(Hazard), Hazard.center_id, user, CENTER_DATA_READERS)
+
+
+def _actor_clause(actor: workflow.Actor, user: User) -> ColumnElement[bool]:
+    """``workflow._is`` as SQL: the hazards on which ``user`` is ``actor``."""
+    member = Hazard.center_id == user.center_id if user.center_id is not None else false()
+    manages = member if user.has_role(Role.center_manager) else false()
+    qa = true() if user.has_role(Role.qa_officer) else false()
+    if actor is workflow.Actor.center_member:
+        return member if user.has_role(Role.inspector, Role.center_manager) else false()
+    if actor is workflow.Actor.center_manager:
+        return manages
+    if actor is workflow.Actor.qa_officer:
+        return qa
+    if actor is workflow.Actor.reporter:
+        return Hazard.reporter_id == user.id
+    if actor is workflow.Actor.assignee:
+        return Hazard.assignee_id == user.id
+    not_the_worker = and_(func.coalesce(Hazard.assignee_id, 0) != user.id,
+                          func.coalesce(Hazard.submitted_by_id, 0) != user.id)
+    return and_(not_the_worker, case((Hazard.grade == Grade.major, qa), else_=or_(manages, qa)))
+
+
+def actionable(user: User, action: Action) -> ColumnElement[bool]:
+    """The hazards whose ``allowed_actions`` for ``user`` include ``action``: the table's rule
+    for ``action`` in SQL (a property test holds it equal to ``workflow.allowed_actions``)."""
+    rule = workflow.TRANSITIONS[action]
+    clauses = [Hazard.status.in_([s for s in rule.sources if s is not None]),
+               or_(*(_actor_clause(actor, user) for actor in rule.actors))]
+    if rule.needs_pending_extension is not None:
+        pending = Hazard.extension_deadline.is_not(None)
+        clauses.append(pending if rule.needs_pending_extension else ~pending)
+    return and_(*clauses)
 
 
 def readable_hazard_ids(session: Session, user: User, ids: list[int]) -> bool:

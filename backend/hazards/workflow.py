@@ -14,6 +14,8 @@ Decisions where DOMAIN.md is silent, as the quality-supervision office would wan
   and photos; a major one goes to ``submitted`` and waits for 质监办's verification.
 - ``request_extension`` is the assignee's; at most one request is pending at a time.
 - ``reopen`` (the problem came back) is 质监办's only.
+- ``edit`` (title, description) is for the reporter, the center's manager and 质监办 until the
+  hazard is assigned: the plan is made on what the report says.
 """
 
 from collections.abc import Callable
@@ -28,6 +30,7 @@ from backend.errors import Unprocessable
 from backend.hazards.bodies import (
     AssignIn,
     CommentIn,
+    EditIn,
     ExtensionIn,
     FixOnSpotIn,
     HazardCreateIn,
@@ -48,6 +51,7 @@ class Status(StrEnum):
 class Action(StrEnum):
     report = "report"
     fix_on_spot = "fix_on_spot"
+    edit = "edit"
     assign = "assign"
     submit = "submit"
     verify = "verify"
@@ -157,6 +161,10 @@ def _fix_on_spot(hazard: HazardFacts, body: FixOnSpotIn, c: Context) -> Change:
     return Change(fields, fields["rectification"], list(body.photo_ids))
 
 
+def _edit(_h: HazardFacts, body: EditIn, _c: Context) -> Change:
+    return Change(body.model_dump(exclude_none=True))
+
+
 def _assign(_h: HazardFacts, body: AssignIn, c: Context) -> Change:
     plan = body.model_dump(exclude={"comment"})
     missing = [f for f in c.plan_required if plan.get(f) in (None, "")]
@@ -232,6 +240,7 @@ TRANSITIONS: dict[Action, Transition] = {
                       _report, public=False),
     Action.fix_on_spot: _t({S.reported}, S.closed, {A.reporter}, FixOnSpotIn, _fix_on_spot,
                            target_if_major=S.submitted, public=False),
+    Action.edit: _t({S.reported}, None, {A.reporter, *MANAGERS}, EditIn, _edit),
     Action.assign: _t({S.reported, S.assigned}, S.assigned, MANAGERS, AssignIn, _assign),
     Action.submit: _t({S.assigned}, S.submitted, {A.assignee}, SubmitIn, _submit),
     Action.verify: _t({S.submitted}, S.closed, {A.verifier}, CommentIn, _verify,
@@ -247,6 +256,8 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.reopen: _t({S.closed}, S.assigned, {A.qa_officer}, ReasonIn, _reopen),
 }
 PUBLIC_ACTIONS = tuple(a for a, t in TRANSITIONS.items() if t.public)
+# the actions a client can take (and filter by): the table's public rows
+PublicAction = StrEnum("PublicAction", {a.name: a.value for a in PUBLIC_ACTIONS})  # type: ignore[misc]
 OPEN = frozenset({S.reported, S.assigned, S.submitted})
 
 

@@ -78,7 +78,8 @@ def get_readable_inspection(session: Session, user: User, inspection_id: int) ->
     return inspection
 
 
-def _allowed_kinds(user: User, site_center_id: int) -> frozenset[InspectionKind]:
+def allowed_kinds(user: User, site_center_id: int) -> frozenset[InspectionKind]:
+    """The kinds of inspection ``user`` may start at a site of center ``site_center_id``."""
     kinds: set[InspectionKind] = set()
     if user.has_role(Role.qa_officer):
         kinds |= QA_KINDS
@@ -118,7 +119,7 @@ def create(session: Session, user: User, data: InspectionCreateIn) -> tuple[Insp
 
     def start() -> Inspection:
         site = get_site_for_new_work(session, user, data.site_id)
-        allowed = _allowed_kinds(user, site.center_id)
+        allowed = allowed_kinds(user, site.center_id)
         if data.kind not in allowed:
             raise Forbidden("您不能在该点位进行此类检查", code="inspection_kind_forbidden",
                             details={"kind": data.kind.value,
@@ -290,6 +291,13 @@ def submit(session: Session, settings: Settings, user: User, inspection_id: int,
     return inspection
 
 
+def finding_title(requirement: str, note: str | None) -> str:
+    """A failed item's hazard says what is wrong: the inspector's note when there is one,
+    else the requirement marked as not met (the bare requirement reads as compliance)."""
+    first_line = (note or "").strip().splitlines()[0].strip() if (note or "").strip() else ""
+    return (first_line or f"不符合：{requirement}")[:200]
+
+
 def _linked_photo_ids(session: Session, owner_type: str, owner_id: int) -> list[int]:
     return list(session.scalars(select(PhotoLink.photo_id).where(
         PhotoLink.owner_type == owner_type, PhotoLink.owner_id == owner_id)
@@ -300,7 +308,8 @@ def _hazard_from_answer(session: Session, settings: Settings, user: User,
                         inspection: Inspection, item: ModuleItem,
                         answer: InspectionAnswer) -> Hazard:
     report = HazardCreateIn.model_construct(  # trusted: built from the checklist
-        title=item.text[:200], description=answer.note, site_id=inspection.site_id,
+        title=finding_title(item.text, answer.note), description=answer.note,
+        site_id=inspection.site_id,
         category=item.category, grade=Grade.major if item.major_if_failed else item.default_grade,
         source=HazardSource.inspection, captured_at=inspection.started_at,
         photo_ids=_linked_photo_ids(session, BEFORE, answer.id))

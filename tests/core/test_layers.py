@@ -28,6 +28,7 @@ DOMAIN_LAYERS = (
     {"photos"},  # taken by users at sites
     {"hazards"},
     {"inspections"},  # an inspection's failed items report hazards
+    {"me"},  # the signed-in user's view across every domain
 )
 
 Edges = dict[str, dict[str, set[str]]]  # importer -> imported -> the files that import it

@@ -47,10 +47,13 @@ def test_report_then_close_the_loop(client, make, people):
     hazard = resp.json()
     assert hazard["status"] == "reported" and hazard["photos"][0]["id"] == photo.id
     assert hazard["center_id"] == make.org.catering.id
-    assert hazard["allowed_actions"] == []  # an inspector can't assign
+    assert hazard["allowed_actions"] == ["edit"]  # the reporter may correct it, not assign
     hid = hazard["id"]
     manager_view = client.get(f"/api/v1/hazards/{hid}", headers=make.headers(manager)).json()
-    assert manager_view["allowed_actions"] == ["assign", "cancel"]
+    assert manager_view["allowed_actions"] == ["edit", "assign", "cancel"]
+    edited = act(client, make, inspector, hid, "edit", {"title": "后厨 2 号灶台灭火器压力不足"})
+    assert edited.status_code == 200 and edited.json()["title"] == "后厨 2 号灶台灭火器压力不足"
+    assert edited.json()["timeline"][-1]["changes"]["title"]["from"] == "后厨灭火器压力不足"
 
     assigned = act(client, make, manager, hid, "assign", plan(worker))
     assert assigned.status_code == 200, assigned.text
@@ -73,11 +76,12 @@ def test_report_then_close_the_loop(client, make, people):
     closed = verified.json()
     assert closed["status"] == "closed" and closed["verifier_id"] == manager.id
     assert closed["closed_at"] and closed["closed_late"] is False
-    assert [e["action"] for e in closed["timeline"]] == ["report", "assign", "submit", "verify"]
-    assign_event = closed["timeline"][1]
+    assert [e["action"] for e in closed["timeline"]] == ["report", "edit", "assign", "submit",
+                                                        "verify"]
+    assign_event = closed["timeline"][2]
     assert assign_event["changes"]["assignee_id"] == {"from": None, "to": worker.id}
     assert assign_event["actor_name"] == manager.display_name
-    assert closed["timeline"][2]["photos"][0]["id"] == after.id
+    assert closed["timeline"][3]["photos"][0]["id"] == after.id
 
 
 def test_invalid_transition_is_409_and_forbidden_actor_is_403(client, make, people):
@@ -85,7 +89,7 @@ def test_invalid_transition_is_409_and_forbidden_actor_is_403(client, make, peop
     resp = act(client, make, people["manager"], hazard.id, "verify", {})
     assert resp.status_code == 409
     assert resp.json()["error"]["code"] == "hazard_invalid_transition"
-    assert resp.json()["error"]["details"]["allowed_actions"] == ["assign", "cancel"]
+    assert resp.json()["error"]["details"]["allowed_actions"] == ["edit", "assign", "cancel"]
     resp = act(client, make, people["inspector"], hazard.id, "assign", plan(people["worker"]))
     assert resp.status_code == 403
     assert resp.json()["error"]["code"] == "hazard_action_forbidden"

@@ -44,10 +44,11 @@ LEADER = ActorFacts(user_id=14, center_id=None, roles=frozenset({Role.leader}))
 
 
 @pytest.mark.parametrize("user, hazard, expected", [
-    (MANAGER, facts(), [Action.assign, Action.cancel]),
+    (MANAGER, facts(), [Action.edit, Action.assign, Action.cancel]),
     (OTHER_MANAGER, facts(), []),
-    (QA, facts(), [Action.assign, Action.cancel]),
+    (QA, facts(), [Action.edit, Action.assign, Action.cancel]),
     (LEADER, facts(), []),
+    (WORKER, facts(reporter=13), [Action.edit]),
     (WORKER, facts(Status.assigned, assignee=13), [Action.submit, Action.request_extension]),
     (WORKER, facts(Status.assigned, assignee=13, pending=True), [Action.submit]),
     (MANAGER, facts(Status.assigned, assignee=13, pending=True),
@@ -211,7 +212,21 @@ class Workflow(RuleBasedStateMachine):
             return {"deadline": (base + timedelta(days=days)).isoformat(), "reason": "需要延期"}
         if action in (Action.reject, Action.cancel, Action.reopen):
             return {"reason": "原因说明"}
+        if action is Action.edit:
+            return {"title": "更准确的标题"}
         return {}
+
+    @rule(who=st.sampled_from(["reporter", "worker", "manager", "other_manager", "qa", "leader"]))
+    def can_filter_is_allowed_actions(self, who):
+        """?can=<action> (the rule in SQL) lists exactly what allowed_actions says."""
+        user = self.people[who]
+        hazards = list(self.db.scalars(select(Hazard).where(Hazard.id.in_(self.successes))))
+        allowed = {h.id: service.allowed_actions(user, h) for h in hazards}
+        for action in workflow.PUBLIC_ACTIONS:
+            listed = set(self.db.scalars(select(Hazard.id).where(
+                Hazard.id.in_(self.successes), service.actionable(user, action))))
+            assert listed == {i for i, actions in allowed.items() if action in actions}, \
+                (who, action)
 
     @invariant()
     def invariants(self):
@@ -241,6 +256,7 @@ class Workflow(RuleBasedStateMachine):
             select(Hazard.id).where(Hazard.id.in_(self.successes),
                                     service.overdue_clause(self.day))))
         assert listed_overdue == {h.id for h in hazards if service.is_overdue(h, self.day)}
+
         assert self.db.scalar(select(func.count()).select_from(Hazard)
                               .where(Hazard.id.in_(self.successes))) == len(self.successes)
 
@@ -251,3 +267,33 @@ def test_random_action_sequences_keep_the_invariants(db, make):
         settings=settings(max_examples=40, stateful_step_count=40, deadline=None,
                           suppress_health_check=list(HealthCheck)),
     )
+
+
+def test_the_can_filter_is_allowed_actions_in_sql(db, make):
+    """Every combination of status, grade, worker and pending extension, for every kind of
+    user: ``actionable`` (SQL) selects exactly the hazards whose allowed_actions name it."""
+    org = make.org
+    people = [make.user(Role.inspector, center=org.catering),
+              make.user(Role.center_manager, center=org.catering),
+              make.user(Role.center_manager, center=org.property),
+              make.user(Role.qa_officer, center=org.qa), make.user(Role.leader)]
+    reporter, manager = people[0], people[1]
+    hazards = []
+    for status in Status:
+        for grade in Grade:
+            for worker in (None, reporter, manager):
+                for pending in (False, True):
+                    hazard = make.hazard(reporter, grade=grade)
+                    hazard.status = status
+                    hazard.assignee_id = hazard.submitted_by_id = worker.id if worker else None
+                    hazard.extension_deadline = date(2030, 1, 1) if pending else None
+                    hazards.append(hazard)
+    db.flush()
+    ids = [h.id for h in hazards]
+    for user in people:
+        allowed = {h.id: service.allowed_actions(user, h) for h in hazards}
+        for action in workflow.PUBLIC_ACTIONS:
+            listed = set(db.scalars(select(Hazard.id).where(
+                Hazard.id.in_(ids), service.actionable(user, action))))
+            assert listed == {i for i, actions in allowed.items() if action in actions}, \
+                (user.username, action)

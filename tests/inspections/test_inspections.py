@@ -75,7 +75,8 @@ def test_run_a_checklist_with_one_failure(client, make, db):
                         headers=make.headers(inspector)).json()
     assert hazard["grade"] == "major"  # a directly-major item always gives a major hazard
     assert hazard["source"] == "inspection" and hazard["inspection_id"] == iid
-    assert hazard["item_id"] == major_item.id and hazard["title"] == major_item.text
+    # titled by what is wrong (the inspector's note), never the bare requirement
+    assert hazard["item_id"] == major_item.id and hazard["title"] == "电动车在楼道内充电"
     assert hazard["description"] == "电动车在楼道内充电"
     assert [p["id"] for p in hazard["photos"]] == [photo.id]
     again = client.post(f"/api/v1/inspections/{iid}/submit", headers=make.headers(inspector))
@@ -234,3 +235,10 @@ def test_list_filters(client, make, db):
     drafts = client.get("/api/v1/inspections", params={"status": "draft", "limit": 1},
                         headers=headers).json()
     assert len(drafts["items"]) == 1 and drafts["next_cursor"]
+
+
+def test_a_finding_without_a_note_says_the_requirement_is_not_met():
+    from backend.inspections.service import finding_title
+    assert finding_title("灭火器压力正常", None) == "不符合：灭火器压力正常"
+    assert finding_title("灭火器压力正常", "  \n") == "不符合：灭火器压力正常"
+    assert finding_title("灭火器压力正常", "压力表在红区\n另附照片") == "压力表在红区"

@@ -65,26 +65,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Read Me
-         * @description The logged-in user.
-         */
-        get: operations["read_me"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/me/password": {
         parameters: {
             query?: never;
@@ -189,6 +169,47 @@ export interface paths {
          * @description Set a new password for a user (admin); all their sessions end.
          */
         post: operations["reset_user_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Me
+         * @description The logged-in user, with what the phone may offer them (the kinds of inspection they may
+         *     start, the plan fields an assignment needs).
+         */
+        get: operations["read_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/todo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read My Todo
+         * @description Counts for the home screen: 待我指派, 待我验收, my rectifications, overdue, major.
+         */
+        get: operations["read_my_todo"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -635,6 +656,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hazards/{hazard_id}/actions/edit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hazard action: edit
+         * @description Workflow action `edit`: reported → unchanged. Who: the manager of the hazard's center; or 质监办 (any center); or who reported it. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
+         */
+        post: operations["act_on_hazard_edit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hazards/{hazard_id}/actions/assign": {
         parameters: {
             query?: never;
@@ -839,11 +880,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /**
-         * Action
-         * @enum {string}
-         */
-        Action: "report" | "fix_on_spot" | "assign" | "submit" | "verify" | "reject" | "cancel" | "request_extension" | "approve_extension" | "deny_extension" | "reopen";
         /** AnswerIn */
         AnswerIn: {
             /** Item Id */
@@ -1099,6 +1135,15 @@ export interface components {
              */
             is_active?: boolean;
         };
+        /** Capabilities */
+        Capabilities: {
+            inspection_kinds: components["schemas"]["InspectionKinds"];
+            /**
+             * Plan Required
+             * @description the fields an assignment must fill (五定; 六定 adds `rechecker_id`)
+             */
+            plan_required: string[];
+        };
         /**
          * Category
          * @enum {string}
@@ -1190,6 +1235,25 @@ export interface components {
         CommentIn: {
             /** Comment */
             comment?: string | null;
+        };
+        /**
+         * EditIn
+         * @description Correct what a report says (e.g. a title that reads as the requirement itself).
+         * @example {
+         *       "title": "后厨 2 号灶台旁灭火器压力不足"
+         *     }
+         */
+        EditIn: {
+            /**
+             * Title
+             * @description what is wrong, in a few words
+             */
+            title?: string | null;
+            /**
+             * Description
+             * @description details
+             */
+            description?: string | null;
         };
         /**
          * Error
@@ -1488,7 +1552,7 @@ export interface components {
              * Allowed Actions
              * @description the workflow actions the caller may take now (the phone's buttons)
              */
-            allowed_actions: components["schemas"]["Action"][];
+            allowed_actions: components["schemas"]["PublicAction"][];
             /**
              * Version
              * @description bumped by every change; the `ETag` of GET /hazards/{id}
@@ -1591,7 +1655,7 @@ export interface components {
              * Allowed Actions
              * @description the workflow actions the caller may take now (the phone's buttons)
              */
-            allowed_actions: components["schemas"]["Action"][];
+            allowed_actions: components["schemas"]["PublicAction"][];
             /**
              * Version
              * @description bumped by every change; the `ETag` of GET /hazards/{id}
@@ -1714,6 +1778,19 @@ export interface components {
          * @enum {string}
          */
         InspectionKind: "routine" | "special" | "holiday" | "supervision" | "external";
+        /** InspectionKinds */
+        InspectionKinds: {
+            /**
+             * Own Center
+             * @description kinds the user may start at a site of their own center
+             */
+            own_center: components["schemas"]["InspectionKind"][];
+            /**
+             * Other Centers
+             * @description kinds the user may start at any other center's site (质监办's 督查...)
+             */
+            other_centers: components["schemas"]["InspectionKind"][];
+        };
         /** InspectionOut */
         InspectionOut: {
             /** Id */
@@ -1925,6 +2002,45 @@ export interface components {
              */
             expires_at: string;
             user: components["schemas"]["UserOut"];
+        };
+        /** MeOut */
+        MeOut: {
+            /** Id */
+            id: number;
+            /**
+             * Username
+             * @description login name, lower case
+             */
+            username: string;
+            /**
+             * Display Name
+             * @description name shown to colleagues, e.g. 饮食中心 陈师傅
+             */
+            display_name: string;
+            /** Phone */
+            phone: string | null;
+            /**
+             * Center Id
+             * @description the user's center (中心); null for group-wide roles such as leader or admin
+             */
+            center_id: number | null;
+            /**
+             * Roles
+             * @description what the user may do; at least one
+             */
+            roles: components["schemas"]["Role"][];
+            /**
+             * Is Active
+             * @description false: disabled, cannot log in
+             */
+            is_active: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** @description what the phone offers: the server decides the same way */
+            capabilities: components["schemas"]["Capabilities"];
         };
         /**
          * MemberOut
@@ -2365,6 +2481,11 @@ export interface components {
             failed: number;
         };
         /**
+         * PublicAction
+         * @enum {string}
+         */
+        PublicAction: "edit" | "assign" | "submit" | "verify" | "reject" | "cancel" | "request_extension" | "approve_extension" | "deny_extension" | "reopen";
+        /**
          * ReasonIn
          * @example {
          *       "reason": "照片未显示整改效果"
@@ -2531,6 +2652,37 @@ export interface components {
              * @description after-photos
              */
             photo_ids: number[];
+        };
+        /**
+         * TodoOut
+         * @description What waits for the user, counted by the same rules as `allowed_actions`.
+         */
+        TodoOut: {
+            /**
+             * To Assign
+             * @description reported hazards the user may assign (待我指派)
+             */
+            to_assign: number;
+            /**
+             * To Verify
+             * @description submitted rectifications the user may verify (待我验收)
+             */
+            to_verify: number;
+            /**
+             * My Rectifications
+             * @description hazards assigned to the user, not submitted
+             */
+            my_rectifications: number;
+            /**
+             * Overdue
+             * @description open hazards past their deadline, of those the user sees
+             */
+            overdue: number;
+            /**
+             * Major Open
+             * @description open major hazards (重大隐患), of those the user sees
+             */
+            major_open: number;
         };
         /**
          * UserCreateIn
@@ -2837,44 +2989,6 @@ export interface operations {
                 };
             };
             /** @description Unprocessable Entity: `unknown_parameter`, `validation_error` */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    read_me: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserOut"];
-                };
-            };
-            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Unprocessable Entity: `unknown_parameter` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3385,6 +3499,82 @@ export interface operations {
                 };
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    read_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeOut"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `unknown_parameter` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    read_my_todo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TodoOut"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `unknown_parameter` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5243,6 +5433,8 @@ export interface operations {
                 q?: string | null;
                 /** @description `created` newest first, `deadline` soonest first */
                 sort?: string;
+                /** @description only hazards on which the caller may take this action now (exactly those whose `allowed_actions` include it): `assign` is 待我指派, `verify` 待我验收 */
+                can?: components["schemas"]["PublicAction"] | null;
             };
             header?: never;
             path?: never;
@@ -5436,6 +5628,110 @@ export interface operations {
                 };
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    act_on_hazard_edit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a UUID per intended write: a retry with it returns the first result */
+                "idempotency-key"?: string | null;
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The hazard's id. */
+                hazard_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HazardDetailOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `hazard_action_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `hazard_conflict`, `hazard_invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,32 @@
+from pydantic import BaseModel, Field
+
+from backend.accounts.schemas import UserOut
+from backend.inspections.models import InspectionKind
+
+
+class InspectionKinds(BaseModel):
+    own_center: list[InspectionKind] = Field(
+        description="kinds the user may start at a site of their own center")
+    other_centers: list[InspectionKind] = Field(
+        description="kinds the user may start at any other center's site (质监办's 督查...)")
+
+
+class Capabilities(BaseModel):
+    inspection_kinds: InspectionKinds
+    plan_required: list[str] = Field(
+        description="the fields an assignment must fill (五定; 六定 adds `rechecker_id`)")
+
+
+class MeOut(UserOut):
+    capabilities: Capabilities = Field(
+        description="what the phone offers: the server decides the same way")
+
+
+class TodoOut(BaseModel):
+    """What waits for the user, counted by the same rules as `allowed_actions`."""
+
+    to_assign: int = Field(description="reported hazards the user may assign (待我指派)")
+    to_verify: int = Field(description="submitted rectifications the user may verify (待我验收)")
+    my_rectifications: int = Field(description="hazards assigned to the user, not submitted")
+    overdue: int = Field(description="open hazards past their deadline, of those the user sees")
+    major_open: int = Field(description="open major hazards (重大隐患), of those the user sees")

@@ -1,0 +1,37 @@
+from sqlalchemy import func
+from sqlalchemy.orm import Session
+
+from backend import clock
+from backend.accounts.models import User
+from backend.config import Settings
+from backend.hazards.models import Hazard
+from backend.hazards.service import actionable, overdue_clause, readable_hazards
+from backend.hazards.workflow import OPEN, Action, Status
+from backend.inspections.service import allowed_kinds
+from backend.me.schemas import Capabilities, InspectionKinds, TodoOut
+from backend.vocab import Grade
+
+ANOTHER_CENTER = -1  # no center has this id: "a site of some other center"
+
+
+def capabilities(settings: Settings, user: User) -> Capabilities:
+    own = allowed_kinds(user, user.center_id) if user.center_id is not None else frozenset()
+    return Capabilities(
+        inspection_kinds=InspectionKinds(own_center=sorted(own),
+                                         other_centers=sorted(allowed_kinds(user,
+                                                                            ANOTHER_CENTER))),
+        plan_required=list(settings.hazard_plan_required))
+
+
+def todo(session: Session, user: User) -> TodoOut:
+    """Five counts in one query over the hazards the user may read."""
+    counted = readable_hazards(user).with_only_columns(
+        func.count().filter(actionable(user, Action.assign) & (Hazard.status == Status.reported)),
+        func.count().filter(actionable(user, Action.verify)),
+        func.count().filter((Hazard.assignee_id == user.id)
+                            & (Hazard.status == Status.assigned)),
+        func.count().filter(overdue_clause(clock.today())),
+        func.count().filter((Hazard.grade == Grade.major) & Hazard.status.in_(OPEN)))
+    to_assign, to_verify, mine, overdue, major = session.execute(counted).one()
+    return TodoOut(to_assign=to_assign, to_verify=to_verify, my_rectifications=mine,
+                   overdue=overdue, major_open=major)
