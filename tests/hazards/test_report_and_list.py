@@ -211,3 +211,16 @@ def test_a_retry_may_spell_defaults_and_amounts_differently(client, make):
     spelled = client.post("/api/v1/hazards", json={**body, "grade": "general"},
                           headers=make.headers(user))
     assert first.status_code == 201 and spelled.status_code == 200
+
+
+def test_no_new_hazard_or_inspection_at_a_deactivated_site(client, make, db):
+    user = make.user(Role.inspector)
+    make.org.kitchen.is_active = False
+    db.flush()
+    hazard = report(client, make, user)
+    assert hazard.status_code == 409 and hazard.json()["error"]["code"] == "site_inactive"
+    module_id = client.get("/api/v1/modules", headers=make.headers(user)).json()["items"][0]["id"]
+    inspection = client.post("/api/v1/inspections", headers=make.headers(user), json={
+        "module_id": module_id, "site_id": make.org.kitchen.id})
+    assert inspection.status_code == 409
+    assert inspection.json()["error"]["code"] == "site_inactive"
