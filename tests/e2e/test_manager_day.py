@@ -2,6 +2,7 @@
 the server allows, the manager's day on the home screen, the reject loop, titles, empty states."""
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 
@@ -172,3 +173,68 @@ def test_the_managers_home_counts_are_the_servers(live, world, browser):  # noqa
         shot(page, "i9-hazards-to-assign")
     finally:
         ctx.close()
+
+
+def test_a_missing_hazard_shows_a_way_back(live, world, phone):  # noqa: ANN001
+    page = phone.new_page()
+    login(page, live, world["inspector"])
+    page.goto(f"{live.base_url}/hazards/999999")
+    page.locator("[data-test=hazard-missing]").wait_for()
+    shot(page, "i9-hazard-missing")
+    page.locator("[data-test=back-to-list]").click()
+    page.locator("[data-test=hazards]").wait_for()
+
+
+def test_the_assign_form_checks_each_field_inline(live, world, phone):  # noqa: ANN001
+    hazard = report(live, world, world["inspector"], "配电箱门未关")
+    page = phone.new_page()
+    login(page, live, world["manager"])
+    page.goto(f"{live.base_url}/hazards/{hazard['id']}")
+    page.locator("[data-test=action-assign]").click()
+    form = page.locator("[data-test=action-form]")
+    form.locator("[data-test=f-assignee] .ax-chip").first.wait_for()
+    assert form.locator("[data-test=f-assignee] .ax-chip--on").count() == 0  # nobody by default
+    form.locator("[data-test=f-deadline] input").fill("2020-01-01")
+    form.locator("[data-test=action-confirm]").click()
+    form.locator("[data-test=error-assignee_id]").wait_for()
+    assert "时限不能早于今天" in form.locator("[data-test=f-deadline]").inner_text()
+    assert "必填" in form.locator("[data-test=f-measures]").inner_text()
+    page.wait_for_timeout(300)
+    shot(page, "i9-assign-errors")
+    form.locator("[data-test=f-assignee] .ax-chip", has_text="测试用户").first.click()
+    form.locator("[data-test=deadline-7]").click()
+    form.locator("[data-test=f-measures] textarea").fill("关闭配电箱门并加锁")
+    form.locator("[data-test=f-cost] input").fill("0.05")
+    form.locator("[data-test=f-interim] textarea").fill("张贴警示标识")
+    assert form.locator("[data-test=error-assignee_id]").count() == 0
+    shot(page, "i9-assign-filled")
+    form.locator("[data-test=action-confirm]").click()
+    page.locator("[data-test=hazard-status]", has_text="整改中").wait_for(timeout=30000)
+    assigned = api(live, world["manager"]).get(f"/hazards/{hazard['id']}").json()
+    assert assigned["deadline"] > datetime.now(UTC).date().isoformat()
+
+
+def test_the_assignee_sees_the_rejection_and_each_rounds_photos(live, world, phone):  # noqa: ANN001
+    inspector, manager = world["inspector"], world["manager"]
+    hazard = report(live, world, inspector, "排水沟堵塞")
+    mgr, insp = api(live, manager), api(live, inspector)
+    assert mgr.post(f"/hazards/{hazard['id']}/actions/assign", json={
+        "assignee_id": inspector.id, "measures": "疏通排水沟", "cost_estimate": "0.10",
+        "deadline": "2030-01-31", "interim_measures": "放置防滑标识"}).status_code == 200
+    after = insp.post("/photos", files={"file": ("b.jpg", jpeg(400, 300, seed=9), "image/jpeg")}).json()
+    assert insp.post(f"/hazards/{hazard['id']}/actions/submit", json={
+        "description": "已疏通", "photo_ids": [after["id"]]}).status_code == 200
+    assert mgr.post(f"/hazards/{hazard['id']}/actions/reject",
+                    json={"reason": "照片看不清，请补拍"}).status_code == 200
+
+    page = phone.new_page()
+    login(page, live, inspector)
+    page.goto(f"{live.base_url}/hazards/{hazard['id']}")
+    banner = page.locator("[data-test=rejected-banner]")
+    banner.wait_for()
+    assert "已驳回：照片看不清，请补拍" in banner.inner_text()
+    page.locator("[data-test=event-photos-submit] [data-test=round-rejected]").wait_for()
+    assert page.locator("[data-test=event-photos-submit] img").count() == 1
+    shot(page, "i9-hazard-rejected")
+    page.locator("[data-test=timeline]").scroll_into_view_if_needed()
+    shot(page, "i9-hazard-rejected-timeline")

@@ -85,6 +85,17 @@ const zh = {
   'home.toAssign': '待我指派',
   'home.overdue': '逾期',
   'home.major': '重大',
+  'hazard.rejected': '已驳回：',
+  'hazard.rejectedRound': '已驳回',
+  'hazard.notFound': '隐患不存在，或您无权查看',
+  'hazard.backToList': '返回列表',
+  'form.fixErrors': '请按提示修改',
+  'form.pastDeadline': '时限不能早于今天',
+  'form.badCost': '请填写不小于 0 的金额',
+  'form.pickRechecker': '选择复查人',
+  'form.inDays': '{n} 天',
+  'form.title': '标题',
+  'action.edit': '修改标题',
 } as const
 
 export type MessageKey = keyof typeof zh
@@ -170,6 +181,17 @@ const en: Record<MessageKey, string> = {
   'home.toAssign': 'To assign',
   'home.overdue': 'Overdue',
   'home.major': 'Major',
+  'hazard.rejected': 'Rejected: ',
+  'hazard.rejectedRound': 'Rejected',
+  'hazard.notFound': 'This hazard does not exist or is not yours to see',
+  'hazard.backToList': 'Back to the list',
+  'form.fixErrors': 'Fix the marked fields',
+  'form.pastDeadline': 'The deadline cannot be in the past',
+  'form.badCost': 'Type an amount of 0 or more',
+  'form.pickRechecker': 'Pick the rechecker',
+  'form.inDays': '{n} days',
+  'form.title': 'Title',
+  'action.edit': 'Edit title',
 }
 
 export type Lang = 'zh-CN' | 'en-US'
