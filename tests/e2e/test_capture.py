@@ -134,6 +134,8 @@ def test_snap_opens_the_camera_and_a_marked_up_photo_keeps_its_original(live, wo
     page.locator("[data-test=sync-badge]", has_text="1 条待同步").wait_for()
     badge_clear_of_title(page)
     shot(page, "capture-03-badge-one-report-offline")
+    page.locator(".van-tabbar-item", has_text="我的").click()
+    page.locator("[data-test=me-queue]", has_text="1 条待同步").wait_for()  # 我的 counts the same
     page.locator("[data-test=sync-badge]").click()
     page.locator("[data-test=queue-entry]").first.wait_for()
     badge_clear_of_title(page)
