@@ -236,5 +236,7 @@ def test_the_assignee_sees_the_rejection_and_each_rounds_photos(live, world, pho
     page.locator("[data-test=event-photos-submit] [data-test=round-rejected]").wait_for()
     assert page.locator("[data-test=event-photos-submit] img").count() == 1
     shot(page, "i9-hazard-rejected")
-    page.locator("[data-test=timeline]").scroll_into_view_if_needed()
+    timeline = page.locator("[data-test=timeline]")
+    timeline.scroll_into_view_if_needed()
+    assert "上报" in timeline.inner_text() and "report" not in timeline.inner_text()
     shot(page, "i9-hazard-rejected-timeline")

@@ -1,22 +1,34 @@
+import { lang } from './i18n'
+
 const TZ = 'Asia/Shanghai'
-const dt = new Intl.DateTimeFormat('zh-CN', { timeZone: TZ, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false })
+const dt = new Intl.DateTimeFormat('zh-CN', { timeZone: TZ, year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+/** One date format everywhere: 11月29日 (Nov 29), the year only when it is not this year's. */
+function day(y: number, m: number, d: number): string {
+  const thisYear = Number(isoDay(new Date()).slice(0, 4))
+  if (lang.value === 'en-US') return `${MONTHS[m - 1] ?? m} ${d}${y === thisYear ? '' : `, ${y}`}`
+  return `${y === thisYear ? '' : `${y}年`}${m}月${d}日`
+}
 
 /** 11月29日 09:15 (Asia/Shanghai) */
 export function fmtTime(iso: string | null | undefined): string {
   if (!iso) return '—'
   const parts = Object.fromEntries(dt.formatToParts(new Date(iso)).map((p) => [p.type, p.value]))
-  return `${parts.month}月${parts.day}日 ${parts.hour}:${parts.minute}`
+  return `${day(Number(parts.year), Number(parts.month), Number(parts.day))} ${parts.hour}:${parts.minute}`
 }
 
+/** a date without time (YYYY-MM-DD, e.g. a deadline): 1月31日 */
 export function fmtDate(d: string | null | undefined): string {
   if (!d) return '—'
-  const [y, m, day] = d.split('-')
-  return y && m && day ? `${y}年${Number(m)}月${Number(day)}日` : d
+  const [y, m, dd] = d.split('-').map(Number)
+  return y && m && dd ? day(y, m, dd) : d
 }
 
-/** 0.50 万元 */
+/** 0.50 万元 (English: CNY 5,000) */
 export function fmtMoney(v: string | number | null | undefined): string {
   if (v === null || v === undefined || v === '') return '—'
+  if (lang.value === 'en-US') return `CNY ${(Number(v) * 10000).toLocaleString('en-US', { maximumFractionDigits: 0 })}`
   return `${Number(v).toFixed(2)} 万元`
 }
 

@@ -96,6 +96,9 @@ const zh = {
   'form.inDays': '{n} 天',
   'form.title': '标题',
   'action.edit': '修改标题',
+  'hazard.overdueOne': '逾期 1 天',
+  'action.report': '上报',
+  'action.fix_on_spot': '当场整改',
 } as const
 
 export type MessageKey = keyof typeof zh
@@ -192,6 +195,9 @@ const en: Record<MessageKey, string> = {
   'form.inDays': '{n} days',
   'form.title': 'Title',
   'action.edit': 'Edit title',
+  'hazard.overdueOne': '1 day overdue',
+  'action.report': 'Reported',
+  'action.fix_on_spot': 'Fixed on the spot',
 }
 
 export type Lang = 'zh-CN' | 'en-US'
