@@ -240,3 +240,23 @@ def test_the_assignee_sees_the_rejection_and_each_rounds_photos(live, world, pho
     timeline.scroll_into_view_if_needed()
     assert "上报" in timeline.inner_text() and "report" not in timeline.inner_text()
     shot(page, "i9-hazard-rejected-timeline")
+
+
+def test_the_reporter_corrects_the_title(live, world, phone):  # noqa: ANN001
+    inspector = world["inspector"]
+    hazard = report(live, world, inspector, "煎炸油按规定更换")  # reads as compliance
+    if "edit" not in hazard["allowed_actions"]:
+        pytest.skip("the edit action (issue 9's API) is not offered")
+    page = phone.new_page()
+    login(page, live, inspector)
+    page.goto(f"{live.base_url}/hazards/{hazard['id']}")
+    page.locator("[data-test=action-edit]").click()
+    form = page.locator("[data-test=action-form]")
+    title = form.locator("[data-test=f-title] input")
+    assert title.input_value() == "煎炸油按规定更换"
+    title.fill("煎炸油颜色发黑，未按规定更换")
+    shot(page, "i9-edit-title")
+    form.locator("[data-test=action-confirm]").click()
+    page.locator("[data-test=hazard-title]", has_text="煎炸油颜色发黑，未按规定更换").wait_for(timeout=30000)
+    assert api(live, inspector).get(f"/hazards/{hazard['id']}").json()["title"] == \
+        "煎炸油颜色发黑，未按规定更换"
