@@ -78,7 +78,6 @@ from backend.vocab import Category, Grade, Role
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 SECRET = "anxun-bench-secret-not-for-production"
-BASE_URL = "http://127.0.0.1"
 CENTER = "property"  # the center with the most sites, so the most hazards
 LIMIT = 20
 DEPTH = 10_000
@@ -345,7 +344,7 @@ def endpoint_work(engine: Engine, settings: Settings, token: str, center_id: int
         rows, next_cursor = keyset_page(session, filtered(user, center_id),
                                         [Hazard.created_at, Hazard.id], limit=LIMIT,
                                         cursor=cursor, descending=True)
-        items = views.hazard_list(session, settings, user, rows, BASE_URL)
+        items = views.hazard_list(session, settings, user, rows)
         return PAGE.dump_json(Page(items=items, next_cursor=next_cursor))
 
 

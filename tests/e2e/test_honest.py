@@ -186,3 +186,44 @@ def test_a_refused_checklist_submit_keeps_the_checklist_open_and_is_sent_once(li
             if i["module_name"] == "灶台燃气日检"]
     assert len(done) == 1 and done[0]["status"] == "submitted"
     assert page.locator("[data-test=home]").get_by_text("未完成的巡检").count() == 0
+
+
+def test_a_parked_checklist_submit_reopens_from_the_home_row(live, people, phone):  # noqa: ANN001
+    client = api(live, people["inspector"])
+    before = {i["id"] for i in client.get("/inspections", params={"limit": 50}).json()["items"]}
+    page = phone.new_page()
+    login(page, live, people["inspector"])
+    page.locator(".van-tabbar-item", has_text="巡检").click()
+    page.locator("[data-test=site]", has_text=people["org"].kitchen.name).click()
+    page.locator("[data-test=module]", has_text="灶台燃气日检").click()
+    items = page.locator("[data-test=item]")
+    items.nth(1).wait_for()
+    synced(page)  # the start is on the server: it lists the draft
+    phone.set_offline(True)
+    for n in range(2):
+        items.nth(n).locator("[data-test=result-pass]").click()
+    page.locator("[data-test=submit]").click()
+    page.locator(".van-dialog__confirm").click()
+    page.locator(".van-toast", has_text="已保存，等待同步").wait_for()
+    page.locator("[data-test=home]").wait_for()
+
+    refusal = {"error": {"code": "inspection_incomplete", "message": "检查未完成，不能提交", "details": {"problems": []}}}
+    page.route("**/api/v1/inspections/*/submit",
+               lambda route: route.fulfill(status=422, content_type="application/json", body=json.dumps(refusal)))
+    phone.set_offline(False)
+    page.locator("[data-test=sync-badge]", has_text="需处理").wait_for(timeout=30000)
+    page.reload()
+    row = page.locator("[data-test=recent-inspection]", has_text="灶台燃气日检").filter(has_text="草稿")
+    row.wait_for()
+    shot(page, "honest-07-home-parked-checklist")
+    row.click()
+    page.locator("[data-test=checklist]").wait_for()
+    assert items.nth(0).locator("[data-test=result-pass]").get_attribute("aria-pressed") == "true"
+    synced(page)  # reopened: its refused submit left the queue
+
+    page.unroute("**/api/v1/inspections/*/submit")
+    page.locator("[data-test=submit]").click()
+    page.locator(".van-dialog__confirm").click()
+    page.locator(".van-toast", has_text="已提交").wait_for()
+    new = [i for i in client.get("/inspections", params={"limit": 50}).json()["items"] if i["id"] not in before]
+    assert len(new) == 1 and new[0]["status"] == "submitted"

@@ -249,3 +249,14 @@ export async function fixRoute(userId: number, seq: number): Promise<string | nu
   }
   return null
 }
+
+/** A server draft's row on the home screen: its checklist on this phone, if any. A checklist whose
+ *  submit the server refused (parked) is reopened as an editable draft; one still queued is left alone. */
+export async function draftRoute(userId: number, clientId: string | null | undefined): Promise<string | null> {
+  if (!clientId) return null
+  const draft = await (await db()).get('drafts', clientId)
+  if (!draft || draft.userId !== userId) return null
+  if (draft.status === 'draft') return `/patrol/${clientId}`
+  const parked = (await entriesOf(await db(), userId)).some((e) => e.object === `inspection:${clientId}` && e.state === 'attention')
+  return parked && (await reopenInspection(userId, clientId)) ? `/patrol/${clientId}` : null
+}
