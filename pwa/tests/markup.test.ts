@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { arrowHead, strokeWidth } from '../src/lib/markup'
+import { arrowHead, strokeWidth, withoutPhoto } from '../src/lib/markup'
 
 describe('markup geometry', () => {
   it('puts the arrow head behind the tip, on both sides of the line', () => {
@@ -8,6 +8,13 @@ describe('markup geometry', () => {
     expect(b[0]).toBeLessThan(100)
     expect(Math.sign(a[1])).toBe(-Math.sign(b[1]))
     expect(Math.hypot(100 - a[0], a[1])).toBeCloseTo(20)
+  })
+
+  it('removes an original together with its marked-up copies, a copy alone', () => {
+    const links: Record<string, string> = { b: 'a', d: 'c' }
+    const of = (id: string): string | undefined => links[id]
+    expect(withoutPhoto(['a', 'b', 'c', 'd'], 'a', of)).toEqual(['c', 'd'])
+    expect(withoutPhoto(['a', 'b', 'c', 'd'], 'd', of)).toEqual(['a', 'b', 'c'])
   })
 
   it('scales the line with the photo, never thinner than 4 px', () => {

@@ -232,3 +232,25 @@ def test_live_qr_scanning_checks_in_at_the_site(live, world, camera_browser):  #
         assert wasm and all(u.startswith(live.base_url + "/assets/zxing_reader-") for u in wasm)
     finally:
         phone.close()
+
+
+def test_removing_an_original_removes_its_marked_up_copy(live, world, phone, tmp_path):  # noqa: ANN001
+    page = phone.new_page()
+    login(page, live, world["inspector"])
+    page.locator(".van-tabbar-item", has_text="随手拍").click()
+    page.locator("[data-test=snap]").wait_for()
+    page.locator("[data-test=snap-photos] input[type=file]").set_input_files(photo_files(tmp_path, 2, 400))
+    previews = page.locator("[data-test=snap-photos] .van-uploader__preview")
+    wait_until(lambda: previews.count() == 2)
+    page.locator("[data-test=markup]").first.click()
+    page.wait_for_function("() => document.querySelector('[data-test=markup-canvas]')?.width > 300")
+    box = page.locator("[data-test=markup-canvas]").bounding_box()
+    drag(page, box, (0.2, 0.2), (0.6, 0.6))
+    page.locator("[data-test=markup-done]").click()
+    page.locator("[data-test=markup-copy]").wait_for()
+    assert previews.count() == 3
+    # the copy sits right after its original; removing the original takes the copy with it
+    assert previews.nth(1).locator("[data-test=markup-copy]").count() == 1
+    previews.first.locator(".van-uploader__preview-delete").click()
+    wait_until(lambda: previews.count() == 1)
+    assert page.locator("[data-test=markup-copy]").count() == 0

@@ -4,6 +4,12 @@ export interface Mark { tool: Tool; x1: number; y1: number; x2: number; y2: numb
 
 export const MARK_COLOR = '#ff2d2d'
 
+/** The photo list without a removed photo, and without its marked-up copies: a copy never stays
+ *  without the original it was drawn on (the evidence). */
+export function withoutPhoto(ids: readonly string[], removed: string, markupOf: (id: string) => string | undefined): string[] {
+  return ids.filter((id) => id !== removed && markupOf(id) !== removed)
+}
+
 /** Line width for a photo: visible on a 2048 px photo and on a 640 px one alike. */
 export function strokeWidth(width: number, height: number): number {
   return Math.max(4, Math.round(Math.max(width, height) / 160))
