@@ -148,6 +148,19 @@ describe('outbox: fixing, re-uploading, pruning', () => {
     expect(await db.get('drafts', 'i1')).toBeUndefined()
   })
 
+  it('discarding queued answers makes the checklist a draft that queues them again', async () => {
+    await db.put('drafts', { id: 'i2', userId: USER, moduleId: 1, moduleName: 'm', versionId: 1, siteId: 1, siteName: 's',
+      checkin: 'list', startedAt: '', status: 'submitting', updatedAt: 0,
+      answers: { 5: { item_id: 5, result: 'pass', photos: [] }, 6: { item_id: 6, result: 'pass', photos: [] } },
+      queued: { 5: 'x', 6: 'y' } })
+    await enqueue(db, { ...base, kind: 'inspection_answers', object: 'inspection:i2', clientId: 'i2',
+      answers: [{ item_id: 6, result: 'pass', photos: [] }] } as OutboxEntry)
+    const [answers] = await entriesOf(db, USER)
+    await discard(db, USER, answers?.seq as number)
+    expect(await db.get('drafts', 'i2')).toMatchObject({ status: 'draft', queued: { 5: 'x' } })
+    expect((await db.get('drafts', 'i2'))?.queued).not.toHaveProperty('6')
+  })
+
   it('prunes confirmed photos no entry or draft uses, old cache rows, not the catalogue', async () => {
     await addPhoto(db, 'sent', 'a', 'hazard:h1')
     await addHazard(db, 'h1', ['sent'])

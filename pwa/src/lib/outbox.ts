@@ -278,16 +278,19 @@ export async function retryAll(d: AnxunDB, userId: number, seq?: number): Promis
 }
 
 /** Deliberately discard one entry; a discarded photo is dropped from the entries that used it, a
- *  discarded submit makes its checklist a draft again. Re-reads the entry in its transaction: call
+ *  discarded submit or answers make the checklist a draft again (those answers to be queued again). Re-reads the entry in its transaction: call
  *  it under the outbox lock (a run in flight could otherwise resurrect what was discarded). */
 export async function discard(d: AnxunDB, userId: number, seq: number): Promise<void> {
   const tx = d.transaction(['outbox', 'photos', 'drafts'], 'readwrite')
   const e = await tx.objectStore('outbox').get(seq)
   if (!e || e.userId !== userId) return tx.done
   await tx.objectStore('outbox').delete(seq)
-  if (e.kind === 'inspection_submit') {
+  if (e.kind === 'inspection_submit' || e.kind === 'inspection_answers') {
+    // the checklist is a draft again; discarded answers are queued again from it on the next save
     const draft = await tx.objectStore('drafts').get(e.clientId)
-    if (draft) await tx.objectStore('drafts').put({ ...draft, status: 'draft' })
+    const queued = { ...(draft?.queued ?? {}) }
+    if (e.kind === 'inspection_answers') for (const a of e.answers) delete queued[String(a.item_id)]
+    if (draft) await tx.objectStore('drafts').put({ ...draft, queued, status: 'draft' })
   }
   if (e.kind === 'photo') {
     await tx.objectStore('photos').delete(e.photoId)
