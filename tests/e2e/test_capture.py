@@ -10,7 +10,8 @@ import pytest
 import segno
 from PIL import Image
 
-from backend.vocab import Role
+from backend.org import service as org
+from backend.vocab import Role, SiteKind
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, jpeg, new_phone, shot
 from tests.e2e.test_pwa import api, login, synced, wait_for_service_worker, wait_until
 
@@ -20,9 +21,15 @@ LAZY_CHUNKS = re.compile(r"/assets/(QrScanner|qrLive|qrWasm|zxing_reader|PhotoMa
 @pytest.fixture(scope="module")
 def world(live):  # noqa: ANN001
     session, make = live.factory()
-    org = make.org
+    orgs = make.org
+    campus, center = orgs.campus, orgs.catering
     inspector = make.user(Role.inspector, username=f"cap-{uuid.uuid4().hex[:6]}")
-    yield {"org": org, "inspector": inspector}
+    admin = make.user(Role.admin, username=f"cap-adm-{uuid.uuid4().hex[:6]}")
+    # a site that closes while a report made there waits on the phone: the report gets parked
+    closing = org.create_site(session, campus.group_id, campus_id=campus.id, center_id=center.id,
+                              name="三食堂后厨", kind=SiteKind.canteen, location=None)
+    session.commit()
+    yield {"org": orgs, "inspector": inspector, "admin": admin, "closing": closing.id}
     session.close()
 
 
@@ -254,3 +261,31 @@ def test_removing_an_original_removes_its_marked_up_copy(live, world, phone, tmp
     previews.first.locator(".van-uploader__preview-delete").click()
     wait_until(lambda: previews.count() == 1)
     assert page.locator("[data-test=markup-copy]").count() == 0
+
+
+def test_fixing_a_parked_report_reopens_the_form_not_the_camera(live, world, phone, tmp_path):  # noqa: ANN001
+    page = phone.new_page()
+    login(page, live, world["inspector"])
+    page.locator(".van-tabbar-item", has_text="随手拍").click()
+    page.locator("[data-test=snap]").wait_for()
+    phone.set_offline(True)
+    page.locator("[data-test=snap-photos] input[type=file]").set_input_files(photo_files(tmp_path, 1, 500))
+    page.locator("[data-test=snap-photos] .van-uploader__preview").wait_for()
+    page.locator("[data-test=snap-site]").click()
+    page.locator("[data-test=pick-site]", has_text="三食堂后厨").click()
+    page.locator("[data-test=cat-fire]").click()
+    page.locator("[data-test=snap-submit]").click()
+    page.locator(".van-toast", has_text="已保存，等待同步").wait_for()
+    closed = api(live, world["admin"]).patch(f"/sites/{world['closing']}", json={"is_active": False})
+    assert closed.status_code == 200, closed.text
+    phone.set_offline(False)
+    page.locator("[data-test=sync-badge]", has_text="需处理").wait_for(timeout=30000)
+    page.locator("[data-test=sync-badge]").click()
+
+    choosers: list[object] = []
+    page.on("filechooser", lambda chooser: choosers.append(chooser))
+    page.locator("[data-test=fix]").first.click()
+    page.locator("[data-test=fixing]").wait_for()
+    page.locator("[data-test=snap-photos] .van-uploader__preview").wait_for()
+    page.wait_for_timeout(500)
+    assert not choosers  # its photo is there: the form, not the camera
