@@ -289,3 +289,20 @@ def test_fixing_a_parked_report_reopens_the_form_not_the_camera(live, world, pho
     page.locator("[data-test=snap-photos] .van-uploader__preview").wait_for()
     page.wait_for_timeout(500)
     assert not choosers  # its photo is there: the form, not the camera
+
+
+def test_without_a_camera_the_label_is_photographed_instead(live, world, phone, tmp_path):  # noqa: ANN001
+    label = tmp_path / "label.png"
+    segno.make(f"{live.base_url}/s/{world['org'].kitchen.code}", error="m").save(str(label), scale=10, border=4)
+    page = phone.new_page()
+    login(page, live, world["inspector"])
+    page.locator(".van-tabbar-item", has_text="巡检").click()
+    page.locator("[data-test=scan]").click()
+    # this Chromium has no camera: the viewfinder says so and offers the photo
+    page.locator("[data-test=qr-scanner][data-state=failed]", has_text="请拍照识别").wait_for()
+    shot(page, "capture-08-qr-no-camera")
+    with page.expect_file_chooser() as chooser:
+        page.locator("[data-test=qr-photo]").click()
+    chooser.value.set_files(str(label))
+    page.locator(".picked", has_text=world["org"].kitchen.name).wait_for()
+    assert page.locator("[data-test=qr-scanner]").count() == 0
