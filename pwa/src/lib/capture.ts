@@ -144,12 +144,15 @@ export async function startInspection(userId: number, d: Omit<DraftInspection, '
   const draft: DraftInspection = {
     ...d, id: uuid(), userId, answers: {}, queued: {}, status: 'draft', updatedAt: Date.now(), startedAt: new Date().toISOString(),
   }
-  await commit(userId, [{
-    kind: 'inspection_start', object: `inspection:${draft.id}`, clientId: draft.id, label: d.moduleName,
-    body: { module_id: d.moduleId, module_version_id: d.versionId, site_id: d.siteId, kind, checkin_method: d.checkin, started_at: draft.startedAt },
-  } as NewEntry], draft)
+  draft.start = { module_id: d.moduleId, module_version_id: d.versionId, site_id: d.siteId, kind, checkin_method: d.checkin, started_at: draft.startedAt }
+  await saveDraftLocally(draft)
   return draft
 }
+
+/** The draft's start, before its first answers (see DraftInspection.start). */
+const startEntries = (draft: DraftInspection): NewEntry[] => draft.start
+  ? [{ kind: 'inspection_start', object: `inspection:${draft.id}`, clientId: draft.id, label: draft.moduleName, body: draft.start } as NewEntry]
+  : []
 
 /** Keep the checklist on the phone only (every tap); nothing is queued. */
 export async function saveDraftLocally(draft: DraftInspection): Promise<void> {
@@ -173,11 +176,11 @@ async function queueInspection(userId: number, draft: DraftInspection, submit: b
     return [...a.photos, ...(a.after_photos ?? [])]
   }))
   const photos = changed.flatMap((a) => [...a.photos, ...(a.after_photos ?? [])]).filter((p) => !queuedPhotos.has(p))
-  const entries: NewEntry[] = [...photoEntries(object, await unsent(userId, photos), draft.siteId, draft.moduleName)]
+  const entries: NewEntry[] = [...startEntries(draft), ...photoEntries(object, await unsent(userId, photos), draft.siteId, draft.moduleName)]
   if (changed.length) entries.push({ kind: 'inspection_answers', object, clientId: draft.id, answers: changed, label: draft.moduleName } as NewEntry)
   if (submit) entries.push({ kind: 'inspection_submit', object, clientId: draft.id, label: draft.moduleName } as NewEntry)
   // 'submitting' until the server confirms the submit (the outbox then deletes the draft)
-  const saved: DraftInspection = { ...draft, queued: next, status: submit ? 'submitting' : 'draft', updatedAt: Date.now() }
+  const saved: DraftInspection = { ...draft, start: undefined, queued: next, status: submit ? 'submitting' : 'draft', updatedAt: Date.now() }
   return { saved, seqs: await commit(userId, entries, saved) }
 }
 

@@ -102,6 +102,9 @@ export interface DraftInspection {
   answers: Record<string, LocalAnswer>
   /** item id -> JSON of the answer as last queued (what the outbox already has) */
   queued: Record<string, string>
+  /** the inspection_start body, queued with the first answers (保存草稿 / 提交): a module tapped by
+   *  mistake creates nothing on the server; absent once queued */
+  start?: InspectionStartEntry['body'] & { module_version_id: number }
   /** 'submitting': the submit is queued; the draft is deleted when the server confirms it, and is a
    *  'draft' again when the user reopens a rejected submit ('submitted' is a pre-0.2 record) */
   status: 'draft' | 'submitting' | 'submitted'

@@ -99,6 +99,9 @@ const zh = {
   'hazard.overdueOne': '逾期 1 天',
   'action.report': '上报',
   'action.fix_on_spot': '当场整改',
+  'home.deleteDraft': '删除草稿',
+  'home.deleteDraftConfirm': '删除未完成的巡检「{name}」？',
+  'home.deleteSentDraft': '删除本机上的「{name}」？已保存到服务器的记录会保留。',
 } as const
 
 export type MessageKey = keyof typeof zh
@@ -198,6 +201,9 @@ const en: Record<MessageKey, string> = {
   'hazard.overdueOne': '1 day overdue',
   'action.report': 'Reported',
   'action.fix_on_spot': 'Fixed on the spot',
+  'home.deleteDraft': 'Delete draft',
+  'home.deleteDraftConfirm': 'Delete the unfinished inspection "{name}"?',
+  'home.deleteSentDraft': 'Delete "{name}" from this phone? What was saved to the server stays there.',
 }
 
 export type Lang = 'zh-CN' | 'en-US'
