@@ -306,3 +306,23 @@ def test_without_a_camera_the_label_is_photographed_instead(live, world, phone, 
     chooser.value.set_files(str(label))
     page.locator(".picked", has_text=world["org"].kitchen.name).wait_for()
     assert page.locator("[data-test=qr-scanner]").count() == 0
+
+
+def test_nine_photos_on_a_hazard_are_one_strip_high(live, world, phone):  # noqa: ANN001
+    client = api(live, world["inspector"])
+    ids = [client.post("/photos", files={"file": (f"{n}.jpg", jpeg(800, 600, seed=600 + n), "image/jpeg")}).json()["id"]
+           for n in range(9)]
+    hazard = client.post("/hazards", json={"title": "配电间堆放杂物", "site_id": world["org"].kitchen.id,
+                                           "category": "water_power", "grade": "general", "photo_ids": ids})
+    assert hazard.status_code == 201, hazard.text
+    page = phone.new_page()
+    login(page, live, world["inspector"])
+    page.goto(f"{live.base_url}/hazards/{hazard.json()['id']}")
+    page.locator("[data-test=hazard-detail]").wait_for()
+    strip = page.locator(".ax-strip").first
+    strip.locator("img").nth(8).wait_for(state="attached")
+    assert strip.locator("img").count() == 9
+    assert "9 张" in strip.inner_text()
+    box = strip.bounding_box()
+    assert box and box["height"] < 200  # one 4:3 tile of half the screen, not nine stacked
+    shot(page, "capture-09-hazard-nine-photos")
