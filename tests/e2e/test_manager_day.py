@@ -286,3 +286,20 @@ def test_a_mistapped_module_creates_nothing_and_its_draft_can_be_deleted(live, w
     draft.locator("[data-test=delete-draft]").click()
     page.locator(".van-dialog__confirm").click()
     draft.wait_for(state="detached")
+
+
+def test_the_english_screens_have_english_dates_and_money(live, world, phone):  # noqa: ANN001
+    inspector, manager = world["inspector"], world["manager"]
+    hazard = report(live, world, inspector, "楼梯扶手松动")
+    assert api(live, manager).post(f"/hazards/{hazard['id']}/actions/assign", json={
+        "assignee_id": inspector.id, "measures": "紧固扶手", "cost_estimate": "0.10",
+        "deadline": "2030-01-31", "interim_measures": "张贴提示"}).status_code == 200
+    phone.add_init_script("localStorage.setItem('anxun.lang', 'en-US')")
+    page = phone.new_page()
+    login(page, live, inspector)
+    page.goto(f"{live.base_url}/hazards/{hazard['id']}")
+    page.locator("[data-test=timeline]").wait_for()
+    text = page.locator("[data-test=hazard-detail]").inner_text()
+    assert "Jan 31, 2030" in text and "CNY 1,000" in text and "Reported" in text
+    assert "万元" not in text and "月" not in text
+    shot(page, "i9-hazard-english")
