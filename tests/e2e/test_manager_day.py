@@ -300,6 +300,6 @@ def test_the_english_screens_have_english_dates_and_money(live, world, phone):  
     page.goto(f"{live.base_url}/hazards/{hazard['id']}")
     page.locator("[data-test=timeline]").wait_for()
     text = page.locator("[data-test=hazard-detail]").inner_text()
-    assert "Jan 31, 2030" in text and "CNY 1,000" in text and "Reported" in text
+    assert "Jan 31, 2030" in text and "Cost (10k CNY)\n0.10" in text and "Reported" in text
     assert "万元" not in text and "月" not in text
     shot(page, "i9-hazard-english")

@@ -25,11 +25,10 @@ export function fmtDate(d: string | null | undefined): string {
   return y && m && dd ? day(y, m, dd) : d
 }
 
-/** 0.50 万元 (English: CNY 5,000) */
+/** 0.50 万元; in English 0.50, the unit being in the label (Cost (10k CNY)), as the form types it */
 export function fmtMoney(v: string | number | null | undefined): string {
   if (v === null || v === undefined || v === '') return '—'
-  if (lang.value === 'en-US') return `CNY ${(Number(v) * 10000).toLocaleString('en-US', { maximumFractionDigits: 0 })}`
-  return `${Number(v).toFixed(2)} 万元`
+  return lang.value === 'en-US' ? Number(v).toFixed(2) : `${Number(v).toFixed(2)} 万元`
 }
 
 export function fmtBytes(n: number): string {
