@@ -168,6 +168,7 @@ def test_the_managers_home_counts_are_the_servers(live, world, browser):  # noqa
             else:
                 assert tile.count() == 0  # nothing to do there: no tile
         rows = page.locator("[data-test=assign-row]")
+        rows.first.wait_for()
         assert rows.count() == min(len(to_assign), 20)
         assert "燃气管道锈蚀漏气" in rows.first.inner_text()  # 重大 first
         shot(page, "i9-home-manager")
