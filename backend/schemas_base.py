@@ -8,7 +8,7 @@ database refused it and the answer was a misleading 409. Its OpenAPI schema is p
 
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, Field, GetJsonSchemaHandler
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError
 
@@ -38,3 +38,9 @@ def _drop_null_default(schema: dict[str, Any]) -> None:
 
 Omittable = Annotated[T | None, AfterValidator(_refuse_null), _NotNullInSchema(),
                       Field(json_schema_extra=_drop_null_default)]
+
+
+class Strict(BaseModel):
+    """A request body that refuses fields it does not know (a typo is a 422, not ignored)."""
+
+    model_config = ConfigDict(extra="forbid")

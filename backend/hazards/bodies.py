@@ -4,9 +4,10 @@ Pydantic, free of the ORM, so the transition table can name them."""
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from backend.idempotency import ClientId
+from backend.schemas_base import Strict
 from backend.types import Day, DbId, Timestamp
 from backend.vocab import Category, Grade, HazardSource
 
@@ -17,10 +18,6 @@ Comment = Annotated[str | None, StringConstraints(strip_whitespace=True, max_len
 PhotoIds = Annotated[list[DbId], Field(min_length=1, max_length=20)]
 Money = Annotated[Decimal, Field(ge=0, le=100_000, max_digits=12, decimal_places=4,
                                  allow_inf_nan=False)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class HazardCreateIn(Strict):

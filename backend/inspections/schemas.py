@@ -12,13 +12,10 @@ from backend.inspections.models import (
     InspectionStatus,
 )
 from backend.photos.schemas import PhotoOut
+from backend.schemas_base import Strict
 from backend.types import DbId, Timestamp
 
 Note = Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=1000)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class GPSIn(Strict):
