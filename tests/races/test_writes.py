@@ -156,10 +156,12 @@ def test_racing_different_actions_one_wins_the_rest_conflict(scene):
     session, make, call, people = scene
     hazard = make.hazard(people["inspector"])
     session.commit()
+    bodies = {"assign": _assign_body(people["worker"]), "cancel": {"reason": "重复上报"},
+              "edit": {"title": "更准确的标题"}}
+    actions = list(bodies)
     responses = race(N, lambda i: call(
-        people["manager"], "POST", f"/hazards/{hazard.id}/actions/"
-        + ("cancel" if i % 2 else "assign"),
-        json={"reason": "重复上报"} if i % 2 else _assign_body(people["worker"])))
+        people["manager"], "POST", f"/hazards/{hazard.id}/actions/{actions[i % 3]}",
+        json=bodies[actions[i % 3]]))
     codes = sorted(r.status_code for r in responses)
     winners = [r for r in responses if r.status_code == 200]
     # re-assigning an assigned hazard is allowed, so several assigns may win one after
