@@ -103,6 +103,11 @@ const zh = {
   'home.deleteDraft': '删除草稿',
   'home.deleteDraftConfirm': '删除未完成的巡检「{name}」？',
   'home.deleteSentDraft': '删除本机上的「{name}」？已保存到服务器的记录会保留。',
+  'check.passRest': '其余全部合格', 'check.passRestCount': '其余 {n} 项全部合格', 'check.passRestGo': '全部合格',
+  'check.passRestConfirm': '将其余 {n} 项未作答的检查项标为合格。',
+  'check.passRestPhotos': '其中 {n} 项为拍照项，拍照后才能提交。',
+  'check.passRestOpen': '另有 {n} 项数值或填写项不会标记，仍需逐项填写。',
+  'check.passRestDone': '已将 {n} 项标为合格', 'check.photoItem': '需拍照',
 } as const
 
 export type MessageKey = keyof typeof zh
@@ -206,6 +211,11 @@ const en: Record<MessageKey, string> = {
   'home.deleteDraft': 'Delete draft',
   'home.deleteDraftConfirm': 'Delete the unfinished inspection "{name}"?',
   'home.deleteSentDraft': 'Delete "{name}" from this phone? What was saved to the server stays there.',
+  'check.passRest': 'Pass the rest', 'check.passRestCount': 'Pass the other {n}', 'check.passRestGo': 'Pass them',
+  'check.passRestConfirm': 'Mark the {n} unanswered items as passed.',
+  'check.passRestPhotos': '{n} of them are photo items: take their photos before submitting.',
+  'check.passRestOpen': '{n} number or text items are not marked: answer them one by one.',
+  'check.passRestDone': '{n} items marked as passed', 'check.photoItem': 'Photo required',
 }
 
 export type Lang = 'zh-CN' | 'en-US'
