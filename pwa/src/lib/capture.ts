@@ -1,5 +1,5 @@
 /** Every capture goes to IndexedDB first (one transaction), then the outbox sends it. */
-import { db, guardQuota, mappedId, type DraftInspection, type EntryError, type LocalAnswer, type OutboxEntry } from './db'
+import { db, guardQuota, idKey, mappedId, type DraftInspection, type EntryError, type LocalAnswer, type OutboxEntry } from './db'
 import { uuid } from './format'
 import { entriesOf, requeueObject, withdraw } from './outbox'
 import { syncNow, refreshQueue, withOutboxLock } from './sync'
@@ -262,4 +262,38 @@ export async function draftRoute(userId: number, clientId: string | null | undef
   if (draft.status === 'draft') return `/patrol/${clientId}`
   const parked = (await entriesOf(await db(), userId)).some((e) => e.object === `inspection:${clientId}` && e.state === 'attention')
   return parked && (await reopenInspection(userId, clientId)) ? `/patrol/${clientId}` : null
+}
+
+/** 删除草稿: the checklist leaves the phone, and the server's draft of it, if any, is deleted after it.
+ *  Its unsent answers, photos and submit leave the queue; a start that was tried may have reached the
+ *  server (its answer lost), so it stays, and the delete follows it (per-object order). True when a
+ *  delete was queued. */
+export async function deleteInspectionDraft(userId: number, clientId: string): Promise<boolean> {
+  const d = await db()
+  const object = `inspection:${clientId}`
+  const queued = await withOutboxLock(async () => {
+    const tx = d.transaction(['outbox', 'drafts', 'idmap'], 'readwrite')
+    const draft = await tx.objectStore('drafts').get(clientId)
+    if (!draft || draft.userId !== userId) return tx.done.then(() => false)
+    let onServer = (await tx.objectStore('idmap').get(idKey(userId, 'inspection', clientId))) !== undefined
+    let cursor = await tx.objectStore('outbox').index('user').openCursor(IDBKeyRange.only(userId))
+    while (cursor) {
+      const e = cursor.value
+      if (e.object === object) {
+        if (e.kind === 'inspection_start' && e.state === 'pending' && e.attempts > 0) onServer = true // kept
+        else await cursor.delete()
+      }
+      cursor = await cursor.continue()
+    }
+    if (onServer) {
+      await tx.objectStore('outbox').add({ kind: 'inspection_delete', userId, object, clientId, label: draft.moduleName,
+        createdAt: Date.now(), attempts: 0, nextAt: 0, state: 'pending' })
+    }
+    await tx.objectStore('drafts').delete(clientId)
+    await tx.done
+    return onServer
+  })
+  await refreshQueue()
+  if (queued) void syncNow()
+  return queued
 }

@@ -59,6 +59,8 @@ export interface InspectionAnswersEntry extends EntryCommon {
   answers: LocalAnswer[]
 }
 export interface InspectionSubmitEntry extends EntryCommon { kind: 'inspection_submit'; clientId: string }
+/** 删除草稿 of a checklist the server has a draft of: that draft is deleted too (a 404 counts as done) */
+export interface InspectionDeleteEntry extends EntryCommon { kind: 'inspection_delete'; clientId: string }
 export interface HazardActionEntry extends EntryCommon {
   kind: 'hazard_action'
   /** the server id, or the client id of a hazard reported from this phone */
@@ -73,7 +75,7 @@ export interface HazardActionEntry extends EntryCommon {
 }
 
 export type OutboxEntry = PhotoEntry | HazardEntry | InspectionStartEntry | InspectionAnswersEntry |
-  InspectionSubmitEntry | HazardActionEntry
+  InspectionSubmitEntry | InspectionDeleteEntry | HazardActionEntry
 
 export interface StoredPhoto {
   id: string // the client id (uuid), also sent as client_id

@@ -102,12 +102,13 @@ const zh = {
   'action.fix_on_spot': '当场整改',
   'home.deleteDraft': '删除草稿',
   'home.deleteDraftConfirm': '删除未完成的巡检「{name}」？',
-  'home.deleteSentDraft': '删除本机上的「{name}」？已保存到服务器的记录会保留。',
+  'home.deleteSentDraft': '删除「{name}」？已保存到服务器的草稿也会删除。',
   'check.passRest': '其余全部合格', 'check.passRestCount': '其余 {n} 项全部合格', 'check.passRestGo': '全部合格',
   'check.passRestConfirm': '将其余 {n} 项未作答的检查项标为合格。',
   'check.passRestPhotos': '其中 {n} 项为拍照项，拍照后才能提交。',
   'check.passRestOpen': '另有 {n} 项数值或填写项不会标记，仍需逐项填写。',
   'check.passRestDone': '已将 {n} 项标为合格', 'check.photoItem': '需拍照',
+  'sync.photos': '{n} 张照片', 'sync.discardChecklistConfirm': '放弃发送这次巡检？清单仍留在本机「未完成的巡检」中，可修改或删除。',
 } as const
 
 export type MessageKey = keyof typeof zh
@@ -210,12 +211,13 @@ const en: Record<MessageKey, string> = {
   'action.fix_on_spot': 'Fixed on the spot',
   'home.deleteDraft': 'Delete draft',
   'home.deleteDraftConfirm': 'Delete the unfinished inspection "{name}"?',
-  'home.deleteSentDraft': 'Delete "{name}" from this phone? What was saved to the server stays there.',
+  'home.deleteSentDraft': 'Delete "{name}"? The draft saved to the server is deleted too.',
   'check.passRest': 'Pass the rest', 'check.passRestCount': 'Pass the other {n}', 'check.passRestGo': 'Pass them',
   'check.passRestConfirm': 'Mark the {n} unanswered items as passed.',
   'check.passRestPhotos': '{n} of them are photo items: take their photos before submitting.',
   'check.passRestOpen': '{n} number or text items are not marked: answer them one by one.',
   'check.passRestDone': '{n} items marked as passed', 'check.photoItem': 'Photo required',
+  'sync.photos': '{n} photos', 'sync.discardChecklistConfirm': 'Stop sending this inspection? The checklist stays on this phone under Unfinished inspections, to edit or delete.',
 }
 
 export type Lang = 'zh-CN' | 'en-US'

@@ -14,7 +14,8 @@
  * - an `invalid_photo` answer re-uploads the kept blobs once (new photo entries put ahead of the
  *   entry, same keys) before it parks;
  * - a confirmed submit deletes its draft; confirmed photos no entry or draft uses any more, stale
- *   drafts and old cache rows are pruned after each run (prune.ts).
+ *   drafts and old cache rows are pruned after each run (prune.ts);
+ * - the user sees and discards reports, all entries of one object (reportCount.ts, discardReport.ts).
  */
 import { ApiError, NetworkError, request, type Fetch } from '../api/client'
 import type { HazardDetailOut, InspectionDetailOut, PhotoOut } from '../api/types'
@@ -150,6 +151,16 @@ async function send(deps: OutboxDeps, e: OutboxEntry): Promise<Outcome> {
     case 'inspection_submit': {
       const id = await resolveObject(deps, 'inspection', e.clientId)
       await request(`/inspections/${id}/submit`, { ...base, method: 'POST' })
+      return { kind: 'done' }
+    }
+    case 'inspection_delete': {
+      const id = await resolveObject(deps, 'inspection', e.clientId)
+      try {
+        await request(`/inspections/${id}`, { ...base, method: 'DELETE' })
+      } catch (err) {
+        // gone already: deleted elsewhere, or an earlier attempt whose answer was lost
+        if (!(err instanceof ApiError && err.status === 404)) throw err
+      }
       return { kind: 'done' }
     }
     case 'hazard_action': {

@@ -1,13 +1,16 @@
 import { reactive } from 'vue'
 import { setUnauthorizedHandler } from '../api/client'
 import { clearUserData, db, type OutboxEntry } from './db'
-import { discard, entriesOf, retryAll, runOutbox } from './outbox'
+import { discardReport } from './discardReport'
+import { entriesOf, retryAll, runOutbox } from './outbox'
 import { revokePhotoUrls } from './photos'
 import { prune } from './prune'
+import { countReports } from './reportCount'
 import { currentAuth, markExpired, session } from './session'
 
 export const sync = reactive({
   entries: [] as OutboxEntry[],
+  /** reports waiting / needing attention (reportCount.ts), not entries */
   pending: 0,
   attention: 0,
   running: false,
@@ -26,8 +29,7 @@ export async function refreshQueue(): Promise<void> {
   const uid = session.user?.id
   const list = uid === undefined ? [] : await entriesOf(await db(), uid)
   sync.entries = list
-  sync.pending = list.length
-  sync.attention = list.filter((e) => e.state === 'attention').length
+  Object.assign(sync, countReports(list))
 }
 
 async function runLocked(): Promise<void> {
@@ -72,11 +74,11 @@ export async function retryQueued(seq?: number): Promise<void> {
   await syncNow()
 }
 
-/** 放弃 one entry, under the lock (a run in flight can't resurrect it). */
-export async function discardQueued(seq: number): Promise<void> {
+/** 放弃 one report (all its entries), under the lock (a run in flight can't resurrect any). */
+export async function discardQueuedReport(object: string): Promise<void> {
   const s = await signedInDb()
   if (!s) return
-  await withOutboxLock(() => discard(s.d, s.uid, seq))
+  await withOutboxLock(() => discardReport(s.d, s.uid, object))
   await refreshQueue()
   void syncNow()
 }
