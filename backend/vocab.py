@@ -36,6 +36,13 @@ class SiteKind(StrEnum):
     venue = "venue"
     construction = "construction"
     outdoor = "outdoor"
+    dining_hall = "dining_hall"
+    warehouse = "warehouse"
+    chemical_store = "chemical_store"
+    swimming_pool = "swimming_pool"
+    security_room = "security_room"
+    campus_road = "campus_road"
+    campus_water = "campus_water"
     other = "other"
 
 
@@ -88,7 +95,7 @@ LABELS_ZH: dict[type[StrEnum], dict[str, str]] = {
         "other": "其他",
     },
     SiteKind: {
-        "canteen": "食堂",
+        "canteen": "食堂后厨",
         "dormitory": "学生公寓",
         "teaching_building": "教学楼",
         "office_building": "办公楼",
@@ -98,10 +105,17 @@ LABELS_ZH: dict[type[StrEnum], dict[str, str]] = {
         "boiler_room": "锅炉房",
         "elevator": "电梯",
         "vehicle": "车辆",
-        "parking": "停车场",
-        "venue": "场馆",
+        "parking": "停车场与车队",
+        "venue": "体育场馆",
         "construction": "施工现场",
         "outdoor": "室外区域",
+        "dining_hall": "餐厅就餐区",
+        "warehouse": "库房",
+        "chemical_store": "危化品与油料库",
+        "swimming_pool": "游泳池",
+        "security_room": "安防监控中心",
+        "campus_road": "校园道路",
+        "campus_water": "校园水域",
         "other": "其他",
     },
     Category: {

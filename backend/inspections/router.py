@@ -161,6 +161,17 @@ def save_answers(inspection_id: DbId, body: AnswersIn, response: Response, user:
     return _detail(session, settings, inspection, response)
 
 
+@router.delete("/{inspection_id}", status_code=status.HTTP_204_NO_CONTENT,
+               responses=error_responses("not_the_inspector", service.InspectionSubmitted,
+                                         PreconditionFailed))
+def discard_draft(inspection_id: DbId, user: CurrentUser, session: SessionDep,
+                  if_match: IfMatch = None) -> Response:
+    """Delete one's own draft with its answers (the inspector only; a submitted inspection is
+    409). With ``If-Match`` a stale version is 412."""
+    service.discard_draft(session, user, inspection_id, expected_versions(if_match))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
 @router.post("/{inspection_id}/submit", response_model=InspectionDetailOut,
              responses=error_responses("not_the_inspector", service.InspectionIncomplete,
                                        PreconditionFailed, "hazard_action_forbidden"))

@@ -3,7 +3,7 @@ that turns every failed item into a hazard."""
 
 from decimal import Decimal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from backend import clock, idempotency
@@ -150,6 +150,18 @@ def _own_draft(session: Session, user: User, inspection_id: int) -> Inspection:
     return inspection
 
 
+def _reread(session: Session, inspection: Inspection) -> Inspection:
+    """The row after a lost conditional UPDATE; a draft deleted meanwhile is 404."""
+    inspection_id = inspection.id
+    session.expire(inspection)
+    current = session.scalar(select(Inspection).where(Inspection.id == inspection_id)
+                             .execution_options(populate_existing=True))
+    if current is None:
+        raise NotFound("检查不存在", code="inspection_not_found",
+                       details={"inspection_id": inspection_id})
+    return current
+
+
 def _items(session: Session, version_id: int) -> dict[int, ModuleItem]:
     return {i.id: i for i in session.scalars(
         select(ModuleItem).where(ModuleItem.module_version_id == version_id))}
@@ -180,7 +192,7 @@ def _lock_draft(session: Session, inspection: Inspection,
     if required is not None:
         expected["version"] = required
     if not compare_and_set(session, inspection, expected, {"updated_at": clock.utcnow()}):
-        session.refresh(inspection)
+        inspection = _reread(session, inspection)
         if inspection.status is InspectionStatus.submitted:
             raise InspectionSubmitted(details={"inspection_id": inspection.id})
         raise PreconditionFailed(details={"version": inspection.version})
@@ -220,6 +232,29 @@ def save_answers(session: Session, user: User, inspection_id: int, data: Answers
     return inspection
 
 
+def discard_draft(session: Session, user: User, inspection_id: int,
+                  if_match: frozenset[int] | None = None) -> None:
+    """Delete the user's own draft (删除草稿 on the phone) with its answers; their photos are
+    unlinked and left to the photo GC. A submitted inspection is evidence: 409."""
+    inspection = _own_draft(session, user, inspection_id)
+    if inspection.status is InspectionStatus.submitted:
+        raise InspectionSubmitted(details={"inspection_id": inspection.id})
+    _lock_draft(session, inspection, if_match)  # a racing submit or save waits, or wins: 409
+    answer_ids = list(session.scalars(select(InspectionAnswer.id)
+                                      .where(InspectionAnswer.inspection_id == inspection.id)))
+    session.execute(delete(PhotoLink).where(PhotoLink.owner_type.in_((BEFORE, AFTER)),
+                                            PhotoLink.owner_id.in_(answer_ids)))
+    session.execute(delete(InspectionAnswer)
+                    .where(InspectionAnswer.inspection_id == inspection.id))
+    record(session, actor=user, action="inspection.discard", object_type="inspection",
+           object_id=inspection.id, summary={"before": {
+               "site_id": inspection.site_id, "module_id": inspection.module_id,
+               "answers": len(answer_ids)}})
+    session.execute(delete(Inspection).where(Inspection.id == inspection.id)
+                    .execution_options(synchronize_session=False))
+    session.expunge(inspection)
+
+
 def _problems(items: dict[int, ModuleItem], answers: dict[int, InspectionAnswer],
               photos: dict[int, int], after: dict[int, int]) -> list[dict[str, object]]:
     problems: list[dict[str, object]] = []
@@ -239,6 +274,10 @@ def _problems(items: dict[int, ModuleItem], answers: dict[int, InspectionAnswer]
         if item.kind is ItemKind.photo and answer.result is AnswerResult.passed \
                 and not photos.get(answer.id):
             problems.append({"item_id": item.id, "problem": "photo_required"})
+        if item.major_if_failed and answer.result is AnswerResult.na \
+                and not (answer.note or "").strip():
+            # 不适用 on a major item hides a major hazard unless somebody says why
+            problems.append({"item_id": item.id, "problem": "reason_required"})
     return problems
 
 
@@ -268,7 +307,7 @@ def submit(session: Session, settings: Settings, user: User, inspection_id: int,
     if not compare_and_set(session, inspection, expected,
                            {"status": InspectionStatus.submitted, "submitted_at": now,
                             "updated_at": now}):
-        session.refresh(inspection)
+        inspection = _reread(session, inspection)
         if inspection.status is InspectionStatus.submitted:
             return inspection  # a concurrent submit won: its result is ours
         raise PreconditionFailed(details={"version": inspection.version})

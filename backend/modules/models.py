@@ -32,6 +32,8 @@ class ModuleVersion(Base):
     name: Mapped[str] = mapped_column(String(100))
     description: Mapped[str | None] = mapped_column(String(500))
     standards: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # the site kinds (点位类型) it applies to: the phone offers these modules first at such a site
+    site_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
     content_hash: Mapped[str] = mapped_column(String(64))
     from_catalogue: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -62,3 +64,7 @@ class ModuleItem(Base):
     min_value: Mapped[Decimal | None] = mapped_column(Numeric(12, 3))
     max_value: Mapped[Decimal | None] = mapped_column(Numeric(12, 3))
     unit: Mapped[str | None] = mapped_column(String(16))
+    method: Mapped[str | None] = mapped_column(String(300))
+    advice: Mapped[str | None] = mapped_column(String(300))
+    rule: Mapped[str | None] = mapped_column(String(64))
+    major_basis: Mapped[str | None] = mapped_column(String(200))

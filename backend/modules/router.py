@@ -32,6 +32,7 @@ def _version_out(view: service.VersionView) -> ModuleVersionOut:
         category=view.module.category, version=version.version,
         latest_version=view.latest_version, name=version.name,
         description=version.description, standards=version.standards,
+        site_kinds=version.site_kinds,
         from_catalogue=version.from_catalogue, created_by_id=version.created_by_id,
         created_at=version.created_at,
         items=[ItemOut.model_validate(item) for item in version.items],

@@ -11,7 +11,7 @@ from pydantic import (
 )
 from pydantic.config import JsonDict
 
-from backend.vocab import Category, Grade, ItemKind
+from backend.vocab import Category, Grade, ItemKind, SiteKind
 
 ItemCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
                                             pattern=r"^[a-z0-9_-]+$")]
@@ -22,6 +22,10 @@ ModuleName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=
 ModuleDescription = Annotated[str | None, StringConstraints(strip_whitespace=True,
                                                             max_length=500)]
 Standard = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Guidance = Annotated[str | None, StringConstraints(strip_whitespace=True, min_length=2,
+                                                   max_length=300)]
+RuleKey = Annotated[str | None, StringConstraints(strip_whitespace=True, min_length=1,
+                                                  max_length=64, pattern=r"^[a-z0-9_.-]+$")]
 
 # descriptions shared by what is sent and what is read back
 KIND = "how it is answered: `pass_fail`, `number` (checked against min/max), `text` or `photo`"
@@ -33,6 +37,14 @@ STANDARD = "the rule it checks (依据), e.g. GB 50444-2008"
 MIN = "number items: lowest passing value"
 MAX = "number items: highest passing value"
 UNIT = "number items: the unit, e.g. ℃ or MPa"
+METHOD = "how to check it on the spot: what to look at, whom to ask, which record to read"
+ADVICE = "the usual fix, offered as the rectification measures (整改措施)"
+RULE = ("the condition it checks, shared by items of other modules that check the same "
+        "condition (they carry the same grade and basis), e.g. `fire.exit-locked`")
+MAJOR_BASIS = ("major items: the document and clause that make a failure major, e.g. "
+               "教发厅函〔2024〕20号 三(一)4, or 集团规定 where the group is stricter than "
+               "any rule")
+SITE_KINDS = "the site kinds (点位类型) it applies to; the phone offers it first at such sites"
 MODULE_CODE = "unique: lower-case letters, digits, `_`, `-`; never changes"
 MODULE_CATEGORY = "the module's category (类别)"
 VERSION = "version number, 1 for the first"
@@ -71,6 +83,10 @@ class ItemIn(BaseModel):
     min: FiniteFloat | None = Field(default=None, description=MIN)
     max: FiniteFloat | None = Field(default=None, description=MAX)
     unit: Unit = Field(default=None, description=UNIT)
+    method: Guidance = Field(default=None, description=METHOD)
+    advice: Guidance = Field(default=None, description=ADVICE)
+    rule: RuleKey = Field(default=None, description=RULE)
+    major_basis: ItemStandard = Field(default=None, description=MAJOR_BASIS)
 
     @model_validator(mode="after")
     def consistent(self) -> Self:
@@ -85,6 +101,8 @@ class ItemIn(BaseModel):
             raise ValueError("only number items have limits")
         if self.major_if_failed and self.default_grade is not Grade.major:
             raise ValueError("an item that is directly major must have default_grade major")
+        if self.major_basis and not self.major_if_failed:
+            raise ValueError("only an item that is directly major has a major_basis")
         return self
 
 
@@ -97,11 +115,15 @@ class ModuleContentIn(BaseModel):
     description: ModuleDescription = Field(default=None, description="what the module covers")
     standards: list[Standard] = Field(default_factory=list,
                                       description="the standards it follows (依据)")
+    site_kinds: list[SiteKind] = Field(default_factory=list, max_length=len(SiteKind),
+                                       description=SITE_KINDS)
     items: Annotated[list[ItemIn], Field(min_length=1, max_length=100)] = Field(
         description="the checklist (检查项), in the order they are asked; codes unique")
 
     @model_validator(mode="after")
     def unique_item_codes(self) -> Self:
+        if len(set(self.site_kinds)) != len(self.site_kinds):
+            raise ValueError("site_kinds lists a kind twice")
         codes = [item.code for item in self.items]
         duplicates = sorted({c for c in codes if codes.count(c) > 1})
         if duplicates:
@@ -143,6 +165,10 @@ class ItemOut(BaseModel):
     min_value: float | None = Field(description=MIN)
     max_value: float | None = Field(description=MAX)
     unit: str | None = Field(description=UNIT)
+    method: str | None = Field(description=METHOD)
+    advice: str | None = Field(description=ADVICE)
+    rule: str | None = Field(description=RULE)
+    major_basis: str | None = Field(description=MAJOR_BASIS)
 
 
 class ModuleSummary(BaseModel):
@@ -158,6 +184,7 @@ class ModuleSummary(BaseModel):
     version_id: int = Field(description=VERSION_ID)
     item_count: int = Field(description="checklist items in the latest version")
     major_item_count: int = Field(description=f"items of which {MAJOR_IF_FAILED}")
+    site_kinds: list[SiteKind] = Field(description=SITE_KINDS)
 
 
 class ModuleVersionOut(BaseModel):
@@ -175,6 +202,7 @@ class ModuleVersionOut(BaseModel):
     name: str
     description: str | None
     standards: list[str] = Field(description="the standards it follows (依据)")
+    site_kinds: list[SiteKind] = Field(description=SITE_KINDS)
     from_catalogue: bool = Field(description="shipped with AnXun, not made by a user")
     created_by_id: int | None = Field(description="who published it; null for the catalogue")
     created_at: datetime

@@ -32,7 +32,7 @@ class CatalogueError(Exception):
 
 
 def content_hash(content: ModuleContentIn) -> str:
-    data = content.model_dump(include={"name", "description", "standards", "items"})
+    data = content.model_dump(include={"name", "description", "standards", "site_kinds", "items"})
     canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -54,6 +54,7 @@ def add_version(session: Session, module: PatrolModule, content: ModuleContentIn
     version = ModuleVersion(
         module_id=module.id, version=latest + 1, name=content.name,
         description=content.description, standards=list(content.standards),
+        site_kinds=[kind.value for kind in content.site_kinds],
         content_hash=content_hash(content), from_catalogue=from_catalogue,
         created_by_id=created_by_id,
         items=[
@@ -61,7 +62,9 @@ def add_version(session: Session, module: PatrolModule, content: ModuleContentIn
                        photo_required_on_fail=item.photo_required_on_fail,
                        category=item.category, default_grade=item.default_grade,
                        major_if_failed=item.major_if_failed, standard=item.standard,
-                       min_value=item.min, max_value=item.max, unit=item.unit)
+                       min_value=item.min, max_value=item.max, unit=item.unit,
+                       method=item.method, advice=item.advice, rule=item.rule,
+                       major_basis=item.major_basis)
             for position, item in enumerate(content.items, start=1)
         ],
     )
@@ -160,7 +163,8 @@ def summaries(session: Session, *, limit: int, cursor: str | None, category: Cat
                       is_active=module.is_active, name=version.name,
                       description=version.description, version=version.version,
                       version_id=version.id, item_count=item_count,
-                      major_item_count=major_item_count or 0)
+                      major_item_count=major_item_count or 0,
+                      site_kinds=version.site_kinds)
         for module, version, item_count, major_item_count in rows
     ]
     return Page(items=items, next_cursor=next_cursor)

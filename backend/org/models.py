@@ -1,4 +1,6 @@
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db import Base, TimestampMixin
@@ -50,4 +52,7 @@ class Site(TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[SiteKind]
     location: Mapped[str | None] = mapped_column(String(300))
+    # attributes that change a limit: railings, roofs (large-span roofs are checked for snow load)
+    building_height_m: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
+    large_span_roof: Mapped[bool] = mapped_column(default=False)
     is_active: Mapped[bool] = mapped_column(default=True)

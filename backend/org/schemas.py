@@ -14,6 +14,10 @@ SiteCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True
                                             max_length=32, pattern=r"^[A-Za-z0-9-]+$")]
 SiteName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Location = Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)]
+BuildingHeight = Annotated[float, Field(ge=0, le=1000)]  # stored to 0.1 m
+HEIGHT = ("the building's height in metres (建筑高度), where it changes a limit: railings, "
+          "high-rise fire rules")
+LARGE_SPAN = "it has a large-span roof (大跨度屋盖: sports halls, canteens): checked for snow load"
 
 SHORT_CODE = "short code: lower-case letters, digits, `_`, `-`; unique in the group"
 SITE_CODE = "the code printed on the site's QR label: unique, never changes"
@@ -93,6 +97,8 @@ class SiteOut(BaseModel):
     campus_id: int = Field(description="the campus (校区) it is on")
     center_id: int = Field(description="the center (中心) responsible for it")
     location: str | None = Field(description="where to find it")
+    building_height_m: float | None = Field(description=HEIGHT)
+    large_span_roof: bool = Field(description=LARGE_SPAN)
     is_active: bool = Field(description=SITE_ACTIVE)
     created_at: datetime
 
@@ -109,6 +115,8 @@ class SiteIn(BaseModel):
     campus_id: DbId = Field(description="the campus (校区) it is on")
     center_id: DbId = Field(description="the center (中心) responsible for it")
     location: Location | None = Field(default=None, description="where to find it")
+    building_height_m: BuildingHeight | None = Field(default=None, description=HEIGHT)
+    large_span_roof: bool = Field(default=False, description=LARGE_SPAN)
     code: SiteCode | None = Field(
         default=None, description=f"{SITE_CODE}: 4-32 letters, digits or `-`, stored in upper "
         "case; omit to have one generated")
@@ -127,4 +135,7 @@ class SitePatch(BaseModel):
                                        description="the center (中心) responsible for it")
     location: Location | None = Field(default=None,
                                       description="where to find it; null removes it")
+    building_height_m: BuildingHeight | None = Field(default=None,
+                                                     description=f"{HEIGHT}; null removes it")
+    large_span_roof: Omittable[bool] = Field(default=None, description=LARGE_SPAN)
     is_active: Omittable[bool] = Field(default=None, description=SITE_ACTIVE)

@@ -24,7 +24,8 @@ OrgObject = TypeVar("OrgObject", Center, Campus, Site)
 AUDITED_FIELDS: dict[type, tuple[str, ...]] = {
     Center: ("code", "name", "kind", "is_active"),
     Campus: ("code", "name", "is_active"),
-    Site: ("code", "name", "kind", "campus_id", "center_id", "location", "is_active"),
+    Site: ("code", "name", "kind", "campus_id", "center_id", "location", "building_height_m",
+           "large_span_roof", "is_active"),
 }
 
 

@@ -32,6 +32,8 @@ class Photo(Base):
     gps_lon: Mapped[float | None]
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
     filename: Mapped[str | None] = mapped_column(String(200))
+    # a marked-up copy (arrows, circles, text) points at the untouched original it was drawn on
+    markup_of_id: Mapped[int | None] = mapped_column(ForeignKey("photos.id"))
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 

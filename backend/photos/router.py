@@ -15,7 +15,7 @@ from backend.photos import service, signing
 from backend.photos.housekeeping import lifespan
 from backend.photos.models import Photo
 from backend.photos.processing import Processed, Watermark, process_image
-from backend.photos.schemas import PhotoOut
+from backend.photos.schemas import MARKUP_OF, PhotoOut
 from backend.photos.storage import ObjectMissing
 from backend.photos.upload import receive_upload
 from backend.photos.views import photo_out
@@ -40,6 +40,7 @@ def _precheck(session: Session, user: User, fields: service.UploadFields, sha256
         if existing is not None:
             return photo_out(existing, settings), None
         site_name = service.check_site(session, user, fields.site_id)
+        service.check_markup_original(session, user, fields.markup_of_id)
         return None, service.watermark_for(settings, user, site_name, fields)
     finally:
         session.rollback()  # release the database before the slow decode
@@ -60,20 +61,22 @@ def _save(session: Session, user: User, fields: service.UploadFields, processed:
                                           "image_rejected", "image_too_large", "image_corrupt",
                                           "image_timeout", "image_decode_failed",
                                           "unsupported_media_type", "payload_too_large",
-                                          "photo_queue_full")},
+                                          "photo_queue_full", "invalid_photo")},
              openapi_extra={"requestBody": {"required": True, "content": {
                  "multipart/form-data": {"schema": {
                      "type": "object", "required": ["file"], "properties": {
                          "file": {"type": "string", "format": "binary"},
                          "client_id": {"type": "string", "format": "uuid"},
                          "taken_at": {"type": "string", "format": "date-time"},
-                         "site_id": {"type": "integer"}}}}}}})
+                         "site_id": {"type": "integer"},
+                         "markup_of": {"type": "integer", "description": MARKUP_OF}}}}}}})
 async def upload_photo(request: Request, response: Response, user: PhotoTaker,
                        session: SessionDep, settings: SettingsDep) -> PhotoOut:
     """Upload a photo (multipart field ``file``; optional ``client_id`` UUID, in any spelling,
     makes retries idempotent; optional ``site_id`` goes into the watermark; optional
     ``taken_at`` is the capture time the phone read before resizing, used when the file has no
-    EXIF time). JPEG, PNG, WebP or HEIC. Inspectors, center managers and 质监办 only."""
+    EXIF time; optional ``markup_of`` names the uploader's own original when this is a
+    marked-up copy of it). JPEG, PNG, WebP or HEIC. Inspectors, center managers and 质监办 only."""
     await run_in_threadpool(session.rollback)  # don't hold the write lock while receiving
     upload = await receive_upload(request.headers.get("content-type"),
                                   request.headers.get("content-length"), request.stream(),

@@ -17,6 +17,10 @@ class PhotoUrls(BaseModel):
     thumb: str
 
 
+MARKUP_OF = ("a marked-up copy (arrows, circles, text): the id of the untouched original it was "
+             "drawn on, which stays the evidence")
+
+
 class PhotoOut(BaseModel):
     id: int
     client_id: str | None
@@ -32,4 +36,5 @@ class PhotoOut(BaseModel):
     gps: GPS | None
     site_id: int | None
     uploader_id: int
+    markup_of_id: int | None = Field(description=MARKUP_OF)
     urls: PhotoUrls

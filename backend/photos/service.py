@@ -95,6 +95,7 @@ class UploadFields:
     client_id: str | None
     site_id: int | None
     taken_at: datetime | None = None  # the phone's reading of EXIF before it resized the photo
+    markup_of_id: int | None = None  # the original this marked-up copy was drawn on
 
 
 def parse_fields(fields: dict[str, str]) -> UploadFields:
@@ -104,12 +105,18 @@ def parse_fields(fields: dict[str, str]) -> UploadFields:
             client_id = canonical(client_id)  # any spelling: one canonical form
         except ValueError as exc:
             raise Unprocessable("client_id 必须是 UUID", details={"field": "client_id"}) from exc
-    site_id = fields.get("site_id") or None
-    if site_id is not None and not (site_id.isdigit() and 0 < int(site_id) < 2**31):
-        raise Unprocessable("site_id 无效", details={"field": "site_id"})
     taken_at = _parse_taken_at(fields["taken_at"]) if fields.get("taken_at") else None
-    return UploadFields(client_id=client_id, site_id=int(site_id) if site_id else None,
-                        taken_at=taken_at)
+    return UploadFields(client_id=client_id, site_id=_parse_id(fields, "site_id"),
+                        taken_at=taken_at, markup_of_id=_parse_id(fields, "markup_of"))
+
+
+def _parse_id(fields: dict[str, str], name: str) -> int | None:
+    text = fields.get(name) or None
+    if text is None:
+        return None
+    if not (text.isdigit() and 0 < int(text) < 2**31):
+        raise Unprocessable(f"{name} 无效", details={"field": name})
+    return int(text)
 
 
 def _parse_taken_at(text: str) -> datetime | None:
@@ -165,7 +172,7 @@ def cleanup(processed: Processed | None) -> None:
 
 
 AUDITED_FIELDS = ("sha256", "content_type", "bytes", "width", "height", "taken_at", "site_id",
-                  "client_id")
+                  "client_id", "markup_of_id")
 
 
 def save_photo(session: Session, user: User, fields: UploadFields, processed: Processed,
@@ -180,7 +187,7 @@ def save_photo(session: Session, user: User, fields: UploadFields, processed: Pr
                   taken_at=taken_at, taken_at_source=source if taken_at else None,
                   gps_lat=processed.gps_lat,
                   gps_lon=processed.gps_lon, site_id=fields.site_id, filename=filename,
-                  received_at=utcnow())
+                  markup_of_id=fields.markup_of_id, received_at=utcnow())
 
     def create() -> Photo:
         session.add(photo)
@@ -222,6 +229,15 @@ def check_site(session: Session, user: User, site_id: int | None) -> str | None:
 class InvalidPhoto(Unprocessable):
     code = "invalid_photo"
     message = "照片不存在或无权使用"
+
+
+def check_markup_original(session: Session, user: User, photo_id: int | None) -> None:
+    """A marked-up copy is drawn by its uploader on an original of their own."""
+    if photo_id is None:
+        return
+    original = session.get(Photo, photo_id)
+    if original is None or original.uploader_id != user.id:
+        raise InvalidPhoto(details={"field": "markup_of", "photo_ids": [photo_id]})
 
 
 def link_photos(session: Session, user: User, photo_ids: list[int], owner_type: str,

@@ -22,4 +22,5 @@ def photo_out(photo: Photo, settings: Settings) -> PhotoOut:
                     bytes=photo.bytes, taken_at=photo.taken_at,
                     taken_at_source=photo.taken_at_source, received_at=photo.received_at,
                     gps=gps, site_id=photo.site_id, uploader_id=photo.uploader_id,
+                    markup_of_id=photo.markup_of_id,
                     urls=PhotoUrls(**urls))

@@ -1,5 +1,5 @@
 """Checklist edges on the phone (issue 9): an offline checklist synced after its module was edited,
-其余全部合格, and one queue row per offline report."""
+其余全部合格, one queue row per offline report, and a deleted draft that leaves none on the server."""
 
 import json
 import uuid
@@ -226,3 +226,33 @@ def test_one_offline_report_is_one_queue_row(live, world, phone, tmp_path):  # n
                               if h["id"] not in before])
     assert len(new) == 1 and len(new[0]["photos"]) == 2
 
+
+def test_deleting_a_draft_whose_answers_reached_the_server_deletes_it_there(live, world, phone):  # noqa: ANN001
+    client = api(live, world["inspector"])
+    page = phone.new_page()
+    offline_ready(page, live, world["inspector"])
+    items = open_checklist(page, world, MIXED)
+    items.nth(1).locator("[data-test=result-pass]").click()
+    page.locator("[data-test=save-draft]").click()
+    page.locator("[data-test=home]").wait_for()
+    synced(page)
+    on_server = [i for i in mine(client, MIXED) if i["status"] == "draft"]
+    assert len(on_server) == 1
+
+    phone.set_offline(True)  # deleted offline: the server's draft goes when the phone is back online
+    page.locator("[data-test=draft]", has_text=MIXED).locator("[data-test=delete-draft]").click()
+    dialog = page.locator(".van-dialog")
+    dialog.wait_for()
+    assert "已保存到服务器的草稿也会删除" in dialog.inner_text()
+    page.locator(".van-dialog__confirm").click()
+    page.locator("[data-test=draft]").wait_for(state="detached")
+    page.locator("[data-test=sync-badge]", has_text="1 条待同步").click()
+    rows = page.locator("[data-test=queue-entry]")
+    rows.first.wait_for()
+    assert rows.count() == 1 and "删除草稿" in rows.first.inner_text()
+    shot(page, "edges-07-queue-draft-delete")
+
+    phone.set_offline(False)
+    synced(page)
+    assert client.get(f"/inspections/{on_server[0]['id']}").status_code == 404
+    assert not [i for i in mine(client, MIXED) if i["status"] == "draft"]

@@ -54,7 +54,8 @@ def test_pages_cover_every_active_module_once(client, make, db):
                                   .where(PatrolModule.is_active.is_(True)))
     first = seen[0]
     assert set(first) == {"id", "code", "category", "is_active", "name", "description",
-                          "version", "version_id", "item_count", "major_item_count"}
+                          "version", "version_id", "item_count", "major_item_count",
+                           "site_kinds"}
     assert first["item_count"] >= first["major_item_count"] >= 0
 
 

@@ -127,3 +127,37 @@ def test_unknown_module_and_version_are_404(client, make):
     resp = client.get(f"/api/v1/modules/{module_id}/versions/999", headers=headers)
     assert resp.status_code == 404
     assert resp.json()["error"]["code"] == "module_version_not_found"
+
+
+def test_guidance_fields_and_site_kinds_round_trip(client, make):
+    qa = make.user(Role.qa_officer)
+    headers = make.headers(qa)
+    major = {"code": "exit", "text": "安全出口未锁闭", "kind": "pass_fail",
+             "photo_required_on_fail": True, "category": "fire", "default_grade": "major",
+             "major_if_failed": True, "rule": "fire.exit-locked", "major_basis": "集团规定",
+             "method": "营业时间推一推每个安全出口", "advice": "立即开锁，改用推杠锁"}
+    content = {**NEW_CONTENT, "code": "exit-lab", "category": "fire",
+               "site_kinds": ["canteen", "dining_hall"],
+               "items": [*NEW_CONTENT["items"], major]}
+    resp = client.post("/api/v1/modules", headers=headers, json=content)
+    assert resp.status_code == 201, resp.text
+    created = resp.json()
+    assert created["site_kinds"] == ["canteen", "dining_hall"]
+    item = created["items"][-1]
+    assert {k: item[k] for k in ("rule", "major_basis", "method", "advice")} == \
+        {k: major[k] for k in ("rule", "major_basis", "method", "advice")}
+    listed = client.get("/api/v1/modules", headers=headers, params={"q": "exit-lab"}).json()
+    assert listed["items"][0]["site_kinds"] == ["canteen", "dining_hall"]
+
+
+@pytest.mark.parametrize("change", [
+    {"site_kinds": ["canteen", "canteen"]},
+    {"site_kinds": ["spaceport"]},
+    {"items": [{**NEW_CONTENT["items"][0], "major_basis": "集团规定"}]},
+    {"items": [{**NEW_CONTENT["items"][0], "rule": "Fire Exit"}]},
+])
+def test_inconsistent_guidance_is_a_422(client, make, change):
+    qa = make.user(Role.qa_officer)
+    resp = client.post("/api/v1/modules", headers=make.headers(qa),
+                       json={**NEW_CONTENT, "code": "bad-lab", "category": "fire", **change})
+    assert resp.status_code == 422, resp.text

@@ -190,3 +190,22 @@ def test_no_answer_is_built_from_the_host_header(client, make):
         resp = client.get(path, headers=headers)
         assert resp.status_code == 200, path
         assert "evil.example" not in resp.text, path
+
+
+def test_a_sites_building_height_and_roof_are_kept_and_can_be_removed(client, make):
+    admin = make.user(Role.admin)
+    headers = make.headers(admin)
+    created = client.post("/api/v1/sites", headers=headers, json={
+        "name": "体育馆", "kind": "venue", "campus_id": make.org.campus.id,
+        "center_id": make.org.catering.id, "building_height_m": 23.5,
+        "large_span_roof": True})
+    assert created.status_code == 201, created.text
+    site = created.json()
+    assert (site["building_height_m"], site["large_span_roof"]) == (23.5, True)
+    patched = client.patch(f"/api/v1/sites/{site['id']}", headers=headers,
+                           json={"building_height_m": None, "large_span_roof": False}).json()
+    assert (patched["building_height_m"], patched["large_span_roof"]) == (None, False)
+    for bad in ({"building_height_m": -1}, {"building_height_m": 1001},
+                {"large_span_roof": None}):
+        assert client.patch(f"/api/v1/sites/{site['id']}", headers=headers,
+                            json=bad).status_code == 422, bad

@@ -63,6 +63,8 @@ EXPECTED = {
                          manager_other=404, qa=403, leader=403, admin=404),
     "submit_inspection": dict(inspector_own=403, inspector_other=404, manager_own=403,
                               manager_other=404, qa=403, leader=403, admin=404),
+    "discard_draft": dict(inspector_own=403, inspector_other=404, manager_own=403,
+                          manager_other=404, qa=403, leader=403, admin=404),
     "list_inspections": dict(inspector_own=1, inspector_other=0, manager_own=1, manager_other=0,
                              qa=1, leader=1, admin=0),
     "center_members": dict(inspector_own=200, inspector_other=404, manager_own=200,
@@ -105,7 +107,8 @@ def call(name, client, make, user):
             .json()["items"][0]["id"]
         return client.post("/api/v1/inspections", headers=headers, json={
             "module_id": module_id, "site_id": org.kitchen.id, "kind": "routine"}).status_code
-    if name in ("read_inspection", "save_answers", "submit_inspection", "list_inspections"):
+    if name in ("read_inspection", "save_answers", "submit_inspection", "discard_draft",
+                "list_inspections"):
         inspection_id, _ = inspection(make, client)
         if name == "read_inspection":
             return client.get(f"/api/v1/inspections/{inspection_id}",
@@ -116,6 +119,9 @@ def call(name, client, make, user):
         if name == "submit_inspection":
             return client.post(f"/api/v1/inspections/{inspection_id}/submit",
                                headers=headers).status_code
+        if name == "discard_draft":
+            return client.delete(f"/api/v1/inspections/{inspection_id}",
+                                 headers=headers).status_code
         items = client.get("/api/v1/inspections", headers=headers).json()["items"]
         return sum(i["id"] == inspection_id for i in items)
     if name == "center_members":

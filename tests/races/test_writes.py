@@ -122,6 +122,38 @@ def test_answers_racing_a_submit_never_land_after_it(scene):
     assert all(r.json()["error"]["code"] == "inspection_submitted" for r in conflicts)
 
 
+def test_a_delete_racing_a_submit_and_saves_is_all_or_nothing(scene):
+    """Deleting a draft while the phone still submits and saves it: either the delete wins
+    (everything after it is 404, no hazard, no answer left) or the submit does (the delete is
+    409 and the inspection stays, whole). Never a 500, never half of each."""
+    session, make, call, people = scene
+    inspector = people["inspector"]
+    iid, answers = _draft(session, make, call, inspector, failed=1)
+    assert call(inspector, "PUT", f"/inspections/{iid}/answers",
+                json={"answers": answers}).status_code == 200
+
+    def send(i: int) -> httpx.Response:
+        if i == 0:
+            return call(inspector, "DELETE", f"/inspections/{iid}")
+        if i == 1:
+            return call(inspector, "POST", f"/inspections/{iid}/submit")
+        return call(inspector, "PUT", f"/inspections/{iid}/answers", json={"answers": answers})
+
+    responses = race(6, send)
+    deleted, submitted = responses[0], responses[1]
+    assert {r.status_code for r in responses} <= {200, 204, 404, 409}, [r.text for r in responses]
+    session.rollback()  # a fresh snapshot
+    hazards = session.scalar(select(func.count()).select_from(Hazard)
+                             .where(Hazard.inspection_id == iid))
+    left = session.scalar(select(func.count()).select_from(InspectionAnswer)
+                          .where(InspectionAnswer.inspection_id == iid))
+    if deleted.status_code == 204:
+        assert submitted.status_code in (404, 409) and hazards == 0 and left == 0
+    else:
+        assert (deleted.status_code, submitted.status_code) == (409, 200), deleted.text
+        assert hazards == 1 and left == len(answers)
+
+
 def test_concurrent_starts_with_one_client_id_make_one_inspection(scene):
     session, make, call, people = scene
     module_id, _ = module_with(session)

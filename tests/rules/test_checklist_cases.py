@@ -25,7 +25,9 @@ def _item(spec: dict[str, Any]) -> ModuleItem:
     return ModuleItem(id=ITEM_ID, position=1, code="c", text="检查项",
                       kind=ItemKind(spec["kind"]),
                       photo_required_on_fail=spec.get("photo_required_on_fail", False),
-                      category=Category.other, default_grade=Grade.general,
+                      category=Category.other,
+                      default_grade=Grade.major if spec.get("major_if_failed") else Grade.general,
+                      major_if_failed=spec.get("major_if_failed", False),
                       min_value=limit("min_value"), max_value=limit("max_value"),
                       unit=spec.get("unit"))
 
@@ -42,10 +44,12 @@ def test_the_server_judges_each_case(case: dict[str, Any]) -> None:
         # what the phone sends, through the API's own body model (JSON, as on the wire)
         body = AnswerIn.model_validate_json(json.dumps({
             "item_id": ITEM_ID, "result": spec.get("result"), "value": spec.get("value"),
-            "text": spec.get("text"), "fixed_on_spot": spec.get("fixed_on_spot", False)}))
+            "text": spec.get("text"), "note": spec.get("note"),
+            "fixed_on_spot": spec.get("fixed_on_spot", False)}))
         result = _answer_result(item, body)
         answers[ITEM_ID] = InspectionAnswer(id=ANSWER_ID, item_id=ITEM_ID, result=result,
-                                            value=body.value, fixed_on_spot=body.fixed_on_spot)
+                                            value=body.value, note=body.note,
+                                            fixed_on_spot=body.fixed_on_spot)
         photos[ANSWER_ID] = spec.get("photos", 0)
         after[ANSWER_ID] = spec.get("after_photos", 0)
     assert (result.value if result else None) == case["result"]
@@ -56,4 +60,5 @@ def test_the_server_judges_each_case(case: dict[str, Any]) -> None:
 def test_every_item_kind_and_problem_is_covered() -> None:
     assert {c["item"]["kind"] for c in CASES} == {k.value for k in ItemKind}
     assert {p for c in CASES for p in c["problems"]} == {
-        "unanswered", "value_required", "photo_required", "after_photo_required"}
+        "unanswered", "value_required", "photo_required", "after_photo_required",
+        "reason_required"}

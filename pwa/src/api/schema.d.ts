@@ -474,7 +474,8 @@ export interface paths {
          * @description Upload a photo (multipart field ``file``; optional ``client_id`` UUID, in any spelling,
          *     makes retries idempotent; optional ``site_id`` goes into the watermark; optional
          *     ``taken_at`` is the capture time the phone read before resizing, used when the file has no
-         *     EXIF time). JPEG, PNG, WebP or HEIC. Inspectors, center managers and 质监办 only.
+         *     EXIF time; optional ``markup_of`` names the uploader's own original when this is a
+         *     marked-up copy of it). JPEG, PNG, WebP or HEIC. Inspectors, center managers and 质监办 only.
          */
         post: operations["upload_photo"];
         delete?: never;
@@ -562,7 +563,12 @@ export interface paths {
         get: operations["read_inspection"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Discard Draft
+         * @description Delete one's own draft with its answers (the inspector only; a submitted inspection is
+         *     409). With ``If-Match`` a stale version is 412.
+         */
+        delete: operations["discard_draft"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1899,6 +1905,26 @@ export interface components {
              * @description number items: the unit, e.g. ℃ or MPa
              */
             unit?: string | null;
+            /**
+             * Method
+             * @description how to check it on the spot: what to look at, whom to ask, which record to read
+             */
+            method?: string | null;
+            /**
+             * Advice
+             * @description the usual fix, offered as the rectification measures (整改措施)
+             */
+            advice?: string | null;
+            /**
+             * Rule
+             * @description the condition it checks, shared by items of other modules that check the same condition (they carry the same grade and basis), e.g. `fire.exit-locked`
+             */
+            rule?: string | null;
+            /**
+             * Major Basis
+             * @description major items: the document and clause that make a failure major, e.g. 教发厅函〔2024〕20号 三(一)4, or 集团规定 where the group is stricter than any rule
+             */
+            major_basis?: string | null;
         };
         /**
          * ItemKind
@@ -1966,6 +1992,26 @@ export interface components {
              * @description number items: the unit, e.g. ℃ or MPa
              */
             unit: string | null;
+            /**
+             * Method
+             * @description how to check it on the spot: what to look at, whom to ask, which record to read
+             */
+            method: string | null;
+            /**
+             * Advice
+             * @description the usual fix, offered as the rectification measures (整改措施)
+             */
+            advice: string | null;
+            /**
+             * Rule
+             * @description the condition it checks, shared by items of other modules that check the same condition (they carry the same grade and basis), e.g. `fire.exit-locked`
+             */
+            rule: string | null;
+            /**
+             * Major Basis
+             * @description major items: the document and clause that make a failure major, e.g. 教发厅函〔2024〕20号 三(一)4, or 集团规定 where the group is stricter than any rule
+             */
+            major_basis: string | null;
         };
         /**
          * LoginIn
@@ -2115,6 +2161,11 @@ export interface components {
              */
             standards?: string[];
             /**
+             * Site Kinds
+             * @description the site kinds (点位类型) it applies to; the phone offers it first at such sites
+             */
+            site_kinds?: components["schemas"]["SiteKind"][];
+            /**
              * Items
              * @description the checklist (检查项), in the order they are asked; codes unique
              */
@@ -2183,6 +2234,11 @@ export interface components {
              */
             standards?: string[];
             /**
+             * Site Kinds
+             * @description the site kinds (点位类型) it applies to; the phone offers it first at such sites
+             */
+            site_kinds?: components["schemas"]["SiteKind"][];
+            /**
              * Items
              * @description the checklist (检查项), in the order they are asked; codes unique
              */
@@ -2244,6 +2300,11 @@ export interface components {
              * @description items of which a failure is directly a major hazard (重大隐患直接判定)
              */
             major_item_count: number;
+            /**
+             * Site Kinds
+             * @description the site kinds (点位类型) it applies to; the phone offers it first at such sites
+             */
+            site_kinds: components["schemas"]["SiteKind"][];
         };
         /**
          * ModuleVersionOut
@@ -2293,6 +2354,11 @@ export interface components {
              * @description the standards it follows (依据)
              */
             standards: string[];
+            /**
+             * Site Kinds
+             * @description the site kinds (点位类型) it applies to; the phone offers it first at such sites
+             */
+            site_kinds: components["schemas"]["SiteKind"][];
             /**
              * From Catalogue
              * @description shipped with AnXun, not made by a user
@@ -2457,6 +2523,11 @@ export interface components {
             site_id: number | null;
             /** Uploader Id */
             uploader_id: number;
+            /**
+             * Markup Of Id
+             * @description a marked-up copy (arrows, circles, text): the id of the untouched original it was drawn on, which stays the evidence
+             */
+            markup_of_id: number | null;
             urls: components["schemas"]["PhotoUrls"];
         };
         /**
@@ -2536,6 +2607,17 @@ export interface components {
              */
             location?: string | null;
             /**
+             * Building Height M
+             * @description the building's height in metres (建筑高度), where it changes a limit: railings, high-rise fire rules
+             */
+            building_height_m?: number | null;
+            /**
+             * Large Span Roof
+             * @description it has a large-span roof (大跨度屋盖: sports halls, canteens): checked for snow load
+             * @default false
+             */
+            large_span_roof: boolean;
+            /**
              * Code
              * @description the code printed on the site's QR label: unique, never changes: 4-32 letters, digits or `-`, stored in upper case; omit to have one generated
              */
@@ -2545,7 +2627,7 @@ export interface components {
          * SiteKind
          * @enum {string}
          */
-        SiteKind: "canteen" | "dormitory" | "teaching_building" | "office_building" | "power_room" | "gas_facility" | "pump_room" | "boiler_room" | "elevator" | "vehicle" | "parking" | "venue" | "construction" | "outdoor" | "other";
+        SiteKind: "canteen" | "dormitory" | "teaching_building" | "office_building" | "power_room" | "gas_facility" | "pump_room" | "boiler_room" | "elevator" | "vehicle" | "parking" | "venue" | "construction" | "outdoor" | "dining_hall" | "warehouse" | "chemical_store" | "swimming_pool" | "security_room" | "campus_road" | "campus_water" | "other";
         /** SiteOut */
         SiteOut: {
             /** Id */
@@ -2577,6 +2659,16 @@ export interface components {
              * @description where to find it
              */
             location: string | null;
+            /**
+             * Building Height M
+             * @description the building's height in metres (建筑高度), where it changes a limit: railings, high-rise fire rules
+             */
+            building_height_m: number | null;
+            /**
+             * Large Span Roof
+             * @description it has a large-span roof (大跨度屋盖: sports halls, canteens): checked for snow load
+             */
+            large_span_roof: boolean;
             /**
              * Is Active
              * @description false: deactivated, no new inspections or hazards
@@ -2620,6 +2712,16 @@ export interface components {
              * @description where to find it; null removes it
              */
             location?: string | null;
+            /**
+             * Building Height M
+             * @description the building's height in metres (建筑高度), where it changes a limit: railings, high-rise fire rules; null removes it
+             */
+            building_height_m?: number | null;
+            /**
+             * Large Span Roof
+             * @description it has a large-span roof (大跨度屋盖: sports halls, canteens): checked for snow load
+             */
+            large_span_roof?: boolean;
             /**
              * Is Active
              * @description false: deactivated, no new inspections or hazards
@@ -4758,6 +4860,8 @@ export interface operations {
                     /** Format: date-time */
                     taken_at?: string;
                     site_id?: number;
+                    /** @description a marked-up copy (arrows, circles, text): the id of the untouched original it was drawn on, which stays the evidence */
+                    markup_of?: number;
                 };
             };
         };
@@ -4834,7 +4938,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unprocessable Entity: `idempotency_mismatch`, `image_corrupt`, `image_decode_failed`, `image_rejected`, `image_timeout`, `image_too_large`, `invalid_value`, `unknown_parameter`, `validation_error` */
+            /** @description Unprocessable Entity: `idempotency_mismatch`, `image_corrupt`, `image_decode_failed`, `image_rejected`, `image_timeout`, `image_too_large`, `invalid_photo`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5187,6 +5291,93 @@ export interface operations {
             };
             /** @description Not Found: `not_found` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    discard_draft: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The inspection's id. */
+                inspection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `not_the_inspector` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `inspection_submitted` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,7 +2,7 @@
  *  and `_problems`): both are tested against tests/rules/checklist_cases.json. */
 
 export type Result = 'pass' | 'fail' | 'na'
-export type Problem = 'unanswered' | 'value_required' | 'photo_required' | 'after_photo_required'
+export type Problem = 'unanswered' | 'value_required' | 'photo_required' | 'after_photo_required' | 'reason_required'
 
 export interface RuleItem {
   kind: 'pass_fail' | 'number' | 'text' | 'photo'
@@ -10,12 +10,15 @@ export interface RuleItem {
   max_value?: number | null
   unit?: string | null
   photo_required_on_fail?: boolean
+  major_if_failed?: boolean
 }
 
 export interface RuleAnswer {
   result?: Result | null
   value?: number | null
   fixed_on_spot?: boolean
+  /** the inspector's note: the reason when a major item is 不适用 */
+  note?: string | null
   /** how many photos the answer has (before / after the fix on the spot) */
   photos?: number
   after_photos?: number
@@ -44,6 +47,8 @@ export function problems(item: RuleItem, answer: RuleAnswer | null): Problem[] {
     if (answer.fixed_on_spot && !answer.after_photos) out.push('after_photo_required')
   }
   if (item.kind === 'photo' && result === 'pass' && !answer.photos) out.push('photo_required')
+  // 不适用 on a major item hides a major hazard unless somebody says why
+  if (item.major_if_failed && result === 'na' && !(answer.note ?? '').trim()) out.push('reason_required')
   return out
 }
 
