@@ -213,10 +213,10 @@ const en: Record<MessageKey, string> = {
   'home.deleteDraftConfirm': 'Delete the unfinished inspection "{name}"?',
   'home.deleteSentDraft': 'Delete "{name}"? The draft saved to the server is deleted too.',
   'check.passRest': 'Pass the rest', 'check.passRestCount': 'Pass the other {n}', 'check.passRestGo': 'Pass them',
-  'check.passRestConfirm': 'Mark the {n} unanswered items as passed.',
-  'check.passRestPhotos': '{n} of them are photo items: take their photos before submitting.',
-  'check.passRestOpen': '{n} number or text items are not marked: answer them one by one.',
-  'check.passRestDone': '{n} items marked as passed', 'check.photoItem': 'Photo required',
+  'check.passRestConfirm': 'Unanswered items to mark as passed: {n}.',
+  'check.passRestPhotos': 'Photo items among them: {n}. Take their photos before submitting.',
+  'check.passRestOpen': 'Number or text items not marked, to answer one by one: {n}.',
+  'check.passRestDone': 'Marked as passed: {n}', 'check.photoItem': 'Photo required',
   'sync.photos': '{n} photos', 'sync.discardChecklistConfirm': 'Stop sending this inspection? The checklist stays on this phone under Unfinished inspections, to edit or delete.',
 }
 
