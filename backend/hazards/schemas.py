@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from backend.hazards.workflow import PublicAction, Status
 from backend.photos.schemas import PhotoOut
@@ -71,5 +71,19 @@ class HazardOut(BaseModel):
     closed_at: datetime | None
 
 
+class RequirementOut(BaseModel):
+    """The checklist item a finding failed: what it requires and how it is usually fixed."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    text: str = Field(description="what the item requires")
+    standard: str | None = Field(description="the rule it checks (依据)")
+    major_basis: str | None = Field(description="what makes a failure directly major, if it is")
+    method: str | None = Field(description="how it is checked on the spot")
+    advice: str | None = Field(description="the usual fix: the phone's default 整改措施")
+
+
 class HazardDetailOut(HazardOut):
+    requirement: RequirementOut | None = Field(
+        description="the failed checklist item, for a hazard found by an inspection")
     timeline: list[EventOut]

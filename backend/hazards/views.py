@@ -11,7 +11,8 @@ from backend.accounts.models import User
 from backend.config import Settings
 from backend.hazards import service, workflow
 from backend.hazards.models import Hazard, HazardEvent
-from backend.hazards.schemas import EventOut, HazardDetailOut, HazardOut
+from backend.hazards.schemas import EventOut, HazardDetailOut, HazardOut, RequirementOut
+from backend.modules.models import ModuleItem
 from backend.org.models import Site
 from backend.photos.service import photos_by_owner
 from backend.photos.views import photo_out
@@ -110,4 +111,6 @@ def hazard_detail(session: Session, settings: Settings, user: User,
                          to_status=e.to_status, comment=e.comment, changes=e.changes,
                          photos=[photo_out(p, settings) for p in photos[e.id]])
                 for e in events]
-    return HazardDetailOut(**summary.model_dump(), timeline=timeline)
+    item = session.get(ModuleItem, hazard.item_id) if hazard.item_id else None
+    requirement = RequirementOut.model_validate(item) if item else None
+    return HazardDetailOut(**summary.model_dump(), requirement=requirement, timeline=timeline)

@@ -77,6 +77,10 @@ def test_run_a_checklist_with_one_failure(client, make, db):
     assert hazard["source"] == "inspection" and hazard["inspection_id"] == iid
     # titled by what is wrong (the inspector's note), never the bare requirement
     assert hazard["item_id"] == major_item.id and hazard["title"] == "电动车在楼道内充电"
+    assert hazard["requirement"] == {
+        "text": major_item.text, "standard": major_item.standard,
+        "major_basis": major_item.major_basis, "method": major_item.method,
+        "advice": major_item.advice}
     assert hazard["description"] == "电动车在楼道内充电"
     assert [p["id"] for p in hazard["photos"]] == [photo.id]
     again = client.post(f"/api/v1/inspections/{iid}/submit", headers=make.headers(inspector))

@@ -1578,6 +1578,8 @@ export interface components {
             updated_at: string;
             /** Closed At */
             closed_at: string | null;
+            /** @description the failed checklist item, for a hazard found by an inspection */
+            requirement: components["schemas"]["RequirementOut"] | null;
             /** Timeline */
             timeline: components["schemas"]["EventOut"][];
         };
@@ -2565,6 +2567,37 @@ export interface components {
         ReasonIn: {
             /** Reason */
             reason: string;
+        };
+        /**
+         * RequirementOut
+         * @description The checklist item a finding failed: what it requires and how it is usually fixed.
+         */
+        RequirementOut: {
+            /**
+             * Text
+             * @description what the item requires
+             */
+            text: string;
+            /**
+             * Standard
+             * @description the rule it checks (依据)
+             */
+            standard: string | null;
+            /**
+             * Major Basis
+             * @description what makes a failure directly major, if it is
+             */
+            major_basis: string | null;
+            /**
+             * Method
+             * @description how it is checked on the spot
+             */
+            method: string | null;
+            /**
+             * Advice
+             * @description the usual fix: the phone's default 整改措施
+             */
+            advice: string | null;
         };
         /**
          * Role
