@@ -14,6 +14,7 @@ from tests.e2e.test_pwa import api, login, synced, wait_for_service_worker, wait
 
 MIXED = "配电房综合检查"
 EDITED = "燃气间日检"
+MAJOR = "锅炉房安全检查"
 
 
 def item(code: str, text: str, kind: ItemKind = ItemKind.pass_fail, **extra) -> ItemIn:  # noqa: ANN003
@@ -39,6 +40,11 @@ def world(live):  # noqa: ANN001
         item("g1", "燃气报警器工作正常", photo_required_on_fail=True),
         item("g2", "燃气管道无锈蚀"),
         item("g3", "切断阀开关灵活"),
+    ]))
+    create_module(session, ModuleCreateIn(code=f"e2e-{uuid.uuid4().hex[:6]}", category=Category.equipment, name=MAJOR, items=[
+        ItemIn(code="m1", text="锅炉压力表在检定期内", kind=ItemKind.pass_fail, category=Category.equipment,
+               default_grade=Grade.major, major_if_failed=True, photo_required_on_fail=True),
+        item("m2", "锅炉房无易燃物"),
     ]))
     session.commit()
     yield {"org": org_, "inspector": inspector, "admin": admin, "edited": edited.id}
@@ -256,3 +262,25 @@ def test_deleting_a_draft_whose_answers_reached_the_server_deletes_it_there(live
     synced(page)
     assert client.get(f"/inspections/{on_server[0]['id']}").status_code == 404
     assert not [i for i in mine(client, MIXED) if i["status"] == "draft"]
+
+
+def test_a_major_item_marked_not_applicable_takes_its_reason(live, world, phone):  # noqa: ANN001
+    page = phone.new_page()
+    login(page, live, world["inspector"])
+    items = open_checklist(page, world, MAJOR)
+    items.nth(0).locator("[data-test=result-na]").click()
+    page.locator("[data-test=pass-rest]").click()
+    page.locator(".van-dialog__confirm").click()
+    page.locator("[data-test=submit]").click()
+    problems = page.locator(".van-dialog")
+    problems.wait_for()
+    assert "锅炉压力表在检定期内：重大项标为不适用须说明原因" in problems.inner_text()
+    page.locator(".van-dialog__confirm").click()
+    problems.wait_for(state="hidden")
+    items.nth(0).locator("[data-test=na-reason] textarea").fill("本校区锅炉已停用拆除")
+    shot(page, "edges-08-major-na-reason")
+    page.locator("[data-test=submit]").click()
+    page.locator(".van-dialog__confirm").click()
+    page.locator(".van-toast", has_text="已提交").wait_for()
+    done = mine(api(live, world["inspector"]), MAJOR)
+    assert len(done) == 1 and done[0]["status"] == "submitted" and done[0]["hazard_ids"] == []

@@ -68,6 +68,7 @@ const zh = {
   'problem.value_required': '请填写数值',
   'problem.photo_required': '需要照片',
   'problem.after_photo_required': '需要整改后照片',
+  'problem.reason_required': '重大项标为不适用须说明原因',
   'check.limit': '合格范围',
   'patrol.noKinds': '您不能在该点位发起检查',
   'patrol.searchModules': '搜索模块',
@@ -107,7 +108,7 @@ const zh = {
   'check.passRestConfirm': '将其余 {n} 项未作答的检查项标为合格。',
   'check.passRestPhotos': '其中 {n} 项为拍照项，拍照后才能提交。',
   'check.passRestOpen': '另有 {n} 项数值或填写项不会标记，仍需逐项填写。',
-  'check.passRestDone': '已将 {n} 项标为合格', 'check.photoItem': '需拍照',
+  'check.passRestDone': '已将 {n} 项标为合格', 'check.photoItem': '需拍照', 'check.naReason': '不适用原因',
   'sync.photos': '{n} 张照片', 'sync.discardChecklistConfirm': '放弃发送这次巡检？清单仍留在本机「未完成的巡检」中，可修改或删除。',
 } as const
 
@@ -177,6 +178,7 @@ const en: Record<MessageKey, string> = {
   'problem.value_required': 'Type the reading',
   'problem.photo_required': 'Photo required',
   'problem.after_photo_required': 'After photo required',
+  'problem.reason_required': 'A major item marked N/A needs a reason',
   'check.limit': 'Passes at',
   'patrol.noKinds': 'You cannot start an inspection at this site',
   'patrol.searchModules': 'Search checklists',
@@ -216,7 +218,7 @@ const en: Record<MessageKey, string> = {
   'check.passRestConfirm': 'Unanswered items to mark as passed: {n}.',
   'check.passRestPhotos': 'Photo items among them: {n}. Take their photos before submitting.',
   'check.passRestOpen': 'Number or text items not marked, to answer one by one: {n}.',
-  'check.passRestDone': 'Marked as passed: {n}', 'check.photoItem': 'Photo required',
+  'check.passRestDone': 'Marked as passed: {n}', 'check.photoItem': 'Photo required', 'check.naReason': 'Why N/A',
   'sync.photos': '{n} photos', 'sync.discardChecklistConfirm': 'Stop sending this inspection? The checklist stays on this phone under Unfinished inspections, to edit or delete.',
 }
 
