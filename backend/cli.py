@@ -1,5 +1,5 @@
-"""``anxun``: the command line (serve, migrate, load-catalogue, demo, create-user, setup,
-photos-gc, audit verify, error-codes)."""
+"""``anxun``: the command line (serve, migrate, load-catalogue, catalogue-report, demo,
+create-user, setup, photos-gc, audit verify, error-codes)."""
 
 import argparse
 import getpass
@@ -26,13 +26,28 @@ def cmd_load_catalogue(_args: argparse.Namespace) -> int:
 
     with new_session() as session:
         report = load_catalogue(session)
-        if report.created or report.updated:
+        if report.created or report.updated or report.retired:
             audit.record(session, actor=None, action="module.catalogue_load",
                          summary={"created": len(report.created),
-                                  "updated": len(report.updated)})
+                                  "updated": len(report.updated),
+                                  "retired": report.retired})
         session.commit()
     print(f"巡检模块: 新增 {len(report.created)}, 更新 {len(report.updated)}, "
-          f"未变 {len(report.unchanged)}, 保留本地修改 {len(report.kept_local)}")
+          f"未变 {len(report.unchanged)}, 保留本地修改 {len(report.kept_local)}, "
+          f"停用（已并入其他模块） {len(report.retired)}")
+    return 0
+
+
+def cmd_catalogue_report(args: argparse.Namespace) -> int:
+    from backend.modules.service import read_catalogue
+    from backend.modules.standards import catalogue_report
+
+    report = catalogue_report(read_catalogue())
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as out:
+            out.write(report)
+    else:
+        sys.stdout.write(report)
     return 0
 
 
@@ -158,6 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
     sub.add_parser("load-catalogue", help="load the shipped patrol modules") \
         .set_defaults(func=cmd_load_catalogue)
+    report = sub.add_parser("catalogue-report", help="the shipped modules as a Markdown table "
+                            "(major items with their basis, standards cited) for review")
+    report.add_argument("--output", "-o", help="write to this file instead of standard output")
+    report.set_defaults(func=cmd_catalogue_report)
     sub.add_parser("demo", help="create the demo organisation and accounts") \
         .set_defaults(func=cmd_demo)
     setup = sub.add_parser("setup", help="migrate + load-catalogue (+ demo)")

@@ -28,21 +28,20 @@ CAMPUSES = [("mgg", "明故宫校区"), ("jjl", "将军路校区"), ("tmh", "天
 K = SiteKind
 SITES = [  # (code, campus, center, name, kind, location)
     ("MGG-C1-KIT", "mgg", "catering", "第一食堂后厨", K.canteen, "第一食堂一楼西侧"),
-    ("MGG-C1-STO", "mgg", "catering", "第一食堂原料库房与冷库", K.canteen, "第一食堂负一层"),
+    ("MGG-C1-STO", "mgg", "catering", "第一食堂原料库房与冷库", K.warehouse, "第一食堂负一层"),
     ("MGG-C2-KIT", "mgg", "catering", "第二食堂后厨", K.canteen, "第二食堂一楼"),
     ("MGG-C2-GAS", "mgg", "catering", "第二食堂燃气表房", K.gas_facility, "第二食堂北侧"),
     ("JJL-CS-KIT", "jjl", "catering", "南区食堂后厨", K.canteen, "南区食堂一、二楼"),
-    ("JJL-CN-KIT", "jjl", "catering", "北区食堂后厨", K.canteen, "北区食堂一楼"),
-    ("JJL-HALAL", "jjl", "catering", "清真餐厅", K.canteen, "北区食堂三楼"),
+    ("JJL-HALAL", "jjl", "catering", "清真餐厅就餐区", K.dining_hall, "北区食堂三楼"),
     ("TMH-C1-KIT", "tmh", "catering", "学生餐厅后厨", K.canteen, "天目湖学生餐厅一楼"),
     ("MGG-D03", "mgg", "property", "3号学生公寓", K.dormitory, "明故宫校区东区"),
     ("MGG-D07", "mgg", "property", "7号学生公寓", K.dormitory, "明故宫校区东区"),
     ("MGG-T-A", "mgg", "property", "A教学楼", K.teaching_building, "明故宫校区中区"),
-    ("MGG-LIB", "mgg", "property", "图书馆（含电梯）", K.teaching_building, "明故宫校区中区"),
+    ("MGG-LIB-EL", "mgg", "property", "图书馆1号客梯", K.elevator, "明故宫校区图书馆东侧"),
     ("JJL-D12", "jjl", "property", "12号学生公寓", K.dormitory, "将军路校区西区"),
     ("JJL-D15", "jjl", "property", "15号学生公寓", K.dormitory, "将军路校区西区"),
     ("JJL-GYM", "jjl", "property", "体育馆", K.venue, "将军路校区北区"),
-    ("JJL-EBIKE", "jjl", "property", "西区电动自行车集中充电棚", K.outdoor, "12号公寓南侧"),
+    ("JJL-EBIKE", "jjl", "property", "西区电动自行车集中充电棚", K.parking, "12号公寓南侧"),
     ("TMH-D01", "tmh", "property", "1号学生公寓", K.dormitory, "天目湖校区生活区"),
     ("TMH-T-1", "tmh", "property", "1号教学楼", K.teaching_building, "天目湖校区教学区"),
     ("MGG-PWR-1", "mgg", "energy", "1号高低压配电房", K.power_room, "明故宫校区东区"),
@@ -52,12 +51,22 @@ SITES = [  # (code, campus, center, name, kind, location)
     ("JJL-BOILER", "jjl", "energy", "锅炉房", K.boiler_room, "将军路校区能源中心"),
     ("TMH-PWR-1", "tmh", "energy", "天目湖总配电房", K.power_room, "天目湖校区东门"),
     ("TMH-PUMP", "tmh", "energy", "天目湖消防与生活泵房", K.pump_room, "天目湖校区综合楼地下一层"),
+    ("TMH-LAKE", "tmh", "property", "天目湖校区镜湖", K.campus_water, "天目湖校区中心"),
     ("BUS-A1234", "mgg", "transport", "校车 苏A·D1234", K.vehicle, "明故宫—将军路通勤线"),
     ("BUS-A5678", "jjl", "transport", "校车 苏A·D5678", K.vehicle, "将军路—天目湖班车"),
     ("BUS-A9012", "tmh", "transport", "通勤车 苏D·F9012", K.vehicle, "天目湖校区内循环"),
     ("JJL-BUS-DEPOT", "jjl", "transport", "将军路车队停车场", K.parking, "将军路校区东门外"),
     ("MGG-BUS-DEPOT", "mgg", "transport", "明故宫车队停车场", K.parking, "明故宫校区北门"),
 ]
+# what changes a limit: building height (railings: 1.05 m below 24 m, 1.10 m above), roofs
+SITE_ATTRIBUTES: dict[str, dict[str, object]] = {
+    "MGG-D03": {"building_height_m": 19.8}, "MGG-D07": {"building_height_m": 19.8},
+    "JJL-D12": {"building_height_m": 33.6}, "JJL-D15": {"building_height_m": 33.6},
+    "TMH-D01": {"building_height_m": 23.1}, "MGG-T-A": {"building_height_m": 23.4},
+    "TMH-T-1": {"building_height_m": 28.5},
+    "JJL-GYM": {"building_height_m": 21.0, "large_span_roof": True},
+    "TMH-C1-KIT": {"large_span_roof": True},
+}
 USERS = [  # (username, display name, center, roles)
     ("admin", "系统管理员", None, [Role.admin]),
     ("qa", "质监办 王主任", "qa", [Role.qa_officer]),
@@ -88,7 +97,7 @@ def load_demo(session: Session, group_name: str) -> list[tuple[str, str]]:
         if code not in site_codes:
             org.create_site(session, group.id, code=code, campus_id=campuses[campus].id,
                             center_id=centers[center].id, name=name, kind=kind,
-                            location=location)
+                            location=location, **SITE_ATTRIBUTES.get(code, {}))
     usernames = set(session.scalars(select(User.username)))
     created = []
     for username, display_name, center_code, roles in USERS:

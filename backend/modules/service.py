@@ -225,6 +225,7 @@ class LoadReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     kept_local: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
 
 
 def load_catalogue(session: Session, modules: list[CatalogueModule] | None = None) -> LoadReport:
@@ -232,11 +233,19 @@ def load_catalogue(session: Session, modules: list[CatalogueModule] | None = Non
 
     A new module is created at version 1. When a shipped module's content changed, a new version
     is added, unless the module's latest version was made by a user: local edits win and the
-    module is reported as ``kept_local``."""
+    module is reported as ``kept_local``. A shipped module the catalogue no longer has (merged
+    into another) is retired: not offered for new inspections, its versions kept for the
+    inspections that used them."""
     report = LoadReport()
     existing = {m.code: m for m in session.scalars(select(PatrolModule))}
     latest = _latest_by_module(session)
-    for data in modules if modules is not None else read_catalogue():
+    shipped = modules if modules is not None else read_catalogue()
+    for code in sorted(existing.keys() - {m.code for m in shipped}):
+        gone = existing[code]
+        if gone.is_active and latest[gone.id].from_catalogue:
+            gone.is_active = False
+            report.retired.append(code)
+    for data in shipped:
         module = existing.get(data.code)
         if module is None:
             create_module(session, data, from_catalogue=True)
