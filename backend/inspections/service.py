@@ -1,7 +1,6 @@
 """Inspections: a draft bound to a module version, answers saved at any moment, and a submit
 that turns every failed item into a hazard."""
 
-from decimal import Decimal
 
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
@@ -15,6 +14,7 @@ from backend.etag import PreconditionFailed, required_version
 from backend.hazards import service as hazards
 from backend.hazards.bodies import FixOnSpotIn, HazardCreateIn
 from backend.hazards.models import Hazard
+from backend.inspections import rules
 from backend.inspections.models import (
     AnswerResult,
     Inspection,
@@ -22,14 +22,15 @@ from backend.inspections.models import (
     InspectionKind,
     InspectionStatus,
 )
-from backend.inspections.schemas import AnswerIn, AnswersIn, InspectionCreateIn
+from backend.inspections.schemas import AnswersIn, InspectionCreateIn
 from backend.modules.models import ModuleItem, ModuleVersion
 from backend.modules.service import get_version
+from backend.org.models import Site
 from backend.org.service import CENTER_DATA_READERS, get_site_for_new_work, scoped_to_user
 from backend.photos.models import PhotoLink
 from backend.photos.service import link_photos, register_link_access, unlink_photos
 from backend.statewrite import compare_and_set
-from backend.vocab import Grade, HazardSource, ItemKind, Role
+from backend.vocab import Grade, HazardSource, Role
 
 CENTER_KINDS = frozenset({InspectionKind.routine, InspectionKind.special,
                           InspectionKind.holiday, InspectionKind.external})
@@ -167,21 +168,6 @@ def _items(session: Session, version_id: int) -> dict[int, ModuleItem]:
         select(ModuleItem).where(ModuleItem.module_version_id == version_id))}
 
 
-def _number_result(item: ModuleItem, value: Decimal) -> AnswerResult:
-    low = item.min_value if item.min_value is not None else value
-    high = item.max_value if item.max_value is not None else value
-    return AnswerResult.passed if low <= value <= high else AnswerResult.failed
-
-
-def _answer_result(item: ModuleItem, answer: AnswerIn) -> AnswerResult | None:
-    """The server decides number items from the value and its limits; a phone can't pass an
-    out-of-range reading."""
-    if item.kind is ItemKind.number and answer.value is not None and \
-            answer.result is not AnswerResult.na:
-        return _number_result(item, answer.value)
-    return answer.result
-
-
 def _lock_draft(session: Session, inspection: Inspection,
                 if_match: frozenset[int] | None) -> None:
     """Take the draft's row for this write (a conditional UPDATE that bumps its version): on
@@ -210,6 +196,7 @@ def save_answers(session: Session, user: User, inspection_id: int, data: Answers
         raise Unprocessable("检查项不属于该模块版本", code="unknown_item",
                             details={"item_ids": unknown})
     _lock_draft(session, inspection, if_match)
+    height = session.scalar(select(Site.building_height_m).where(Site.id == inspection.site_id))
     saved = {a.item_id: a for a in session.scalars(
         select(InspectionAnswer).where(InspectionAnswer.inspection_id == inspection.id))}
     for answer in data.answers:
@@ -218,7 +205,7 @@ def save_answers(session: Session, user: User, inspection_id: int, data: Answers
             row = saved[answer.item_id] = InspectionAnswer(inspection_id=inspection.id,
                                                            item_id=answer.item_id)
             session.add(row)
-        row.result = _answer_result(items[answer.item_id], answer)
+        row.result = rules.answer_result(items[answer.item_id], answer, height)
         row.value, row.text, row.note = answer.value, answer.text, answer.note
         row.fixed_on_spot = answer.fixed_on_spot
         session.flush()
@@ -253,32 +240,6 @@ def discard_draft(session: Session, user: User, inspection_id: int,
     session.execute(delete(Inspection).where(Inspection.id == inspection.id)
                     .execution_options(synchronize_session=False))
     session.expunge(inspection)
-
-
-def _problems(items: dict[int, ModuleItem], answers: dict[int, InspectionAnswer],
-              photos: dict[int, int], after: dict[int, int]) -> list[dict[str, object]]:
-    problems: list[dict[str, object]] = []
-    for item in sorted(items.values(), key=lambda i: i.position):
-        answer = answers.get(item.id)
-        if answer is None or answer.result is None:
-            problems.append({"item_id": item.id, "problem": "unanswered"})
-            continue
-        if item.kind is ItemKind.number and answer.value is None \
-                and answer.result is not AnswerResult.na:
-            problems.append({"item_id": item.id, "problem": "value_required"})
-        if answer.result is AnswerResult.failed:
-            if item.photo_required_on_fail and not photos.get(answer.id):
-                problems.append({"item_id": item.id, "problem": "photo_required"})
-            if answer.fixed_on_spot and not after.get(answer.id):
-                problems.append({"item_id": item.id, "problem": "after_photo_required"})
-        if item.kind is ItemKind.photo and answer.result is AnswerResult.passed \
-                and not photos.get(answer.id):
-            problems.append({"item_id": item.id, "problem": "photo_required"})
-        if item.major_if_failed and answer.result is AnswerResult.na \
-                and not (answer.note or "").strip():
-            # 不适用 on a major item hides a major hazard unless somebody says why
-            problems.append({"item_id": item.id, "problem": "reason_required"})
-    return problems
 
 
 def _photo_counts(session: Session, owner_type: str, answer_ids: list[int]) -> dict[int, int]:
@@ -317,7 +278,7 @@ def submit(session: Session, settings: Settings, user: User, inspection_id: int,
     answer_ids = [a.id for a in answers.values()]
     photos = _photo_counts(session, BEFORE, answer_ids)
     after = _photo_counts(session, AFTER, answer_ids)
-    problems = _problems(items, answers, photos, after)
+    problems = rules.problems(items, answers, photos, after)
     if problems:
         raise InspectionIncomplete(details={"problems": problems})  # rolls the submit back
     failed = [(items[item_id], a) for item_id, a in answers.items()

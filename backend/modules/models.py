@@ -64,6 +64,8 @@ class ModuleItem(Base):
     min_value: Mapped[Decimal | None] = mapped_column(Numeric(12, 3))
     max_value: Mapped[Decimal | None] = mapped_column(Numeric(12, 3))
     unit: Mapped[str | None] = mapped_column(String(16))
+    # {"height_m": 24, "min": 1.10}: from that building height up, these limits apply instead
+    limits_from_height: Mapped[dict[str, float] | None] = mapped_column(JSON)
     method: Mapped[str | None] = mapped_column(String(300))
     advice: Mapped[str | None] = mapped_column(String(300))
     rule: Mapped[str | None] = mapped_column(String(64))

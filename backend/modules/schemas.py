@@ -65,6 +65,30 @@ CONTENT_EXAMPLE: JsonDict = {
          "major_if_failed": True, "standard": "教育系统重大事故隐患判定指南(2024)"}]}
 
 
+HEIGHT_LIMITS = ("number items whose limit depends on the building (栏杆高度): from this building "
+                 "height up (the site's `building_height_m`), these limits replace min/max; at a "
+                 "site whose height is not recorded they apply too (the safe side)")
+
+
+class HeightLimits(BaseModel):
+    """Limits that apply at sites from a building height up."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    height_m: FiniteFloat = Field(gt=0, le=1000, description="building height (m) from which "
+                                  "these limits apply, e.g. 24")
+    min: FiniteFloat | None = Field(default=None, description=MIN)
+    max: FiniteFloat | None = Field(default=None, description=MAX)
+
+    @model_validator(mode="after")
+    def some_limit(self) -> Self:
+        if self.min is None and self.max is None:
+            raise ValueError("limits_from_height needs min and/or max")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min is greater than max")
+        return self
+
+
 class ItemIn(BaseModel):
     """One checklist item (检查项)."""
 
@@ -83,6 +107,7 @@ class ItemIn(BaseModel):
     min: FiniteFloat | None = Field(default=None, description=MIN)
     max: FiniteFloat | None = Field(default=None, description=MAX)
     unit: Unit = Field(default=None, description=UNIT)
+    limits_from_height: HeightLimits | None = Field(default=None, description=HEIGHT_LIMITS)
     method: Guidance = Field(default=None, description=METHOD)
     advice: Guidance = Field(default=None, description=ADVICE)
     rule: RuleKey = Field(default=None, description=RULE)
@@ -97,7 +122,7 @@ class ItemIn(BaseModel):
                 raise ValueError("a number item needs a unit")
             if self.min is not None and self.max is not None and self.min > self.max:
                 raise ValueError("min is greater than max")
-        elif self.min is not None or self.max is not None:
+        elif self.min is not None or self.max is not None or self.limits_from_height:
             raise ValueError("only number items have limits")
         if self.major_if_failed and self.default_grade is not Grade.major:
             raise ValueError("an item that is directly major must have default_grade major")
@@ -165,6 +190,7 @@ class ItemOut(BaseModel):
     min_value: float | None = Field(description=MIN)
     max_value: float | None = Field(description=MAX)
     unit: str | None = Field(description=UNIT)
+    limits_from_height: HeightLimits | None = Field(description=HEIGHT_LIMITS)
     method: str | None = Field(description=METHOD)
     advice: str | None = Field(description=ADVICE)
     rule: str | None = Field(description=RULE)

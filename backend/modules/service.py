@@ -63,6 +63,8 @@ def add_version(session: Session, module: PatrolModule, content: ModuleContentIn
                        category=item.category, default_grade=item.default_grade,
                        major_if_failed=item.major_if_failed, standard=item.standard,
                        min_value=item.min, max_value=item.max, unit=item.unit,
+                       limits_from_height=item.limits_from_height.model_dump()
+                       if item.limits_from_height else None,
                        method=item.method, advice=item.advice, rule=item.rule,
                        major_basis=item.major_basis)
             for position, item in enumerate(content.items, start=1)

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from backend.inspections.models import InspectionAnswer
+from backend.inspections.rules import answer_result, problems
 from backend.inspections.schemas import AnswerIn
-from backend.inspections.service import _answer_result, _problems
 from backend.modules.models import ModuleItem
 from backend.vocab import Category, Grade, ItemKind
 
@@ -29,7 +29,7 @@ def _item(spec: dict[str, Any]) -> ModuleItem:
                       default_grade=Grade.major if spec.get("major_if_failed") else Grade.general,
                       major_if_failed=spec.get("major_if_failed", False),
                       min_value=limit("min_value"), max_value=limit("max_value"),
-                      unit=spec.get("unit"))
+                      unit=spec.get("unit"), limits_from_height=spec.get("limits_from_height"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
@@ -46,15 +46,16 @@ def test_the_server_judges_each_case(case: dict[str, Any]) -> None:
             "item_id": ITEM_ID, "result": spec.get("result"), "value": spec.get("value"),
             "text": spec.get("text"), "note": spec.get("note"),
             "fixed_on_spot": spec.get("fixed_on_spot", False)}))
-        result = _answer_result(item, body)
+        height = (case.get("site") or {}).get("building_height_m")
+        result = answer_result(item, body, None if height is None else Decimal(str(height)))
         answers[ITEM_ID] = InspectionAnswer(id=ANSWER_ID, item_id=ITEM_ID, result=result,
                                             value=body.value, note=body.note,
                                             fixed_on_spot=body.fixed_on_spot)
         photos[ANSWER_ID] = spec.get("photos", 0)
         after[ANSWER_ID] = spec.get("after_photos", 0)
     assert (result.value if result else None) == case["result"]
-    problems = _problems({ITEM_ID: item}, answers, photos, after)
-    assert [p["problem"] for p in problems] == case["problems"]
+    found = problems({ITEM_ID: item}, answers, photos, after)
+    assert [p["problem"] for p in found] == case["problems"]
 
 
 def test_every_item_kind_and_problem_is_covered() -> None:

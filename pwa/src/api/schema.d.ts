@@ -1690,6 +1690,27 @@ export interface components {
          */
         HazardSource: "inspection" | "adhoc" | "external" | "plan";
         /**
+         * HeightLimits
+         * @description Limits that apply at sites from a building height up.
+         */
+        HeightLimits: {
+            /**
+             * Height M
+             * @description building height (m) from which these limits apply, e.g. 24
+             */
+            height_m: number;
+            /**
+             * Min
+             * @description number items: lowest passing value
+             */
+            min?: number | null;
+            /**
+             * Max
+             * @description number items: highest passing value
+             */
+            max?: number | null;
+        };
+        /**
          * InspectionCreateIn
          * @example {
          *       "checkin_method": "qr",
@@ -1907,6 +1928,8 @@ export interface components {
              * @description number items: the unit, e.g. ℃ or MPa
              */
             unit?: string | null;
+            /** @description number items whose limit depends on the building (栏杆高度): from this building height up (the site's `building_height_m`), these limits replace min/max; at a site whose height is not recorded they apply too (the safe side) */
+            limits_from_height?: components["schemas"]["HeightLimits"] | null;
             /**
              * Method
              * @description how to check it on the spot: what to look at, whom to ask, which record to read
@@ -1994,6 +2017,8 @@ export interface components {
              * @description number items: the unit, e.g. ℃ or MPa
              */
             unit: string | null;
+            /** @description number items whose limit depends on the building (栏杆高度): from this building height up (the site's `building_height_m`), these limits replace min/max; at a site whose height is not recorded they apply too (the safe side) */
+            limits_from_height: components["schemas"]["HeightLimits"] | null;
             /**
              * Method
              * @description how to check it on the spot: what to look at, whom to ask, which record to read

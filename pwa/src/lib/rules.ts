@@ -1,5 +1,5 @@
-/** The checklist rules, the same as the server's (backend/inspections/service.py `_answer_result`
- *  and `_problems`): both are tested against tests/rules/checklist_cases.json. */
+/** The checklist rules, the same as the server's (backend/inspections/rules.py `answer_result`
+ *  and `problems`): both are tested against tests/rules/checklist_cases.json. */
 
 export type Result = 'pass' | 'fail' | 'na'
 export type Problem = 'unanswered' | 'value_required' | 'photo_required' | 'after_photo_required' | 'reason_required'
@@ -11,6 +11,13 @@ export interface RuleItem {
   unit?: string | null
   photo_required_on_fail?: boolean
   major_if_failed?: boolean
+  /** from this building height up (or where the height is not recorded), these limits apply */
+  limits_from_height?: { height_m: number; min?: number | null; max?: number | null } | null
+}
+
+/** What about the site changes a limit. */
+export interface RuleSite {
+  building_height_m?: number | null
 }
 
 export interface RuleAnswer {
@@ -26,19 +33,29 @@ export interface RuleAnswer {
 
 const given = (v: number | null | undefined): v is number => v !== null && v !== undefined
 
+/** The passing range at a site: the item's limits_from_height from that building height up, or
+ *  where the height is not recorded (the safe side); otherwise min/max. */
+export function limitsAt(item: RuleItem, site?: RuleSite | null): { min: number | null; max: number | null } {
+  const tall = item.limits_from_height
+  const height = site?.building_height_m
+  if (tall && (!given(height) || height >= tall.height_m)) return { min: tall.min ?? null, max: tall.max ?? null }
+  return { min: item.min_value ?? null, max: item.max_value ?? null }
+}
+
 /** The result the server stores: a number item's value decides it, unless it is 不适用. */
-export function answerResult(item: RuleItem, answer: RuleAnswer): Result | null {
+export function answerResult(item: RuleItem, answer: RuleAnswer, site?: RuleSite | null): Result | null {
   if (item.kind === 'number' && given(answer.value) && answer.result !== 'na') {
-    const low = given(item.min_value) ? item.min_value : answer.value
-    const high = given(item.max_value) ? item.max_value : answer.value
+    const { min, max } = limitsAt(item, site)
+    const low = given(min) ? min : answer.value
+    const high = given(max) ? max : answer.value
     return low <= answer.value && answer.value <= high ? 'pass' : 'fail'
   }
   return answer.result ?? null
 }
 
 /** What a submit refuses for this item (null: unanswered), in the server's order. */
-export function problems(item: RuleItem, answer: RuleAnswer | null): Problem[] {
-  const result = answer ? answerResult(item, answer) : null
+export function problems(item: RuleItem, answer: RuleAnswer | null, site?: RuleSite | null): Problem[] {
+  const result = answer ? answerResult(item, answer, site) : null
   if (!answer || result === null) return ['unanswered']
   const out: Problem[] = []
   if (item.kind === 'number' && !given(answer.value) && result !== 'na') out.push('value_required')
@@ -59,12 +76,11 @@ export function needsJudgement(item: RuleItem): boolean {
 }
 
 /** The passing range as people write it: "≥ 70 ℃", "≤ 4 ℃", "2–8 ℃"; empty without limits. */
-export function limitText(item: RuleItem): string {
+export function limitText(item: RuleItem, site?: RuleSite | null): string {
   const unit = item.unit ? ` ${item.unit}` : ''
-  const low = given(item.min_value)
-  const high = given(item.max_value)
-  if (low && high) return `${item.min_value}–${item.max_value}${unit}`
-  if (low) return `≥ ${item.min_value}${unit}`
-  if (high) return `≤ ${item.max_value}${unit}`
+  const { min, max } = limitsAt(item, site)
+  if (given(min) && given(max)) return `${min}–${max}${unit}`
+  if (given(min)) return `≥ ${min}${unit}`
+  if (given(max)) return `≤ ${max}${unit}`
   return ''
 }
