@@ -5,11 +5,10 @@ Each entry's ``hash`` is the SHA-256 of a canonical JSON of all its other column
 link after it. Appends are serialised on the single ``audit_head`` row: two concurrent writers
 can never chain onto the same entry.
 
-Services :func:`record` what they did; the entries are appended to the chain when the session
-commits (a ``before_commit`` hook), so the head's lock is always the LAST lock a transaction
-takes, by construction: a write that locked a hazard or an inspection row after the head could
-deadlock with one doing the reverse. Entries recorded inside a savepoint that rolls back are
-dropped with it; a transaction that rolls back appends nothing."""
+Services :func:`record` what they did; the entries are chained when the session commits
+(:mod:`backend.commitlog`: the head's lock is the last a transaction takes). Entries recorded
+inside a savepoint that rolls back are dropped with it; a transaction that rolls back appends
+nothing."""
 
 import hashlib
 import json
@@ -18,9 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from backend import commitlog
 from backend.audit.models import GENESIS_HASH, AuditEntry, AuditHead
 from backend.clock import utcnow
 from backend.jsonsafe import json_safe
@@ -28,8 +28,6 @@ from backend.observability import request_id_var
 
 SYSTEM = "system"
 HEAD_ID = 1
-PENDING = "audit_pending"  # session.info key: entries recorded, not yet chained
-MARKS = "audit_savepoints"  # session.info key: pending count when each savepoint began
 VERIFY_BATCH = 2000
 HASHED_FIELDS = ("id", "group_id", "at", "actor_id", "actor_label", "action", "object_type",
                  "object_id", "request_id", "summary", "prev_hash")
@@ -90,18 +88,11 @@ def record(session: Session, *, actor: Actor | None, action: str,
         request_id=request_id_var.get()[:64],
         summary=json_safe(dict(summary or {})),
     )
-    session.info.setdefault(PENDING, []).append(entry)
+    LOG.stage(session, entry)
     return entry
 
 
-@event.listens_for(Session, "before_commit")
-def _append_pending(session: Session) -> None:
-    if session.in_nested_transaction():  # SQLAlchemy says "commit" for a savepoint release too
-        return
-    pending = session.info.pop(PENDING, [])
-    session.info.pop(MARKS, None)
-    if not pending:
-        return
+def _chain(session: Session, pending: list[AuditEntry]) -> None:
     # populate_existing: after a commit (expire_on_commit=False) the cached head may be stale
     head = session.get(AuditHead, HEAD_ID, with_for_update=True, populate_existing=True)
     if head is None:
@@ -114,22 +105,7 @@ def _append_pending(session: Session) -> None:
     session.flush()
 
 
-@event.listens_for(Session, "after_transaction_create")
-def _mark_savepoint(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.nested:
-        marks = session.info.setdefault(MARKS, {})
-        marks[id(transaction)] = len(session.info.get(PENDING, []))
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_rolled_back(session: Session, previous: SessionTransaction) -> None:
-    if previous.nested:
-        mark = session.info.get(MARKS, {}).pop(id(previous), None)
-        if mark is not None and PENDING in session.info:
-            del session.info[PENDING][mark:]
-    elif previous.parent is None:
-        session.info.pop(PENDING, None)
-        session.info.pop(MARKS, None)
+LOG = commitlog.register(commitlog.CommitLog("audit", order=1, append=_chain))
 
 
 @dataclass(frozen=True)

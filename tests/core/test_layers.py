@@ -16,7 +16,7 @@ import pytest
 BACKEND = Path(__file__).parents[2] / "backend"
 
 # import no domain package: everything else is built on them
-FOUNDATIONS = ("clock", "config", "db", "errors", "etag", "idempotency", "jsonsafe",
+FOUNDATIONS = ("clock", "commitlog", "config", "db", "errors", "etag", "idempotency", "jsonsafe",
                "observability", "pagination", "schemas_base", "statewrite", "types", "vocab")
 # domain packages, lowest first: each imports only packages of the layers below it
 DOMAIN_LAYERS = (
