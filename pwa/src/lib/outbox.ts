@@ -15,12 +15,15 @@
  *   entry, same keys) before it parks;
  * - a confirmed submit deletes its draft; confirmed photos no entry or draft uses any more, stale
  *   drafts and old cache rows are pruned after each run (prune.ts);
- * - the user sees and discards reports, all entries of one object (reportCount.ts, discardReport.ts).
+ * - the user sees and discards reports, all entries of one object (reportCount.ts, discardReport.ts);
+ * - a marked-up copy names its original's server id (`markup_of`); while the original is still
+ *   queued the copy waits, retried with backoff (markupLink.ts).
  */
 import { ApiError, NetworkError, request, type Fetch } from '../api/client'
 import type { HazardDetailOut, InspectionDetailOut, PhotoOut } from '../api/types'
 import { idKey, mappedId, type AnxunDB, type EntryError, type OutboxEntry, type OutboxStore, type PhotoEntry } from './db'
 import { uuid } from './format'
+import { markupOriginalId, ORIGINAL_NOT_SENT } from './markupLink'
 
 export interface OutboxDeps {
   db: AnxunDB
@@ -110,6 +113,9 @@ async function send(deps: OutboxDeps, e: OutboxEntry): Promise<Outcome> {
       form.append('client_id', e.photoId)
       if (e.siteId !== null) form.append('site_id', String(e.siteId))
       if (stored.takenAt) form.append('taken_at', stored.takenAt)
+      const original = await markupOriginalId(deps.db, deps.userId, stored)
+      if (original === 'wait') return { kind: 'retry', offline: false, error: ORIGINAL_NOT_SENT }
+      if (original !== null) form.append('markup_of', String(original))
       const out = await request<PhotoOut>('/photos', { ...base, method: 'POST', form, timeoutMs: 120000 })
       if (out.sha256 !== stored.sha256) {
         return {
