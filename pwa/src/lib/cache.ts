@@ -61,6 +61,23 @@ export async function sites(): Promise<SiteOut[]> {
   }
 }
 
+/** A site as this phone last saw it (the list warmCatalogue keeps): at once, offline too. */
+export async function cachedSite(id: number): Promise<SiteOut | null> {
+  const hit = await readCache<SiteOut[]>('catalogue:sites')
+  return hit?.data.find((s) => s.id === id) ?? null
+}
+
+/** The server's current copy of a site (what it judges a checklist with); null when there is no
+ *  answer, or the site is gone or out of reach (the cached copy then stands). */
+export async function freshSite(id: number): Promise<SiteOut | null> {
+  try {
+    return await request<SiteOut>(`/sites/${id}`, { token: session.token })
+  } catch (err) {
+    if (!(err instanceof NetworkError)) console.warn(`site ${id} not refreshed`, err)
+    return null
+  }
+}
+
 export async function campuses(): Promise<CampusOut[]> {
   return (await cachedGet<CampusOut[]>('/campuses')).data
 }

@@ -112,6 +112,9 @@ const zh = {
   'check.passRestPhotos': '其中 {n} 项为拍照项，拍照后才能提交。',
   'check.passRestOpen': '另有 {n} 项数值或填写项不会标记，仍需逐项填写。',
   'check.passRestDone': '已将 {n} 项标为合格', 'check.photoItem': '需拍照', 'check.naReason': '不适用原因',
+  'check.majorBasis': '依据：{basis}', 'check.howToCheck': '怎么查',
+  'check.height': '建筑高度 {h} m', 'check.heightUnknown': '建筑高度未知，按较严标准判定',
+  'check.rejudged': '建筑高度已更新，{n} 项读数重新判定',
   'sync.photos': '{n} 张照片', 'sync.discardChecklistConfirm': '放弃发送这次巡检？清单仍留在本机「未完成的巡检」中，可修改或删除。',
 } as const
 
@@ -225,6 +228,9 @@ const en: Record<MessageKey, string> = {
   'check.passRestPhotos': 'Photo items among them: {n}. Take their photos before submitting.',
   'check.passRestOpen': 'Number or text items not marked, to answer one by one: {n}.',
   'check.passRestDone': 'Marked as passed: {n}', 'check.photoItem': 'Photo required', 'check.naReason': 'Why N/A',
+  'check.majorBasis': 'Basis: {basis}', 'check.howToCheck': 'How to check',
+  'check.height': 'Building height {h} m', 'check.heightUnknown': 'Building height unknown: the stricter limits apply',
+  'check.rejudged': 'Building height updated: {n} readings judged again',
   'sync.photos': '{n} photos', 'sync.discardChecklistConfirm': 'Stop sending this inspection? The checklist stays on this phone under Unfinished inspections, to edit or delete.',
 }
 
