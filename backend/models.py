@@ -3,6 +3,7 @@
 from backend.accounts.models import AuthToken, LoginThrottle, User, UserRole
 from backend.audit.models import AuditEntry, AuditHead
 from backend.db import Base
+from backend.events.models import DomainEvent, EventHead
 from backend.hazards.models import Hazard, HazardEvent
 from backend.idempotency import IdempotencyClaim
 from backend.inspections.models import Inspection, InspectionAnswer
@@ -17,6 +18,8 @@ __all__ = [
     "Base",
     "Campus",
     "Center",
+    "DomainEvent",
+    "EventHead",
     "Group",
     "Hazard",
     "HazardEvent",

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from backend import clock, idempotency
+from backend import clock, events, idempotency
 from backend.accounts.models import User
 from backend.audit.service import record
 from backend.config import Settings
@@ -144,6 +144,18 @@ def _context(settings: Settings, user: User) -> workflow.Context:
                             plan_required=tuple(settings.hazard_plan_required))
 
 
+# the domain event each timeline action is (what integrations and reminders subscribe to)
+EVENT_TYPES = {
+    Action.report: "hazard.reported", Action.fix_on_spot: "hazard.fixed_on_spot",
+    Action.edit: "hazard.edited", Action.assign: "hazard.assigned",
+    Action.submit: "hazard.submitted", Action.verify: "hazard.closed",
+    Action.reject: "hazard.rejected", Action.cancel: "hazard.cancelled",
+    Action.request_extension: "hazard.extension_requested",
+    Action.approve_extension: "hazard.extension_decided",
+    Action.deny_extension: "hazard.extension_decided", Action.reopen: "hazard.reopened",
+}
+
+
 def add_event(session: Session, hazard: Hazard, action: Action, actor: User | None,
               from_status: Status | None, comment: str | None = None,
               changes: dict[str, Any] | None = None) -> HazardEvent:
@@ -157,6 +169,11 @@ def add_event(session: Session, hazard: Hazard, action: Action, actor: User | No
                         changes=changes or {})
     session.add(event)
     session.flush()
+    events.emit(session, EVENT_TYPES[action], object_type="hazard", object_id=hazard.id,
+                center_id=hazard.center_id, group_id=actor.group_id if actor else None,
+                actor_id=actor.id if actor else None,
+                data={"seq": seq, "from_status": from_status, "to_status": hazard.status,
+                      "grade": hazard.grade, "site_id": hazard.site_id})
     return event
 
 

@@ -5,7 +5,7 @@ that turns every failed item into a hazard."""
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
-from backend import clock, idempotency
+from backend import clock, events, idempotency
 from backend.accounts.models import User
 from backend.audit.service import record
 from backend.config import Settings
@@ -285,6 +285,11 @@ def submit(session: Session, settings: Settings, user: User, inspection_id: int,
               if a.result is AnswerResult.failed]
     for item, answer in sorted(failed, key=lambda pair: pair[0].position):
         _hazard_from_answer(session, settings, user, inspection, item, answer)
+    events.emit(session, "inspection.submitted", object_type="inspection",
+                object_id=inspection.id, center_id=inspection.center_id,
+                group_id=user.group_id, actor_id=user.id,
+                data={"site_id": inspection.site_id, "module_id": inspection.module_id,
+                      "kind": inspection.kind, "failed_items": len(failed)})
     record(session, actor=user, action="inspection.submit", object_type="inspection",
            object_id=inspection.id, summary={"after": {"status": "submitted",
                                                        "failed_items": len(failed)}})

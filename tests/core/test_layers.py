@@ -20,7 +20,7 @@ FOUNDATIONS = ("clock", "commitlog", "config", "db", "errors", "etag", "idempote
                "observability", "pagination", "schemas_base", "statewrite", "types", "vocab")
 # domain packages, lowest first: each imports only packages of the layers below it
 DOMAIN_LAYERS = (
-    {"audit"},  # every write records to it; an Actor Protocol, not accounts' User
+    {"audit", "events"},  # every write records to them; audit takes an Actor Protocol
     # the organisation and the patrol catalogue: org describes who reads with a Protocol too
     # (users belong to centers, not centers to users)
     {"org", "modules"},
