@@ -5,6 +5,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
+from backend.inspections.rules import limits
 from backend.modules.models import ModuleItem, ModuleVersion, PatrolModule
 from backend.vocab import ItemKind, Role
 
@@ -37,8 +38,8 @@ def start(client, make, user, module_id, site=None, kind="routine", client_id=No
 
 def passing(item):
     if item.kind is ItemKind.number:
-        low = item.min_value if item.min_value is not None else item.max_value
-        return {"item_id": item.id, "value": str(low)}
+        low, high = limits(item, None)  # the test sites have no recorded height: the safe side
+        return {"item_id": item.id, "value": str(low if low is not None else high)}
     if item.kind is ItemKind.text:
         return {"item_id": item.id, "result": "pass", "text": "张三"}
     return {"item_id": item.id, "result": "pass"}

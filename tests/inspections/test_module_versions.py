@@ -3,7 +3,7 @@ between capture and sync does not make its answers ``unknown_item``."""
 
 import uuid
 
-from backend.vocab import Role
+from backend.vocab import ItemKind, Role
 from tests.inspections.test_inspections import passing
 from tests.modules.test_versions import NEW_CONTENT, _module_id
 
@@ -24,8 +24,9 @@ def test_an_inspection_started_on_an_old_version_keeps_it(client, make):
 
     class Item:  # the cached checklist's items, as `passing` expects them
         def __init__(self, raw: dict) -> None:
-            self.id, self.kind = raw["id"], raw["kind"]
+            self.id, self.kind = raw["id"], ItemKind(raw["kind"])
             self.min_value, self.max_value = raw["min_value"], raw["max_value"]
+            self.limits_from_height = raw["limits_from_height"]
 
     answers = [passing(Item(i)) for i in old["items"]]
     saved = client.put(f"/api/v1/inspections/{iid}/answers", headers=make.headers(inspector),

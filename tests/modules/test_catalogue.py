@@ -5,25 +5,13 @@ from backend.modules.schemas import CatalogueModule
 from backend.modules.service import load_catalogue, read_catalogue
 from backend.vocab import Category, Grade, ItemKind
 
-# the 50 modules the foundation issue names, by group
-EXPECTED = {
-    "food": ["原料采购与进货查验(索证索票)", "库房与冷链", "粗加工与切配", "烹饪与供餐", "专间(凉菜/备餐)",
-             "餐用具清洗消毒", "食品留样", "从业人员健康与个人卫生", "食品添加剂与有毒有害物品",
-             "有害生物防制与餐厨垃圾/废油", "厨房设备与排烟罩烟道", "食品安全管理制度与明厨亮灶"],
-    "gas": ["食堂用气场所", "燃气管网/调压箱/阀门井", "瓶装液化石油气"],
-    "fire": ["日间防火巡查", "夜间防火巡查", "消防控制室值班", "灭火器", "消火栓/喷淋/消防泵房与水池",
-             "火灾自动报警与联动", "疏散通道/安全出口/应急照明/防火门", "微型消防站", "动火作业审批与监护",
-             "电动自行车停放充电", "消防设施年度检测与维保"],
-    "dormitory": ["宿舍安全用电", "宿舍值班门禁", "宿舍公共设施(栏杆/窗户限位/床护栏)",
-                  "宿舍火灾探测(独立式/联网烟感)"],
-    "power": ["高低压配电室(含应急电源)", "楼宇配电箱与强弱电井", "户外电气/路灯/防雷接地"],
-    "water": ["二次供水水箱与泵房", "给排水管网与井盖", "防汛排涝"],
-    "special_equipment": ["电梯", "锅炉", "压力容器及安全附件", "压力管道", "场内机动车辆与起重机械"],
-    "school_bus": ["校车/通勤车出车前检查", "车队/停车场/驾驶员管理"],
-    "building": ["房屋结构与外立面", "高处坠物/广告牌/幕墙/屋面", "人员密集场所防拥挤踩踏"],
-    "works": ["校内施工现场", "有限空间作业"],
-    "hygiene": ["环境卫生/垃圾分类/消杀", "节假日/寒暑假/极端天气专项(水电气门窗\"五关\")"],
-}
+# modules merged away in the 2026 catalogue (issue 10): retired where installed, never deleted
+MERGED_AWAY = {"fire-patrol-night", "fire-mini-station", "fire-annual-inspection",
+               "power-outdoor", "dorm-facilities", "food-preprocess", "food-sample-retention",
+               "food-staff-hygiene", "se-pressure-piping", "bldg-falling-objects"}
+NEW = {"se-escalator", "works-contractor", "bldg-colour-steel", "campus-water", "campus-road",
+       "campus-security-tech", "campus-sports-venue", "campus-swimming-pool",
+       "campus-chemical-store"}
 
 
 def _counts(db):
@@ -31,10 +19,10 @@ def _counts(db):
                  for model in (PatrolModule, ModuleVersion, ModuleItem))
 
 
-def test_the_catalogue_holds_exactly_the_50_named_modules():
-    modules = read_catalogue()
-    assert len(modules) == 50
-    assert sorted(m.name for m in modules) == sorted(n for names in EXPECTED.values() for n in names)
+def test_the_catalogue_merges_thin_modules_and_adds_what_the_group_needs():
+    codes = {m.code for m in read_catalogue()}
+    assert len(codes) == 50
+    assert codes >= NEW and not codes & MERGED_AWAY
 
 
 def test_every_item_is_well_formed():
@@ -51,13 +39,14 @@ def test_every_item_is_well_formed():
 
 
 def test_the_direct_major_examples_of_the_guideline_are_marked():
-    by_name = {m.name: m for m in read_catalogue()}
-    for name in ("电动自行车停放充电", "宿舍火灾探测(独立式/联网烟感)", "动火作业审批与监护"):
-        assert any(i.major_if_failed for i in by_name[name].items), name
+    by_code = {m.code: m for m in read_catalogue()}
+    for code in ("fire-ebike", "dorm-fire-detection", "fire-hot-work", "se-elevator",
+                 "works-confined-space"):
+        assert any(i.major_if_failed for i in by_code[code].items), code
 
 
 def test_food_sample_retention_states_the_rule():
-    module = next(m for m in read_catalogue() if m.name == "食品留样")
+    module = next(m for m in read_catalogue() if m.code == "food-special-room")
     text = " ".join(i.text for i in module.items)
     assert "125" in text and "48" in text
 
@@ -67,11 +56,11 @@ def test_the_api_lists_all_50_with_filters(client, make):
     page = client.get("/api/v1/modules", headers=headers, params={"limit": 100}).json()
     assert len(page["items"]) == 50 and page["next_cursor"] is None
     assert all(5 <= m["item_count"] <= 12 for m in page["items"])
+    shipped_fire = {m.code for m in read_catalogue() if m.category is Category.fire}
     fire = client.get("/api/v1/modules", headers=headers, params={"category": "fire"}).json()
-    assert {m["name"] for m in fire["items"]} >= set(EXPECTED["fire"])
-    assert all(m["category"] == "fire" for m in fire["items"])
-    search = client.get("/api/v1/modules", headers=headers, params={"q": "留样"}).json()
-    assert [m["name"] for m in search["items"]] == ["食品留样"]
+    assert {m["code"] for m in fire["items"]} == shipped_fire
+    search = client.get("/api/v1/modules", headers=headers, params={"q": "防溺水"}).json()
+    assert [m["code"] for m in search["items"]] == ["campus-water"]
     first = client.get("/api/v1/modules", headers=headers, params={"limit": 20}).json()
     second = client.get("/api/v1/modules", headers=headers,
                         params={"limit": 20, "cursor": first["next_cursor"]}).json()
@@ -82,7 +71,7 @@ def test_loading_twice_changes_nothing(db):
     before = _counts(db)
     report = load_catalogue(db)
     db.flush()
-    assert report.created == report.updated == report.kept_local == []
+    assert report.created == report.updated == report.kept_local == report.retired == []
     assert len(report.unchanged) == 50
     assert _counts(db) == before
 
@@ -128,3 +117,33 @@ def test_catalogue_schema_rejects_malformed_items():
     with pytest.raises(ValidationError):  # duplicate item codes
         CatalogueModule.model_validate({**base, "items": [good] * 5})
     assert Category.fire.value == "fire"
+
+
+def test_a_new_catalogue_adds_versions_retires_merged_modules_keeps_old_inspections(
+        client, make, db):
+    from backend.modules.service import create_module
+    from backend.vocab import Role
+
+    shipped = read_catalogue()
+    # an installation that still has a module the new catalogue merged away
+    merged_away = shipped[0].model_copy(update={"code": "night-patrol-2019", "name": "夜间巡查"})
+    old, _ = create_module(db, merged_away, from_catalogue=True)
+    inspector = make.user(Role.inspector)
+    headers = make.headers(inspector)
+    started = client.post("/api/v1/inspections", headers=headers, json={
+        "module_id": old.id, "site_id": make.org.kitchen.id, "kind": "routine"})
+    assert started.status_code == 201, started.text
+    inspection = started.json()
+    changed = [shipped[0].model_copy(update={"description": "2026 版"}), *shipped[1:]]
+    report = load_catalogue(db, changed)
+    assert report.retired == ["night-patrol-2019"] and report.updated == [shipped[0].code]
+    db.flush()
+    listed = client.get("/api/v1/modules", headers=headers, params={"limit": 100}).json()
+    assert "night-patrol-2019" not in {m["code"] for m in listed["items"]}
+    # the retired module and the inspection run on it stay readable, with its items
+    assert client.get(f"/api/v1/modules/{old.id}", headers=headers).status_code == 200
+    again = client.get(f"/api/v1/inspections/{inspection['id']}", headers=headers).json()
+    assert again["module_version_id"] == inspection["module_version_id"]
+    refused = client.post("/api/v1/inspections", headers=headers, json={
+        "module_id": old.id, "site_id": make.org.kitchen.id, "kind": "routine"})
+    assert refused.json()["error"]["code"] == "module_inactive"  # no new work on it

@@ -20,9 +20,9 @@ NEW_CONTENT = {
 }
 
 
-def _module_id(client, headers, name="灭火器"):
-    page = client.get("/api/v1/modules", headers=headers, params={"q": name}).json()
-    return next(m["id"] for m in page["items"] if m["name"] == name)
+def _module_id(client, headers, code="fire-extinguisher"):
+    page = client.get("/api/v1/modules", headers=headers, params={"q": code}).json()
+    return next(m["id"] for m in page["items"] if m["code"] == code)
 
 
 def test_a_new_version_leaves_the_old_one_readable(client, make):
