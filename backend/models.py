@@ -10,6 +10,7 @@ from backend.inspections.models import Inspection, InspectionAnswer
 from backend.modules.models import ModuleItem, ModuleVersion, PatrolModule
 from backend.org.models import Campus, Center, Group, Site
 from backend.photos.models import Photo, PhotoLink
+from backend.plans.models import PatrolPlan, PatrolTask
 
 __all__ = [
     "AuditEntry",
@@ -30,6 +31,8 @@ __all__ = [
     "ModuleItem",
     "ModuleVersion",
     "PatrolModule",
+    "PatrolPlan",
+    "PatrolTask",
     "Photo",
     "PhotoLink",
     "Site",

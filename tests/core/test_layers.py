@@ -28,6 +28,7 @@ DOMAIN_LAYERS = (
     {"photos"},  # taken by users at sites
     {"hazards"},
     {"inspections"},  # an inspection's failed items report hazards
+    {"plans"},  # plans name modules and sites; a submitted inspection completes a task
     {"me"},  # the signed-in user's view across every domain
 )
 
