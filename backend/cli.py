@@ -1,5 +1,5 @@
 """``anxun``: the command line (serve, migrate, load-catalogue, catalogue-report, demo,
-create-user, setup, photos-gc, audit verify, error-codes)."""
+create-user, setup, photos-gc, audit verify, error-codes, worker)."""
 
 import argparse
 import getpass
@@ -143,6 +143,27 @@ def cmd_error_codes(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """The scheduler alone: one pass (``--once``, for cron) or a pass every interval."""
+    import time
+    from functools import partial
+
+    from backend.deps import request_session
+    from backend.observability import configure_logging
+    from backend.scheduler import run_once
+
+    settings = get_settings()
+    configure_logging()
+    sessions = partial(request_session, get_engine(), read_only=False)
+    while True:
+        result = run_once(sessions, settings)
+        print(f"提醒 {result.reminders}, 升级 {result.escalations}, "
+              f"消息 {result.notifications}", flush=True)
+        if args.once:
+            return 0
+        time.sleep(settings.scheduler_interval_seconds)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -199,6 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
         .set_defaults(func=cmd_audit_verify)
     sub.add_parser("error-codes", help="print the error-code table (Markdown, as in the README)") \
         .set_defaults(func=cmd_error_codes)
+    worker = sub.add_parser("worker", help="run the scheduler (reminders, escalation, "
+                            "notifications) alone; set ANXUN_SCHEDULER_ENABLED=false for the app")
+    worker.add_argument("--once", action="store_true", help="one pass, then exit (for cron)")
+    worker.set_defaults(func=cmd_worker)
     serve = sub.add_parser("serve", help="serve the API (uvicorn, uvloop, httptools)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)

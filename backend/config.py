@@ -63,6 +63,17 @@ class Settings(BaseSettings):
                     "the longer of 7 days and the token lifetime, so a phone offline as long as "
                     "its login lasts still finds the photos its queued reports use")
 
+    scheduler_enabled: bool = Field(
+        default=True, description="run the scheduler (reminders, escalation) inside the app; "
+                                  "off when `anxun worker` runs it alone, and in tests")
+    scheduler_interval_seconds: int = Field(default=60, ge=1, le=3600)
+    reminder_deadline_days: int = Field(
+        default=3, ge=0, description="tell the assignee this many days before the deadline")
+    escalate_manager_after_days: int = Field(
+        default=3, ge=1, description="overdue this many days: the center's managers are told")
+    escalate_qa_after_days: int = Field(
+        default=7, ge=1, description="overdue this many days: 质监办 is told")
+
     @property
     def sqlalchemy_url(self) -> str:
         if self.database_url:

@@ -1,5 +1,8 @@
 """The FastAPI application."""
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from functools import partial
 
 from fastapi import APIRouter, Depends, FastAPI
@@ -13,14 +16,17 @@ from backend.config import Settings, get_settings
 from backend.db import READ_ONLY, get_engine
 from backend.deps import request_session
 from backend.errors import error_body, install_error_handlers
+from backend.escalations.router import router as escalations_router
 from backend.hazards.router import router as hazards_router
 from backend.inspections.router import router as inspections_router
 from backend.me.router import router as me_router
 from backend.modules.router import router as modules_router
+from backend.notifications.router import router as notifications_router
 from backend.observability import RequestIdMiddleware
 from backend.openapi import install_openapi, reject_unknown_query_parameters
 from backend.org.router import router as org_router
 from backend.photos.router import router as photos_router
+from backend.scheduler import run_in_app
 from backend.security import InputGuardMiddleware, SecurityHeadersMiddleware
 from backend.web import install_pwa
 
@@ -32,6 +38,23 @@ def operation_id(route: APIRoute) -> str:
     return route.name
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The scheduler runs beside the requests unless ``scheduler_enabled`` is off."""
+    settings: Settings = app.state.settings
+    if not settings.scheduler_enabled:
+        yield
+        return
+    scheduler = asyncio.create_task(
+        run_in_app(lambda: app.state.sessions(read_only=False), settings))
+    try:
+        yield
+    finally:
+        scheduler.cancel()
+        with suppress(asyncio.CancelledError):
+            await scheduler
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -39,6 +62,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         version="1.0",
         description="安巡 — 安全巡查与隐患整改闭环: safety patrol and hazard rectification.",
         generate_unique_id_function=operation_id,
+        lifespan=lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine or get_engine()
@@ -50,7 +74,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(reject_unknown_query_parameters)])
     for router in (accounts_router, me_router, org_router, modules_router, photos_router,
-                   inspections_router, hazards_router, audit_router):
+                   inspections_router, hazards_router, audit_router, notifications_router,
+                   escalations_router):
         api.include_router(router)
     app.include_router(api)
     install_openapi(app)

@@ -3,11 +3,14 @@
 from backend.accounts.models import AuthToken, LoginThrottle, User, UserRole
 from backend.audit.models import AuditEntry, AuditHead
 from backend.db import Base
+from backend.escalations.models import Escalation
+from backend.events.cursors import WorkerCursor
 from backend.events.models import DomainEvent, EventHead
 from backend.hazards.models import Hazard, HazardEvent
 from backend.idempotency import IdempotencyClaim
 from backend.inspections.models import Inspection, InspectionAnswer
 from backend.modules.models import ModuleItem, ModuleVersion, PatrolModule
+from backend.notifications.models import Notification
 from backend.org.models import Campus, Center, Group, Site
 from backend.photos.models import Photo, PhotoLink
 from backend.plans.models import PatrolPlan, PatrolTask
@@ -20,6 +23,7 @@ __all__ = [
     "Campus",
     "Center",
     "DomainEvent",
+    "Escalation",
     "EventHead",
     "Group",
     "Hazard",
@@ -30,6 +34,7 @@ __all__ = [
     "LoginThrottle",
     "ModuleItem",
     "ModuleVersion",
+    "Notification",
     "PatrolModule",
     "PatrolPlan",
     "PatrolTask",
@@ -38,4 +43,5 @@ __all__ = [
     "Site",
     "User",
     "UserRole",
+    "WorkerCursor",
 ]

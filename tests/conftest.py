@@ -75,7 +75,7 @@ def db(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
     return Settings(data_dir=tmp_path / "data", database_url=database_url,
-                    secret_key="test-secret-key-not-for-production")
+                    secret_key="test-secret-key-not-for-production", scheduler_enabled=False)
 
 
 @pytest.fixture

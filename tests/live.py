@@ -41,7 +41,7 @@ class LiveServer:
         else:
             url = f"sqlite:///{tmp / 'live.db'}"
         settings = Settings(data_dir=tmp / "data", database_url=url,
-                            secret_key="live-test-secret")
+                            secret_key="live-test-secret", scheduler_enabled=False)
         engine = make_engine(url)
         with engine.begin() as conn:
             upgrade(conn)

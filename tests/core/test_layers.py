@@ -16,8 +16,9 @@ import pytest
 BACKEND = Path(__file__).parents[2] / "backend"
 
 # import no domain package: everything else is built on them
-FOUNDATIONS = ("clock", "commitlog", "config", "db", "errors", "etag", "idempotency", "jsonsafe",
-               "observability", "pagination", "schemas_base", "statewrite", "types", "vocab")
+FOUNDATIONS = ("clock", "commitlog", "config", "db", "dedupe", "errors", "etag", "idempotency",
+               "jsonsafe", "observability", "pagination", "schemas_base", "statewrite", "types",
+               "vocab", "workshare")
 # domain packages, lowest first: each imports only packages of the layers below it
 DOMAIN_LAYERS = (
     {"audit", "events"},  # every write records to them; audit takes an Actor Protocol
@@ -29,6 +30,7 @@ DOMAIN_LAYERS = (
     {"hazards"},
     {"inspections"},  # an inspection's failed items report hazards
     {"plans"},  # plans name modules and sites; a submitted inspection completes a task
+    {"notifications", "escalations"},  # told of hazards (later tasks, campaigns) when due
     {"me"},  # the signed-in user's view across every domain
 )
 

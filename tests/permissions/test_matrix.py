@@ -71,12 +71,64 @@ EXPECTED = {
                            manager_other=404, qa=200, leader=200, admin=200),
     "read_audit": dict(inspector_own=403, inspector_other=403, manager_own=403,
                        manager_other=403, qa=200, leader=403, admin=200),
+    # notifications are their recipient's only: another user's is 404 to everyone
+    **{name: {person: 404 for person in PEOPLE} for name in ("read_others_notification",
+                                                             "list_others_notifications")},
+    **{name: {person: 200 for person in PEOPLE} for name in ("read_own_notification",
+                                                             "count_unread", "read_all")},
+    "list_escalations": dict(inspector_own=403, inspector_other=403, manager_own=1,
+                             manager_other=0, qa=1, leader=1, admin=403),
 }
+
+
+def notification_for(make, user) -> int:
+    from backend.notifications.models import Notification, NotificationKind
+
+    row = Notification(user_id=user.id, kind=NotificationKind.overdue, object_type="hazard",
+                       object_id=1, title="整改已逾期", body="…", dedupe_key=str(uuid.uuid4()))
+    make.db.add(row)
+    make.db.commit()
+    return row.id
+
+
+def escalation_of_catering(make) -> int:
+    from backend.escalations.models import Escalation
+
+    row = Escalation(object_type="hazard", object_id=1, group_id=make.org.group.id,
+                     center_id=make.org.catering.id, level=1, due_on=today(), days_overdue=3,
+                     title="灭火器压力不足")
+    make.db.add(row)
+    make.db.commit()
+    return row.id
+
+
+def call_inbox(name, client, make, user):
+    """The inbox and escalation endpoints (see :func:`call`)."""
+    headers = make.headers(user)
+    if name == "list_escalations":
+        escalation_id = escalation_of_catering(make)
+        resp = client.get("/api/v1/escalations", headers=headers)
+        if resp.status_code != 200:
+            return resp.status_code
+        return sum(e["id"] == escalation_id for e in resp.json()["items"])
+    if name == "count_unread":
+        return client.get("/api/v1/notifications/unread-count", headers=headers).status_code
+    if name == "read_all":
+        return client.post("/api/v1/notifications/read-all", headers=headers).status_code
+    owner = user if name == "read_own_notification" else make.user(Role.inspector)
+    notification_id = notification_for(make, owner)
+    if name == "list_others_notifications":
+        items = client.get("/api/v1/notifications", headers=headers).json()["items"]
+        return 404 if all(n["id"] != notification_id for n in items) else 200
+    return client.post(f"/api/v1/notifications/{notification_id}/read",
+                       headers=headers).status_code
 
 
 def call(name, client, make, user):
     """Make the object the endpoint needs (owned by the catering center) and call it.
     Returns the status code (or, for lists, how many of the object are listed)."""
+    if "notification" in name or name in ("count_unread", "read_all", "list_escalations"):
+        return call_inbox(name, client, make, user)
     org = make.org
     headers = make.headers(user)
     reporter = make.user(Role.inspector, center=org.catering)

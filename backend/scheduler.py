@@ -1,0 +1,52 @@
+"""The scheduler: what happens because time passed or something was committed. One pass
+(:func:`run_once`) turns new domain events into notifications, sends the day's reminders and
+escalates overdue hazards. Every step is idempotent (unique keys, ``ON CONFLICT DO NOTHING``,
+``SKIP LOCKED`` batches), so a restart, a clock jump or two workers at once write nothing
+twice. It runs inside the app (:func:`run_in_app`, every ``scheduler_interval_seconds``) or
+alone as ``anxun worker``."""
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from starlette.concurrency import run_in_threadpool
+
+from backend import clock
+from backend.config import Settings
+from backend.escalations.service import escalate_overdue
+from backend.notifications.consumer import consume_events
+from backend.notifications.reminders import send_reminders
+from backend.workshare import SessionFactory
+
+log = logging.getLogger("anxun.scheduler")
+
+
+@dataclass(frozen=True)
+class PassResult:
+    reminders: int
+    escalations: int
+    notifications: int  # from events, escalations' included
+
+
+def run_once(session_factory: SessionFactory, settings: Settings,
+             now: datetime | None = None) -> PassResult:
+    """One pass at ``now`` (default: the clock). Escalations come before the events so that
+    their notifications go out in the same pass."""
+    now = now or clock.utcnow()
+    today = now.astimezone(clock.SHANGHAI).date()
+    reminders = send_reminders(session_factory, settings, today, now)
+    escalations = escalate_overdue(session_factory, settings, today, now)
+    notifications = consume_events(session_factory, now)
+    return PassResult(reminders, escalations, notifications)
+
+
+async def run_in_app(session_factory: SessionFactory, settings: Settings) -> None:
+    """Run a pass every interval until cancelled; database work in a worker thread (never on
+    the event loop). A failed pass is logged and retried at the next interval."""
+    while True:
+        try:
+            await run_in_threadpool(run_once, session_factory, settings)
+        except Exception:
+            log.exception("scheduler pass failed")
+        await asyncio.sleep(settings.scheduler_interval_seconds)
