@@ -33,7 +33,7 @@ def _number_result(item: ModuleItem, value: Decimal,
     return AnswerResult.passed if low <= value <= high else AnswerResult.failed
 
 
-def answer_result(item: ModuleItem, answer: AnswerIn,
+def answer_result(item: ModuleItem, answer: AnswerIn | InspectionAnswer,
                    building_height_m: Decimal | None = None) -> AnswerResult | None:
     """The server decides number items from the value and its limits at the site; a phone can't
     pass an out-of-range reading."""

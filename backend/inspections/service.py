@@ -1,6 +1,7 @@
 """Inspections: a draft bound to a module version, answers saved at any moment, and a submit
 that turns every failed item into a hazard."""
 
+from decimal import Decimal
 
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
@@ -91,9 +92,10 @@ def allowed_kinds(user: User, site_center_id: int) -> frozenset[InspectionKind]:
 
 def _module_version(session: Session, data: InspectionCreateIn) -> ModuleVersion:
     """The version the phone's checklist was built from (still valid while it exists), or the
-    module's current one."""
+    module's current one. A retired module takes no new inspection, except one whose checklist
+    a phone already holds (it names its version): that captured work is never stranded."""
     view = get_version(session, data.module_id)
-    if not view.module.is_active:
+    if not view.module.is_active and data.module_version_id is None:
         raise Unprocessable("该巡检模块已停用", code="module_inactive")
     if data.module_version_id is None or data.module_version_id == view.version.id:
         return view.version
@@ -163,6 +165,10 @@ def _reread(session: Session, inspection: Inspection) -> Inspection:
     return current
 
 
+def _site_height(session: Session, site_id: int) -> Decimal | None:
+    return session.scalar(select(Site.building_height_m).where(Site.id == site_id))
+
+
 def _items(session: Session, version_id: int) -> dict[int, ModuleItem]:
     return {i.id: i for i in session.scalars(
         select(ModuleItem).where(ModuleItem.module_version_id == version_id))}
@@ -196,7 +202,7 @@ def save_answers(session: Session, user: User, inspection_id: int, data: Answers
         raise Unprocessable("检查项不属于该模块版本", code="unknown_item",
                             details={"item_ids": unknown})
     _lock_draft(session, inspection, if_match)
-    height = session.scalar(select(Site.building_height_m).where(Site.id == inspection.site_id))
+    height = _site_height(session, inspection.site_id)
     saved = {a.item_id: a for a in session.scalars(
         select(InspectionAnswer).where(InspectionAnswer.inspection_id == inspection.id))}
     for answer in data.answers:
@@ -275,6 +281,9 @@ def submit(session: Session, settings: Settings, user: User, inspection_id: int,
     items = _items(session, inspection.module_version_id)
     answers = {a.item_id: a for a in session.scalars(
         select(InspectionAnswer).where(InspectionAnswer.inspection_id == inspection.id))}
+    height = _site_height(session, inspection.site_id)
+    for item_id, answer in answers.items():  # the site's height may have changed since a save
+        answer.result = rules.answer_result(items[item_id], answer, height)
     answer_ids = [a.id for a in answers.values()]
     photos = _photo_counts(session, BEFORE, answer_ids)
     after = _photo_counts(session, AFTER, answer_ids)

@@ -230,25 +230,31 @@ class LoadReport:
     retired: list[str] = field(default_factory=list)
 
 
-def load_catalogue(session: Session, modules: list[CatalogueModule] | None = None) -> LoadReport:
+def load_catalogue(session: Session, modules: list[CatalogueModule] | None = None, *,
+                   retire_missing: bool | None = None) -> LoadReport:
     """Bring the database in line with the shipped catalogue; running it again changes nothing.
 
     A new module is created at version 1. When a shipped module's content changed, a new version
     is added, unless the module's latest version was made by a user: local edits win and the
     module is reported as ``kept_local``. A shipped module the catalogue no longer has (merged
     into another) is retired: not offered for new inspections, its versions kept for the
-    inspections that used them."""
+    inspections that used them; only when loading a whole catalogue (``retire_missing``: by
+    default when ``modules`` is not given), so loading a few modules retires nothing. A retired
+    module that a later catalogue ships again is active again."""
     report = LoadReport()
     existing = {m.code: m for m in session.scalars(select(PatrolModule))}
     latest = _latest_by_module(session)
     shipped = modules if modules is not None else read_catalogue()
-    for code in sorted(existing.keys() - {m.code for m in shipped}):
-        gone = existing[code]
-        if gone.is_active and latest[gone.id].from_catalogue:
-            gone.is_active = False
-            report.retired.append(code)
+    if modules is None if retire_missing is None else retire_missing:
+        for code in sorted(existing.keys() - {m.code for m in shipped}):
+            gone = existing[code]
+            if gone.is_active and latest[gone.id].from_catalogue:
+                gone.is_active = False
+                report.retired.append(code)
     for data in shipped:
         module = existing.get(data.code)
+        if module is not None and not module.is_active:
+            module.is_active = True  # only the loader retires modules
         if module is None:
             create_module(session, data, from_catalogue=True)
             report.created.append(data.code)

@@ -37,10 +37,18 @@ def collect_garbage(session: Session, older_than: timedelta) -> list[str]:
     ``older_than``; returns the storage keys to delete once the transaction has committed
     (an original only when no remaining photo shares its bytes)."""
     cutoff = utcnow() - older_than
-    orphans = list(session.scalars(
+    candidates = {p.id: p for p in session.scalars(
         select(Photo).where(Photo.received_at < cutoff,
                             ~exists().where(PhotoLink.photo_id == Photo.id))
-    ))
+    )}
+    # an original stays while a photo that is kept names it (a marked-up copy's evidence)
+    named = dict(session.execute(select(Photo.id, Photo.markup_of_id)
+                                 .where(Photo.markup_of_id.is_not(None))).all())
+    while kept := {original for copy, original in named.items()
+                   if copy not in candidates and original in candidates}:
+        for original in kept:
+            del candidates[original]
+    orphans = list(candidates.values())
     if not orphans:
         return []
     session.execute(delete(Photo).where(Photo.id.in_([p.id for p in orphans])))

@@ -65,3 +65,25 @@ def test_only_number_items_have_height_limits(client, make):
         "code": "railing-bad", "category": "building", "name": "栏杆",
         "items": [{**OTHER, "limits_from_height": {"height_m": 24, "min": 1.1}}, RAILING]})
     assert resp.status_code == 422, resp.text
+
+
+def test_a_submit_judges_readings_with_the_sites_height_at_submit(client, make, railing_module):
+    """Saved at 19.8 m (passes), submitted after the height was corrected to 30 m: the server
+    judges as the phone now shows, so the railing becomes a hazard."""
+    admin = make.user(Role.admin)
+    inspector = make.user(Role.inspector, center=make.org.property)
+    site, headers = make.org.dorm, make.headers(inspector)
+    client.patch(f"/api/v1/sites/{site.id}", headers=make.headers(admin),
+                 json={"building_height_m": 19.8})
+    iid = client.post("/api/v1/inspections", headers=headers, json={
+        "module_id": railing_module["id"], "site_id": site.id, "kind": "routine"}).json()["id"]
+    railing, stairs = (item["id"] for item in railing_module["items"])
+    saved = client.put(f"/api/v1/inspections/{iid}/answers", headers=headers, json={"answers": [
+        {"item_id": railing, "value": "1.07"}, {"item_id": stairs, "result": "pass"}]})
+    assert saved.json()["answers"][0]["result"] == "pass"
+    client.patch(f"/api/v1/sites/{site.id}", headers=make.headers(admin),
+                 json={"building_height_m": 30})
+    submitted = client.post(f"/api/v1/inspections/{iid}/submit", headers=headers)
+    assert submitted.status_code == 200, submitted.text
+    assert len(submitted.json()["hazard_ids"]) == 1
+    assert submitted.json()["answers"][0]["result"] == "fail"

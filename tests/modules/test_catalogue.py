@@ -135,7 +135,8 @@ def test_a_new_catalogue_adds_versions_retires_merged_modules_keeps_old_inspecti
     assert started.status_code == 201, started.text
     inspection = started.json()
     changed = [shipped[0].model_copy(update={"description": "2026 版"}), *shipped[1:]]
-    report = load_catalogue(db, changed)
+    assert load_catalogue(db, shipped[1:3]).retired == []  # a few modules retire nothing
+    report = load_catalogue(db, changed, retire_missing=True)
     assert report.retired == ["night-patrol-2019"] and report.updated == [shipped[0].code]
     db.flush()
     listed = client.get("/api/v1/modules", headers=headers, params={"limit": 100}).json()
@@ -147,3 +148,13 @@ def test_a_new_catalogue_adds_versions_retires_merged_modules_keeps_old_inspecti
     refused = client.post("/api/v1/inspections", headers=headers, json={
         "module_id": old.id, "site_id": make.org.kitchen.id, "kind": "routine"})
     assert refused.json()["error"]["code"] == "module_inactive"  # no new work on it
+    # but a checklist a phone filled offline on the old version still arrives
+    offline = client.post("/api/v1/inspections", headers=headers, json={
+        "module_id": old.id, "module_version_id": inspection["module_version_id"],
+        "site_id": make.org.kitchen.id, "kind": "routine"})
+    assert offline.status_code == 201, offline.text
+    # shipped again later: active again
+    load_catalogue(db, [*changed, merged_away])
+    db.flush()
+    db.refresh(old)
+    assert old.is_active

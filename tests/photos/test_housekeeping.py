@@ -109,3 +109,42 @@ def test_photos_gc_command_defaults_to_seven_days(tmp_path):
     env["ANXUN_PHOTO_GC_AGE_HOURS"] = "240"
     assert "超过 240 小时" in cli("photos-gc").stdout
     assert "超过 2 小时" in cli("photos-gc", "--older-than-hours", "2").stdout
+
+
+def _upload_markup(client, make, inspector, original_id, width):
+    return client.post("/api/v1/photos", headers=make.headers(inspector),
+                       data={"markup_of": str(original_id)},
+                       files={"file": ("m.jpg", jpeg(width, 200), "image/jpeg")}).json()
+
+
+def test_an_original_stays_while_a_kept_marked_up_copy_names_it(client, make, upload, db,
+                                                               settings, later, inspector):
+    """The copy is linked to a hazard, its original is not: collecting the original broke the
+    copy's foreign key and rolled every later GC run back."""
+    original = upload(jpeg(300, 200)).json()
+    copy = _upload_markup(client, make, inspector, original["id"], 330)
+    db.add(PhotoLink(photo_id=copy["id"], owner_type="hazard", owner_id=1))
+    db.commit()
+    later(timedelta(days=8))
+    collect_garbage(db, gc_age(settings))
+    db.flush()
+    assert {original["id"], copy["id"]} <= {p.id for p in db.query(Photo)}
+
+
+def test_a_young_copy_keeps_its_old_original_and_orphans_go_together(client, make, upload, db,
+                                                                     settings, later,
+                                                                     inspector):
+    original = upload(jpeg(300, 200)).json()
+    copy = _upload_markup(client, make, inspector, original["id"], 340)
+    lone = upload(jpeg(350, 200)).json()
+    lone_copy = _upload_markup(client, make, inspector, lone["id"], 360)
+    db.commit()
+    later(timedelta(days=8))
+    with pytest.MonkeyPatch.context() as mp:  # the copy arrived just now (an offline phone)
+        mp.setattr("backend.photos.service.utcnow", lambda: utcnow() + timedelta(days=8))
+        young = _upload_markup(client, make, inspector, original["id"], 370)
+    collect_garbage(db, gc_age(settings))
+    db.commit()
+    remaining = {p.id for p in db.query(Photo)}
+    assert {original["id"], young["id"]} <= remaining  # kept for the young copy
+    assert not {copy["id"], lone["id"], lone_copy["id"]} & remaining  # all unreferenced
