@@ -11,7 +11,8 @@ class DomainEvent(Base):
     """A state change that matters (hazard assigned, inspection submitted...), written in the
     transaction of the change: a rolled-back change leaves none, a committed one is never lost.
     ``id`` is the sequence: assigned at commit in commit order, without gaps, so a consumer that
-    has read up to N has seen every event before N (the changes feed, webhooks, the scheduler)."""
+    has read up to N has seen every event before N (the changes feed, webhooks, the scheduler).
+    ``at`` is when the change was made, not when it committed: order by ``id``."""
 
     __tablename__ = "domain_events"
     __table_args__ = (Index("ix_domain_events_object", "object_type", "object_id"),)

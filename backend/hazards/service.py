@@ -23,6 +23,7 @@ from backend.hazards.bodies import HazardCreateIn
 from backend.hazards.models import Hazard, HazardEvent
 from backend.hazards.workflow import OPEN, Action, Status
 from backend.jsonsafe import json_safe
+from backend.org.models import Center
 from backend.org.service import CENTER_DATA_READERS, get_site_for_new_work, scoped_to_user
 from backend.photos.service import link_photos, register_link_access
 from backend.statewrite import compare_and_set
@@ -169,11 +170,13 @@ def add_event(session: Session, hazard: Hazard, action: Action, actor: User | No
                         changes=changes or {})
     session.add(event)
     session.flush()
+    center = session.get(Center, hazard.center_id)  # the group of system actions too
     events.emit(session, EVENT_TYPES[action], object_type="hazard", object_id=hazard.id,
-                center_id=hazard.center_id, group_id=actor.group_id if actor else None,
+                center_id=hazard.center_id, group_id=center.group_id if center else None,
                 actor_id=actor.id if actor else None,
-                data={"seq": seq, "from_status": from_status, "to_status": hazard.status,
-                      "grade": hazard.grade, "site_id": hazard.site_id})
+                data={"seq": seq, "action": action.value, "from_status": from_status,
+                      "to_status": hazard.status, "grade": hazard.grade,
+                      "site_id": hazard.site_id, "changes": changes or {}})
     return event
 
 

@@ -47,6 +47,8 @@ def test_the_hazard_workflow_emits_its_events(client, make):
     assigned = found[1]
     assert (assigned.center_id, assigned.actor_id) == (make.org.catering.id, manager.id)
     assert assigned.data["from_status"] == "reported" and assigned.data["to_status"] == "assigned"
+    assert assigned.data["action"] == "assign" and assigned.group_id == make.org.group.id
+    assert assigned.data["changes"]["assignee_id"]["to"] == reporter.id
     assert found[0].id < assigned.id
 
 
