@@ -1,5 +1,5 @@
 // The phone's checklist rules against the cases the server is tested with
-// (tests/rules/test_checklist_cases.py runs the same file through backend/inspections/service.py).
+// (tests/rules/test_checklist_cases.py runs the same file through backend/inspections/rules.py).
 import { describe, expect, it } from 'vitest'
 import cases from '../../tests/rules/checklist_cases.json'
 import { answerResult, limitText, needsJudgement, problems, type RuleAnswer, type RuleItem, type RuleSite } from '../src/lib/rules'
