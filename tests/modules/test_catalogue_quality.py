@@ -40,9 +40,32 @@ def test_every_major_item_has_its_basis_and_grade(code):
         if item.major_if_failed:
             assert item.major_basis, f"{code}/{item.code}: directly major without a basis"
             assert item.default_grade is Grade.major
+            assert _names_a_clause(item.major_basis), \
+                f"{code}/{item.code}: basis {item.major_basis!r} names no clause (or say 集团规定)"
         else:
             assert item.default_grade is Grade.general, \
                 f"{code}/{item.code}: major by default but not flagged (one grade or the other)"
+
+
+def _names_a_clause(basis: str) -> bool:
+    """A major basis is a registered document and the clause that makes the hazard major, or
+    exactly 集团规定 (the group is stricter than any rule): a bare document code says nothing a
+    reviewer can check."""
+    if basis == "集团规定":
+        return True
+    standard = cited_standard(basis)
+    return standard is not None and standard.kind != "group" \
+        and basis[len(standard.code):].strip() != ""
+
+
+def test_a_major_basis_names_a_clause():
+    assert _names_a_clause("GB 45067-2024 5.6.1")
+    assert _names_a_clause("教育部 公安部令第28号 第十条")
+    assert _names_a_clause("集团规定")
+    assert not _names_a_clause("GB 45067-2024")
+    assert not _names_a_clause("教育部 公安部令第28号")
+    assert not _names_a_clause("集团规定 第三条")  # the group's rule is cited as is
+    assert not _names_a_clause("GB 45067 5.6.1")  # not a registered code
 
 
 @pytest.mark.parametrize("code", sorted(BY_CODE))
