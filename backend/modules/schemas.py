@@ -89,6 +89,11 @@ class HeightLimits(BaseModel):
         return self
 
 
+def _no_looser(tall: HeightLimits, low: float | None, high: float | None) -> bool:
+    return (low is None or (tall.min is not None and tall.min >= low)) and \
+        (high is None or (tall.max is not None and tall.max <= high))
+
+
 class ItemIn(BaseModel):
     """One checklist item (检查项)."""
 
@@ -124,6 +129,10 @@ class ItemIn(BaseModel):
                 raise ValueError("min is greater than max")
         elif self.min is not None or self.max is not None or self.limits_from_height:
             raise ValueError("only number items have limits")
+        tall = self.limits_from_height
+        if tall and not _no_looser(tall, self.min, self.max):
+            # an unrecorded height takes these limits as the safe side: they must be stricter
+            raise ValueError("limits_from_height must be at least as strict as min/max")
         if self.major_if_failed and self.default_grade is not Grade.major:
             raise ValueError("an item that is directly major must have default_grade major")
         if self.major_basis and not self.major_if_failed:

@@ -50,6 +50,8 @@ def test_a_railing_is_judged_against_the_sites_height(client, make, railing_modu
     {"height_m": 0, "min": 1.1},
     {"height_m": 24, "min": 2, "max": 1},
     {"height_m": 24, "min": 1.1, "colour": "red"},
+    {"height_m": 24, "min": 1.0},  # looser than the base 1.05: not the safe side
+    {"height_m": 24, "max": 2.0},  # drops the base minimum
 ])
 def test_malformed_height_limits_are_a_422(client, make, bad):
     qa = make.user(Role.qa_officer)
