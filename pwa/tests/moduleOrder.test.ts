@@ -32,16 +32,47 @@ describe('the module list at a site', () => {
   it('puts the modules for the site kind first, then the rest by category, each module once', () => {
     const groups = groupModules(all, 'canteen', [])
     expect(keys(groups)).toEqual(['site', 'school_bus', 'building', 'equipment']) // CATEGORIES' order
-    expect(names(groups, 'site')).toEqual(['灭火器', '燃气灶具', '煎炸油'])
+    expect(names(groups, 'site')).toEqual(['煎炸油', '燃气灶具', '灭火器']) // most specific first
     const ids = groups.flatMap((g) => g.modules.map((m) => m.id))
     expect(new Set(ids).size).toBe(all.length)
   })
 
   it('puts the recently used after the site group, most recent first, and recent ones first within it', () => {
     const groups = groupModules(all, 'canteen', [bus.id, oil.id, building.id])
-    expect(names(groups, 'site')).toEqual(['煎炸油', '灭火器', '燃气灶具'])
+    expect(names(groups, 'site')).toEqual(['煎炸油', '燃气灶具', '灭火器'])
     expect(names(groups, 'recent')).toEqual(['校车', '房屋结构'])
     expect(keys(groups)).toEqual(['site', 'recent', 'equipment'])
+  })
+
+  it('at a kitchen starts with food, not with the building modules that list every kind (issue 9 point 7)', () => {
+    // the shipped catalogue's shape: broad modules come first in catalogue order
+    const wide = ['canteen', 'dormitory', 'dining_hall', 'teaching_building', 'office_building', 'venue', 'warehouse',
+      'other', 'outdoor'] as ModuleSummary['site_kinds']
+    const kitchen = [
+      mod('房屋结构、外立面与高处坠物', 'building', wide),
+      mod('人员密集场所防拥挤踩踏', 'building', wide.slice(0, 7)),
+      mod('灭火器与微型消防站', 'fire', wide),
+      mod('厨房设备、排油烟与灶台灭火', 'fire', ['canteen']),
+      mod('食堂用气场所', 'gas', ['canteen', 'dining_hall']),
+      mod('库房与冷链', 'food', ['canteen', 'dining_hall']),
+      mod('粗加工、切配与烹饪', 'food', ['canteen']),
+      mod('专间与食品留样', 'food', ['canteen']),
+    ]
+    const site = groupModules(kitchen, 'canteen', []).find((g) => g.key === 'site')?.modules ?? []
+    expect(site.map((m) => m.name)).toEqual([
+      '粗加工、切配与烹饪', '专间与食品留样', // one kind, food owns the kitchen; then by name (pinyin)
+      '厨房设备、排油烟与灶台灭火',
+      '库房与冷链', '食堂用气场所', // two kinds: food before gas
+      '人员密集场所防拥挤踩踏',
+      '灭火器与微型消防站', '房屋结构、外立面与高处坠物', // nine kinds: fire before building
+    ])
+  })
+
+  it('orders a kind without owning categories by CATEGORIES, then by name', () => {
+    const a = mod('乙', 'building', ['venue'])
+    const b = mod('甲', 'building', ['venue'])
+    const c = mod('丙', 'fire', ['venue'])
+    expect(names(groupModules([a, b, c], 'venue', []), 'site')).toEqual(['丙', '甲', '乙'])
   })
 
   it('shows a few recent modules as a group; older ones stay under their category', () => {
