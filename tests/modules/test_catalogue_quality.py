@@ -95,6 +95,13 @@ def test_every_demo_site_has_modules_for_its_kind():
     assert bare == []
 
 
+def test_every_registered_document_is_cited():
+    """The registry lists what the catalogue cites, nothing more: a document the catalogue
+    deliberately stopped citing (校车安全管理条例, GB 30871) must not linger as if it applied."""
+    cited = {s.code for m in CATALOGUE for c in citations(m) if (s := cited_standard(c))}
+    assert sorted(set(registry()) - cited) == []
+
+
 def test_citations_are_matched_by_code_and_clause_only():
     assert cited_standard("GB 50016-2014(2018年版) 第6.2.9条").code == "GB 50016-2014(2018年版)"
     assert cited_standard("教育部 公安部令第28号 第十条").code == "教育部 公安部令第28号"
