@@ -39,8 +39,10 @@ class Server {
     if (path === '/inspections') return json(201, { id: 61 })
     if (init?.method === 'DELETE') {
       const status = this.deleteStatus.get(Number(path.split('/').pop())) ?? 204
-      const code = status === 404 ? 'inspection_not_found' : 'inspection_not_draft'
-      return json(status, { error: { code, message: '检查已提交，不能删除' } })
+      // the server's own answers (backend/inspections: InspectionNotFound, InspectionSubmitted)
+      const error = status === 404 ? { code: 'inspection_not_found', message: '检查不存在' }
+        : { code: 'inspection_submitted', message: '检查已提交，不能再修改' }
+      return json(status, { error })
     }
     return json(200, { id: 61 })
   }
@@ -86,6 +88,21 @@ describe('删除草稿', () => {
     expect(await mine(id)).toEqual([])
   })
 
+  it('asks whether the server has the draft by its id, not by what the draft has queued', async () => {
+    const known = await onPhone() // answers sent, then 放弃 of a later save: nothing queued
+    await d.put('idmap', { key: dbmod.idKey(USER, 'inspection', known), id: 65 })
+    expect(await capture.draftOnServer(USER, known)).toBe(true)
+    const unsent = await onPhone() // answers queued behind a start never tried
+    await d.put('drafts', { ...(await d.get('drafts', unsent))!, queued: { 5: 'pass' } })
+    await outbox.enqueue(d, { ...base, kind: 'inspection_start', object: `inspection:${unsent}`, clientId: unsent, body: startBody } as OutboxEntry)
+    expect(await capture.draftOnServer(USER, unsent)).toBe(false)
+    const tried = await onPhone()
+    await outbox.enqueue(d, { ...base, kind: 'inspection_start', object: `inspection:${tried}`, clientId: tried, body: startBody,
+      attempts: 1 } as OutboxEntry)
+    expect(await capture.draftOnServer(USER, tried)).toBe(true)
+    for (const e of [...await mine(unsent), ...await mine(tried)]) await d.delete('outbox', e.seq as number) // not for later runs
+  })
+
   it('keeps a start that was tried (its answer may have been lost) and deletes after it', async () => {
     const id = await onPhone()
     await outbox.enqueue(d, { ...base, kind: 'inspection_start', object: `inspection:${id}`, clientId: id, body: startBody,
@@ -95,7 +112,7 @@ describe('删除草稿', () => {
     expect(server.log).toEqual(['POST /inspections', 'DELETE /inspections/61'])
   })
 
-  it('counts a draft already gone (404) as deleted and parks one already submitted (409)', async () => {
+  it('counts a draft already gone (404) as deleted, and one already submitted (409) as done, saying so', async () => {
     const gone = await onPhone()
     const submitted = await onPhone()
     for (const [id, serverId] of [[gone, 62], [submitted, 63]] as const) {
@@ -103,8 +120,24 @@ describe('删除草稿', () => {
       await capture.deleteInspectionDraft(USER, id)
     }
     server.deleteStatus.set(62, 404).set(63, 409)
-    await run()
+    const result = await run()
     expect(await mine(gone)).toEqual([])
-    expect(await mine(submitted)).toMatchObject([{ kind: 'inspection_delete', state: 'attention', error: { code: 'inspection_not_draft' } }])
+    expect(await mine(submitted)).toEqual([])
+    expect(result.attention).toBe(0)
+    expect(result.notices).toEqual(['后厨消防日检：该巡检已提交，不能删除'])
+  })
+
+  it('a submit whose answer was lost reached the server: the delete after it is done, not parked', async () => {
+    const id = await onPhone()
+    await d.put('idmap', { key: dbmod.idKey(USER, 'inspection', id), id: 64 })
+    await outbox.enqueue(d, { ...base, kind: 'inspection_submit', object: `inspection:${id}`, clientId: id,
+      attempts: 1, error: { status: 0, code: 'network', message: 'reset' } } as OutboxEntry)
+    expect(await capture.deleteInspectionDraft(USER, id)).toBe(true)
+    expect((await mine(id)).map((e) => e.kind)).toEqual(['inspection_delete'])
+    server.deleteStatus.set(64, 409) // the submit got there: hazards exist, the inspection stays
+    const result = await run()
+    expect(server.log).toEqual(['DELETE /inspections/64'])
+    expect(await mine(id)).toEqual([])
+    expect(result.notices).toEqual(['后厨消防日检：该巡检已提交，不能删除'])
   })
 })

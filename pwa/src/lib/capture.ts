@@ -264,10 +264,22 @@ export async function draftRoute(userId: number, clientId: string | null | undef
   return parked && (await reopenInspection(userId, clientId)) ? `/patrol/${clientId}` : null
 }
 
+/** A start that was tried may have reached the server, its answer lost. */
+const triedStart = (e: OutboxEntry): boolean => e.kind === 'inspection_start' && e.state === 'pending' && e.attempts > 0
+
+/** Whether the server has (or may have) this checklist's draft: its id is mapped, or its start was
+ *  tried. What the draft has queued says nothing about it: after 放弃 a known draft has none. */
+export async function draftOnServer(userId: number, clientId: string): Promise<boolean> {
+  const d = await db()
+  if ((await d.get('idmap', idKey(userId, 'inspection', clientId))) !== undefined) return true
+  return (await entriesOf(d, userId)).some((e) => e.object === `inspection:${clientId}` && triedStart(e))
+}
+
 /** 删除草稿: the checklist leaves the phone, and the server's draft of it, if any, is deleted after it.
  *  Its unsent answers, photos and submit leave the queue; a start that was tried may have reached the
- *  server (its answer lost), so it stays, and the delete follows it (per-object order). True when a
- *  delete was queued. */
+ *  server (its answer lost), so it stays, and the delete follows it (per-object order). A submit that
+ *  was tried may have reached it too: then the server answers the delete `409 inspection_submitted`,
+ *  which is done, and the user is told 该巡检已提交，不能删除 (outbox.ts). True when a delete was queued. */
 export async function deleteInspectionDraft(userId: number, clientId: string): Promise<boolean> {
   const d = await db()
   const object = `inspection:${clientId}`
@@ -280,7 +292,7 @@ export async function deleteInspectionDraft(userId: number, clientId: string): P
     while (cursor) {
       const e = cursor.value
       if (e.object === object) {
-        if (e.kind === 'inspection_start' && e.state === 'pending' && e.attempts > 0) onServer = true // kept
+        if (triedStart(e)) onServer = true // kept
         else await cursor.delete()
       }
       cursor = await cursor.continue()

@@ -5,7 +5,10 @@
  * - entries of one object are sent strictly in order; a blocked head blocks only its object;
  * - creates carry the client id (and Idempotency-Key), hazard actions their entry's own key made at
  *   capture time, so a retry after a lost answer can't duplicate (an action's repeat answers 200);
- * - an entry is deleted only after the server confirmed it (a photo: the returned sha256 equals ours);
+ * - an entry is deleted only after the server confirmed it (a photo: the returned sha256 equals ours,
+ *   photoUpload.ts);
+ * - a delete answered 404 (gone) or 409 `inspection_submitted` (a lost submit got there first) is
+ *   done; the latter is told to the user (`notices`);
  * - a network error, 408/429 or 5xx is retried with backoff; a 401 stops the run and keeps everything;
  *   other 4xx answers park the entry as 'attention' with the server's message until the user acts;
  * - only the signed-in user's entries are ever sent;
@@ -17,13 +20,15 @@
  *   drafts and old cache rows are pruned after each run (prune.ts);
  * - the user sees and discards reports, all entries of one object (reportCount.ts, discardReport.ts);
  * - a marked-up copy names its original's server id (`markup_of`); while the original is still
- *   queued the copy waits, retried with backoff (markupLink.ts).
+ *   queued the copy waits, retried with backoff (markupLink.ts, sent by photoUpload.ts).
  */
 import { ApiError, NetworkError, request, type Fetch } from '../api/client'
-import type { HazardDetailOut, InspectionDetailOut, PhotoOut } from '../api/types'
+import type { HazardDetailOut, InspectionDetailOut } from '../api/types'
 import { idKey, mappedId, type AnxunDB, type EntryError, type OutboxEntry, type OutboxStore, type PhotoEntry } from './db'
 import { uuid } from './format'
-import { markupOriginalId, ORIGINAL_NOT_SENT } from './markupLink'
+import { uploadPhoto } from './photoUpload'
+
+export { sha256Hex } from './photoUpload'
 
 export interface OutboxDeps {
   db: AnxunDB
@@ -42,10 +47,12 @@ export interface RunResult {
   offline: boolean
   /** when the earliest backed-off entry becomes due (ms epoch), if any */
   nextWakeAt: number | null
+  /** what the user should hear about an entry that is done but did not do what was asked */
+  notices: string[]
 }
 
-type Outcome =
-  | { kind: 'done'; mapId?: { key: string; id: number }; photoId?: string }
+export type Outcome =
+  | { kind: 'done'; mapId?: { key: string; id: number }; photoId?: string; notice?: string }
   | { kind: 'retry'; error: EntryError; offline: boolean }
   | { kind: 'attention'; error: EntryError }
   | { kind: 'auth' }
@@ -73,12 +80,6 @@ export async function enqueue(d: AnxunDB, entry: Omit<OutboxEntry, 'seq'>): Prom
   return d.add('outbox', entry as OutboxEntry)
 }
 
-export async function sha256Hex(blob: Blob): Promise<string> {
-  const buf = await blob.arrayBuffer()
-  const digest = await crypto.subtle.digest('SHA-256', buf)
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')
-}
-
 async function resolvePhotos(deps: OutboxDeps, refs: string[]): Promise<number[]> {
   const ids: number[] = []
   for (const ref of refs) {
@@ -99,32 +100,8 @@ async function resolveObject(deps: OutboxDeps, kind: string, ref: number | strin
 async function send(deps: OutboxDeps, e: OutboxEntry): Promise<Outcome> {
   const base = { token: deps.token, fetchImpl: deps.fetchImpl }
   switch (e.kind) {
-    case 'photo': {
-      const stored = await deps.db.get('photos', e.photoId)
-      if (!stored) throw new LocalProblem('photo_unreadable', '本地照片已丢失，无法上传')
-      let bytes: ArrayBuffer
-      try {
-        bytes = await stored.blob.arrayBuffer()
-      } catch (err) {
-        throw new LocalProblem('photo_unreadable', `本地照片无法读取：${String(err)}`)
-      }
-      const form = new FormData()
-      form.append('file', new Blob([bytes], { type: stored.blob.type || 'image/jpeg' }), `${e.photoId}.jpg`)
-      form.append('client_id', e.photoId)
-      if (e.siteId !== null) form.append('site_id', String(e.siteId))
-      if (stored.takenAt) form.append('taken_at', stored.takenAt)
-      const original = await markupOriginalId(deps.db, deps.userId, stored)
-      if (original === 'wait') return { kind: 'retry', offline: false, error: ORIGINAL_NOT_SENT }
-      if (original !== null) form.append('markup_of', String(original))
-      const out = await request<PhotoOut>('/photos', { ...base, method: 'POST', form, timeoutMs: 120000 })
-      if (out.sha256 !== stored.sha256) {
-        return {
-          kind: 'attention',
-          error: { status: 0, code: 'sha256_mismatch', message: '服务器收到的照片与本地不一致，请重试' },
-        }
-      }
-      return { kind: 'done', mapId: { key: idKey(deps.userId, 'photo', e.photoId), id: out.id }, photoId: e.photoId }
-    }
+    case 'photo':
+      return uploadPhoto(deps, e)
     case 'hazard': {
       const photo_ids = await resolvePhotos(deps, e.photos)
       const out = await request<HazardDetailOut>('/hazards', {
@@ -165,7 +142,12 @@ async function send(deps: OutboxDeps, e: OutboxEntry): Promise<Outcome> {
         await request(`/inspections/${id}`, { ...base, method: 'DELETE' })
       } catch (err) {
         // gone already: deleted elsewhere, or an earlier attempt whose answer was lost
-        if (!(err instanceof ApiError && err.status === 404)) throw err
+        if (err instanceof ApiError && err.status === 404) return { kind: 'done' }
+        // a submit that reached the server (its answer lost) came first: nothing left to delete
+        if (err instanceof ApiError && err.code === 'inspection_submitted') {
+          return { kind: 'done', notice: `${e.label}：该巡检已提交，不能删除` }
+        }
+        throw err
       }
       return { kind: 'done' }
     }
@@ -219,7 +201,8 @@ async function updateIfQueued(d: AnxunDB, seq: number, patch: Partial<OutboxEntr
 export async function runOutbox(deps: OutboxDeps): Promise<RunResult> {
   const now = deps.now ?? Date.now
   const random = deps.random ?? Math.random
-  const result: RunResult = { sent: 0, remaining: 0, attention: 0, authRequired: false, offline: false, nextWakeAt: null }
+  const result: RunResult = { sent: 0, remaining: 0, attention: 0, authRequired: false, offline: false, nextWakeAt: null,
+    notices: [] }
   const blocked = new Set<string>()
   const entries = await entriesOf(deps.db, deps.userId)
   for (const queued of entries) {
@@ -248,6 +231,7 @@ export async function runOutbox(deps: OutboxDeps): Promise<RunResult> {
           // the server has the inspection now: the draft was 'submitting' only until this answer
           if (e.kind === 'inspection_submit') await tx.objectStore('drafts').delete(e.clientId)
           result.sent++
+          if (outcome.notice) result.notices.push(outcome.notice)
         }
         await tx.done
         break

@@ -1,3 +1,4 @@
+import { showToast } from 'vant'
 import { reactive } from 'vue'
 import { setUnauthorizedHandler } from '../api/client'
 import { clearUserData, db, type OutboxEntry } from './db'
@@ -45,6 +46,7 @@ async function runLocked(): Promise<void> {
   if (r.authRequired) markExpired()
   revokePhotoUrls(await prune(d, auth.userId))
   if (r.sent) sync.version++
+  for (const notice of r.notices) showToast({ message: notice, duration: 4000 })
   if (timer) clearTimeout(timer)
   timer = null
   if (r.nextWakeAt !== null && !r.authRequired) {
