@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { planBody, planErrors, type AssignPlan } from '../src/lib/assignPlan'
+import { applyPlanChange, planBody, planErrors, type AssignPlan } from '../src/lib/assignPlan'
 
 const empty: AssignPlan = { assignee_id: 0, rechecker_id: 0, measures: '', cost_estimate: '', deadline: '', interim_measures: '' }
 const FIVE = new Set(['assignee_id', 'measures', 'cost_estimate', 'deadline', 'interim_measures'])
@@ -21,5 +21,13 @@ describe('the assign plan', () => {
   it('sends what was filled in, trimmed, and leaves out the empty fields', () => {
     const plan = { ...empty, assignee_id: 5, measures: ' 立即更换煎炸油 ', deadline: '2030-01-17' }
     expect(planBody(plan)).toEqual({ assignee_id: 5, measures: '立即更换煎炸油', deadline: '2030-01-17' })
+  })
+  it('takes a change the form emits (AssignForm no longer writes the page\'s plan): the field, and its error goes', () => {
+    const plan = { ...empty }
+    const errors: Record<string, string> = { assignee_id: '必填', deadline: '必填' }
+    applyPlanChange(plan, errors, { field: 'assignee_id', value: 7 })
+    applyPlanChange(plan, errors, { field: 'measures', value: '立即更换' })
+    expect(plan).toEqual({ ...empty, assignee_id: 7, measures: '立即更换' })
+    expect(errors).toEqual({ deadline: '必填' })
   })
 })

@@ -11,6 +11,15 @@ export interface AssignPlan {
   interim_measures: string
 }
 
+/** One field of the plan changed in the form (AssignForm emits it; the page applies it). */
+export type PlanChange = { [K in keyof AssignPlan]: { field: K; value: AssignPlan[K] } }[keyof AssignPlan]
+
+/** Apply a change to the page's plan, in place, and drop that field's error (the user answered it). */
+export function applyPlanChange(plan: AssignPlan, errors: Record<string, string>, change: PlanChange): void {
+  Object.assign(plan, { [change.field]: change.value })
+  delete errors[change.field]
+}
+
 /** Field -> message for the fields the server requires (`required`: GET /me's plan_required) that
  *  are empty, a deadline before `today` (YYYY-MM-DD) and a cost that is not an amount >= 0. */
 export function planErrors(plan: AssignPlan, required: ReadonlySet<string>, today: string): Record<string, string> {
