@@ -1,6 +1,7 @@
 """Inspections: a draft bound to a module version, answers saved at any moment, and a submit
 that turns every failed item into a hazard."""
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from sqlalchemy import Select, delete, func, select
@@ -38,6 +39,9 @@ CENTER_KINDS = frozenset({InspectionKind.routine, InspectionKind.special,
 QA_KINDS = frozenset({InspectionKind.supervision, InspectionKind.special,
                       InspectionKind.holiday, InspectionKind.external})
 BEFORE, AFTER = "inspection_answer", "inspection_answer_after"
+# run in the submit's transaction by the request that submitted: a layer above (plans: the
+# task the inspection completes) reacts without inspections importing it
+SUBMIT_HOOKS: list[Callable[[Session, Inspection], None]] = []
 
 
 class InspectionIncomplete(Unprocessable):
@@ -299,6 +303,8 @@ def submit(session: Session, settings: Settings, user: User, inspection_id: int,
                 group_id=user.group_id, actor_id=user.id,
                 data={"site_id": inspection.site_id, "module_id": inspection.module_id,
                       "kind": inspection.kind, "failed_items": len(failed)})
+    for hook in SUBMIT_HOOKS:
+        hook(session, inspection)
     record(session, actor=user, action="inspection.submit", object_type="inspection",
            object_id=inspection.id, summary={"after": {"status": "submitted",
                                                        "failed_items": len(failed)}})

@@ -39,6 +39,23 @@ def inspection(make, client):
     return resp.json()["id"], module_id
 
 
+def patrol_plan(make, client):
+    """A daily plan of the catering center at its kitchen, naming a fresh inspector."""
+    manager = make.user(Role.center_manager, center=make.org.catering)
+    named = make.user(Role.inspector, center=make.org.catering)
+    module_id = client.get("/api/v1/modules", headers=make.headers(manager)) \
+        .json()["items"][0]["id"]
+    resp = client.post("/api/v1/plans", headers=make.headers(manager), json=plan_body(
+        make, module_id, named))
+    return resp.json()["id"]
+
+
+def plan_body(make, module_id, named):
+    return {"name": "后厨日管控", "center_id": make.org.catering.id,
+            "site_id": make.org.kitchen.id, "module_id": module_id, "frequency": "daily",
+            "inspector_ids": [named.id]}
+
+
 # endpoint name -> expected status per person
 EXPECTED = {
     "read_hazard": dict(inspector_own=200, inspector_other=404, manager_own=200,
@@ -78,7 +95,49 @@ EXPECTED = {
                                                              "count_unread", "read_all")},
     "list_escalations": dict(inspector_own=403, inspector_other=403, manager_own=1,
                              manager_other=0, qa=1, leader=1, admin=403),
+    "read_plan": dict(inspector_own=200, inspector_other=404, manager_own=200,
+                      manager_other=404, qa=200, leader=200, admin=404),
+    "update_plan": dict(inspector_own=403, inspector_other=404, manager_own=200,
+                        manager_other=404, qa=200, leader=403, admin=404),
+    "create_plan": dict(inspector_own=403, inspector_other=403, manager_own=201,
+                        manager_other=404, qa=201, leader=403, admin=403),
+    "create_plans_from_template": dict(inspector_own=403, inspector_other=403, manager_own=201,
+                                       manager_other=404, qa=201, leader=403, admin=403),
+    "list_plan_templates": dict(inspector_own=200, inspector_other=200, manager_own=200,
+                                manager_other=200, qa=200, leader=200, admin=200),
+    "list_plans": dict(inspector_own=1, inspector_other=0, manager_own=1, manager_other=0,
+                       qa=1, leader=1, admin=0),
+    "list_tasks": dict(inspector_own=1, inspector_other=0, manager_own=1, manager_other=0,
+                       qa=1, leader=1, admin=0),
 }
+
+
+def call_plans(name, client, make, headers):
+    """The patrol-plan endpoints (the plan belongs to the catering center)."""
+    if name == "list_plan_templates":
+        return client.get("/api/v1/plans/templates", headers=headers).status_code
+    if name in ("create_plan", "create_plans_from_template"):
+        named = make.user(Role.inspector, center=make.org.catering)
+        if name == "create_plans_from_template":
+            return client.post("/api/v1/plans/from-template", headers=headers, json={
+                "template": "food-daily", "center_id": make.org.catering.id,
+                "inspector_ids": [named.id]}).status_code
+        module_id = client.get("/api/v1/modules", headers=make.headers(named)) \
+            .json()["items"][0]["id"]
+        return client.post("/api/v1/plans", headers=headers,
+                           json=plan_body(make, module_id, named)).status_code
+    plan_id = patrol_plan(make, client)
+    if name == "read_plan":
+        return client.get(f"/api/v1/plans/{plan_id}", headers=headers).status_code
+    if name == "update_plan":
+        return client.patch(f"/api/v1/plans/{plan_id}", headers=headers,
+                            json={"name": "后厨早检"}).status_code
+    if name == "list_plans":
+        items = client.get("/api/v1/plans", headers=headers).json()["items"]
+        return sum(p["id"] == plan_id for p in items)
+    assert name == "list_tasks"
+    items = client.get("/api/v1/tasks?mine=false", headers=headers).json()["items"]
+    return sum(t["plan_id"] == plan_id for t in items)
 
 
 def notification_for(make, user) -> int:
@@ -131,6 +190,8 @@ def call(name, client, make, user):
         return call_inbox(name, client, make, user)
     org = make.org
     headers = make.headers(user)
+    if name.endswith(("_plan", "_plans", "_plan_templates", "_tasks", "_from_template")):
+        return call_plans(name, client, make, headers)
     reporter = make.user(Role.inspector, center=org.catering)
     if name.endswith("_hazard") and name != "report_hazard":
         hazard = make.hazard(reporter)

@@ -983,6 +983,116 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Plans
+         * @description Patrol plans the user may read, newest first.
+         */
+        get: operations["list_plans"];
+        put?: never;
+        /**
+         * Create Plan
+         * @description Create a plan (a center manager for their center, 质监办 for any).
+         */
+        post: operations["create_plan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Plan Templates
+         * @description Ready plans the group recognises (日管控 / 周排查 / 月调度, 防火巡查, 五关).
+         */
+        get: operations["list_plan_templates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans/from-template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Plans From Template
+         * @description Create a template's plans for a center's sites of the kinds it names.
+         */
+        post: operations["create_plans_from_template"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans/{plan_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Plan
+         * @description A plan; the ``ETag`` is its version.
+         */
+        get: operations["read_plan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Plan
+         * @description Change a plan; tasks already written keep what they were. With ``If-Match`` a stale
+         *     version is 412.
+         */
+        patch: operations["update_plan"];
+        trace?: never;
+    };
+    "/api/v1/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Tasks
+         * @description A day's patrol tasks (due, done or missed), by window: an inspector's own by default,
+         *     a manager's center's, every center's for 质监办 and leaders.
+         */
+        get: operations["list_tasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1388,6 +1498,7 @@ export interface components {
          *     - `inspection_kind_forbidden` (403): 您不能在该点位进行此类检查
          *     - `invalid_signature` (403): 链接无效或已过期
          *     - `not_the_inspector` (403): 只有检查人可以修改该检查
+         *     - `plan_manage_forbidden` (403): 只有本中心负责人或质监办可以管理巡检计划
          *     - `url_expired` (403): 照片链接已过期
          *     - `campus_not_found` (404): 校区不存在
          *     - `center_not_found` (404): 中心不存在
@@ -1399,6 +1510,7 @@ export interface components {
          *     - `notification_not_found` (404): 消息不存在
          *     - `photo_file_missing` (404): 照片文件缺失
          *     - `photo_not_found` (404): 照片不存在
+         *     - `plan_not_found` (404): 巡检计划不存在
          *     - `site_not_found` (404): 点位不存在
          *     - `method_not_allowed` (405): 不支持此请求方法
          *     - `campus_inactive` (409): 该点位所在校区已停用，不能新建检查或隐患
@@ -1409,6 +1521,7 @@ export interface components {
          *     - `hazard_conflict` (409): 隐患已被他人修改，请刷新后重试
          *     - `hazard_invalid_transition` (409): 当前状态不允许此操作
          *     - `inspection_submitted` (409): 检查已提交，不能再修改
+         *     - `plan_changed` (409): 巡检计划已被他人修改，请刷新后重试
          *     - `site_inactive` (409): 该点位已停用，不能新建检查或隐患
          *     - `username_taken` (409): 用户名已存在
          *     - `precondition_failed` (412): 对象已被修改（If-Match 不符），请刷新后重试
@@ -1429,7 +1542,11 @@ export interface components {
          *     - `invalid_value` (422): 数值超出数据库允许的范围
          *     - `module_inactive` (422): 该巡检模块已停用
          *     - `module_version_mismatch` (422): 模块版本不属于该模块
+         *     - `plan_center_required` (422): 请指定巡检计划所属的中心
          *     - `plan_incomplete` (422): 整改计划（五定）不完整
+         *     - `plan_inspector_invalid` (422): 责任巡检员必须是该中心的在岗人员
+         *     - `plan_schedule_invalid` (422): 巡检频次或时间窗口不完整或不一致
+         *     - `plan_target_invalid` (422): 巡检计划须指定一个本中心的点位，或一种点位类型（二者选一）
          *     - `roles_required` (422): 至少需要一个角色
          *     - `unknown_campus` (422): 校区不存在
          *     - `unknown_center` (422): 中心不存在
@@ -1445,7 +1562,7 @@ export interface components {
          *     - `photo_queue_full` (503): 照片处理繁忙，请稍后重试
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "url_expired" | "campus_not_found" | "center_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "site_not_found" | "method_not_allowed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "site_inactive" | "username_taken" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "center_required" | "deadline_in_past" | "extension_not_later" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_incomplete" | "roles_required" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "validation_error" | "weak_password" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
+        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "plan_manage_forbidden" | "url_expired" | "campus_not_found" | "center_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "site_not_found" | "method_not_allowed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "plan_changed" | "site_inactive" | "username_taken" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "center_required" | "deadline_in_past" | "extension_not_later" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "roles_required" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "validation_error" | "weak_password" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
         /**
          * ErrorDetails
          * @description Facts about the error (ids, fields, allowed values); for 400 `malformed_json` and 422 `validation_error`, `errors` lists each problem.
@@ -1544,6 +1661,46 @@ export interface components {
             deadline: string;
             /** Reason */
             reason: string;
+        };
+        /**
+         * Frequency
+         * @enum {string}
+         */
+        Frequency: "daily" | "weekly" | "monthly" | "every_n_days" | "dates";
+        /**
+         * FromTemplateIn
+         * @example {
+         *       "inspector_ids": [
+         *         5
+         *       ],
+         *       "starts_on": "2026-03-01",
+         *       "template": "food-daily"
+         *     }
+         */
+        FromTemplateIn: {
+            template: components["schemas"]["TemplateKey"];
+            /**
+             * Center Id
+             * @description default: the caller's center
+             */
+            center_id?: number | null;
+            /**
+             * Inspector Ids
+             * @description responsible inspectors: active users of the center
+             */
+            inspector_ids: number[];
+            /**
+             * Starts On
+             * @description default: today
+             */
+            starts_on?: string | null;
+            /** Ends On */
+            ends_on?: string | null;
+            /**
+             * Dates
+             * @description the dates of a holiday template
+             */
+            dates?: string[] | null;
         };
         /** GPS */
         GPS: {
@@ -2661,6 +2818,19 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[PlanOut] */
+        Page_PlanOut_: {
+            /**
+             * Items
+             * @description This page's items, in the list's order.
+             */
+            items: components["schemas"]["PlanOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Page[SiteOut] */
         Page_SiteOut_: {
             /**
@@ -2668,6 +2838,19 @@ export interface components {
              * @description This page's items, in the list's order.
              */
             items: components["schemas"]["SiteOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[TaskOut] */
+        Page_TaskOut_: {
+            /**
+             * Items
+             * @description This page's items, in the list's order.
+             */
+            items: components["schemas"]["TaskOut"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` for the next page; null on the last page.
@@ -2770,6 +2953,186 @@ export interface components {
             web: string;
             /** Thumb */
             thumb: string;
+        };
+        /**
+         * PlanIn
+         * @example {
+         *       "frequency": "daily",
+         *       "inspector_ids": [
+         *         5
+         *       ],
+         *       "module_id": 7,
+         *       "name": "后厨日管控",
+         *       "site_id": 12,
+         *       "window_end": "11:00",
+         *       "window_start": "08:00"
+         *     }
+         */
+        PlanIn: {
+            /** Name */
+            name: string;
+            /**
+             * Center Id
+             * @description default: the caller's center
+             */
+            center_id?: number | null;
+            /**
+             * Site Id
+             * @description one site, or else `site_kind`
+             */
+            site_id?: number | null;
+            /** @description every active site of this kind in the plan's center */
+            site_kind?: components["schemas"]["SiteKind"] | null;
+            /** Module Id */
+            module_id: number;
+            /** @default routine */
+            kind: components["schemas"]["InspectionKind"];
+            frequency: components["schemas"]["Frequency"];
+            /** Weekdays */
+            weekdays?: number[] | null;
+            /** Month Day */
+            month_day?: number | null;
+            /** Interval Days */
+            interval_days?: number | null;
+            /** Dates */
+            dates?: string[] | null;
+            /**
+             * Starts On
+             * @description default: today
+             */
+            starts_on?: string | null;
+            /** Ends On */
+            ends_on?: string | null;
+            /**
+             * Window Start
+             * @description Asia/Shanghai wall time, HH:MM[:SS]
+             * @default 00:00:00
+             * @example 08:00
+             */
+            window_start: string;
+            /**
+             * Window End
+             * @description default: the end of the day
+             */
+            window_end?: string | null;
+            /**
+             * Inspector Ids
+             * @description responsible inspectors: active users of the center
+             */
+            inspector_ids: number[];
+            /**
+             * Is Active
+             * @default true
+             */
+            is_active: boolean;
+        };
+        /** PlanOut */
+        PlanOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Center Id */
+            center_id: number;
+            /** Site Id */
+            site_id: number | null;
+            site_kind: components["schemas"]["SiteKind"] | null;
+            /** Module Id */
+            module_id: number;
+            kind: components["schemas"]["InspectionKind"];
+            frequency: components["schemas"]["Frequency"];
+            /** Weekdays */
+            weekdays: number[] | null;
+            /** Month Day */
+            month_day: number | null;
+            /** Interval Days */
+            interval_days: number | null;
+            /** Dates */
+            dates: string[] | null;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /** Ends On */
+            ends_on: string | null;
+            /**
+             * Window Start
+             * @description Asia/Shanghai wall time, HH:MM:SS
+             */
+            window_start: string;
+            /** Window End */
+            window_end: string | null;
+            /** Inspector Ids */
+            inspector_ids: number[];
+            /** Is Active */
+            is_active: boolean;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * PlanPatchIn
+         * @description Fields to change; an omitted field keeps its value. Tasks already written keep theirs.
+         * @example {
+         *       "inspector_ids": [
+         *         5,
+         *         6
+         *       ],
+         *       "window_end": "10:30",
+         *       "window_start": "07:30"
+         *     }
+         */
+        PlanPatchIn: {
+            /** Name */
+            name?: string;
+            /** Site Id */
+            site_id?: number | null;
+            site_kind?: components["schemas"]["SiteKind"] | null;
+            /** Module Id */
+            module_id?: number;
+            kind?: components["schemas"]["InspectionKind"];
+            frequency?: components["schemas"]["Frequency"];
+            /** Weekdays */
+            weekdays?: number[] | null;
+            /** Month Day */
+            month_day?: number | null;
+            /** Interval Days */
+            interval_days?: number | null;
+            /** Dates */
+            dates?: string[] | null;
+            /**
+             * Starts On
+             * Format: date
+             * @description ISO 8601 date (YYYY-MM-DD), 2000-01-01..2100-12-31
+             */
+            starts_on?: string;
+            /** Ends On */
+            ends_on?: string | null;
+            /**
+             * Window Start
+             * @description Asia/Shanghai wall time, HH:MM[:SS]
+             * @example 08:00
+             */
+            window_start?: string;
+            /** Window End */
+            window_end?: string | null;
+            /**
+             * Inspector Ids
+             * @description responsible inspectors: active users of the center
+             */
+            inspector_ids?: number[];
+            /** Is Active */
+            is_active?: boolean;
         };
         /** Progress */
         Progress: {
@@ -3022,6 +3385,72 @@ export interface components {
              * @description after-photos
              */
             photo_ids: number[];
+        };
+        /** TaskOut */
+        TaskOut: {
+            /**
+             * Id
+             * @description null for a future task not yet written
+             */
+            id: number | null;
+            /** Plan Id */
+            plan_id: number;
+            /** Plan Name */
+            plan_name: string;
+            /** Site Id */
+            site_id: number;
+            /** Site Name */
+            site_name: string;
+            /** Center Id */
+            center_id: number;
+            /** Module Id */
+            module_id: number;
+            kind: components["schemas"]["InspectionKind"];
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /**
+             * Window Start At
+             * Format: date-time
+             */
+            window_start_at: string;
+            /**
+             * Window End At
+             * Format: date-time
+             */
+            window_end_at: string;
+            /** Assignee Ids */
+            assignee_ids: number[];
+            state: components["schemas"]["TaskState"];
+            /** Inspection Id */
+            inspection_id: number | null;
+            /** Done At */
+            done_at: string | null;
+        };
+        /**
+         * TaskState
+         * @enum {string}
+         */
+        TaskState: "due" | "done" | "missed";
+        /**
+         * TemplateKey
+         * @enum {string}
+         */
+        TemplateKey: "food-daily" | "food-weekly" | "food-monthly" | "se-daily" | "se-weekly" | "se-monthly" | "fire-patrol-daily" | "holiday-five-checks";
+        /** TemplateOut */
+        TemplateOut: {
+            key: components["schemas"]["TemplateKey"];
+            /** Name */
+            name: string;
+            kind: components["schemas"]["InspectionKind"];
+            frequency: components["schemas"]["Frequency"];
+            /**
+             * Plans
+             * @description the plans it creates: module code @ site kind
+             */
+            plans: string[];
         };
         /**
          * TodoOut
@@ -7469,6 +7898,481 @@ export interface operations {
             };
             /** @description Forbidden: `forbidden` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_plans: {
+        parameters: {
+            query?: {
+                /** @description Page size: at most this many items. */
+                limit?: number;
+                /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
+                cursor?: string | null;
+                /** @description plans of this center */
+                center_id?: number | null;
+                /** @description plans naming this site */
+                site_id?: number | null;
+                /** @description plans of this module */
+                module_id?: number | null;
+                /** @description active or paused plans */
+                is_active?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PlanOut_"];
+                };
+            };
+            /** @description Bad Request: `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanOut"];
+                };
+            };
+            /** @description Bad Request: `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `plan_manage_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `center_not_found`, `module_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `module_inactive`, `plan_center_required`, `plan_inspector_invalid`, `plan_schedule_invalid`, `plan_target_invalid`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_plan_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"][];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `unknown_parameter` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_plans_from_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FromTemplateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanOut"][];
+                };
+            };
+            /** @description Bad Request: `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `plan_manage_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `center_not_found`, `module_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `module_inactive`, `plan_center_required`, `plan_inspector_invalid`, `plan_schedule_invalid`, `plan_target_invalid`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    read_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The plan's id. */
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `plan_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    update_plan: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The plan's id. */
+                plan_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanPatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `plan_manage_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `module_not_found`, `plan_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `plan_changed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `module_inactive`, `plan_inspector_invalid`, `plan_schedule_invalid`, `plan_target_invalid`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_tasks: {
+        parameters: {
+            query?: {
+                /** @description Page size: at most this many items. */
+                limit?: number;
+                /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
+                cursor?: string | null;
+                /** @description the day (Asia/Shanghai); default today */
+                date?: string | null;
+                /** @description due, done or missed */
+                state?: components["schemas"]["TaskState"] | null;
+                /** @description tasks at this site */
+                site_id?: number | null;
+                /** @description only tasks naming me; default: yes for inspectors, no for managers, 质监办 and leaders */
+                mine?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TaskOut_"];
+                };
+            };
+            /** @description Bad Request: `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

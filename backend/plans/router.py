@@ -1,0 +1,162 @@
+import base64
+import binascii
+import json
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend import clock
+from backend.accounts.models import User
+from backend.deps import CurrentUser, SessionDep
+from backend.etag import IfMatch, PreconditionFailed, expected_versions, set_etag
+from backend.openapi import error_responses
+from backend.org.models import Site
+from backend.pagination import CursorParam, InvalidCursor, LimitParam, Page, keyset_page
+from backend.plans import errors, service, tasks
+from backend.plans.models import PatrolPlan, PatrolTask, TaskState
+from backend.plans.schemas import (
+    FromTemplateIn,
+    PlanIn,
+    PlanOut,
+    PlanPatchIn,
+    TaskOut,
+    TemplateOut,
+)
+from backend.plans.templates import TEMPLATES
+from backend.types import Day, DbId
+from backend.vocab import Role
+
+router = APIRouter(tags=["plans"])
+PLAN_INPUT_ERRORS = (errors.PlanManageForbidden, errors.PlanTargetInvalid,
+                     errors.PlanScheduleInvalid, errors.PlanInspectorInvalid,
+                     "module_not_found", "module_inactive")
+
+
+def _plan_out(plan: PatrolPlan, response: Response | None = None) -> PlanOut:
+    if response is not None:
+        set_etag(response, plan.version)
+    return PlanOut.model_validate(plan)
+
+
+@router.get("/plans", response_model=Page[PlanOut])
+def list_plans(
+    user: CurrentUser, session: SessionDep, limit: LimitParam = 20, cursor: CursorParam = None,
+    center_id: Annotated[DbId | None, Query(description="plans of this center")] = None,
+    site_id: Annotated[DbId | None, Query(description="plans naming this site")] = None,
+    module_id: Annotated[DbId | None, Query(description="plans of this module")] = None,
+    is_active: Annotated[bool | None, Query(description="active or paused plans")] = None,
+) -> Page[PlanOut]:
+    """Patrol plans the user may read, newest first."""
+    stmt = service.readable_plans(user)
+    for column, value in ((PatrolPlan.center_id, center_id), (PatrolPlan.site_id, site_id),
+                          (PatrolPlan.module_id, module_id), (PatrolPlan.is_active, is_active)):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    rows, next_cursor = keyset_page(session, stmt, [PatrolPlan.id], limit=limit, cursor=cursor,
+                                    descending=True)
+    return Page(items=[_plan_out(p) for p in rows], next_cursor=next_cursor)
+
+
+@router.get("/plans/templates", response_model=list[TemplateOut])
+def list_plan_templates(user: CurrentUser) -> list[TemplateOut]:
+    """Ready plans the group recognises (日管控 / 周排查 / 月调度, 防火巡查, 五关)."""
+    return [TemplateOut(key=key, name=t.name, kind=t.kind, frequency=t.frequency,
+                        plans=[f"{code}@{kind.value}" for code, kind in t.targets])
+            for key, t in TEMPLATES.items()]
+
+
+@router.post("/plans", status_code=status.HTTP_201_CREATED, response_model=PlanOut,
+             responses=error_responses(*PLAN_INPUT_ERRORS, errors.PlanCenterRequired,
+                                       "center_not_found"))
+def create_plan(body: PlanIn, response: Response, user: CurrentUser,
+                session: SessionDep) -> PlanOut:
+    """Create a plan (a center manager for their center, 质监办 for any)."""
+    return _plan_out(service.create(session, user, body), response)
+
+
+@router.post("/plans/from-template", status_code=status.HTTP_201_CREATED,
+             response_model=list[PlanOut],
+             responses=error_responses(*PLAN_INPUT_ERRORS, errors.PlanCenterRequired,
+                                       "center_not_found"))
+def create_plans_from_template(body: FromTemplateIn, user: CurrentUser,
+                               session: SessionDep) -> list[PlanOut]:
+    """Create a template's plans for a center's sites of the kinds it names."""
+    return [_plan_out(p) for p in service.create_from_template(session, user, body)]
+
+
+@router.get("/plans/{plan_id}", response_model=PlanOut,
+            responses=error_responses(errors.PlanNotFound))
+def read_plan(plan_id: DbId, response: Response, user: CurrentUser,
+              session: SessionDep) -> PlanOut:
+    """A plan; the ``ETag`` is its version."""
+    return _plan_out(service.get_readable_plan(session, user, plan_id), response)
+
+
+@router.patch("/plans/{plan_id}", response_model=PlanOut,
+              responses=error_responses(*PLAN_INPUT_ERRORS, errors.PlanNotFound,
+                                        errors.PlanChanged, PreconditionFailed))
+def update_plan(plan_id: DbId, body: PlanPatchIn, response: Response, user: CurrentUser,
+                session: SessionDep, if_match: IfMatch = None) -> PlanOut:
+    """Change a plan; tasks already written keep what they were. With ``If-Match`` a stale
+    version is 412."""
+    plan = service.update(session, user, plan_id, body, expected_versions(if_match))
+    return _plan_out(plan, response)
+
+
+def _encode(task: PatrolTask) -> str:
+    key = [task.window_start_at.isoformat(), task.plan_id, task.site_id]
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> tuple[datetime, int, int]:
+    try:
+        start, plan_id, site_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * 3))
+        if not (isinstance(plan_id, int) and isinstance(site_id, int)):
+            raise ValueError(cursor)
+        return datetime.fromisoformat(start), plan_id, site_id
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        raise InvalidCursor() from exc
+
+
+def _tasks_out(session: Session, rows: list[PatrolTask]) -> list[TaskOut]:
+    plans = dict(session.execute(select(PatrolPlan.id, PatrolPlan.name).where(
+        PatrolPlan.id.in_({t.plan_id for t in rows}))).all())
+    sites = dict(session.execute(select(Site.id, Site.name).where(
+        Site.id.in_({t.site_id for t in rows}))).all())
+    return [TaskOut(id=t.id, plan_id=t.plan_id, plan_name=plans[t.plan_id], site_id=t.site_id,
+                    site_name=sites[t.site_id], center_id=t.center_id, module_id=t.module_id,
+                    kind=t.kind, due_on=t.due_on, window_start_at=t.window_start_at,
+                    window_end_at=t.window_end_at, assignee_ids=t.assignee_ids, state=t.state,
+                    inspection_id=t.inspection_id, done_at=t.done_at) for t in rows]
+
+
+def _mine_by_default(user: User) -> bool:
+    return not user.has_role(Role.center_manager, Role.qa_officer, Role.leader)
+
+
+@router.get("/tasks", response_model=Page[TaskOut], responses=error_responses(InvalidCursor))
+def list_tasks(
+    user: CurrentUser, session: SessionDep, limit: LimitParam = 50, cursor: CursorParam = None,
+    date: Annotated[Day | None, Query(description="the day (Asia/Shanghai); default today")]
+    = None,
+    state: Annotated[TaskState | None, Query(description="due, done or missed")] = None,
+    site_id: Annotated[DbId | None, Query(description="tasks at this site")] = None,
+    mine: Annotated[bool | None, Query(
+        description="only tasks naming me; default: yes for inspectors, no for managers, "
+        "质监办 and leaders")] = None,
+) -> Page[TaskOut]:
+    """A day's patrol tasks (due, done or missed), by window: an inspector's own by default,
+    a manager's center's, every center's for 质监办 and leaders."""
+    rows = tasks.tasks_on(session, user, date or clock.today(),
+                          mine=_mine_by_default(user) if mine is None else mine)
+    rows = [t for t in rows if (state is None or t.state == state)
+            and (site_id is None or t.site_id == site_id)]
+    if cursor:
+        after = _decode(cursor)
+        rows = [t for t in rows if tasks.task_order(t) > after]
+    page = rows[:limit]
+    next_cursor = _encode(page[-1]) if len(rows) > limit else None
+    return Page(items=_tasks_out(session, page), next_cursor=next_cursor)
