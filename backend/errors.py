@@ -236,7 +236,7 @@ def _validation_details(exc: RequestValidationError) -> dict[str, Any]:
 _NAMED_BY = {"version": "module_version", "variant": "photo"}
 
 
-def _not_found_code(parameter: str) -> str:
+def not_found_code(parameter: str) -> str:
     """``hazard_id`` → ``hazard_not_found`` when the catalogue has it, else ``not_found``."""
     code = f"{_NAMED_BY.get(parameter, parameter.removesuffix('_id'))}_not_found"
     return code if code in CATALOGUE else "not_found"
@@ -262,7 +262,7 @@ def install_error_handlers(app: FastAPI) -> None:
         details = _validation_details(exc)
         path_errors = [e for e in details["errors"] if e["loc"][:1] == ["path"]]
         if path_errors:  # /hazards/abc names no hazard: 404, as a missing one would
-            return JSONResponse(error_body(_not_found_code(path_errors[0]["loc"][-1]),
+            return JSONResponse(error_body(not_found_code(path_errors[0]["loc"][-1]),
                                            "对象不存在", {"errors": path_errors}), status_code=404)
         if any(e["type"] == "json_invalid" for e in details["errors"]):
             return JSONResponse(

@@ -26,6 +26,7 @@ from backend.errors import (
     AppError,
     UnknownParameter,
     complete_catalogue,
+    not_found_code,
 )
 
 CODES_KEY = "x-error-codes"  # the codes of one error response, for people and client generators
@@ -112,8 +113,9 @@ def _automatic_codes(route: RouteContext, method: str,
         codes.setdefault(403, set()).add("forbidden")
     if any(p["in"] == "query" and p["name"] == "cursor" for p in parameters):
         codes.setdefault(400, set()).add("invalid_cursor")
-    if any(p["in"] == "path" for p in parameters):
-        codes.setdefault(404, set())
+    path_ids = [p["name"] for p in parameters if p["in"] == "path"]
+    if path_ids:  # a malformed or unknown id answers the object's own 404 code
+        codes.setdefault(404, set()).update(not_found_code(name) for name in path_ids)
         codes.setdefault(400, set()).add("invalid_path")  # a control character in a path id
     return codes
 

@@ -46,6 +46,12 @@ class SiteKind(StrEnum):
     other = "other"
 
 
+class SiteCondition(StrEnum):
+    """An attribute of a site that decides whether an item is asked there."""
+
+    large_span_roof = "large_span_roof"
+
+
 class Category(StrEnum):
     fire = "fire"
     food = "food"

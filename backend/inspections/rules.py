@@ -7,7 +7,7 @@ from decimal import Decimal
 from backend.inspections.models import AnswerResult, InspectionAnswer
 from backend.inspections.schemas import AnswerIn
 from backend.modules.models import ModuleItem
-from backend.vocab import ItemKind
+from backend.vocab import ItemKind, SiteCondition
 
 
 def _decimal(number: float | None) -> Decimal | None:
@@ -43,14 +43,23 @@ def answer_result(item: ModuleItem, answer: AnswerIn | InspectionAnswer,
     return answer.result
 
 
+def applies(item: ModuleItem, conditions: frozenset[SiteCondition] | None) -> bool:
+    """Whether an item is asked at a site with these attributes (None: not known, asked)."""
+    return item.only_if_site is None or conditions is None or item.only_if_site in conditions
+
+
 def problems(items: dict[int, ModuleItem], answers: dict[int, InspectionAnswer],
-             photos: dict[int, int], after: dict[int, int]) -> list[dict[str, object]]:
+             photos: dict[int, int], after: dict[int, int],
+             conditions: frozenset[SiteCondition] | None = None) -> list[dict[str, object]]:
     """What a submit refuses, item by item in the checklist's order (the phone's rules.ts says
-    the same: both run tests/rules/checklist_cases.json)."""
+    the same: both run tests/rules/checklist_cases.json). An item not asked at the site (its
+    ``only_if_site`` attribute missing) needs no answer."""
     found: list[dict[str, object]] = []
     for item in sorted(items.values(), key=lambda i: i.position):
         answer = answers.get(item.id)
         if answer is None or answer.result is None:
+            if not applies(item, conditions):
+                continue
             found.append({"item_id": item.id, "problem": "unanswered"})
             continue
         if item.kind is ItemKind.number and answer.value is None \

@@ -32,7 +32,7 @@ from backend.org.service import CENTER_DATA_READERS, get_site_for_new_work, scop
 from backend.photos.models import PhotoLink
 from backend.photos.service import link_photos, register_link_access, unlink_photos
 from backend.statewrite import compare_and_set
-from backend.vocab import Grade, HazardSource, Role
+from backend.vocab import Grade, HazardSource, Role, SiteCondition
 
 CENTER_KINDS = frozenset({InspectionKind.routine, InspectionKind.special,
                           InspectionKind.holiday, InspectionKind.external})
@@ -173,6 +173,11 @@ def _site_height(session: Session, site_id: int) -> Decimal | None:
     return session.scalar(select(Site.building_height_m).where(Site.id == site_id))
 
 
+def _site_conditions(session: Session, site_id: int) -> frozenset[SiteCondition]:
+    large_span = session.scalar(select(Site.large_span_roof).where(Site.id == site_id))
+    return frozenset({SiteCondition.large_span_roof} if large_span else ())
+
+
 def _items(session: Session, version_id: int) -> dict[int, ModuleItem]:
     return {i.id: i for i in session.scalars(
         select(ModuleItem).where(ModuleItem.module_version_id == version_id))}
@@ -291,7 +296,8 @@ def submit(session: Session, settings: Settings, user: User, inspection_id: int,
     answer_ids = [a.id for a in answers.values()]
     photos = _photo_counts(session, BEFORE, answer_ids)
     after = _photo_counts(session, AFTER, answer_ids)
-    problems = rules.problems(items, answers, photos, after)
+    problems = rules.problems(items, answers, photos, after,
+                              _site_conditions(session, inspection.site_id))
     if problems:
         raise InspectionIncomplete(details={"problems": problems})  # rolls the submit back
     failed = [(items[item_id], a) for item_id, a in answers.items()

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.clock import utcnow
 from backend.db import Base, TimestampMixin
-from backend.vocab import Category, Grade, ItemKind
+from backend.vocab import Category, Grade, ItemKind, SiteCondition
 
 
 class PatrolModule(TimestampMixin, Base):
@@ -66,6 +66,7 @@ class ModuleItem(Base):
     unit: Mapped[str | None] = mapped_column(String(16))
     # {"height_m": 24, "min": 1.10}: from that building height up, these limits apply instead
     limits_from_height: Mapped[dict[str, float] | None] = mapped_column(JSON)
+    only_if_site: Mapped[SiteCondition | None]  # asked only at sites with this attribute
     method: Mapped[str | None] = mapped_column(String(300))
     advice: Mapped[str | None] = mapped_column(String(300))
     rule: Mapped[str | None] = mapped_column(String(64))

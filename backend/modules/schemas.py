@@ -11,7 +11,7 @@ from pydantic import (
 )
 from pydantic.config import JsonDict
 
-from backend.vocab import Category, Grade, ItemKind, SiteKind
+from backend.vocab import Category, Grade, ItemKind, SiteCondition, SiteKind
 
 ItemCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
                                             pattern=r"^[a-z0-9_-]+$")]
@@ -44,6 +44,8 @@ RULE = ("the condition it checks, shared by items of other modules that check th
 MAJOR_BASIS = ("major items: the document and clause that make a failure major, e.g. "
                "教发厅函〔2024〕20号 三(一)4, or 集团规定 where the group is stricter than "
                "any rule")
+ONLY_IF_SITE = ("asked only at sites with this attribute (`large_span_roof`: snow load on a "
+                "large-span roof); elsewhere it needs no answer")
 SITE_KINDS = "the site kinds (点位类型) it applies to; the phone offers it first at such sites"
 MODULE_CODE = "unique: lower-case letters, digits, `_`, `-`; never changes"
 MODULE_CATEGORY = "the module's category (类别)"
@@ -113,6 +115,7 @@ class ItemIn(BaseModel):
     max: FiniteFloat | None = Field(default=None, description=MAX)
     unit: Unit = Field(default=None, description=UNIT)
     limits_from_height: HeightLimits | None = Field(default=None, description=HEIGHT_LIMITS)
+    only_if_site: SiteCondition | None = Field(default=None, description=ONLY_IF_SITE)
     method: Guidance = Field(default=None, description=METHOD)
     advice: Guidance = Field(default=None, description=ADVICE)
     rule: RuleKey = Field(default=None, description=RULE)
@@ -200,6 +203,7 @@ class ItemOut(BaseModel):
     max_value: float | None = Field(description=MAX)
     unit: str | None = Field(description=UNIT)
     limits_from_height: HeightLimits | None = Field(description=HEIGHT_LIMITS)
+    only_if_site: SiteCondition | None = Field(description=ONLY_IF_SITE)
     method: str | None = Field(description=METHOD)
     advice: str | None = Field(description=ADVICE)
     rule: str | None = Field(description=RULE)

@@ -65,6 +65,7 @@ def add_version(session: Session, module: PatrolModule, content: ModuleContentIn
                        min_value=item.min, max_value=item.max, unit=item.unit,
                        limits_from_height=item.limits_from_height.model_dump()
                        if item.limits_from_height else None,
+                       only_if_site=item.only_if_site,
                        method=item.method, advice=item.advice, rule=item.rule,
                        major_basis=item.major_basis)
             for position, item in enumerate(content.items, start=1)

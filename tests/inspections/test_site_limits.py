@@ -89,3 +89,28 @@ def test_a_submit_judges_readings_with_the_sites_height_at_submit(client, make, 
     assert submitted.status_code == 200, submitted.text
     assert len(submitted.json()["hazard_ids"]) == 1
     assert submitted.json()["answers"][0]["result"] == "fail"
+
+
+@pytest.mark.parametrize(("large_span", "problems"), [(False, []), (True, ["unanswered"])])
+def test_a_snow_load_item_is_asked_only_under_a_large_span_roof(client, make, large_span,
+                                                               problems):
+    qa, admin = make.user(Role.qa_officer), make.user(Role.admin)
+    snow = {**OTHER, "code": "snow", "text": "大跨度屋面积雪按预案清除",
+            "only_if_site": "large_span_roof"}
+    module = client.post("/api/v1/modules", headers=make.headers(qa), json={
+        "code": "snow-lab", "category": "building", "name": "雪天", "items": [OTHER, snow]}).json()
+    assert module["items"][1]["only_if_site"] == "large_span_roof"
+    site = make.org.dorm
+    client.patch(f"/api/v1/sites/{site.id}", headers=make.headers(admin),
+                 json={"large_span_roof": large_span})
+    inspector = make.user(Role.inspector, center=make.org.property)
+    headers = make.headers(inspector)
+    iid = client.post("/api/v1/inspections", headers=headers, json={
+        "module_id": module["id"], "site_id": site.id, "kind": "routine"}).json()["id"]
+    client.put(f"/api/v1/inspections/{iid}/answers", headers=headers,
+               json={"answers": [{"item_id": module["items"][0]["id"], "result": "pass"}]})
+    submitted = client.post(f"/api/v1/inspections/{iid}/submit", headers=headers)
+    found = [p["problem"] for p in submitted.json()["error"]["details"]["problems"]] \
+        if submitted.status_code == 422 else []
+    assert found == problems, submitted.text
+    assert submitted.status_code == (422 if problems else 200)

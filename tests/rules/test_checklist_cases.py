@@ -12,7 +12,7 @@ from backend.inspections.models import InspectionAnswer
 from backend.inspections.rules import answer_result, problems
 from backend.inspections.schemas import AnswerIn
 from backend.modules.models import ModuleItem
-from backend.vocab import Category, Grade, ItemKind
+from backend.vocab import Category, Grade, ItemKind, SiteCondition
 
 CASES = json.loads((Path(__file__).parent / "checklist_cases.json").read_text("utf-8"))["cases"]
 ITEM_ID, ANSWER_ID = 1, 10
@@ -29,7 +29,8 @@ def _item(spec: dict[str, Any]) -> ModuleItem:
                       default_grade=Grade.major if spec.get("major_if_failed") else Grade.general,
                       major_if_failed=spec.get("major_if_failed", False),
                       min_value=limit("min_value"), max_value=limit("max_value"),
-                      unit=spec.get("unit"), limits_from_height=spec.get("limits_from_height"))
+                      unit=spec.get("unit"), limits_from_height=spec.get("limits_from_height"),
+                      only_if_site=spec.get("only_if_site"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
@@ -54,7 +55,10 @@ def test_the_server_judges_each_case(case: dict[str, Any]) -> None:
         photos[ANSWER_ID] = spec.get("photos", 0)
         after[ANSWER_ID] = spec.get("after_photos", 0)
     assert (result.value if result else None) == case["result"]
-    found = problems({ITEM_ID: item}, answers, photos, after)
+    site = case.get("site") or {}
+    conditions = None if "large_span_roof" not in site else frozenset(
+        {SiteCondition.large_span_roof} if site["large_span_roof"] else ())
+    found = problems({ITEM_ID: item}, answers, photos, after, conditions)
     assert [p["problem"] for p in found] == case["problems"]
 
 

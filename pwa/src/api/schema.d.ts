@@ -2229,6 +2229,8 @@ export interface components {
             unit?: string | null;
             /** @description number items whose limit depends on the building (栏杆高度): from this building height up (the site's `building_height_m`), these limits replace min/max; at a site whose height is not recorded they apply too (the safe side) */
             limits_from_height?: components["schemas"]["HeightLimits"] | null;
+            /** @description asked only at sites with this attribute (`large_span_roof`: snow load on a large-span roof); elsewhere it needs no answer */
+            only_if_site?: components["schemas"]["SiteCondition"] | null;
             /**
              * Method
              * @description how to check it on the spot: what to look at, whom to ask, which record to read
@@ -2318,6 +2320,8 @@ export interface components {
             unit: string | null;
             /** @description number items whose limit depends on the building (栏杆高度): from this building height up (the site's `building_height_m`), these limits replace min/max; at a site whose height is not recorded they apply too (the safe side) */
             limits_from_height: components["schemas"]["HeightLimits"] | null;
+            /** @description asked only at sites with this attribute (`large_span_roof`: snow load on a large-span roof); elsewhere it needs no answer */
+            only_if_site: components["schemas"]["SiteCondition"] | null;
             /**
              * Method
              * @description how to check it on the spot: what to look at, whom to ask, which record to read
@@ -3202,6 +3206,12 @@ export interface components {
          * @enum {string}
          */
         Role: "inspector" | "center_manager" | "qa_officer" | "leader" | "admin";
+        /**
+         * SiteCondition
+         * @description An attribute of a site that decides whether an item is asked there.
+         * @enum {string}
+         */
+        SiteCondition: "large_span_roof";
         /**
          * SiteIn
          * @description A site (点位): a place that is patrolled, labelled with a QR code.
@@ -4980,7 +4990,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not Found: `site_not_found` */
+            /** @description Not Found: `not_found`, `site_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -5991,7 +6001,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not Found: `not_found` */
+            /** @description Not Found: `inspection_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6060,7 +6070,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not Found: `not_found` */
+            /** @description Not Found: `inspection_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6153,7 +6163,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not Found: `not_found` */
+            /** @description Not Found: `inspection_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6251,7 +6261,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not Found: `not_found` */
+            /** @description Not Found: `inspection_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6511,7 +6521,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not Found: `not_found` */
+            /** @description Not Found: `hazard_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6588,7 +6598,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not Found: `not_found` */
+            /** @description Not Found: `hazard_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6692,7 +6702,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not Found: `not_found` */
+            /** @description Not Found: `hazard_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6796,7 +6806,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not Found: `not_found` */
+            /** @description Not Found: `hazard_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -6900,7 +6910,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not Found: `not_found` */
+            /** @description Not Found: `hazard_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7004,7 +7014,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not Found: `not_found` */
+            /** @description Not Found: `hazard_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7108,7 +7118,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not Found: `not_found` */
+            /** @description Not Found: `hazard_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7212,7 +7222,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not Found: `not_found` */
+            /** @description Not Found: `hazard_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7316,7 +7326,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not Found: `not_found` */
+            /** @description Not Found: `hazard_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7420,7 +7430,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not Found: `not_found` */
+            /** @description Not Found: `hazard_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7524,7 +7534,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not Found: `not_found` */
+            /** @description Not Found: `hazard_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;

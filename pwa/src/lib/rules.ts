@@ -13,11 +13,21 @@ export interface RuleItem {
   major_if_failed?: boolean
   /** from this building height up (or where the height is not recorded), these limits apply */
   limits_from_height?: { height_m: number; min?: number | null; max?: number | null } | null
+  /** asked only at sites with this attribute */
+  only_if_site?: 'large_span_roof' | null
 }
 
 /** What about the site changes a limit. */
 export interface RuleSite {
   building_height_m?: number | null
+  large_span_roof?: boolean
+}
+
+/** Whether the item is asked at this site (a site not known: asked). */
+export function applies(item: RuleItem, site?: RuleSite | null): boolean {
+  if (!item.only_if_site) return true
+  const has = site?.[item.only_if_site]
+  return has === undefined || has === null || has
 }
 
 export interface RuleAnswer {
@@ -56,7 +66,7 @@ export function answerResult(item: RuleItem, answer: RuleAnswer, site?: RuleSite
 /** What a submit refuses for this item (null: unanswered), in the server's order. */
 export function problems(item: RuleItem, answer: RuleAnswer | null, site?: RuleSite | null): Problem[] {
   const result = answer ? answerResult(item, answer, site) : null
-  if (!answer || result === null) return ['unanswered']
+  if (!answer || result === null) return applies(item, site) ? ['unanswered'] : []
   const out: Problem[] = []
   if (item.kind === 'number' && !given(answer.value) && result !== 'na') out.push('value_required')
   if (result === 'fail') {
