@@ -1,5 +1,6 @@
 """The scheduler: what happens because time passed or something was committed. One pass
-(:func:`run_once`) turns new domain events into notifications, sends the day's reminders and
+(:func:`run_once`) writes the day's patrol tasks and marks those whose window ended undone as
+missed (漏检), turns new domain events into notifications, sends the day's reminders and
 escalates overdue hazards. Every step is idempotent (unique keys, ``ON CONFLICT DO NOTHING``,
 ``SKIP LOCKED`` batches), so a restart, a clock jump or two workers at once write nothing
 twice. It runs inside the app (:func:`run_in_app`, every ``scheduler_interval_seconds``) or
@@ -17,6 +18,7 @@ from backend.config import Settings
 from backend.escalations.service import escalate_overdue
 from backend.notifications.consumer import consume_events
 from backend.notifications.reminders import send_reminders
+from backend.plans import tasks
 from backend.workshare import SessionFactory
 
 log = logging.getLogger("anxun.scheduler")
@@ -24,6 +26,8 @@ log = logging.getLogger("anxun.scheduler")
 
 @dataclass(frozen=True)
 class PassResult:
+    tasks_written: int
+    tasks_missed: int
     reminders: int
     escalations: int
     notifications: int  # from events, escalations' included
@@ -31,14 +35,18 @@ class PassResult:
 
 def run_once(session_factory: SessionFactory, settings: Settings,
              now: datetime | None = None) -> PassResult:
-    """One pass at ``now`` (default: the clock). Escalations come before the events so that
-    their notifications go out in the same pass."""
+    """One pass at ``now`` (default: the clock). Tasks and escalations come before the events
+    so that what they emit is notified in the same pass; each step is its own transaction."""
     now = now or clock.utcnow()
     today = now.astimezone(clock.SHANGHAI).date()
+    with session_factory() as session:
+        written = tasks.materialize(session, today)
+    with session_factory() as session:
+        missed = tasks.mark_missed(session, now)
     reminders = send_reminders(session_factory, settings, today, now)
     escalations = escalate_overdue(session_factory, settings, today, now)
     notifications = consume_events(session_factory, now)
-    return PassResult(reminders, escalations, notifications)
+    return PassResult(written, missed, reminders, escalations, notifications)
 
 
 async def run_in_app(session_factory: SessionFactory, settings: Settings) -> None:

@@ -143,3 +143,16 @@ def test_every_n_days_across_a_month_end(db, client, make):
         due = [d for d in ("2026-03-12", "2026-03-22", "2026-04-01", "2026-04-02")
                if _tasks(client, make, inspector, date=d)]
     assert due == ["2026-03-12", "2026-03-22", "2026-04-01"]
+
+
+def test_the_scheduler_writes_the_days_tasks_and_marks_ended_ones_missed(client, make, db, app):
+    from tests.notifications.helpers import run_scheduler
+
+    _setup(client, make, db)
+    morning = run_scheduler(app, at_local(MONDAY, 7))
+    assert (morning.tasks_written, morning.tasks_missed) == (1, 0)
+    assert run_scheduler(app, at_local(MONDAY, 7, 5)).tasks_written == 0  # written once
+    noon = run_scheduler(app, at_local(MONDAY, 12))  # the 08:00-11:00 window has ended
+    assert (noon.tasks_written, noon.tasks_missed) == (0, 1)
+    assert run_scheduler(app, at_local(MONDAY, 13)).tasks_missed == 0  # missed once
+    assert len(_events(db, "task.missed")) == 1
