@@ -22,6 +22,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/hazards', component: () => import('./pages/HazardListPage.vue'), meta: { tab: true, title: 'hazards.title' } },
   { path: '/hazards/:id', component: () => import('./pages/HazardDetailPage.vue'), meta: { title: 'hazards.title' } },
   { path: '/me', component: () => import('./pages/MePage.vue'), meta: { tab: true, title: 'me.title' } },
+  { path: '/notifications', component: () => import('./pages/NotificationsPage.vue'), meta: { title: 'notice.title' } },
   { path: '/queue', component: () => import('./pages/QueuePage.vue'), meta: { title: 'sync.queue' } },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]
