@@ -1,0 +1,400 @@
+"""Patrol tasks and the scheduler: today's tasks for 2,000 plans and 300 inspectors, and one
+scheduler pass over 100,000 open hazards, each beside a floor measured in the same run.
+
+Builds a database by the migrations (the demo organisation, 100 more sites per center, 300
+inspectors, 2,000 plans of every frequency, 100,000 open hazards: 10% reported, 75% assigned,
+15% submitted, deadlines spread over today ±30 days) with bulk inserts, runs one scheduler pass
+dated yesterday (the catch-up: yesterday's escalations; not timed), then measures:
+
+- scheduler: ``run_once`` now, the day's first pass (once: it writes today's tasks, marks the
+  ended windows missed, the day's reminders, the new escalations and their notifications) and
+  the passes after it (p50: what every interval costs), against the floor: one indexed query
+  selecting the hazards due a reminder or an escalation (open, deadline <= today + 3 days);
+- ``materialize(today)`` on a day with no task written yet (p50; the day's tasks are deleted
+  before each call, untimed), against one ``INSERT ... SELECT`` of the same rows;
+- ``GET /api/v1/tasks`` (today, the first page) as an inspector, a center manager and 质监办,
+  in-process (the token lookup, ``list_tasks``, the response models and their JSON; p50),
+  against one indexed query returning the same page of task rows with plan and site names.
+
+Usage: .venv/bin/python bench/tasks.py [--plans N] [--inspectors N] [--hazards N]
+           [--db sqlite|postgresql|both] [--samples N] [--passes N]
+
+Target (issue 11): each figure <= 3x its floor. PostgreSQL: see bench/hazards.py (BENCH_PG_URL;
+a fresh anxun_bench_<random> database is created and dropped).
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from datetime import time as wall
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from hazards import SECRET, bounded, database, log, ms, raw_driver, timed
+from pydantic import TypeAdapter
+from sqlalchemy import Engine, delete, insert, select, text
+from sqlalchemy.orm import Session
+
+from backend import clock
+from backend.accounts.models import User, UserRole
+from backend.accounts.service import issue_token, user_for_token
+from backend.config import Settings
+from backend.db import make_engine, new_session
+from backend.demo import load_demo
+from backend.deps import request_session, unit_of_work
+from backend.hazards.models import Hazard
+from backend.hazards.workflow import Status
+from backend.migrate import upgrade
+from backend.modules.models import PatrolModule
+from backend.org.models import Center, Site
+from backend.pagination import Page
+from backend.plans import tasks
+from backend.plans.models import Frequency, PatrolPlan, PatrolTask
+from backend.plans.router import list_tasks
+from backend.plans.schemas import TaskOut
+from backend.scheduler import PassResult, run_once
+from backend.vocab import Category, Grade, Role
+
+TARGET = 3.0
+LIMIT = 50  # GET /tasks' default page
+SITES_PER_CENTER = 100
+CHUNK = 10_000
+PAGE = TypeAdapter(Page[TaskOut])
+FREQUENCIES = [(Frequency.daily, 55), (Frequency.weekly, 25), (Frequency.monthly, 10),
+               (Frequency.every_n_days, 7), (Frequency.dates, 3)]
+OPEN_MIX = [(Status.reported, 10), (Status.assigned, 75), (Status.submitted, 15)]
+
+
+# --- the data ---------------------------------------------------------------------------------
+
+@dataclass
+class Org:
+    sites: dict[int, list[tuple[int, int, str]]]  # center id -> (site id, campus id, kind)
+    inspectors: dict[int, list[int]]  # center id -> inspector ids
+    modules: list[int]
+    viewers: dict[str, int]  # inspector / manager / qa -> user id
+
+
+def rows_in(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(model), rows[start:start + CHUNK])
+
+
+def build_org(session: Session, rng: random.Random, inspectors: int) -> Org:
+    """The demo organisation, then sites, inspectors and modules in bulk (one password hash)."""
+    load_demo(session, "后勤集团")
+    session.flush()
+    centers = list(session.scalars(select(Center).where(Center.code != "qa").order_by(Center.id)))
+    demo_sites = list(session.scalars(select(Site)))
+    rows_in(session, Site, [
+        {"code": f"B-{c.code}-{n:03d}", "campus_id": s.campus_id, "center_id": c.id,
+         "name": f"{c.name} 点位 {n}", "kind": s.kind}
+        for c in centers for n, s in enumerate(rng.choices(
+            [s for s in demo_sites if s.center_id == c.id] or demo_sites, k=SITES_PER_CENTER))])
+    qa = session.scalar(select(User).where(User.username == "qa"))
+    assert qa is not None
+    rows_in(session, User, [
+        {"group_id": qa.group_id, "center_id": centers[n % len(centers)].id,
+         "username": f"bench_inspector{n}", "display_name": f"巡检员 {n}",
+         "password_hash": qa.password_hash} for n in range(inspectors)])
+    ids = session.execute(select(User.id, User.center_id)
+                          .where(User.username.like("bench_inspector%"))).all()
+    rows_in(session, UserRole, [{"user_id": uid, "role": Role.inspector} for uid, _ in ids])
+    rows_in(session, PatrolModule, [{"code": f"bench_{n}", "category": category}
+                                    for n, category in enumerate(Category)])
+    sites: dict[int, list[tuple[int, int, str]]] = {c.id: [] for c in centers}
+    for site in session.scalars(select(Site).where(Site.center_id.in_(sites))):
+        sites[site.center_id].append((site.id, site.campus_id, site.kind))
+    by_center: dict[int, list[int]] = {c.id: [] for c in centers}
+    for uid, center_id in ids:
+        by_center[center_id].append(uid)
+    manager = session.scalar(select(User.id).where(User.username == "canteen_manager"))
+    assert manager is not None
+    return Org(sites, by_center, list(session.scalars(select(PatrolModule.id))),
+               {"inspector": by_center[centers[0].id][0], "manager": manager, "qa": qa.id})
+
+
+def plan_rows(org: Org, rng: random.Random, count: int, today: date) -> list[dict[str, Any]]:
+    """Plans at one site (90%) or at every site of a kind in the center, of every frequency,
+    by one to three of the center's inspectors, windows from 06:00 to 14:00."""
+    rows = []
+    kinds, weights = zip(*FREQUENCIES, strict=True)
+    for n in range(count):
+        center_id = rng.choice(list(org.sites))
+        site_id, _, kind = rng.choice(org.sites[center_id])
+        one_site = rng.random() < 0.9
+        frequency = rng.choices(kinds, weights)[0]
+        starts = today - timedelta(days=rng.randrange(0, 200))
+        opens = rng.randrange(6, 15)
+        rows.append({
+            "name": f"巡检计划 {n}", "center_id": center_id,
+            "site_id": site_id if one_site else None, "site_kind": None if one_site else kind,
+            "module_id": rng.choice(org.modules), "frequency": frequency,
+            "weekdays": sorted(rng.sample(range(1, 8), rng.randrange(1, 4)))
+            if frequency is Frequency.weekly else None,
+            "month_day": rng.randrange(1, 32) if frequency is Frequency.monthly else None,
+            "interval_days": rng.randrange(2, 8) if frequency is Frequency.every_n_days else None,
+            "dates": [today.isoformat(), (today + timedelta(days=7)).isoformat()]
+            if frequency is Frequency.dates else None,
+            "starts_on": starts, "ends_on": None if rng.random() < 0.9
+            else today + timedelta(days=rng.randrange(0, 90)),
+            "window_start": wall(opens), "window_end": wall(opens + 3) if opens < 12 else None,
+            "inspector_ids": rng.sample(org.inspectors[center_id], rng.randrange(1, 4)),
+            "is_active": rng.random() < 0.95})
+    return rows
+
+
+def hazard_rows(org: Org, rng: random.Random, count: int, today: date) -> list[dict[str, Any]]:
+    statuses, weights = zip(*OPEN_MIX, strict=True)
+    now = clock.utcnow()
+    rows = []
+    for _ in range(count):
+        center_id = rng.choice(list(org.sites))
+        site_id, campus_id, _ = rng.choice(org.sites[center_id])
+        status = rng.choices(statuses, weights)[0]
+        worked = status is not Status.reported
+        rows.append({
+            "reporter_id": rng.choice(org.inspectors[center_id]), "site_id": site_id,
+            "center_id": center_id, "campus_id": campus_id, "title": "疏散通道堆放杂物",
+            "category": Category.fire, "grade": Grade.major if rng.random() < 0.05
+            else Grade.general, "source": "adhoc", "status": status,
+            "assignee_id": rng.choice(org.inspectors[center_id]) if worked else None,
+            "measures": "清理杂物，设置警示标识" if worked else None,
+            "deadline": today + timedelta(days=rng.randrange(-30, 31)) if worked else None,
+            "version": 2 if worked else 1, "created_at": now - timedelta(days=40)})
+    return rows
+
+
+def prepare(engine: Engine, settings: Settings, args: argparse.Namespace, today: date,
+            ) -> tuple[Org, dict[str, str]]:
+    """Schema, organisation, plans and hazards; a token for each viewer."""
+    rng = random.Random(2026)
+    with engine.begin() as conn:
+        upgrade(conn)
+    with Session(engine, expire_on_commit=False) as session:
+        org = build_org(session, rng, args.inspectors)
+        rows_in(session, PatrolPlan, plan_rows(org, rng, args.plans, today))
+        rows_in(session, Hazard, hazard_rows(org, rng, args.hazards, today))
+        tokens = {role: issue_token(session, settings, session.get(User, uid)).token
+                  for role, uid in org.viewers.items()}
+        session.commit()
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))  # what autovacuum does soon after a bulk load
+    return org, tokens
+
+
+# --- the floors -------------------------------------------------------------------------------
+
+def driver_sql(engine: Engine, sql: str) -> str:
+    """``?`` placeholders for sqlite3, ``%s`` for psycopg."""
+    return sql if engine.dialect.name == "sqlite" else sql.replace("?", "%s")
+
+
+def floor_page(engine: Engine, day: date, center_id: int | None, assignee: int | None,
+               ) -> tuple[str, list[Any]]:
+    """One query for GET /tasks' page: the day's tasks (of a center, naming an assignee) with
+    their plan and site names, by window (index ix_patrol_tasks_due_on_center)."""
+    sqlite = engine.dialect.name == "sqlite"
+    where, params = ["t.due_on = ?"], [day.isoformat() if sqlite else day]
+    if center_id is not None:
+        where.append("t.center_id = ?")
+        params.append(center_id)
+    if assignee is not None:
+        where.append("EXISTS (SELECT 1 FROM json_each(t.assignee_ids) WHERE value = ?)" if sqlite
+                     else "t.assignee_ids::jsonb @> jsonb_build_array(?::int)")
+        params.append(assignee)
+    sql = ("SELECT t.*, p.name, s.name FROM patrol_tasks t JOIN patrol_plans p ON p.id = "
+           "t.plan_id JOIN sites s ON s.id = t.site_id WHERE " + " AND ".join(where)
+           + f" ORDER BY t.window_start_at, t.plan_id, t.site_id LIMIT {LIMIT}")
+    return driver_sql(engine, sql), params
+
+
+def floor_due_hazards(engine: Engine, today: date) -> tuple[str, list[Any]]:
+    """One query for the hazards a pass reminds or escalates (index ix_hazards_status_deadline)."""
+    soon = today + timedelta(days=3)
+    sql = ("SELECT id, assignee_id, center_id, deadline, title FROM hazards WHERE status IN "
+           "('reported', 'assigned', 'submitted') AND deadline <= ?")
+    return driver_sql(engine, sql), [soon.isoformat() if engine.dialect.name == "sqlite"
+                                     else soon]
+
+
+TASK_COLUMNS = ", ".join(c.key for c in PatrolTask.__table__.columns if c.key != "id")
+
+
+def delete_tasks(engine: Engine, day: date) -> None:
+    with engine.begin() as conn:
+        conn.execute(delete(PatrolTask).where(PatrolTask.due_on == day))
+
+
+# --- the measurements -------------------------------------------------------------------------
+
+@dataclass
+class Row:
+    label: str
+    figure: float
+    floor: float
+    note: str = ""
+
+
+def endpoint_work(engine: Engine, token: str) -> bytes:
+    """GET /api/v1/tasks without HTTP: a read-only session, the token, the page, its JSON."""
+    with new_session(engine, read_only=True) as session, unit_of_work(session):
+        user = user_for_token(session, token)[0]
+        page = list_tasks(user=user, session=session, limit=LIMIT, cursor=None, date=None,
+                          state=None, site_id=None, mine=None)
+        return PAGE.dump_json(page)
+
+
+def measure_scheduler(engine: Engine, settings: Settings, url: str, today: date,
+                      passes: int) -> list[Row]:
+    sessions = partial(request_session, engine, read_only=False)
+    now = clock.utcnow()
+    started = time.perf_counter()
+    catch_up = run_once(sessions, settings, now - timedelta(days=1))
+    log(f"catch-up pass dated yesterday: {time.perf_counter() - started:.1f} s, {catch_up}")
+    with raw_driver(url) as run_raw:
+        statement = floor_due_hazards(engine, today)
+        due = run_raw([statement])
+        floor = statistics.median(timed({"": lambda: run_raw([statement])}, passes * 4)[""])
+        started = time.perf_counter()
+        first = run_once(sessions, settings, now)
+        first_seconds = time.perf_counter() - started
+        again = timed({"pass": lambda: run_once(sessions, settings, now),
+                       "floor": lambda: run_raw([statement])}, passes)
+    repeat = statistics.median(again["pass"])
+    return [Row("scheduler pass, the day's first", first_seconds, floor, describe(first, due)),
+            Row("scheduler pass, every one after", repeat, statistics.median(again["floor"]),
+                describe(run_once(sessions, settings, now), due))]
+
+
+def describe(result: PassResult, due: int) -> str:
+    return (f"{due:,} hazards due; wrote {result.tasks_written} tasks, {result.tasks_missed} "
+            f"missed, {result.reminders:,} reminders, {result.escalations:,} escalations, "
+            f"{result.notifications:,} notifications")
+
+
+def measure_materialize(engine: Engine, today: date, samples: int) -> Row:
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS bench_task_rows"))
+        conn.execute(text(f"CREATE TABLE bench_task_rows AS SELECT {TASK_COLUMNS} FROM "
+                          f"patrol_tasks WHERE due_on = :day"), {"day": today})
+    copy = text(f"INSERT INTO patrol_tasks ({TASK_COLUMNS}) SELECT {TASK_COLUMNS} "
+                f"FROM bench_task_rows")
+    figure, floor, written = [], [], 0
+    for _ in range(samples + 2):  # the first two: warm-up
+        delete_tasks(engine, today)
+        started = time.perf_counter()
+        with new_session(engine) as session, unit_of_work(session):
+            written = tasks.materialize(session, today)
+        figure.append(time.perf_counter() - started)
+        delete_tasks(engine, today)
+        started = time.perf_counter()
+        with engine.begin() as conn:
+            conn.execute(copy)
+        floor.append(time.perf_counter() - started)
+    delete_tasks(engine, today)
+    with new_session(engine) as session, unit_of_work(session):
+        tasks.materialize(session, today)  # leave the day written, as the scheduler does
+    return Row("materialize(today)", statistics.median(figure[2:]),
+               statistics.median(floor[2:]), f"{written:,} tasks")
+
+
+def measure_tasks_page(engine: Engine, url: str, org: Org, tokens: dict[str, str],
+                       today: date, samples: int) -> list[Row]:
+    with Session(engine) as session:
+        centers = dict(session.execute(select(User.id, User.center_id)
+                                       .where(User.id.in_(org.viewers.values()))).all())
+    scopes = {"inspector": (centers[org.viewers["inspector"]], org.viewers["inspector"]),
+              "manager": (centers[org.viewers["manager"]], None), "qa": (None, None)}
+    fns: dict[str, Callable[[], Any]] = {}
+    sizes: dict[str, int] = {}
+    with raw_driver(url) as run_raw:
+        for role, (center_id, assignee) in scopes.items():
+            statement = floor_page(engine, today, center_id, assignee)
+            sizes[role] = run_raw([statement])
+            items = PAGE.validate_json(endpoint_work(engine, tokens[role])).items
+            if len(items) != sizes[role] or any(t.id is None for t in items):
+                raise RuntimeError(f"{role}: {len(items)} tasks, the floor {sizes[role]}")
+            fns[role] = partial(endpoint_work, engine, tokens[role])
+            fns[f"floor {role}"] = partial(run_raw, [statement])
+        log(f"GET /tasks and its floor, {samples} calls each, as {', '.join(scopes)}")
+        times = timed(fns, samples)
+    with new_session(engine, read_only=True) as session:
+        totals = {role: len(tasks.tasks_on(session, session.get(User, uid), today,
+                                           mine=role == "inspector"))
+                  for role, uid in org.viewers.items()}
+    return [Row(f"GET /tasks as {role}", statistics.median(times[role]),
+                statistics.median(times[f"floor {role}"]),
+                f"a page of {sizes[role]} of the day's {totals[role]:,}") for role in scopes]
+
+
+def run_database(kind: str, args: argparse.Namespace, tmp: Path) -> list[str]:
+    label = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[kind]
+    work = tmp / kind
+    work.mkdir()
+    today = clock.today()
+    with database(kind, work) as url:
+        settings = Settings(data_dir=work / "data", database_url=url, secret_key=SECRET)
+        engine = make_engine(url)
+        try:
+            started = time.perf_counter()
+            log(f"{label}: {args.plans:,} plans, {args.inspectors} inspectors, "
+                f"{args.hazards:,} open hazards")
+            org, tokens = prepare(engine, settings, args, today)
+            loaded = time.perf_counter() - started
+            log(f"{label}: loaded in {loaded:.0f} s; scheduler passes")
+            rows = measure_scheduler(engine, settings, url, today, args.passes)
+            log(f"{label}: materialize, {args.samples // 3} times")
+            rows.append(measure_materialize(engine, today, max(3, args.samples // 3)))
+            rows += measure_tasks_page(engine, url, org, tokens, today, args.samples)
+        finally:
+            engine.dispose()
+    return report(label, rows, loaded)
+
+
+def report(label: str, rows: list[Row], loaded: float) -> list[str]:
+    width = max(len(r.label) for r in rows)
+    lines = [f"{label} (data loaded in {loaded:.0f} s)",
+             f"  {'':<{width}}  {'ms':>9}  {'floor ms':>9}  {'ratio':>7}"]
+    for r in rows:
+        ratio = r.figure / r.floor
+        mark = "✔" if ratio <= TARGET else "✘"
+        lines.append(f"  {r.label:<{width}}  {ms(r.figure):>9}  {ms(r.floor):>9}  "
+                     f"{ratio:>6.1f}x {mark}  {r.note}")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--plans", type=bounded(10, 50_000), default=2_000)
+    parser.add_argument("--inspectors", type=bounded(4, 10_000), default=300)
+    parser.add_argument("--hazards", type=bounded(100, 2_000_000), default=100_000)
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="sqlite")
+    parser.add_argument("--samples", type=bounded(5, 2_000), default=60,
+                        help="timed calls per GET /tasks figure (materialize: a third)")
+    parser.add_argument("--passes", type=bounded(1, 50), default=5,
+                        help="timed scheduler passes after the day's first (default 5)")
+    args = parser.parse_args()
+    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+    started, load_before = time.perf_counter(), os.getloadavg()[0]
+    lines: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="anxun-bench-") as name:
+        for kind in kinds:
+            lines += run_database(kind, args, Path(name))
+    print(f"\npatrol tasks and the scheduler, {os.cpu_count()} cores, p50s; target <= "
+          f"{TARGET:g}x the floor; {time.perf_counter() - started:.0f} s in all; load average "
+          f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
