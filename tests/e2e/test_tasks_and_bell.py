@@ -78,6 +78,15 @@ def test_todays_task_opens_its_checklist_at_its_site(live, world, phone):  # noq
     page.locator("[data-test=checklist]").wait_for()
     assert page.url == first
 
+    # offline, home shows the last known list, marked as such
+    phone.set_offline(True)
+    page.locator(".van-nav-bar__left").click()
+    page.locator("[data-test=home-cached]").wait_for()
+    assert page.locator("[data-test=task-due]", has_text=kitchen.name).count() == 1
+    page.wait_for_timeout(300)
+    shot(page, "i11-home-tasks-offline")
+    phone.set_offline(False)
+
 
 def test_the_bell_counts_lists_and_opens_the_hazard(live, world, phone):  # noqa: ANN001
     page = phone.new_page()

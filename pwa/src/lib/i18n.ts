@@ -117,7 +117,7 @@ const zh = {
   'check.rejudged': '建筑高度已更新，{n} 项读数重新判定',
   'sync.photos': '{n} 张照片', 'sync.discardChecklistConfirm': '放弃发送这次巡检？清单仍留在本机「未完成的巡检」中，可修改或删除。',
   'tasks.title': '今日巡检任务', 'tasks.due': '待完成', 'tasks.done': '已完成', 'tasks.missed': '漏检',
-  'tasks.none': '今日没有巡检任务', 'tasks.cached': '离线 · {t} 的任务',
+  'tasks.none': '今日没有巡检任务',
   'notice.title': '消息通知', 'notice.unread': '{n} 条未读消息', 'notice.readAll': '全部已读', 'notice.allRead': '已全部标为已读',
   'notice.none': '暂无消息', 'notice.end': '没有更多了', 'notice.retry': '加载失败，点击重试',
 } as const
@@ -237,7 +237,7 @@ const en: Record<MessageKey, string> = {
   'check.rejudged': 'Building height updated: {n} readings judged again',
   'sync.photos': '{n} photos', 'sync.discardChecklistConfirm': 'Stop sending this inspection? The checklist stays on this phone under Unfinished inspections, to edit or delete.',
   'tasks.title': "Today's patrol tasks", 'tasks.due': 'To do', 'tasks.done': 'Done', 'tasks.missed': 'Missed',
-  'tasks.none': 'No patrol tasks today', 'tasks.cached': 'Offline · tasks as of {t}',
+  'tasks.none': 'No patrol tasks today',
   'notice.title': 'Notifications', 'notice.unread': '{n} unread', 'notice.readAll': 'Mark all read', 'notice.allRead': 'All marked read',
   'notice.none': 'No notifications', 'notice.end': 'No more', 'notice.retry': 'Failed to load: tap to retry',
 }
