@@ -1,5 +1,6 @@
 """A hazard found by a checklist shows the item it failed (requirement, standard, why it is major), and
-the assign form offers the item's usual fix (整改建议) as its measures, for the manager to edit."""
+the assign form offers the item's usual fix (整改建议) as its measures (a major hazard's 方法措施 in its
+治理方案), for the manager to edit."""
 
 import uuid
 
@@ -53,7 +54,9 @@ def failed_hazards(live, world) -> dict[str, int]:  # noqa: ANN001
     return {code: by_text[next(i["text"] for i in module["items"] if i["code"] == code)] for code in ids}
 
 
-def test_the_requirement_is_shown_and_its_advice_prefills_the_measures(live, world, phone):  # noqa: ANN001
+def test_the_requirement_is_shown_and_its_advice_prefills_the_measures(live, world, phone, monkeypatch):  # noqa: ANN001
+    # the 治理方案 required, as by default (tests/live.py may turn it off for the other phone tests)
+    monkeypatch.setattr(live.settings, "major_hazard_governance_plan", True)
     hazards = failed_hazards(live, world)
     page = phone.new_page()
     login(page, live, world["manager"])
@@ -68,25 +71,36 @@ def test_the_requirement_is_shown_and_its_advice_prefills_the_measures(live, wor
 
     page.locator("[data-test=action-assign]").click()
     form = page.locator("[data-test=action-form]")
-    measures = form.locator("[data-test=f-measures] textarea")
-    measures.wait_for()
-    assert measures.input_value() == ADVICE
+    # a major hazard: the 治理方案 in place of measures, cost and interim measures; 方法措施 starts from the advice
+    methods = form.locator("[data-test=f-methods] textarea")
+    methods.wait_for()
+    assert methods.input_value() == ADVICE
+    assert form.locator("[data-test=f-measures], [data-test=f-cost], [data-test=f-interim]").count() == 0
     form.locator("[data-test=measures-from-advice]").wait_for()
     page.wait_for_timeout(300)  # the popup's slide-in
     shot(page, "requirement-02-assign-prefilled")
     # the manager edits it; cleared, the advice is one tap away
-    measures.fill("")
+    methods.fill("")
     form.locator("[data-test=use-advice]").click()
-    assert measures.input_value() == ADVICE
-    measures.fill(ADVICE + "，三日内完成")
+    assert methods.input_value() == ADVICE
+    methods.fill(ADVICE + "，三日内完成")
     form.locator("[data-test=f-assignee] .ax-chip").first.click()
     form.locator("[data-test=deadline-3]").click()
-    form.locator("[data-test=f-cost] input").fill("0.2")
-    form.locator("[data-test=f-interim] textarea").fill("关闭总阀，暂停使用")
+    # a missing 治理方案 field is named at the field, not sent
+    form.locator("[data-test=action-confirm]").click()
+    form.locator("[data-test=f-funding] .van-field__error-message").wait_for()
+    shot(page, "requirement-02b-governance-plan-errors")
+    plan = {"objective": "恢复燃气泄漏报警功能", "funding": "0.2万元，报警器一台", "organization": "中心主任牵头，后勤组实施",
+            "safety_measures": "检修期间关闭总阀，禁止明火", "emergency_plan": "泄漏时疏散人员并报燃气公司"}
+    for field, text in plan.items():
+        form.locator(f"[data-test=f-{field}] textarea").fill(text)
     form.locator("[data-test=action-confirm]").click()
     page.locator("[data-test=hazard-status]", has_text="整改中").wait_for(timeout=30000)
     assigned = api(live, world["manager"]).get(f"/hazards/{hazards['alarm']}").json()
-    assert assigned["measures"] == ADVICE + "，三日内完成"
+    governance = assigned["governance_plan"]
+    assert governance["methods"] == ADVICE + "，三日内完成"
+    assert {f: governance[f] for f in plan} == plan
+    assert governance["time_limit"] == assigned["deadline"]  # left empty: the deadline
 
     # an item without advice: the measures start empty; a general hazard has no major basis line
     page.goto(f"{live.base_url}/hazards/{hazards['hose']}")
