@@ -46,6 +46,9 @@ class Settings(BaseSettings):
         default=["assignee_id", "measures", "cost_estimate", "deadline", "interim_measures"],
         description="plan fields an assignment must fill (五定); add rechecker_id for 六定",
     )
+    major_hazard_governance_plan: bool = Field(
+        default=True, description="a major hazard's assignment needs a 治理方案 (governance_plan) "
+                                  "instead of measures, cost_estimate and interim_measures")
     photo_capture_gap_hours: int = Field(
         default=24, ge=1, description="flag evidence photos taken this long before the report")
     pwa_dir: Path | None = Field(

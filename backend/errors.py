@@ -92,6 +92,8 @@ for _code, _status, _meaning in (
     ("unknown_item", 422, "检查项不属于该模块版本"),
     ("invalid_assignee", 422, "责任人必须是该隐患所属中心的在岗人员"),
     ("plan_incomplete", 422, "整改计划（五定）不完整"),
+    ("governance_plan_required", 422, "重大隐患须制定完整的治理方案"),
+    ("restricted_use_major_only", 422, "停用/封控仅适用于重大隐患"),
     ("deadline_in_past", 422, "整改期限不能早于今天"),
     ("extension_not_later", 422, "新期限必须晚于当前期限"),
     ("image_rejected", 422, "文件中含有网页或脚本内容"),

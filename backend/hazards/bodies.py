@@ -13,6 +13,7 @@ from backend.vocab import Category, Grade, HazardSource
 
 Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text2000 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Text1000 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=1000)]
 Comment = Annotated[str | None, StringConstraints(strip_whitespace=True, max_length=2000)]
 PhotoIds = Annotated[list[DbId], Field(min_length=1, max_length=20)]
@@ -39,6 +40,21 @@ class HazardCreateIn(Strict):
                                  description="`inspection` is reserved to submitted checklists")
     photo_ids: PhotoIds = Field(description="uploaded photos (POST /photos), the evidence")
     captured_at: Timestamp | None = Field(default=None, description="the phone's time of capture")
+    restricted_use: bool = Field(default=False, description="停用/封控: a major hazard's place or "
+                                 "equipment is out of use until the hazard is closed")
+
+
+class GovernancePlanIn(Strict):
+    """A major hazard's 治理方案 (七落实). A field left out is named in the 422
+    ``governance_plan_required``; ``time_limit`` left out is the assignment's ``deadline``."""
+
+    objective: Text1000 | None = Field(default=None, description="目标任务")
+    methods: Text1000 | None = Field(default=None, description="方法措施")
+    funding: Text1000 | None = Field(default=None, description="经费物资")
+    organization: Text1000 | None = Field(default=None, description="机构人员")
+    time_limit: Text1000 | None = Field(default=None, description="时限要求; default: the deadline")
+    safety_measures: Text1000 | None = Field(default=None, description="安全措施")
+    emergency_plan: Text1000 | None = Field(default=None, description="应急预案")
 
 
 class AssignIn(Strict):
@@ -55,6 +71,12 @@ class AssignIn(Strict):
     deadline: Day | None = Field(default=None, description="整改期限 (Asia/Shanghai date)")
     interim_measures: Text2000 | None = Field(default=None, description="临时管控措施 / 预案")
     rechecker_id: DbId | None = Field(default=None, description="复查人 (六定)")
+    governance_plan: GovernancePlanIn | None = Field(
+        default=None, description="治理方案: required for a major hazard (see GET /me "
+        "`capabilities.governance_plan_required`), where it replaces measures, cost_estimate "
+        "and interim_measures; optional for a general one (checked alike when sent)")
+    restricted_use: bool | None = Field(
+        default=None, description="停用/封控 (major hazards only); left out: unchanged")
     comment: Comment = None
 
 

@@ -60,6 +60,9 @@ class Hazard(TimestampMixin, Base):
     deadline: Mapped[date | None] = mapped_column(Date)
     interim_measures: Mapped[str | None] = mapped_column(String(2000))
     rechecker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # a major hazard's 治理方案 (workflow.GOVERNANCE_PLAN_FIELDS -> text)
+    governance_plan: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    restricted_use: Mapped[bool] = mapped_column(default=False)  # 停用/封控 while it is live
     extension_deadline: Mapped[date | None] = mapped_column(Date)
     extension_reason: Mapped[str | None] = mapped_column(String(1000))
     rectification: Mapped[str | None] = mapped_column(String(2000))

@@ -22,8 +22,10 @@ from backend.hazards.workflow import (
     Action,
     DeadlineInPast,
     ExtensionNotLater,
+    GovernancePlanRequired,
     PlanIncomplete,
     PublicAction,
+    RestrictedUseMajorOnly,
     Status,
     Transition,
 )
@@ -46,6 +48,7 @@ NEW_WORK_ERRORS = ("site_not_found", "site_inactive", "center_inactive", "campus
              responses={200: {"model": HazardDetailOut, "description": "a retry: the first result"},
                         **error_responses(*NEW_WORK_ERRORS, service.SourceReserved,
                                           service.ActionForbidden, "invalid_photo",
+                                          RestrictedUseMajorOnly,
                                           IdempotencyMismatch)})
 def report_hazard(body: HazardCreateIn, response: Response, user: CurrentUser,
                   session: SessionDep, settings: SettingsDep,
@@ -200,7 +203,8 @@ def _action_route(action: Action, rule: Transition) -> None:
 ACTION_ERRORS = (service.InvalidTransition, service.ActionForbidden, service.ConcurrentChange,
                  PreconditionFailed, IdempotencyMismatch)
 ACTION_ERRORS_OF: dict[Action, tuple[Any, ...]] = {
-    Action.assign: (PlanIncomplete, DeadlineInPast, service.InvalidAssignee),
+    Action.assign: (PlanIncomplete, GovernancePlanRequired, RestrictedUseMajorOnly,
+                    DeadlineInPast, service.InvalidAssignee),
     Action.submit: ("invalid_photo",),
     Action.request_extension: (ExtensionNotLater,),
 }

@@ -24,6 +24,18 @@ class EventOut(BaseModel):
     photos: list[PhotoOut]
 
 
+class GovernancePlanOut(BaseModel):
+    """A major hazard's 治理方案, as assigned."""
+
+    objective: str = Field(description="目标任务")
+    methods: str = Field(description="方法措施")
+    funding: str = Field(description="经费物资")
+    organization: str = Field(description="机构人员")
+    time_limit: str = Field(description="时限要求")
+    safety_measures: str = Field(description="安全措施")
+    emergency_plan: str = Field(description="应急预案")
+
+
 class HazardOut(BaseModel):
     id: int
     client_id: str | None
@@ -48,6 +60,8 @@ class HazardOut(BaseModel):
     deadline: date | None
     interim_measures: str | None
     rechecker_id: int | None
+    governance_plan: GovernancePlanOut | None = Field(description="治理方案 (major hazards)")
+    restricted_use: bool = Field(description="停用/封控: out of use until closed or cancelled")
     extension_deadline: date | None
     extension_reason: str | None
     rectification: str | None

@@ -140,9 +140,10 @@ def allowed_actions(user: User, hazard: Hazard) -> list[Action]:
     return workflow.allowed_actions(actor_facts(user), hazard_facts(hazard))
 
 
-def _context(settings: Settings, user: User) -> workflow.Context:
+def workflow_context(settings: Settings, user: User) -> workflow.Context:
     return workflow.Context(actor=actor_facts(user), now=clock.utcnow(), today=clock.today(),
-                            plan_required=tuple(settings.hazard_plan_required))
+                            plan_required=tuple(settings.hazard_plan_required),
+                            major_governance_plan=settings.major_hazard_governance_plan)
 
 
 # the domain event each timeline action is (what integrations and reminders subscribe to)
@@ -205,7 +206,7 @@ def _apply(session: Session, settings: Settings, user: User, hazard: Hazard, act
     required = required_version(if_match, hazard.version)
     facts = hazard_facts(hazard)
     _check_allowed(action, user, facts)
-    change = workflow.TRANSITIONS[action].apply(facts, body, _context(settings, user))
+    change = workflow.TRANSITIONS[action].apply(facts, body, workflow_context(settings, user))
     if action is Action.assign:  # the people a plan names (fix_on_spot names the inspector)
         _check_people(session, hazard, change.fields)
     values = dict(change.fields)
@@ -281,7 +282,8 @@ def create_hazard(session: Session, settings: Settings, user: User, data: Hazard
     """A new hazard through the table's ``report`` row, with its photos and first event."""
     facts = workflow.HazardFacts(status=None, grade=data.grade, center_id=center_id)
     _check_allowed(Action.report, user, facts)
-    change = workflow.TRANSITIONS[Action.report].apply(facts, data, _context(settings, user))
+    context = workflow_context(settings, user)
+    change = workflow.TRANSITIONS[Action.report].apply(facts, data, context)
     hazard = Hazard(reporter_id=user.id, site_id=site_id, center_id=center_id,
                     campus_id=campus_id, status=Status.reported, **change.fields, **columns)
     session.add(hazard)

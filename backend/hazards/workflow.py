@@ -16,6 +16,12 @@ Decisions where DOMAIN.md is silent, as the quality-supervision office would wan
 - ``reopen`` (the problem came back) is 质监办's only.
 - ``edit`` (title, description) is for the reporter, the center's manager and 质监办 until the
   hazard is assigned: the plan is made on what the report says.
+- A major hazard's assignment carries a 治理方案 (``governance_plan``, seven fields) instead of
+  the short measures, cost and interim measures (assignee and deadline stay: the workflow runs
+  on them); a general hazard's may carry one too, checked alike. A deployment may turn the
+  requirement off (``Settings.major_hazard_governance_plan``).
+- 停用/封控 (``restricted_use``) is for major hazards only: set on the report or by whoever
+  assigns; closing or cancelling the hazard lifts it.
 """
 
 from collections.abc import Callable
@@ -33,6 +39,7 @@ from backend.hazards.bodies import (
     EditIn,
     ExtensionIn,
     FixOnSpotIn,
+    GovernancePlanIn,
     HazardCreateIn,
     ReasonIn,
     SubmitIn,
@@ -120,6 +127,7 @@ class Context:
     today: date  # Asia/Shanghai
     plan_required: tuple[str, ...] = ("assignee_id", "measures", "cost_estimate", "deadline",
                                       "interim_measures")
+    major_governance_plan: bool = True  # a major hazard's assignment needs a 治理方案
 
 
 @dataclass(frozen=True)
@@ -136,6 +144,49 @@ class PlanIncomplete(Unprocessable):
     message = "整改计划（五定）不完整"
 
 
+class GovernancePlanRequired(Unprocessable):
+    code = "governance_plan_required"
+    message = "重大隐患须制定完整的治理方案"
+
+
+class RestrictedUseMajorOnly(Unprocessable):
+    code = "restricted_use_major_only"
+    message = "停用/封控仅适用于重大隐患"
+
+
+GOVERNANCE_PLAN_FIELDS = tuple(GovernancePlanIn.model_fields)
+# the short plan fields a 治理方案 takes the place of (方法措施, 经费物资, 安全措施/应急预案)
+COVERED_BY_GOVERNANCE_PLAN = frozenset({"measures", "cost_estimate", "interim_measures"})
+
+
+def plan_required_for(grade: Grade, c: Context) -> tuple[str, ...]:
+    """The short plan fields an assignment of a hazard of ``grade`` must fill."""
+    if grade is Grade.major and c.major_governance_plan:
+        return tuple(f for f in c.plan_required if f not in COVERED_BY_GOVERNANCE_PLAN)
+    return c.plan_required
+
+
+def _governance_plan(hazard: HazardFacts, body: AssignIn, c: Context) -> dict[str, str] | None:
+    """The 治理方案 to store: required for a major hazard, checked alike when sent for a
+    general one; ``time_limit`` defaults to the deadline."""
+    if body.governance_plan is None \
+            and not (hazard.grade is Grade.major and c.major_governance_plan):
+        return None
+    plan = body.governance_plan.model_dump() if body.governance_plan else {}
+    if plan.get("time_limit") is None and body.deadline is not None:
+        plan["time_limit"] = body.deadline.isoformat()
+    missing = [f for f in GOVERNANCE_PLAN_FIELDS if plan.get(f) is None]
+    if missing:
+        raise GovernancePlanRequired(details={"missing": missing})
+    return plan
+
+
+def _restricted_use(grade: Grade, restricted: bool | None) -> dict[str, bool]:
+    if restricted and grade is not Grade.major:
+        raise RestrictedUseMajorOnly(details={"grade": grade.value})
+    return {} if restricted is None else {"restricted_use": restricted}
+
+
 class DeadlineInPast(Unprocessable):
     code = "deadline_in_past"
     message = "整改期限不能早于今天"
@@ -149,7 +200,9 @@ class ExtensionNotLater(Unprocessable):
 def _report(_h: HazardFacts, body: HazardCreateIn, _c: Context) -> Change:
     return Change({"title": body.title, "description": body.description,
                    "category": body.category, "grade": body.grade, "source": body.source,
-                   "captured_at": body.captured_at}, photo_ids=list(body.photo_ids))
+                   "captured_at": body.captured_at,
+                   **_restricted_use(body.grade, body.restricted_use)},
+                  photo_ids=list(body.photo_ids))
 
 
 def _fix_on_spot(hazard: HazardFacts, body: FixOnSpotIn, c: Context) -> Change:
@@ -165,14 +218,16 @@ def _edit(_h: HazardFacts, body: EditIn, _c: Context) -> Change:
     return Change(body.model_dump(exclude_none=True))
 
 
-def _assign(_h: HazardFacts, body: AssignIn, c: Context) -> Change:
-    plan = body.model_dump(exclude={"comment"})
-    missing = [f for f in c.plan_required if plan.get(f) in (None, "")]
+def _assign(hazard: HazardFacts, body: AssignIn, c: Context) -> Change:
+    plan = body.model_dump(exclude={"comment", "governance_plan", "restricted_use"})
+    missing = [f for f in plan_required_for(hazard.grade, c) if plan.get(f) in (None, "")]
     if missing:
         raise PlanIncomplete(details={"missing": missing})
     if body.deadline is not None and body.deadline < c.today:
         raise DeadlineInPast(details={"deadline": body.deadline.isoformat()})
-    return Change({**plan, "extension_deadline": None, "extension_reason": None}, body.comment)
+    return Change({**plan, "governance_plan": _governance_plan(hazard, body, c),
+                   **_restricted_use(hazard.grade, body.restricted_use),
+                   "extension_deadline": None, "extension_reason": None}, body.comment)
 
 
 def _submit(_h: HazardFacts, body: SubmitIn, c: Context) -> Change:
@@ -182,8 +237,8 @@ def _submit(_h: HazardFacts, body: SubmitIn, c: Context) -> Change:
 
 def _verify(hazard: HazardFacts, body: CommentIn, c: Context) -> Change:
     late = hazard.deadline is not None and c.today > hazard.deadline
-    return Change({"verifier_id": c.actor.user_id, "closed_at": c.now, "closed_late": late},
-                  body.comment)
+    return Change({"verifier_id": c.actor.user_id, "closed_at": c.now, "closed_late": late,
+                   "restricted_use": False}, body.comment)
 
 
 def _reject(_h: HazardFacts, body: ReasonIn, _c: Context) -> Change:
@@ -191,7 +246,7 @@ def _reject(_h: HazardFacts, body: ReasonIn, _c: Context) -> Change:
 
 
 def _cancel(_h: HazardFacts, body: ReasonIn, _c: Context) -> Change:
-    return Change({"cancel_reason": body.reason}, body.reason)
+    return Change({"cancel_reason": body.reason, "restricted_use": False}, body.reason)
 
 
 def _request_extension(hazard: HazardFacts, body: ExtensionIn, _c: Context) -> Change:

@@ -15,6 +15,12 @@ class Capabilities(BaseModel):
     inspection_kinds: InspectionKinds
     plan_required: list[str] = Field(
         description="the fields an assignment must fill (五定; 六定 adds `rechecker_id`)")
+    major_plan_required: list[str] = Field(
+        description="the short fields a major hazard's assignment must fill (with a 治理方案 "
+                    "they are `plan_required` without measures, cost_estimate, interim_measures)")
+    governance_plan_required: list[str] = Field(
+        description="the `governance_plan` fields (治理方案) a major hazard's assignment must "
+                    "fill (`time_limit` may be left to the deadline); empty: not required here")
 
 
 class MeOut(UserOut):

@@ -5,8 +5,14 @@ from backend import clock
 from backend.accounts.models import User
 from backend.config import Settings
 from backend.hazards.models import Hazard
-from backend.hazards.service import actionable, overdue_clause, readable_hazards
-from backend.hazards.workflow import OPEN, Action, Status
+from backend.hazards.service import actionable, overdue_clause, readable_hazards, workflow_context
+from backend.hazards.workflow import (
+    GOVERNANCE_PLAN_FIELDS,
+    OPEN,
+    Action,
+    Status,
+    plan_required_for,
+)
 from backend.inspections.service import allowed_kinds
 from backend.me.schemas import Capabilities, InspectionKinds, TodoOut
 from backend.vocab import Grade
@@ -15,12 +21,16 @@ ANOTHER_CENTER = -1  # no center has this id: "a site of some other center"
 
 
 def capabilities(settings: Settings, user: User) -> Capabilities:
+    context = workflow_context(settings, user)
     own = allowed_kinds(user, user.center_id) if user.center_id is not None else frozenset()
     return Capabilities(
         inspection_kinds=InspectionKinds(own_center=sorted(own),
                                          other_centers=sorted(allowed_kinds(user,
                                                                             ANOTHER_CENTER))),
-        plan_required=list(settings.hazard_plan_required))
+        plan_required=list(settings.hazard_plan_required),
+        major_plan_required=list(plan_required_for(Grade.major, context)),
+        governance_plan_required=list(GOVERNANCE_PLAN_FIELDS)
+        if settings.major_hazard_governance_plan else [])
 
 
 def todo(session: Session, user: User) -> TodoOut:

@@ -31,10 +31,19 @@ def act(client, make, user, hazard_id, action, body=None):
                        headers=make.headers(user))
 
 
-def plan(assignee, days=7):
-    return {"assignee_id": assignee.id, "measures": "更换灭火器并补充压力", "cost_estimate": "0.35",
+GOVERNANCE_PLAN = {"objective": "消除燃气泄漏风险", "methods": "更换报警器并检测管道",
+                   "funding": "0.5 万元，报警器两台", "organization": "餐饮中心设备组，张三负责",
+                   "time_limit": "七日内完成", "safety_measures": "关闭总阀，禁止明火",
+                   "emergency_plan": "泄漏时疏散并报燃气公司"}
+
+
+def plan(assignee, days=7, grade=Grade.general):
+    body = {"assignee_id": assignee.id, "measures": "更换灭火器并补充压力", "cost_estimate": "0.35",
             "deadline": (today() + timedelta(days=days)).isoformat(),
             "interim_measures": "临时增配两具灭火器"}
+    if grade is Grade.major:  # its 治理方案 (tests/hazards/test_major_regime.py)
+        body["governance_plan"] = GOVERNANCE_PLAN
+    return body
 
 
 def test_report_then_close_the_loop(client, make, people):
@@ -108,7 +117,8 @@ def test_no_self_verification(client, make, people):
 
 def test_major_hazards_are_verified_by_qa_only(client, make, people):
     hazard = make.hazard(people["inspector"], grade=Grade.major)
-    act(client, make, people["manager"], hazard.id, "assign", plan(people["worker"]))
+    act(client, make, people["manager"], hazard.id, "assign",
+        plan(people["worker"], grade=Grade.major))
     act(client, make, people["worker"], hazard.id, "submit",
         {"description": "已整改", "photo_ids": [make.photo(people["worker"]).id]})
     assert act(client, make, people["manager"], hazard.id, "verify", {}).status_code == 403

@@ -108,6 +108,10 @@ def test_an_on_the_spot_fix_closes_only_a_general_hazard(grade, target):
         assert Action.verify in workflow.allowed_actions(QA, submitted)
 
 
+# how an assignment meets the major-hazard regime: (with a 治理方案, 停用/封控 None/False/True)
+REGIME = st.tuples(st.booleans(), st.sampled_from([None, False, True]))
+
+
 class Workflow(RuleBasedStateMachine):
     """Random actions by random people on a few hazards; the outcome of each must be what the
     declarative table says, and the invariants must hold after every step."""
@@ -151,14 +155,14 @@ class Workflow(RuleBasedStateMachine):
     @rule(hazard_id=hazards, action=st.sampled_from(workflow.PUBLIC_ACTIONS),
           who=st.sampled_from(["reporter", "worker", "manager", "other_manager", "qa", "leader"]),
           assignee=st.sampled_from(["worker", "manager", "reporter"]),
-          days=st.integers(min_value=0, max_value=30))
-    def act(self, hazard_id, action, who, assignee, days):
-        self._attempt(hazard_id, action, who, assignee, days)
+          days=st.integers(min_value=0, max_value=30), regime=REGIME)
+    def act(self, hazard_id, action, who, assignee, days, regime):
+        self._attempt(hazard_id, action, who, assignee, days, regime)
 
     @rule(hazard_id=hazards, pick=st.integers(min_value=0, max_value=1000),
           assignee=st.sampled_from(["worker", "manager", "reporter"]),
-          days=st.integers(min_value=0, max_value=30))
-    def act_as_allowed(self, hazard_id, pick, assignee, days):
+          days=st.integers(min_value=0, max_value=30), regime=REGIME)
+    def act_as_allowed(self, hazard_id, pick, assignee, days, regime):
         """Mostly-legal moves, so that random runs get deep into the workflow."""
         hazard = self.db.get(Hazard, hazard_id)
         moves = [(who, action) for who, user in self.people.items()
@@ -166,16 +170,16 @@ class Workflow(RuleBasedStateMachine):
                  if action is not Action.cancel or pick % 10 == 0]  # cancel ends the story
         if moves:
             who, action = moves[pick % len(moves)]
-            self._attempt(hazard_id, action, who, assignee, days)
+            self._attempt(hazard_id, action, who, assignee, days, regime)
 
-    def _attempt(self, hazard_id, action, who, assignee, days):
+    def _attempt(self, hazard_id, action, who, assignee, days, regime):
         user = self.people[who]
         hazard = self.db.get(Hazard, hazard_id)
         before = service.hazard_facts(hazard)
         visible = user.has_role(Role.qa_officer, Role.leader) or user.center_id == hazard.center_id
         state_ok = workflow.state_allows(action, before)
         user_ok = workflow.user_allowed(action, service.actor_facts(user), before)
-        raw = self._body(action, user, hazard, assignee, days)
+        raw = self._body(action, user, hazard, assignee, days, regime)
         try:
             body = workflow.TRANSITIONS[action].body.model_validate(raw)
         except ValidationError:
@@ -200,11 +204,17 @@ class Workflow(RuleBasedStateMachine):
         self.successes[hazard_id] += 1
         self.db.expire_all()
 
-    def _body(self, action, user, hazard, assignee, days):
+    def _body(self, action, user, hazard, assignee, days, regime):
         if action is Action.assign:
-            return {"assignee_id": self.people[assignee].id, "measures": "整改", "cost_estimate": "1",
-                    "deadline": (self.day + timedelta(days=days)).isoformat(),
+            with_plan, restricted = regime
+            body = {"assignee_id": self.people[assignee].id, "measures": "整改",
+                    "cost_estimate": "1", "deadline": (self.day + timedelta(days=days)).isoformat(),
                     "interim_measures": "临时措施"}
+            if with_plan:  # a 治理方案: required for a major hazard, checked for a general one
+                body["governance_plan"] = {f: "方案" for f in workflow.GOVERNANCE_PLAN_FIELDS}
+            if restricted is not None:  # 停用/封控: a major hazard's only
+                body["restricted_use"] = restricted
+            return body
         if action is Action.submit:
             return {"description": "已整改", "photo_ids": [self.make.photo(user).id]}
         if action is Action.request_extension:
@@ -249,6 +259,12 @@ class Workflow(RuleBasedStateMachine):
                     submits[-1]]
                 assert hazard.verifier_id is not None
                 assert hazard.verifier_id != hazard.assignee_id
+            # the major-hazard regime: an assigned major hazard has its whole 治理方案; 停用/封控
+            # only on a major hazard, and only while it is open
+            if hazard.grade is Grade.major and any(e.action == "assign" for e in mine):
+                assert set(hazard.governance_plan or {}) == set(workflow.GOVERNANCE_PLAN_FIELDS)
+            if hazard.restricted_use:
+                assert hazard.grade is Grade.major and hazard.status in workflow.OPEN
             overdue = hazard.deadline is not None and hazard.deadline < self.day \
                 and hazard.status not in (Status.closed, Status.cancelled)
             assert service.is_overdue(hazard, self.day) is overdue

@@ -2,7 +2,7 @@
 
 import pytest
 
-from backend.vocab import Role
+from backend.vocab import Grade, Role
 from tests.hazards.test_workflow_api import act, plan
 
 
@@ -37,7 +37,7 @@ def test_todo_counts_are_what_allowed_actions_say(client, make, desk):
     act(client, make, manager, reported[1].id, "assign", plan(worker))
     act(client, make, worker, reported[1].id, "submit",
         {"description": "已整改", "photo_ids": [make.photo(worker).id]})
-    act(client, make, manager, major.id, "assign", plan(worker))
+    act(client, make, manager, major.id, "assign", plan(worker, grade=Grade.major))
     act(client, make, worker, major.id, "submit",
         {"description": "已整改", "photo_ids": [make.photo(worker).id]})
 

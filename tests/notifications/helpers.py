@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from backend import clock
 from backend.scheduler import PassResult, run_once
 from backend.vocab import Grade, Role
+from tests.hazards.test_workflow_api import GOVERNANCE_PLAN
 
 
 def run_scheduler(app, now: datetime | None = None) -> PassResult:  # noqa: ANN001
@@ -47,7 +48,8 @@ class Scene:
         return self.do(self.manager, "assign", {
             "assignee_id": self.worker.id, "measures": "更换", "cost_estimate": "0.1",
             "deadline": (deadline or clock.today() + timedelta(days=10)).isoformat(),
-            "interim_measures": "警示"})
+            "interim_measures": "警示",
+            **({"governance_plan": GOVERNANCE_PLAN} if self.hazard.grade is Grade.major else {})})
 
     def submit(self) -> dict:
         return self.do(self.worker, "submit", {"description": "已更换",

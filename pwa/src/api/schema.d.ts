@@ -1225,6 +1225,13 @@ export interface components {
              * @description 复查人 (六定)
              */
             rechecker_id?: number | null;
+            /** @description 治理方案: required for a major hazard (see GET /me `capabilities.governance_plan_required`), where it replaces measures, cost_estimate and interim_measures; optional for a general one (checked alike when sent) */
+            governance_plan?: components["schemas"]["GovernancePlanIn"] | null;
+            /**
+             * Restricted Use
+             * @description 停用/封控 (major hazards only); left out: unchanged
+             */
+            restricted_use?: boolean | null;
             /** Comment */
             comment?: string | null;
         };
@@ -1360,6 +1367,16 @@ export interface components {
              * @description the fields an assignment must fill (五定; 六定 adds `rechecker_id`)
              */
             plan_required: string[];
+            /**
+             * Major Plan Required
+             * @description the short fields a major hazard's assignment must fill (with a 治理方案 they are `plan_required` without measures, cost_estimate, interim_measures)
+             */
+            major_plan_required: string[];
+            /**
+             * Governance Plan Required
+             * @description the `governance_plan` fields (治理方案) a major hazard's assignment must fill (`time_limit` may be left to the deadline); empty: not required here
+             */
+            governance_plan_required: string[];
         };
         /**
          * Category
@@ -1530,6 +1547,7 @@ export interface components {
          *     - `center_required` (422): 巡检员和中心负责人必须属于一个中心
          *     - `deadline_in_past` (422): 整改期限不能早于今天
          *     - `extension_not_later` (422): 新期限必须晚于当前期限
+         *     - `governance_plan_required` (422): 重大隐患须制定完整的治理方案
          *     - `idempotency_mismatch` (422): 该幂等键已用于内容不同的请求
          *     - `image_corrupt` (422): 照片文件已损坏或不完整
          *     - `image_decode_failed` (422): 照片处理失败，文件可能过大或已损坏
@@ -1547,6 +1565,7 @@ export interface components {
          *     - `plan_inspector_invalid` (422): 责任巡检员必须是该中心的在岗人员
          *     - `plan_schedule_invalid` (422): 巡检频次或时间窗口不完整或不一致
          *     - `plan_target_invalid` (422): 巡检计划须指定一个本中心的点位，或一种点位类型（二者选一）
+         *     - `restricted_use_major_only` (422): 停用/封控仅适用于重大隐患
          *     - `roles_required` (422): 至少需要一个角色
          *     - `unknown_campus` (422): 校区不存在
          *     - `unknown_center` (422): 中心不存在
@@ -1562,7 +1581,7 @@ export interface components {
          *     - `photo_queue_full` (503): 照片处理繁忙，请稍后重试
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "plan_manage_forbidden" | "url_expired" | "campus_not_found" | "center_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "site_not_found" | "method_not_allowed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "plan_changed" | "site_inactive" | "username_taken" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "center_required" | "deadline_in_past" | "extension_not_later" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "roles_required" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "validation_error" | "weak_password" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
+        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "plan_manage_forbidden" | "url_expired" | "campus_not_found" | "center_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "site_not_found" | "method_not_allowed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "plan_changed" | "site_inactive" | "username_taken" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "center_required" | "deadline_in_past" | "extension_not_later" | "governance_plan_required" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "restricted_use_major_only" | "roles_required" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "validation_error" | "weak_password" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
         /**
          * ErrorDetails
          * @description Facts about the error (ids, fields, allowed values); for 400 `malformed_json` and 422 `validation_error`, `errors` lists each problem.
@@ -1717,6 +1736,89 @@ export interface components {
             lon: number;
         };
         /**
+         * GovernancePlanIn
+         * @description A major hazard's 治理方案 (七落实). A field left out is named in the 422
+         *     ``governance_plan_required``; ``time_limit`` left out is the assignment's ``deadline``.
+         */
+        GovernancePlanIn: {
+            /**
+             * Objective
+             * @description 目标任务
+             */
+            objective?: string | null;
+            /**
+             * Methods
+             * @description 方法措施
+             */
+            methods?: string | null;
+            /**
+             * Funding
+             * @description 经费物资
+             */
+            funding?: string | null;
+            /**
+             * Organization
+             * @description 机构人员
+             */
+            organization?: string | null;
+            /**
+             * Time Limit
+             * @description 时限要求; default: the deadline
+             */
+            time_limit?: string | null;
+            /**
+             * Safety Measures
+             * @description 安全措施
+             */
+            safety_measures?: string | null;
+            /**
+             * Emergency Plan
+             * @description 应急预案
+             */
+            emergency_plan?: string | null;
+        };
+        /**
+         * GovernancePlanOut
+         * @description A major hazard's 治理方案, as assigned.
+         */
+        GovernancePlanOut: {
+            /**
+             * Objective
+             * @description 目标任务
+             */
+            objective: string;
+            /**
+             * Methods
+             * @description 方法措施
+             */
+            methods: string;
+            /**
+             * Funding
+             * @description 经费物资
+             */
+            funding: string;
+            /**
+             * Organization
+             * @description 机构人员
+             */
+            organization: string;
+            /**
+             * Time Limit
+             * @description 时限要求
+             */
+            time_limit: string;
+            /**
+             * Safety Measures
+             * @description 安全措施
+             */
+            safety_measures: string;
+            /**
+             * Emergency Plan
+             * @description 应急预案
+             */
+            emergency_plan: string;
+        };
+        /**
          * Grade
          * @enum {string}
          */
@@ -1776,6 +1878,12 @@ export interface components {
              * @description the phone's time of capture
              */
             captured_at?: string | null;
+            /**
+             * Restricted Use
+             * @description 停用/封控: a major hazard's place or equipment is out of use until the hazard is closed
+             * @default false
+             */
+            restricted_use: boolean;
         };
         /** HazardDetailOut */
         HazardDetailOut: {
@@ -1824,6 +1932,13 @@ export interface components {
             interim_measures: string | null;
             /** Rechecker Id */
             rechecker_id: number | null;
+            /** @description 治理方案 (major hazards) */
+            governance_plan: components["schemas"]["GovernancePlanOut"] | null;
+            /**
+             * Restricted Use
+             * @description 停用/封控: out of use until closed or cancelled
+             */
+            restricted_use: boolean;
             /** Extension Deadline */
             extension_deadline: string | null;
             /** Extension Reason */
@@ -1929,6 +2044,13 @@ export interface components {
             interim_measures: string | null;
             /** Rechecker Id */
             rechecker_id: number | null;
+            /** @description 治理方案 (major hazards) */
+            governance_plan: components["schemas"]["GovernancePlanOut"] | null;
+            /**
+             * Restricted Use
+             * @description 停用/封控: out of use until closed or cancelled
+             */
+            restricted_use: boolean;
             /** Extension Deadline */
             extension_deadline: string | null;
             /** Extension Reason */
@@ -6471,7 +6593,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_photo`, `invalid_value`, `unknown_parameter`, `validation_error` */
+            /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_photo`, `invalid_value`, `restricted_use_major_only`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6738,7 +6860,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unprocessable Entity: `deadline_in_past`, `idempotency_mismatch`, `invalid_assignee`, `invalid_value`, `plan_incomplete`, `unknown_parameter`, `validation_error` */
+            /** @description Unprocessable Entity: `deadline_in_past`, `governance_plan_required`, `idempotency_mismatch`, `invalid_assignee`, `invalid_value`, `plan_incomplete`, `restricted_use_major_only`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
