@@ -152,7 +152,8 @@ def plan_rows(org: Org, rng: random.Random, count: int, today: date) -> list[dic
             "starts_on": starts, "ends_on": None if rng.random() < 0.9
             else today + timedelta(days=rng.randrange(0, 90)),
             "window_start": wall(opens), "window_end": wall(opens + 3) if opens < 12 else None,
-            "inspector_ids": rng.sample(org.inspectors[center_id], rng.randrange(1, 4)),
+            "inspector_ids": rng.sample(org.inspectors[center_id],
+                                        min(rng.randrange(1, 4), len(org.inspectors[center_id]))),
             "is_active": rng.random() < 0.95})
     return rows
 
