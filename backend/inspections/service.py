@@ -169,13 +169,13 @@ def _reread(session: Session, inspection: Inspection) -> Inspection:
     return current
 
 
-def _site_height(session: Session, site_id: int) -> Decimal | None:
-    return session.scalar(select(Site.building_height_m).where(Site.id == site_id))
-
-
-def _site_conditions(session: Session, site_id: int) -> frozenset[SiteCondition]:
-    large_span = session.scalar(select(Site.large_span_roof).where(Site.id == site_id))
-    return frozenset({SiteCondition.large_span_roof} if large_span else ())
+def _site_facts(session: Session, site_id: int) -> tuple[Decimal | None,
+                                                       frozenset[SiteCondition]]:
+    """What about the site changes how its checklist is judged: the building's height and the
+    attributes that decide which items are asked (one query)."""
+    height, large_span = session.execute(
+        select(Site.building_height_m, Site.large_span_roof).where(Site.id == site_id)).one()
+    return height, frozenset({SiteCondition.large_span_roof} if large_span else ())
 
 
 def _items(session: Session, version_id: int) -> dict[int, ModuleItem]:
@@ -211,7 +211,7 @@ def save_answers(session: Session, user: User, inspection_id: int, data: Answers
         raise Unprocessable("检查项不属于该模块版本", code="unknown_item",
                             details={"item_ids": unknown})
     _lock_draft(session, inspection, if_match)
-    height = _site_height(session, inspection.site_id)
+    height, _ = _site_facts(session, inspection.site_id)
     saved = {a.item_id: a for a in session.scalars(
         select(InspectionAnswer).where(InspectionAnswer.inspection_id == inspection.id))}
     for answer in data.answers:
@@ -290,14 +290,13 @@ def submit(session: Session, settings: Settings, user: User, inspection_id: int,
     items = _items(session, inspection.module_version_id)
     answers = {a.item_id: a for a in session.scalars(
         select(InspectionAnswer).where(InspectionAnswer.inspection_id == inspection.id))}
-    height = _site_height(session, inspection.site_id)
+    height, conditions = _site_facts(session, inspection.site_id)
     for item_id, answer in answers.items():  # the site's height may have changed since a save
         answer.result = rules.answer_result(items[item_id], answer, height)
     answer_ids = [a.id for a in answers.values()]
     photos = _photo_counts(session, BEFORE, answer_ids)
     after = _photo_counts(session, AFTER, answer_ids)
-    problems = rules.problems(items, answers, photos, after,
-                              _site_conditions(session, inspection.site_id))
+    problems = rules.problems(items, answers, photos, after, conditions)
     if problems:
         raise InspectionIncomplete(details={"problems": problems})  # rolls the submit back
     failed = [(items[item_id], a) for item_id, a in answers.items()
