@@ -125,24 +125,35 @@ def _escalated(session: Session, event: DomainEvent, hazard: Hazard) -> list[Add
     return [(notice, [p.id for p in people])]
 
 
-Handler = Callable[[Session, DomainEvent, Hazard], list[Addressed]]
-HAZARD_HANDLERS: dict[str, Handler] = {
-    "hazard.assigned": _assigned,
-    "hazard.submitted": _to_verify,
-    "hazard.rejected": _rejected,
-    "hazard.extension_decided": _extension_decided,
-    "hazard.escalated": _escalated,
-}
+Handler = Callable[[Session, DomainEvent], list[Addressed]]
+HazardHandler = Callable[[Session, DomainEvent, Hazard], list[Addressed]]
+HANDLERS: dict[str, Handler] = {}  # event type → its notices; other packages register theirs
+
+
+def about_hazard(handler: HazardHandler) -> Handler:
+    """A handler of a hazard's event, given the hazard (none if it is gone)."""
+    def handle(session: Session, event: DomainEvent) -> list[Addressed]:
+        hazard = session.get(Hazard, event.object_id)
+        return handler(session, event, hazard) if hazard is not None else []
+    return handle
+
+
+HANDLERS.update({
+    "hazard.assigned": about_hazard(_assigned),
+    "hazard.submitted": about_hazard(_to_verify),
+    "hazard.rejected": about_hazard(_rejected),
+    "hazard.extension_decided": about_hazard(_extension_decided),
+    "hazard.escalated": about_hazard(_escalated),
+})
 
 
 def _handle(session: Session, event: DomainEvent, at: datetime) -> int:
-    handler = HAZARD_HANDLERS.get(event.type) if event.object_type == "hazard" else None
-    hazard = session.get(Hazard, event.object_id) if handler else None
-    if handler is None or hazard is None:
+    handler = HANDLERS.get(event.type)
+    if handler is None:
         return 0
     # nobody is told of what they did themselves
     return len(deliver(session, [(notice, [r for r in recipients if r != event.actor_id])
-                                 for notice, recipients in handler(session, event, hazard)], at))
+                                 for notice, recipients in handler(session, event)], at))
 
 
 def consume_events(session_factory: SessionFactory, at: datetime) -> int:
