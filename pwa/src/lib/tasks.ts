@@ -17,7 +17,7 @@ export function taskWindow(task: Pick<TaskOut, 'window_start_at' | 'window_end_a
   return `${hhmm.format(start)}–${wholeDays ? '24:00' : endText}`
 }
 
-const ORDER: Record<TaskState, number> = { due: 0, missed: 1, done: 2 }
+const ORDER: Record<TaskState, number> = { due: 0, missed: 1, done: 2, cancelled: 3 }
 
 /** What is left to do first (by window start), then the missed, then the done. */
 export function sortTasks(tasks: readonly TaskOut[]): TaskOut[] {
