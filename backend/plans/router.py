@@ -153,11 +153,15 @@ def list_tasks(
     mine: Annotated[bool | None, Query(
         description="only tasks naming me; default: yes for inspectors, no for managers, "
         "质监办 and leaders")] = None,
+    campaign_id: Annotated[DbId | None, Query(
+        description="every task of this campaign over its whole window (`date` is then "
+        "ignored)")] = None,
 ) -> Page[TaskOut]:
     """A day's patrol tasks (due, done or missed), by window: an inspector's own by default,
-    a manager's center's, every center's for 质监办 and leaders."""
-    rows = tasks.tasks_on(session, user, date or clock.today(),
-                          mine=_mine_by_default(user) if mine is None else mine)
+    a manager's center's, every center's for 质监办 and leaders; or a campaign's tasks."""
+    mine = _mine_by_default(user) if mine is None else mine
+    rows = tasks.tasks_on(session, user, date or clock.today(), mine=mine) \
+        if campaign_id is None else tasks.campaign_tasks(session, user, campaign_id, mine=mine)
     rows = [t for t in rows if (state is None or t.state == state)
             and (site_id is None or t.site_id == site_id)]
     if cursor:

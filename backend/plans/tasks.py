@@ -166,6 +166,13 @@ def tasks_on(session: Session, user: User, day: date, *, mine: bool) -> list[Pat
     return sorted(tasks, key=task_order)
 
 
+def campaign_tasks(session: Session, user: User, campaign_id: int, *,
+                   mine: bool) -> list[PatrolTask]:
+    """Every task of a campaign the user may read (only those naming them when ``mine``)."""
+    rows = session.scalars(readable_tasks(user).where(PatrolTask.campaign_id == campaign_id))
+    return sorted((t for t in rows if not mine or user.id in t.assignee_ids), key=task_order)
+
+
 def task_order(task: PatrolTask) -> tuple[datetime, int, int, int, int]:
     """Unique per listed task: a plan's by (plan, site) on a day, a campaign's by (campaign,
     site, module)."""

@@ -1082,7 +1082,7 @@ export interface paths {
         /**
          * List Tasks
          * @description A day's patrol tasks (due, done or missed), by window: an inspector's own by default,
-         *     a manager's center's, every center's for 质监办 and leaders.
+         *     a manager's center's, every center's for 质监办 and leaders; or a campaign's tasks.
          */
         get: operations["list_tasks"];
         put?: never;
@@ -9212,6 +9212,8 @@ export interface operations {
                 site_id?: number | null;
                 /** @description only tasks naming me; default: yes for inspectors, no for managers, 质监办 and leaders */
                 mine?: boolean | null;
+                /** @description every task of this campaign over its whole window (`date` is then ignored) */
+                campaign_id?: number | null;
             };
             header?: never;
             path?: never;

@@ -31,8 +31,9 @@ export function draftFor(drafts: readonly DraftInspection[], siteId: number, mod
     .sort((a, b) => b.updatedAt - a.updatedAt)[0]
 }
 
-/** Where tapping a notification goes: its hazard, or home for a task (and anything the phone does not know). */
+/** Where tapping a notification goes: its hazard or campaign, or home for a task (and anything the phone does not know). */
 export function notificationRoute(n: Pick<NotificationOut, 'object_type' | 'object_id'>): string {
+  if (n.object_type === 'campaign') return `/campaigns/${n.object_id}`
   return n.object_type === 'hazard' ? `/hazards/${n.object_id}` : '/'
 }
 
