@@ -64,6 +64,20 @@ def settle(page) -> None:  # noqa: ANN001
     page.wait_for_timeout(400)
 
 
+def test_before_any_campaign_the_lists_say_so(live, world, phone):  # noqa: ANN001
+    page = phone.new_page()
+    login(page, live, world["property_manager"])
+    page.locator("[data-test=tile-campaigns]").click()
+    page.locator("[data-test=campaigns-none]", has_text="暂无专项检查").wait_for()
+    settle(page)
+    shot(page, "camp-list-empty")
+    page.goto(f"{live.base_url}/me")
+    page.locator("[data-test=me-escalations]").click()
+    page.locator("[data-test=escalations-none]", has_text="没有逾期升级的隐患").wait_for()
+    settle(page)
+    shot(page, "esc-list-empty")
+
+
 def test_a_campaign_from_dispatch_to_receipt(live, world, browser):  # noqa: ANN001
     org, today = world["org"], clock.today()
     qa = api(live, world["qa"])
@@ -230,6 +244,8 @@ def test_the_escalation_list_shows_an_escalated_hazard(live, world, browser):  #
             login(page, live, world[who])
             tile = page.locator("[data-test=tile-escalations]")
             tile.locator(".ax-tile__n", has_text=re.compile(r"[1-9]")).wait_for()
+            settle(page)
+            shot(page, f"esc-home-{who}")
             tile.click()
             row = page.locator("[data-test=escalation]", has_text="厨房排烟罩油污严重")
             row.wait_for()
@@ -246,6 +262,24 @@ def test_the_escalation_list_shows_an_escalated_hazard(live, world, browser):  #
         page.locator("[data-test=tile-campaigns]").wait_for()
         assert page.locator("[data-test=tile-escalations]").count() == 0
         ctx.close()
+
+
+def test_qa_reads_the_campaign_in_english(live, world, phone):  # noqa: ANN001
+    page = phone.new_page()
+    login(page, live, world["qa"])
+    page.goto(f"{live.base_url}/me")
+    page.locator("[data-test=lang-en]").click()
+    page.locator("[data-test=me-campaigns]", has_text="Campaigns").click()
+    row = page.locator("[data-test=campaign]", has_text=TITLE)
+    row.wait_for()
+    assert "Holiday" in row.inner_text() and "Receipts 1/2" in row.inner_text()
+    settle(page)
+    shot(page, "camp-list-qa-en")
+    row.click()
+    page.locator("[data-test=campaign-centers]").wait_for()
+    assert "Receipt due" in page.locator("[data-test=campaign-receipt-due]").inner_text()
+    settle(page)
+    shot(page, "camp-detail-qa-en")
 
 
 def org_name(world) -> str:  # noqa: ANN001
