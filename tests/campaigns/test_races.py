@@ -132,3 +132,14 @@ def test_concurrent_cancels_cancel_once(world):
                                        json={"reason": "并发撤销"}))
     assert sorted(r.status_code for r in responses) == [200] + [409] * (N - 1)
     assert len(_events(session, "campaign.cancelled", cid)) == 1
+
+
+def test_retries_of_one_receipt_with_its_idempotency_key_all_succeed(world):
+    session, call, dispatch, _, manager, _, _ = world
+    cid = dispatch()
+    key = {"Idempotency-Key": str(uuid.uuid4())}
+    responses = race(N, lambda i: call(manager, "POST", f"/campaigns/{cid}/receipt", json={
+        "done": True, "findings_count": 4}, headers=key))
+    assert [r.status_code for r in responses] == [200] * N, [r.text for r in responses]
+    assert {r.json()["version"] for r in responses} == {2}
+    assert len(_events(session, "campaign.receipt_submitted", cid)) == 1

@@ -63,6 +63,17 @@ def test_only_a_target_centers_manager_submits(client, make, scene, who, status,
     assert (resp.status_code, resp.json()["error"]["code"]) == (status, code)
 
 
+def test_a_retry_with_the_idempotency_key_returns_the_stored_receipt(client, make, scene):
+    p, cid = scene
+    key = {"Idempotency-Key": "0b6f3c1e-6a53-4c8e-9d1e-2f1d8f1c2a10"}
+    first = receipt(client, make, p.catering_manager, cid, headers=key)
+    again = receipt(client, make, p.catering_manager, cid, headers=key)
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.json()["version"] == first.json()["version"] == 2
+    other = receipt(client, make, p.catering_manager, cid, headers=key, findings_count=9)
+    assert (other.status_code, other.json()["error"]["code"]) == (422, "idempotency_mismatch")
+
+
 def test_bad_receipts_are_422(client, make, scene):
     p, cid = scene
     resp = receipt(client, make, p.catering_manager, cid, findings_count=-1)
