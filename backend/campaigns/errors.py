@@ -21,6 +21,11 @@ class CampaignCancelled(Conflict):
     message = "该检查任务已撤销"
 
 
+class CampaignChanged(Conflict):
+    code = "campaign_changed"
+    message = "检查任务已被他人修改，请刷新后重试"
+
+
 class ReceiptForbidden(Forbidden):
     code = "campaign_receipt_forbidden"
     message = "只有被检查中心的负责人可以提交回执"

@@ -133,7 +133,7 @@ def _check_attachable(session: Session, user: User, campaign_id: int) -> None:
 
 
 @router.put("/campaigns/{campaign_id}/attachment", response_model=CampaignDetailOut,
-            responses=error_responses(errors.CampaignCancelled,
+            responses=error_responses(errors.CampaignCancelled, errors.CampaignChanged,
                                       errors.AttachmentTypeUnsupported, "bad_upload",
                                       "unsupported_media_type", "payload_too_large"),
             openapi_extra={"requestBody": {"required": True, "content": {
@@ -145,7 +145,7 @@ async def upload_campaign_attachment(campaign_id: DbId, request: Request, user: 
                                      settings: SettingsDep) -> CampaignDetailOut:
     """Set or replace the campaign's notice document (质监办; multipart field `file`): PDF,
     Word (.docx/.doc), Excel (.xlsx/.xls), JPEG or PNG, recognised by content, at most
-    `attachment_max_bytes`."""
+    `attachment_max_bytes`. Two uploads at once: one may be 409 `campaign_changed`."""
     await run_in_threadpool(_check_attachable, session, user, campaign_id)
     try:
         upload = await receive_upload(request.headers.get("content-type"),
