@@ -11,7 +11,11 @@ from sqlalchemy.orm import Session
 from backend import clock
 from backend.accounts.models import User
 from backend.audit.service import record
-from backend.campaigns.errors import AttachmentTypeUnsupported, CampaignCancelled
+from backend.campaigns.errors import (
+    AttachmentTypeUnsupported,
+    CampaignCancelled,
+    CampaignChanged,
+)
 from backend.campaigns.models import Campaign, CampaignStatus
 from backend.campaigns.service import get_readable_campaign
 from backend.photos.storage import Storage
@@ -71,11 +75,17 @@ def attach(session: Session, user: User, campaign_id: int, *, key: str, filename
         raise CampaignCancelled(details={"campaign_id": campaign_id})
     replaced = campaign.attachment_key
     name = Path(filename).name[:200] if filename else None
-    if not compare_and_set(session, campaign, {"status": CampaignStatus.dispatched}, {
+    # on the version: two uploads at once must not both read the same replaced document (the
+    # loser's bytes would never be deleted)
+    if not compare_and_set(session, campaign, {"status": CampaignStatus.dispatched,
+                                               "version": campaign.version}, {
             "attachment_key": key, "attachment_name": name, "attachment_type": content_type,
             "attachment_bytes": size, "attachment_sha256": sha256,
             "updated_at": clock.utcnow()}):
-        raise CampaignCancelled(details={"campaign_id": campaign_id})
+        session.refresh(campaign)
+        if campaign.status is CampaignStatus.cancelled:
+            raise CampaignCancelled(details={"campaign_id": campaign_id})
+        raise CampaignChanged(details={"campaign_id": campaign_id})
     record(session, actor=user, action="campaign.attach", object_type="campaign",
            object_id=campaign.id, summary={"after": {"name": name, "content_type": content_type,
                                                      "bytes": size, "sha256": sha256}})

@@ -24,7 +24,7 @@ from backend.campaigns.schemas import (
 from backend.config import Settings
 from backend.deps import CurrentUser, SessionDep, SettingsDep, require_roles
 from backend.etag import IfMatch, PreconditionFailed, expected_versions, set_etag
-from backend.hazards.router import NEW_WORK_ERRORS
+from backend.hazards.router import NEW_WORK_ERRORS, IdempotencyKey
 from backend.hazards.service import ActionForbidden
 from backend.hazards.workflow import RestrictedUseMajorOnly
 from backend.idempotency import IdempotencyMismatch
@@ -97,21 +97,22 @@ def cancel_campaign(campaign_id: DbId, body: CancelIn, user: QaOfficer,
 
 @router.post("/campaigns/{campaign_id}/receipt", response_model=ReceiptOut,
              responses=error_responses(errors.ReceiptForbidden, errors.CampaignCancelled,
-                                       errors.ReceiptAlreadySubmitted, PreconditionFailed))
+                                       errors.ReceiptAlreadySubmitted, PreconditionFailed,
+                                       IdempotencyMismatch))
 def submit_receipt(campaign_id: DbId, body: ReceiptIn, response: Response, user: CurrentUser,
-                   session: SessionDep, if_match: IfMatch = None) -> ReceiptOut:
+                   session: SessionDep, if_match: IfMatch = None,
+                   idempotency_key: IdempotencyKey = None) -> ReceiptOut:
     """Submit the caller's center's 回执 (a target center's manager only; 质监办 does not
     submit on a center's behalf). Once submitted, a second one is 409
     `receipt_already_submitted`; a correction sends the receipt's `version` as `If-Match`
-    (a stale one is 412). Lateness is judged on the first submission. The `ETag` is the
-    receipt's version."""
-    receipt = service.submit_receipt(session, user, campaign_id, body,
-                                     expected_versions(if_match))
-    campaign = service.get_readable_campaign(session, user, campaign_id)
-    center = service.receipts_of(session, user, [campaign.id])[campaign.id]
-    name = next(n for r, n in center if r.center_id == receipt.center_id)
+    (a stale one is 412). Lateness is judged on the first submission. A retry with the same
+    `Idempotency-Key` returns the stored receipt instead of 409. The `ETag` is the receipt's
+    version."""
+    campaign, receipt = service.submit_receipt(session, user, campaign_id, body,
+                                               expected_versions(if_match), idempotency_key)
     set_etag(response, receipt.version)
-    return views.receipt_out(campaign, receipt, name)
+    return views.receipt_out(campaign, receipt,
+                             views.center_name(session, receipt.center_id))
 
 
 def _attach(session: Session, user: User, campaign_id: int, key: str, filename: str | None,
@@ -132,7 +133,7 @@ def _check_attachable(session: Session, user: User, campaign_id: int) -> None:
 
 
 @router.put("/campaigns/{campaign_id}/attachment", response_model=CampaignDetailOut,
-            responses=error_responses(errors.CampaignCancelled,
+            responses=error_responses(errors.CampaignCancelled, errors.CampaignChanged,
                                       errors.AttachmentTypeUnsupported, "bad_upload",
                                       "unsupported_media_type", "payload_too_large"),
             openapi_extra={"requestBody": {"required": True, "content": {
@@ -144,7 +145,7 @@ async def upload_campaign_attachment(campaign_id: DbId, request: Request, user: 
                                      settings: SettingsDep) -> CampaignDetailOut:
     """Set or replace the campaign's notice document (质监办; multipart field `file`): PDF,
     Word (.docx/.doc), Excel (.xlsx/.xls), JPEG or PNG, recognised by content, at most
-    `attachment_max_bytes`."""
+    `attachment_max_bytes`. Two uploads at once: one may be 409 `campaign_changed`."""
     await run_in_threadpool(_check_attachable, session, user, campaign_id)
     try:
         upload = await receive_upload(request.headers.get("content-type"),

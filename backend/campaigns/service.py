@@ -228,11 +228,18 @@ def _own_receipt(session: Session, user: User, campaign: Campaign) -> CampaignCe
 
 
 def submit_receipt(session: Session, user: User, campaign_id: int, data: ReceiptIn,
-                   if_match: frozenset[int] | None) -> CampaignCenter:
+                   if_match: frozenset[int] | None,
+                   idempotency_key: str | None = None) -> tuple[Campaign, CampaignCenter]:
     """A target center's manager submits its 回执 once; a correction names the version it
-    corrects (``If-Match``): without it a second receipt is 409, with a stale one 412."""
+    corrects (``If-Match``): without it a second receipt is 409, with a stale one 412. With an
+    ``idempotency_key``, a retry of a receipt already stored returns it as it is now."""
     campaign = get_readable_campaign(session, user, campaign_id)
     receipt = _own_receipt(session, user, campaign)
+    if idempotency.claim(session, actor_id=user.id, key=idempotency_key,
+                         scope="campaign.receipt", object_id=receipt.id,
+                         request=data.model_dump(exclude_defaults=True)):
+        session.refresh(receipt)  # the claim may have waited for the first attempt
+        return campaign, receipt
     locked = session.scalar(select(Campaign.status).where(Campaign.id == campaign.id)
                             .with_for_update(read=True))
     if locked is not CampaignStatus.dispatched:
@@ -263,7 +270,7 @@ def submit_receipt(session: Session, user: User, campaign_id: int, data: Receipt
                 actor_id=user.id, data=facts)
     record(session, actor=user, action="campaign.receipt", object_type="campaign",
            object_id=campaign.id, summary={"before": before, "after": facts})
-    return receipt
+    return campaign, receipt
 
 
 def task_counts(session: Session, campaign_ids: list[int]) -> dict[tuple[int, int], dict[str, int]]:

@@ -17,7 +17,13 @@ from backend.campaigns.schemas import (
     ReceiptOut,
 )
 from backend.hazards.service import is_overdue
+from backend.org.models import Center
 from backend.plans.models import TaskState
+
+
+def center_name(session: Session, center_id: int) -> str:
+    center = session.get(Center, center_id)
+    return center.name if center is not None else ""
 
 
 def receipt_out(campaign: Campaign, receipt: CampaignCenter, center_name: str) -> ReceiptOut:

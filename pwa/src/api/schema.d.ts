@@ -1175,8 +1175,9 @@ export interface paths {
          * @description Submit the caller's center's 回执 (a target center's manager only; 质监办 does not
          *     submit on a center's behalf). Once submitted, a second one is 409
          *     `receipt_already_submitted`; a correction sends the receipt's `version` as `If-Match`
-         *     (a stale one is 412). Lateness is judged on the first submission. The `ETag` is the
-         *     receipt's version.
+         *     (a stale one is 412). Lateness is judged on the first submission. A retry with the same
+         *     `Idempotency-Key` returns the stored receipt instead of 409. The `ETag` is the receipt's
+         *     version.
          */
         post: operations["submit_receipt"];
         delete?: never;
@@ -1201,7 +1202,7 @@ export interface paths {
          * Upload Campaign Attachment
          * @description Set or replace the campaign's notice document (质监办; multipart field `file`): PDF,
          *     Word (.docx/.doc), Excel (.xlsx/.xls), JPEG or PNG, recognised by content, at most
-         *     `attachment_max_bytes`.
+         *     `attachment_max_bytes`. Two uploads at once: one may be 409 `campaign_changed`.
          */
         put: operations["upload_campaign_attachment"];
         post?: never;
@@ -9557,6 +9558,8 @@ export interface operations {
             header?: {
                 /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
                 "if-match"?: string | null;
+                /** @description a UUID per intended write: a retry with it returns the first result */
+                "idempotency-key"?: string | null;
             };
             path: {
                 /** @description The campaign's id. */
@@ -9642,7 +9645,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9782,7 +9785,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: `campaign_cancelled` */
+            /** @description Conflict: `campaign_cancelled`, `campaign_changed` */
             409: {
                 headers: {
                     [name: string]: unknown;
