@@ -21,7 +21,7 @@ from backend.scheduler import PassResult, run_once
 from backend.vocab import Category, Grade, ItemKind, Role
 from tests.e2e.conftest import new_phone, shot
 from tests.e2e.test_manager_day import report
-from tests.e2e.test_pwa import api, login, synced
+from tests.e2e.test_pwa import api, login, synced, wait_for_service_worker
 
 MODULE = "节前消防专项"
 TITLE = "元旦节前消防安全专项检查"
@@ -280,6 +280,24 @@ def test_qa_reads_the_campaign_in_english(live, world, phone):  # noqa: ANN001
     assert "Receipt due" in page.locator("[data-test=campaign-receipt-due]").inner_text()
     settle(page)
     shot(page, "camp-detail-qa-en")
+
+
+def test_offline_the_campaigns_are_the_last_copy_and_say_so(live, world, phone):  # noqa: ANN001
+    page = phone.new_page()
+    login(page, live, world["manager"])
+    wait_for_service_worker(page)
+    page.goto(f"{live.base_url}/campaigns")
+    page.locator("[data-test=campaign]", has_text=TITLE).click()
+    page.locator("[data-test=receipt-stored]").wait_for()
+    phone.set_offline(True)
+    page.goto(f"{live.base_url}/campaigns")
+    page.locator("[data-test=campaigns-cached]").wait_for()
+    page.locator("[data-test=campaign]", has_text=TITLE).click()
+    page.locator("[data-test=campaign-cached]").wait_for()
+    page.locator("[data-test=receipt-stored]").wait_for()
+    settle(page)
+    shot(page, "camp-detail-offline")
+    phone.set_offline(False)
 
 
 def org_name(world) -> str:  # noqa: ANN001
