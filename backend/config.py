@@ -76,6 +76,11 @@ class Settings(BaseSettings):
         default=3, ge=1, description="overdue this many days: the center's managers are told")
     escalate_qa_after_days: int = Field(
         default=7, ge=1, description="overdue this many days: 质监办 is told")
+    receipt_reminder_days: int = Field(
+        default=2, ge=0, description="remind a campaign's target centers of their 回执 this many "
+                                     "days before it is due (and daily while it is late)")
+    attachment_max_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1024, description="a campaign's notice document, at most")
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, text
 
 from backend.accounts.router import router as accounts_router
 from backend.audit.router import router as audit_router
+from backend.campaigns.router import router as campaigns_router
 from backend.config import Settings, get_settings
 from backend.db import READ_ONLY, get_engine
 from backend.deps import request_session
@@ -76,7 +77,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(reject_unknown_query_parameters)])
     for router in (accounts_router, me_router, org_router, modules_router, photos_router,
                    inspections_router, hazards_router, audit_router, notifications_router,
-                   escalations_router, plans_router):
+                   escalations_router, plans_router, campaigns_router):
         api.include_router(router)
     app.include_router(api)
     install_openapi(app)

@@ -2,6 +2,13 @@
 
 from backend.accounts.models import AuthToken, LoginThrottle, User, UserRole
 from backend.audit.models import AuditEntry, AuditHead
+from backend.campaigns.models import (
+    Campaign,
+    CampaignCenter,
+    ExternalFinding,
+    ExternalInspection,
+    ExternalInspectionCenter,
+)
 from backend.db import Base
 from backend.escalations.models import Escalation
 from backend.events.cursors import WorkerCursor
@@ -20,11 +27,16 @@ __all__ = [
     "AuditHead",
     "AuthToken",
     "Base",
+    "Campaign",
+    "CampaignCenter",
     "Campus",
     "Center",
     "DomainEvent",
     "Escalation",
     "EventHead",
+    "ExternalFinding",
+    "ExternalInspection",
+    "ExternalInspectionCenter",
     "Group",
     "Hazard",
     "HazardEvent",

@@ -14,6 +14,7 @@ from datetime import datetime
 from starlette.concurrency import run_in_threadpool
 
 from backend import clock
+from backend.campaigns.notices import send_receipt_reminders
 from backend.config import Settings
 from backend.escalations.service import escalate_overdue
 from backend.notifications.consumer import consume_events
@@ -44,6 +45,7 @@ def run_once(session_factory: SessionFactory, settings: Settings,
     with session_factory() as session:
         missed = tasks.mark_missed(session, now)
     reminders = send_reminders(session_factory, settings, today, now)
+    reminders += send_receipt_reminders(session_factory, settings, today, now)
     escalations = escalate_overdue(session_factory, settings, today, now)
     notifications = consume_events(session_factory, now)
     return PassResult(written, missed, reminders, escalations, notifications)

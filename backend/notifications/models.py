@@ -19,6 +19,8 @@ class NotificationKind(StrEnum):
     deadline_soon = "deadline_soon"
     overdue = "overdue"
     escalated = "escalated"
+    campaign_dispatched = "campaign_dispatched"
+    receipt_due = "receipt_due"
 
 
 KIND_LABELS = {
@@ -29,6 +31,8 @@ KIND_LABELS = {
     NotificationKind.deadline_soon: "整改即将到期",
     NotificationKind.overdue: "整改逾期",
     NotificationKind.escalated: "逾期升级",
+    NotificationKind.campaign_dispatched: "检查任务下发",
+    NotificationKind.receipt_due: "回执待提交",
 }
 
 

@@ -21,6 +21,7 @@ class TaskState(StrEnum):
     due = "due"
     done = "done"
     missed = "missed"  # 漏检: the window ended without a submitted inspection
+    cancelled = "cancelled"  # its campaign was cancelled while it was due
 
 
 class PatrolPlan(TimestampMixin, Base):
@@ -53,18 +54,22 @@ class PatrolPlan(TimestampMixin, Base):
 
 class PatrolTask(TimestampMixin, Base):
     """One occurrence of a plan at one site on one date, written when its day comes; it keeps
-    the plan's module, window and inspectors of that moment, so plan edits leave it as it was."""
+    the plan's module, window and inspectors of that moment, so plan edits leave it as it was.
+    A campaign's task (``campaign_id``, no plan) is written when the campaign is dispatched,
+    one per site and module; its window is the campaign's, over several days."""
 
     __tablename__ = "patrol_tasks"
     __table_args__ = (
         UniqueConstraint("plan_id", "site_id", "due_on"),
+        UniqueConstraint("campaign_id", "site_id", "module_id"),
         Index("ix_patrol_tasks_due_on_center", "due_on", "center_id"),
         Index("ix_patrol_tasks_open_at_site", "site_id", "module_id", "state"),
         Index("ix_patrol_tasks_state_window_end", "state", "window_end_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("patrol_plans.id"))
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("patrol_plans.id"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
     module_id: Mapped[int] = mapped_column(ForeignKey("patrol_modules.id"))

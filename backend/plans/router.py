@@ -2,7 +2,7 @@ import base64
 import binascii
 import json
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from backend import clock
 from backend.accounts.models import User
+from backend.campaigns.models import Campaign
 from backend.deps import CurrentUser, SessionDep
 from backend.etag import IfMatch, PreconditionFailed, expected_versions, set_etag
 from backend.openapi import error_responses
@@ -107,16 +108,17 @@ def update_plan(plan_id: DbId, body: PlanPatchIn, response: Response, user: Curr
 
 
 def _encode(task: PatrolTask) -> str:
-    key = [task.window_start_at.isoformat(), task.plan_id, task.site_id]
+    start, *ids = tasks.task_order(task)
+    key = [start.isoformat(), *ids]
     return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str) -> tuple[datetime, int, int]:
+def _decode(cursor: str) -> tuple[Any, ...]:
     try:
-        start, plan_id, site_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * 3))
-        if not (isinstance(plan_id, int) and isinstance(site_id, int)):
+        start, *ids = json.loads(base64.urlsafe_b64decode(cursor + "=" * 3))
+        if len(ids) != 4 or not all(isinstance(i, int) for i in ids):
             raise ValueError(cursor)
-        return datetime.fromisoformat(start), plan_id, site_id
+        return datetime.fromisoformat(start), *ids
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
         raise InvalidCursor() from exc
 
@@ -124,9 +126,13 @@ def _decode(cursor: str) -> tuple[datetime, int, int]:
 def _tasks_out(session: Session, rows: list[PatrolTask]) -> list[TaskOut]:
     plans = dict(session.execute(select(PatrolPlan.id, PatrolPlan.name).where(
         PatrolPlan.id.in_({t.plan_id for t in rows}))).all())
+    campaigns = dict(session.execute(select(Campaign.id, Campaign.title).where(
+        Campaign.id.in_({t.campaign_id for t in rows}))).all())
     sites = dict(session.execute(select(Site.id, Site.name).where(
         Site.id.in_({t.site_id for t in rows}))).all())
-    return [TaskOut(id=t.id, plan_id=t.plan_id, plan_name=plans[t.plan_id], site_id=t.site_id,
+    return [TaskOut(id=t.id, plan_id=t.plan_id, plan_name=plans.get(t.plan_id or 0),
+                    campaign_id=t.campaign_id, campaign_title=campaigns.get(t.campaign_id or 0),
+                    site_id=t.site_id,
                     site_name=sites[t.site_id], center_id=t.center_id, module_id=t.module_id,
                     kind=t.kind, due_on=t.due_on, window_start_at=t.window_start_at,
                     window_end_at=t.window_end_at, assignee_ids=t.assignee_ids, state=t.state,
@@ -147,11 +153,15 @@ def list_tasks(
     mine: Annotated[bool | None, Query(
         description="only tasks naming me; default: yes for inspectors, no for managers, "
         "质监办 and leaders")] = None,
+    campaign_id: Annotated[DbId | None, Query(
+        description="every task of this campaign over its whole window (`date` is then "
+        "ignored)")] = None,
 ) -> Page[TaskOut]:
     """A day's patrol tasks (due, done or missed), by window: an inspector's own by default,
-    a manager's center's, every center's for 质监办 and leaders."""
-    rows = tasks.tasks_on(session, user, date or clock.today(),
-                          mine=_mine_by_default(user) if mine is None else mine)
+    a manager's center's, every center's for 质监办 and leaders; or a campaign's tasks."""
+    mine = _mine_by_default(user) if mine is None else mine
+    rows = tasks.tasks_on(session, user, date or clock.today(), mine=mine) \
+        if campaign_id is None else tasks.campaign_tasks(session, user, campaign_id, mine=mine)
     rows = [t for t in rows if (state is None or t.state == state)
             and (site_id is None or t.site_id == site_id)]
     if cursor:

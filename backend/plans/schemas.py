@@ -143,8 +143,10 @@ class TemplateOut(BaseModel):
 
 class TaskOut(BaseModel):
     id: int | None = Field(description="null for a future task not yet written")
-    plan_id: int
-    plan_name: str
+    plan_id: int | None = Field(description="null for a campaign's task")
+    plan_name: str | None
+    campaign_id: int | None = Field(description="the campaign (专项/节假日检查) it belongs to")
+    campaign_title: str | None
     site_id: int
     site_name: str
     center_id: int
@@ -154,6 +156,7 @@ class TaskOut(BaseModel):
     window_start_at: datetime
     window_end_at: datetime
     assignee_ids: list[int]
-    state: TaskState
+    state: TaskState = Field(description="due, done, missed (漏检), or cancelled (its campaign "
+                             "was cancelled while it was due)")
     inspection_id: int | None
     done_at: datetime | None

@@ -95,7 +95,8 @@ def _emit(session: Session, event_type: str, rows: list[Any], actor_id: int | No
         events.emit(session, event_type, object_type="patrol_task", object_id=row.id,
                     center_id=row.center_id, group_id=groups.get(row.center_id),
                     actor_id=actor_id, data={"plan_id": row.plan_id, "site_id": row.site_id,
-                                             "due_on": row.due_on, **data})
+                                             "due_on": row.due_on,
+                                             "campaign_id": row.campaign_id, **data})
 
 
 def _close_open(session: Session, where: list[ColumnElement[bool]],
@@ -104,7 +105,7 @@ def _close_open(session: Session, where: list[ColumnElement[bool]],
         update(PatrolTask).where(PatrolTask.state == TaskState.due, *where)
         .values(**values, updated_at=clock.utcnow())
         .returning(PatrolTask.id, PatrolTask.center_id, PatrolTask.plan_id,
-                   PatrolTask.site_id, PatrolTask.due_on)
+                   PatrolTask.site_id, PatrolTask.due_on, PatrolTask.campaign_id)
         .execution_options(synchronize_session=False))
     return list(result.all())
 
@@ -135,11 +136,26 @@ def readable_tasks(user: User) -> Select[Any]:
     return scoped_to_user(select(PatrolTask), PatrolTask.center_id, user, CENTER_DATA_READERS)
 
 
+def campaign_tasks_on(day: date) -> ColumnElement[bool]:
+    """A campaign's task is listed on every day of its window while it is due, on the day it
+    was done, and on its window's last day once missed; a cancelled one on none."""
+    opens, closes = clock.day_start(day), clock.day_start(day, plus_days=1)
+    return and_(PatrolTask.campaign_id.is_not(None), PatrolTask.window_start_at < closes,
+                PatrolTask.window_end_at > opens, or_(
+                    PatrolTask.state == TaskState.due,
+                    and_(PatrolTask.state == TaskState.done, PatrolTask.done_at >= opens,
+                         PatrolTask.done_at < closes),
+                    and_(PatrolTask.state == TaskState.missed,
+                         PatrolTask.window_end_at <= closes)))
+
+
 def tasks_on(session: Session, user: User, day: date, *, mine: bool) -> list[PatrolTask]:
     """The tasks of ``day`` the user may read (only those naming them when ``mine``), by
     window then plan and site: the written ones, and from today on the ones not yet written
-    as their plans give them now."""
-    tasks = list(session.scalars(readable_tasks(user).where(PatrolTask.due_on == day)))
+    as their plans give them now; campaigns' tasks as :func:`campaign_tasks_on` says."""
+    tasks = list(session.scalars(readable_tasks(user).where(PatrolTask.due_on == day,
+                                                            PatrolTask.plan_id.is_not(None))))
+    tasks += session.scalars(readable_tasks(user).where(campaign_tasks_on(day)))
     if day >= clock.today():
         written = {(t.plan_id, t.site_id) for t in tasks}
         plans = session.scalars(readable_plans(user).where(plans_on(day)))
@@ -150,8 +166,18 @@ def tasks_on(session: Session, user: User, day: date, *, mine: bool) -> list[Pat
     return sorted(tasks, key=task_order)
 
 
-def task_order(task: PatrolTask) -> tuple[datetime, int, int]:
-    return task.window_start_at, task.plan_id, task.site_id
+def campaign_tasks(session: Session, user: User, campaign_id: int, *,
+                   mine: bool) -> list[PatrolTask]:
+    """Every task of a campaign the user may read (only those naming them when ``mine``)."""
+    rows = session.scalars(readable_tasks(user).where(PatrolTask.campaign_id == campaign_id))
+    return sorted((t for t in rows if not mine or user.id in t.assignee_ids), key=task_order)
+
+
+def task_order(task: PatrolTask) -> tuple[datetime, int, int, int, int]:
+    """Unique per listed task: a plan's by (plan, site) on a day, a campaign's by (campaign,
+    site, module)."""
+    return (task.window_start_at, task.plan_id or 0, task.campaign_id or 0, task.site_id,
+            task.module_id)
 
 
 inspections.SUBMIT_HOOKS.append(complete)

@@ -23,6 +23,9 @@ const routes: RouteRecordRaw[] = [
   { path: '/hazards/:id', component: () => import('./pages/HazardDetailPage.vue'), meta: { title: 'hazards.title' } },
   { path: '/me', component: () => import('./pages/MePage.vue'), meta: { tab: true, title: 'me.title' } },
   { path: '/notifications', component: () => import('./pages/NotificationsPage.vue'), meta: { title: 'notice.title' } },
+  { path: '/campaigns', component: () => import('./pages/CampaignListPage.vue'), meta: { title: 'campaign.title' } },
+  { path: '/campaigns/:id', component: () => import('./pages/CampaignDetailPage.vue'), meta: { title: 'campaign.title' } },
+  { path: '/escalations', component: () => import('./pages/EscalationsPage.vue'), meta: { title: 'escalation.title' } },
   { path: '/queue', component: () => import('./pages/QueuePage.vue'), meta: { title: 'sync.queue' } },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]

@@ -41,6 +41,7 @@ describe('notifications', () => {
   it('opens a hazard, or home', () => {
     expect(notificationRoute({ object_type: 'hazard', object_id: 7 })).toBe('/hazards/7')
     expect(notificationRoute({ object_type: 'task', object_id: 7 })).toBe('/')
+    expect(notificationRoute({ object_type: 'campaign', object_id: 3 })).toBe('/campaigns/3')
   })
   it('badge text', () => {
     expect(badgeText(0)).toBe('')

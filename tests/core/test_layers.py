@@ -31,6 +31,7 @@ DOMAIN_LAYERS = (
     {"inspections"},  # an inspection's failed items report hazards
     {"plans"},  # plans name modules and sites; a submitted inspection completes a task
     {"notifications", "escalations"},  # told of hazards (later tasks, campaigns) when due
+    {"campaigns"},  # dispatch plan-less tasks, report external hazards, register notices
     {"me"},  # the signed-in user's view across every domain
 )
 

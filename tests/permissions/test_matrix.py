@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from backend.clock import today
 from backend.vocab import Role
+from tests.permissions import campaign_calls
 
 # who: (role, center of the user: "own" = the catering center that owns the objects)
 PEOPLE = {
@@ -109,6 +110,7 @@ EXPECTED = {
                        qa=1, leader=1, admin=0),
     "list_tasks": dict(inspector_own=1, inspector_other=0, manager_own=1, manager_other=0,
                        qa=1, leader=1, admin=0),
+    **campaign_calls.EXPECTED,
 }
 
 
@@ -188,6 +190,8 @@ def call(name, client, make, user):
     Returns the status code (or, for lists, how many of the object are listed)."""
     if "notification" in name or name in ("count_unread", "read_all", "list_escalations"):
         return call_inbox(name, client, make, user)
+    if name in campaign_calls.EXPECTED:
+        return campaign_calls.call(name, client, make, user)
     org = make.org
     headers = make.headers(user)
     if name.endswith(("_plan", "_plans", "_plan_templates", "_tasks", "_from_template")):

@@ -63,6 +63,17 @@ export interface RequestOptions {
 
 /** JSON request to the API. Throws ApiError (HTTP answer) or NetworkError (no answer). */
 export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const res = await send(path, opts)
+  if (res.status === 204) return undefined as T
+  return (await res.json()) as T
+}
+
+/** A file from the API (bytes, not JSON), with the same errors as `request`. */
+export async function requestBlob(path: string, opts: RequestOptions = {}): Promise<Blob> {
+  return (await send(path, { ...opts, headers: { Accept: '*/*', ...opts.headers } })).blob()
+}
+
+async function send(path: string, opts: RequestOptions): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers }
   if (opts.token) headers.Authorization = `Bearer ${opts.token}`
   let body: BodyInit | undefined
@@ -84,6 +95,5 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   }
   if (res.status === 401 && opts.token) onUnauthorized?.()
   if (!res.ok) throw await toApiError(res)
-  if (res.status === 204) return undefined as T
-  return (await res.json()) as T
+  return res
 }

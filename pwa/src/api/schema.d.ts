@@ -1082,11 +1082,198 @@ export interface paths {
         /**
          * List Tasks
          * @description A day's patrol tasks (due, done or missed), by window: an inspector's own by default,
-         *     a manager's center's, every center's for 质监办 and leaders.
+         *     a manager's center's, every center's for 质监办 and leaders; or a campaign's tasks.
          */
         get: operations["list_tasks"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Campaigns
+         * @description Campaigns the user may read, newest first: the group's for 质监办 and leaders, those
+         *     aimed at their center for a center's users.
+         */
+        get: operations["list_campaigns"];
+        put?: never;
+        /**
+         * Create Campaign
+         * @description Dispatch a campaign (质监办): each target center gets its 回执 slot and a task per
+         *     active site × module that applies to the site's kind, over the campaign's window.
+         */
+        post: operations["create_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Campaign
+         * @description A campaign with each target center's progress (tasks by state, 回执, late) and the
+         *     late centers; a center's user sees only their center's row.
+         */
+        get: operations["read_campaign"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel Campaign
+         * @description Cancel a campaign (质监办): its due tasks become `cancelled` (no longer due, never
+         *     missed); pending 回执 are no longer owed. Cancelling twice is 409.
+         */
+        post: operations["cancel_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit Receipt
+         * @description Submit the caller's center's 回执 (a target center's manager only; 质监办 does not
+         *     submit on a center's behalf). Once submitted, a second one is 409
+         *     `receipt_already_submitted`; a correction sends the receipt's `version` as `If-Match`
+         *     (a stale one is 412). Lateness is judged on the first submission. A retry with the same
+         *     `Idempotency-Key` returns the stored receipt instead of 409. The `ETag` is the receipt's
+         *     version.
+         */
+        post: operations["submit_receipt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/attachment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Campaign Attachment
+         * @description The campaign's notice document (whoever may read the campaign).
+         */
+        get: operations["download_campaign_attachment"];
+        /**
+         * Upload Campaign Attachment
+         * @description Set or replace the campaign's notice document (质监办; multipart field `file`): PDF,
+         *     Word (.docx/.doc), Excel (.xlsx/.xls), JPEG or PNG, recognised by content, at most
+         *     `attachment_max_bytes`. Two uploads at once: one may be 409 `campaign_changed`.
+         */
+        put: operations["upload_campaign_attachment"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/external-inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List External Inspections
+         * @description External inspections the user may read, latest inspection first: the group's for
+         *     质监办 and leaders, those concerning their center for a center's users.
+         */
+        get: operations["list_external_inspections"];
+        put?: never;
+        /**
+         * Create External Inspection
+         * @description Record an external inspection (上级检查, 质监办): the inspecting body, the date, the
+         *     centers and sites concerned, and its findings, each reported as a hazard with source
+         *     `external` (photos required, as for any report).
+         */
+        post: operations["create_external_inspection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/external-inspections/{external_inspection_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read External Inspection
+         * @description An external inspection with its hazards (those the user may read) and their status.
+         */
+        get: operations["read_external_inspection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/external-inspections/{external_inspection_id}/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add External Findings
+         * @description Add findings to a recorded external inspection (质监办), each a hazard with source
+         *     `external`; a finding retried with its `client_id` is not reported twice.
+         */
+        post: operations["add_external_findings"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1235,6 +1422,22 @@ export interface components {
             /** Comment */
             comment?: string | null;
         };
+        /** AttachmentOut */
+        AttachmentOut: {
+            /** Name */
+            name: string | null;
+            /** Content Type */
+            content_type: string;
+            /** Bytes */
+            bytes: number;
+            /** Sha256 */
+            sha256: string;
+            /**
+             * Url
+             * @description GET it with the bearer token
+             */
+            url: string;
+        };
         /**
          * AuditEntryOut
          * @description One write, as it happened (append-only, hash-chained).
@@ -1299,6 +1502,185 @@ export interface components {
              */
             hash: string;
         };
+        /** CampaignDetailOut */
+        CampaignDetailOut: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            kind: components["schemas"]["CampaignKind"];
+            status: components["schemas"]["CampaignStatus"];
+            /** Module Ids */
+            module_ids: number[];
+            /** Site Kinds */
+            site_kinds: components["schemas"]["SiteKind"][] | null;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /**
+             * Ends On
+             * Format: date
+             */
+            ends_on: string;
+            /**
+             * Receipt Due On
+             * Format: date
+             */
+            receipt_due_on: string;
+            /** Notes */
+            notes: string | null;
+            attachment: components["schemas"]["AttachmentOut"] | null;
+            /** Created By Id */
+            created_by_id: number;
+            /**
+             * Dispatched At
+             * Format: date-time
+             */
+            dispatched_at: string;
+            /** Cancelled At */
+            cancelled_at: string | null;
+            /** Cancel Reason */
+            cancel_reason: string | null;
+            /**
+             * Center Ids
+             * @description the target centers the caller may see
+             */
+            center_ids: number[];
+            /** Version */
+            version: number;
+            /**
+             * Centers
+             * @description per target center (a center's user: only their own)
+             */
+            centers: components["schemas"]["CenterProgressOut"][];
+            /**
+             * Late Center Ids
+             * @description centers whose 回执 is late
+             */
+            late_center_ids: number[];
+        };
+        /**
+         * CampaignIn
+         * @description A campaign to dispatch now: its tasks and 回执 slots are written with it.
+         * @example {
+         *       "ends_on": "2026-12-30",
+         *       "kind": "holiday",
+         *       "module_ids": [
+         *         3
+         *       ],
+         *       "notes": "重点检查灭火器、疏散通道",
+         *       "receipt_due_on": "2026-12-31",
+         *       "starts_on": "2026-12-28",
+         *       "title": "元旦节前消防安全专项检查"
+         *     }
+         */
+        CampaignIn: {
+            /**
+             * Client Id
+             * @description a UUID per intended campaign: a retry returns the first
+             */
+            client_id?: string | null;
+            /** Title */
+            title: string;
+            /** @description `special` 专项检查 or `holiday` 节假日检查 */
+            kind: components["schemas"]["CampaignKind"];
+            /**
+             * Module Ids
+             * @description the checklists to run (active modules)
+             */
+            module_ids: number[];
+            /**
+             * Center Ids
+             * @description target centers; omitted or empty: every active operating center of the group (not 质监办 itself)
+             */
+            center_ids?: number[] | null;
+            /**
+             * Site Kinds
+             * @description only sites of these kinds; omitted: every kind the modules apply to
+             */
+            site_kinds?: components["schemas"]["SiteKind"][] | null;
+            /**
+             * Starts On
+             * Format: date
+             * @description first day of the window (Asia/Shanghai)
+             */
+            starts_on: string;
+            /**
+             * Ends On
+             * Format: date
+             * @description last day of the window, ≥ starts_on
+             */
+            ends_on: string;
+            /**
+             * Receipt Due On
+             * Format: date
+             * @description 回执截止日期: the last day to submit, ≥ starts_on
+             */
+            receipt_due_on: string;
+            /** Notes */
+            notes?: string | null;
+        };
+        /**
+         * CampaignKind
+         * @enum {string}
+         */
+        CampaignKind: "special" | "holiday";
+        /** CampaignOut */
+        CampaignOut: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            kind: components["schemas"]["CampaignKind"];
+            status: components["schemas"]["CampaignStatus"];
+            /** Module Ids */
+            module_ids: number[];
+            /** Site Kinds */
+            site_kinds: components["schemas"]["SiteKind"][] | null;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /**
+             * Ends On
+             * Format: date
+             */
+            ends_on: string;
+            /**
+             * Receipt Due On
+             * Format: date
+             */
+            receipt_due_on: string;
+            /** Notes */
+            notes: string | null;
+            attachment: components["schemas"]["AttachmentOut"] | null;
+            /** Created By Id */
+            created_by_id: number;
+            /**
+             * Dispatched At
+             * Format: date-time
+             */
+            dispatched_at: string;
+            /** Cancelled At */
+            cancelled_at: string | null;
+            /** Cancel Reason */
+            cancel_reason: string | null;
+            /**
+             * Center Ids
+             * @description the target centers the caller may see
+             */
+            center_ids: number[];
+            /** Version */
+            version: number;
+        };
+        /**
+         * CampaignStatus
+         * @enum {string}
+         */
+        CampaignStatus: "dispatched" | "cancelled";
         /**
          * CampusIn
          * @description A campus (校区).
@@ -1358,6 +1740,16 @@ export interface components {
              * @description false: deactivated, no new inspections or hazards at its sites
              */
             is_active?: boolean;
+        };
+        /**
+         * CancelIn
+         * @example {
+         *       "reason": "检查计划调整"
+         *     }
+         */
+        CancelIn: {
+            /** Reason */
+            reason: string;
         };
         /** Capabilities */
         Capabilities: {
@@ -1455,6 +1847,24 @@ export interface components {
              */
             is_active?: boolean;
         };
+        /** CenterProgressOut */
+        CenterProgressOut: {
+            /** Center Id */
+            center_id: number;
+            /** Center Name */
+            center_name: string;
+            /** Tasks Total */
+            tasks_total: number;
+            /** Tasks Done */
+            tasks_done: number;
+            /** Tasks Missed */
+            tasks_missed: number;
+            /** Tasks Due */
+            tasks_due: number;
+            /** Tasks Cancelled */
+            tasks_cancelled: number;
+            receipt: components["schemas"]["ReceiptOut"];
+        };
         /**
          * CheckinMethod
          * @enum {string}
@@ -1510,6 +1920,7 @@ export interface components {
          *     - `invalid_credentials` (401): 用户名或密码错误
          *     - `invalid_token` (401): 登录已失效，请重新登录
          *     - `not_authenticated` (401): 未登录或登录已过期
+         *     - `campaign_receipt_forbidden` (403): 只有被检查中心的负责人可以提交回执
          *     - `forbidden` (403): 无权执行此操作
          *     - `hazard_action_forbidden` (403): 您无权对该隐患执行此操作
          *     - `inspection_kind_forbidden` (403): 您不能在该点位进行此类检查
@@ -1517,8 +1928,11 @@ export interface components {
          *     - `not_the_inspector` (403): 只有检查人可以修改该检查
          *     - `plan_manage_forbidden` (403): 只有本中心负责人或质监办可以管理巡检计划
          *     - `url_expired` (403): 照片链接已过期
+         *     - `campaign_attachment_not_found` (404): 该检查任务没有附件
+         *     - `campaign_not_found` (404): 检查任务不存在
          *     - `campus_not_found` (404): 校区不存在
          *     - `center_not_found` (404): 中心不存在
+         *     - `external_inspection_not_found` (404): 上级检查记录不存在
          *     - `hazard_not_found` (404): 隐患不存在
          *     - `inspection_not_found` (404): 检查不存在
          *     - `module_not_found` (404): 巡检模块不存在
@@ -1530,6 +1944,8 @@ export interface components {
          *     - `plan_not_found` (404): 巡检计划不存在
          *     - `site_not_found` (404): 点位不存在
          *     - `method_not_allowed` (405): 不支持此请求方法
+         *     - `campaign_cancelled` (409): 该检查任务已撤销
+         *     - `campaign_changed` (409): 检查任务已被他人修改，请刷新后重试
          *     - `campus_inactive` (409): 该点位所在校区已停用，不能新建检查或隐患
          *     - `cannot_lock_out_self` (409): 不能停用自己或移除自己的管理员角色
          *     - `center_inactive` (409): 该中心已停用，不能新建检查、隐患或加入用户
@@ -1539,14 +1955,19 @@ export interface components {
          *     - `hazard_invalid_transition` (409): 当前状态不允许此操作
          *     - `inspection_submitted` (409): 检查已提交，不能再修改
          *     - `plan_changed` (409): 巡检计划已被他人修改，请刷新后重试
+         *     - `receipt_already_submitted` (409): 本中心已提交回执；如需更正，请带上回执版本（If-Match）重新提交
          *     - `site_inactive` (409): 该点位已停用，不能新建检查或隐患
          *     - `username_taken` (409): 用户名已存在
          *     - `precondition_failed` (412): 对象已被修改（If-Match 不符），请刷新后重试
          *     - `payload_too_large` (413): 请求体过大
+         *     - `attachment_type_unsupported` (415): 附件须为 PDF、Word、Excel 或图片（JPEG/PNG）
          *     - `unsupported_media_type` (415): 不支持的内容类型
+         *     - `campaign_target_invalid` (422): 检查对象无效：中心须为本集团在用的业务中心，且至少有一个适用的点位
+         *     - `campaign_window_invalid` (422): 检查时间无效：结束日期不能早于开始日期，回执截止日期不能早于开始日期
          *     - `center_required` (422): 巡检员和中心负责人必须属于一个中心
          *     - `deadline_in_past` (422): 整改期限不能早于今天
          *     - `extension_not_later` (422): 新期限必须晚于当前期限
+         *     - `external_target_invalid` (422): 上级检查涉及的中心或点位不属于本集团
          *     - `governance_plan_required` (422): 重大隐患须制定完整的治理方案
          *     - `idempotency_mismatch` (422): 该幂等键已用于内容不同的请求
          *     - `image_corrupt` (422): 照片文件已损坏或不完整
@@ -1581,7 +2002,7 @@ export interface components {
          *     - `photo_queue_full` (503): 照片处理繁忙，请稍后重试
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "plan_manage_forbidden" | "url_expired" | "campus_not_found" | "center_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "site_not_found" | "method_not_allowed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "plan_changed" | "site_inactive" | "username_taken" | "precondition_failed" | "payload_too_large" | "unsupported_media_type" | "center_required" | "deadline_in_past" | "extension_not_later" | "governance_plan_required" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "restricted_use_major_only" | "roles_required" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "validation_error" | "weak_password" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
+        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "campaign_receipt_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "plan_manage_forbidden" | "url_expired" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "site_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "plan_changed" | "receipt_already_submitted" | "site_inactive" | "username_taken" | "precondition_failed" | "payload_too_large" | "attachment_type_unsupported" | "unsupported_media_type" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "deadline_in_past" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "restricted_use_major_only" | "roles_required" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "validation_error" | "weak_password" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
         /**
          * ErrorDetails
          * @description Facts about the error (ids, fields, allowed values); for 400 `malformed_json` and 422 `validation_error`, `errors` lists each problem.
@@ -1680,6 +2101,225 @@ export interface components {
             deadline: string;
             /** Reason */
             reason: string;
+        };
+        /** ExternalHazardOut */
+        ExternalHazardOut: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            /** Site Id */
+            site_id: number;
+            /** Center Id */
+            center_id: number;
+            grade: components["schemas"]["Grade"];
+            status: components["schemas"]["Status"];
+            /** Is Overdue */
+            is_overdue: boolean;
+        };
+        /** ExternalInspectionDetailOut */
+        ExternalInspectionDetailOut: {
+            /** Id */
+            id: number;
+            /** Inspecting Body */
+            inspecting_body: string;
+            /**
+             * Inspected On
+             * Format: date
+             */
+            inspected_on: string;
+            /** Center Ids */
+            center_ids: number[];
+            /** Site Ids */
+            site_ids: number[];
+            /** Notes */
+            notes: string | null;
+            /** Created By Id */
+            created_by_id: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Findings Count
+             * @description hazards the caller may see
+             */
+            findings_count: number;
+            /** Hazards */
+            hazards: components["schemas"]["ExternalHazardOut"][];
+        };
+        /**
+         * ExternalInspectionIn
+         * @example {
+         *       "center_ids": [
+         *         2
+         *       ],
+         *       "findings": [
+         *         {
+         *           "category": "fire",
+         *           "grade": "general",
+         *           "photo_ids": [
+         *             41
+         *           ],
+         *           "site_id": 12,
+         *           "title": "疏散指示灯不亮"
+         *         }
+         *       ],
+         *       "inspected_on": "2026-12-01",
+         *       "inspecting_body": "市消防救援支队",
+         *       "notes": "年度消防检查",
+         *       "site_ids": [
+         *         12
+         *       ]
+         *     }
+         */
+        ExternalInspectionIn: {
+            /**
+             * Client Id
+             * @description a UUID per intended record: a retry returns the first
+             */
+            client_id?: string | null;
+            /**
+             * Inspecting Body
+             * @description 检查单位
+             */
+            inspecting_body: string;
+            /**
+             * Inspected On
+             * Format: date
+             * @description ISO 8601 date (YYYY-MM-DD), 2000-01-01..2100-12-31
+             */
+            inspected_on: string;
+            /**
+             * Center Ids
+             * @description centers concerned
+             */
+            center_ids?: number[];
+            /**
+             * Site Ids
+             * @description sites concerned
+             */
+            site_ids?: number[];
+            /** Notes */
+            notes?: string | null;
+            /** Findings */
+            findings?: components["schemas"]["FindingIn"][];
+        };
+        /** ExternalInspectionOut */
+        ExternalInspectionOut: {
+            /** Id */
+            id: number;
+            /** Inspecting Body */
+            inspecting_body: string;
+            /**
+             * Inspected On
+             * Format: date
+             */
+            inspected_on: string;
+            /** Center Ids */
+            center_ids: number[];
+            /** Site Ids */
+            site_ids: number[];
+            /** Notes */
+            notes: string | null;
+            /** Created By Id */
+            created_by_id: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Findings Count
+             * @description hazards the caller may see
+             */
+            findings_count: number;
+        };
+        /**
+         * FindingIn
+         * @description A finding of the external inspection, reported as a hazard with source `external`
+         *     (same rules as any report: an active site, at least one photo, a grade).
+         * @example {
+         *       "captured_at": "2026-12-01T09:15:00+08:00",
+         *       "category": "fire",
+         *       "client_id": "0b6f3c1e-6a53-4c8e-9d1e-2f1d8f1c2a10",
+         *       "description": "2 号灶台旁灭火器指针在红区",
+         *       "grade": "general",
+         *       "photo_ids": [
+         *         1
+         *       ],
+         *       "site_id": 1,
+         *       "title": "后厨灭火器压力不足"
+         *     }
+         */
+        FindingIn: {
+            /**
+             * Client Id
+             * @description the phone's UUID for this report: a retry returns the first
+             */
+            client_id?: string | null;
+            /**
+             * Title
+             * @description what is wrong, in a few words
+             */
+            title: string;
+            /**
+             * Description
+             * @description details
+             */
+            description?: string | null;
+            /**
+             * Site Id
+             * @description where it was found
+             */
+            site_id: number;
+            category: components["schemas"]["Category"];
+            /** @default general */
+            grade: components["schemas"]["Grade"];
+            /**
+             * Source
+             * @description always `external`
+             * @default external
+             * @constant
+             */
+            source: "external";
+            /**
+             * Photo Ids
+             * @description uploaded photos (POST /photos), the evidence
+             */
+            photo_ids: number[];
+            /**
+             * Captured At
+             * @description the phone's time of capture
+             */
+            captured_at?: string | null;
+            /**
+             * Restricted Use
+             * @description 停用/封控: a major hazard's place or equipment is out of use until the hazard is closed
+             * @default false
+             */
+            restricted_use: boolean;
+        };
+        /**
+         * FindingsIn
+         * @example {
+         *       "findings": [
+         *         {
+         *           "category": "fire",
+         *           "grade": "general",
+         *           "photo_ids": [
+         *             52
+         *           ],
+         *           "site_id": 14,
+         *           "title": "配电房灭火器过期"
+         *         }
+         *       ]
+         *     }
+         */
+        FindingsIn: {
+            /** Findings */
+            findings: components["schemas"]["FindingIn"][];
         };
         /**
          * Frequency
@@ -2838,7 +3478,7 @@ export interface components {
          *     here: ``task_due``, ``task_missed``, ``campaign_dispatched``, ``receipt_due``.
          * @enum {string}
          */
-        NotificationKind: "hazard_assigned" | "hazard_to_verify" | "hazard_rejected" | "extension_decided" | "deadline_soon" | "overdue" | "escalated";
+        NotificationKind: "hazard_assigned" | "hazard_to_verify" | "hazard_rejected" | "extension_decided" | "deadline_soon" | "overdue" | "escalated" | "campaign_dispatched" | "receipt_due";
         /** NotificationOut */
         NotificationOut: {
             /** Id */
@@ -2879,6 +3519,19 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[CampaignOut] */
+        Page_CampaignOut_: {
+            /**
+             * Items
+             * @description This page's items, in the list's order.
+             */
+            items: components["schemas"]["CampaignOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Page[EscalationOut] */
         Page_EscalationOut_: {
             /**
@@ -2886,6 +3539,19 @@ export interface components {
              * @description This page's items, in the list's order.
              */
             items: components["schemas"]["EscalationOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[ExternalInspectionOut] */
+        Page_ExternalInspectionOut_: {
+            /**
+             * Items
+             * @description This page's items, in the list's order.
+             */
+            items: components["schemas"]["ExternalInspectionOut"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` for the next page; null on the last page.
@@ -3293,6 +3959,64 @@ export interface components {
             reason: string;
         };
         /**
+         * ReceiptIn
+         * @description A center's 回执.
+         * @example {
+         *       "done": true,
+         *       "findings_count": 2,
+         *       "note": "已完成全部点位检查，发现 2 处隐患已上报"
+         *     }
+         */
+        ReceiptIn: {
+            /**
+             * Done
+             * @description the center carried out the check
+             */
+            done: boolean;
+            /**
+             * Findings Count
+             * @description hazards found
+             */
+            findings_count: number;
+            /** Note */
+            note?: string | null;
+        };
+        /** ReceiptOut */
+        ReceiptOut: {
+            /** Center Id */
+            center_id: number;
+            /** Center Name */
+            center_name: string;
+            status: components["schemas"]["ReceiptStatus"];
+            /** Done */
+            done: boolean | null;
+            /** Findings Count */
+            findings_count: number | null;
+            /** Note */
+            note: string | null;
+            /** Submitted By Id */
+            submitted_by_id: number | null;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Corrected At */
+            corrected_at: string | null;
+            /**
+             * Late
+             * @description submitted after receipt_due_on, or missing once it is over
+             */
+            late: boolean;
+            /**
+             * Version
+             * @description send as If-Match to correct a submitted receipt
+             */
+            version: number;
+        };
+        /**
+         * ReceiptStatus
+         * @enum {string}
+         */
+        ReceiptStatus: "pending" | "submitted";
+        /**
          * RequirementOut
          * @description The checklist item a finding failed: what it requires and how it is usually fixed.
          */
@@ -3525,10 +4249,20 @@ export interface components {
              * @description null for a future task not yet written
              */
             id: number | null;
-            /** Plan Id */
-            plan_id: number;
+            /**
+             * Plan Id
+             * @description null for a campaign's task
+             */
+            plan_id: number | null;
             /** Plan Name */
-            plan_name: string;
+            plan_name: string | null;
+            /**
+             * Campaign Id
+             * @description the campaign (专项/节假日检查) it belongs to
+             */
+            campaign_id: number | null;
+            /** Campaign Title */
+            campaign_title: string | null;
             /** Site Id */
             site_id: number;
             /** Site Name */
@@ -3555,6 +4289,7 @@ export interface components {
             window_end_at: string;
             /** Assignee Ids */
             assignee_ids: number[];
+            /** @description due, done, missed (漏检), or cancelled (its campaign was cancelled while it was due) */
             state: components["schemas"]["TaskState"];
             /** Inspection Id */
             inspection_id: number | null;
@@ -3565,7 +4300,7 @@ export interface components {
          * TaskState
          * @enum {string}
          */
-        TaskState: "due" | "done" | "missed";
+        TaskState: "due" | "done" | "missed" | "cancelled";
         /**
          * TemplateKey
          * @enum {string}
@@ -8478,6 +9213,8 @@ export interface operations {
                 site_id?: number | null;
                 /** @description only tasks naming me; default: yes for inspectors, no for managers, 质监办 and leaders */
                 mine?: boolean | null;
+                /** @description every task of this campaign over its whole window (`date` is then ignored) */
+                campaign_id?: number | null;
             };
             header?: never;
             path?: never;
@@ -8513,6 +9250,866 @@ export interface operations {
                 };
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_campaigns: {
+        parameters: {
+            query?: {
+                /** @description Page size: at most this many items. */
+                limit?: number;
+                /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
+                cursor?: string | null;
+                /** @description dispatched or cancelled */
+                status?: components["schemas"]["CampaignStatus"] | null;
+                /** @description special or holiday */
+                kind?: components["schemas"]["CampaignKind"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CampaignOut_"];
+                };
+            };
+            /** @description Bad Request: `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignIn"];
+            };
+        };
+        responses: {
+            /** @description a retry (same client_id): the first campaign */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetailOut"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetailOut"];
+                };
+            };
+            /** @description Bad Request: `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `module_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `campaign_target_invalid`, `campaign_window_invalid`, `idempotency_mismatch`, `invalid_value`, `module_inactive`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    read_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The campaign's id. */
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetailOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `campaign_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    cancel_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The campaign's id. */
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetailOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `campaign_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `campaign_cancelled` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    submit_receipt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+                /** @description a UUID per intended write: a retry with it returns the first result */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                /** @description The campaign's id. */
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReceiptIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReceiptOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `campaign_receipt_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `campaign_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `campaign_cancelled`, `receipt_already_submitted` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    download_campaign_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The campaign's id. */
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the document as uploaded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/msword": string;
+                    "application/pdf": string;
+                    "application/vnd.ms-excel": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `campaign_attachment_not_found`, `campaign_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    upload_campaign_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The campaign's id. */
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignDetailOut"];
+                };
+            };
+            /** @description Bad Request: `bad_upload`, `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `campaign_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `campaign_cancelled`, `campaign_changed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported Media Type: `attachment_type_unsupported`, `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_external_inspections: {
+        parameters: {
+            query?: {
+                /** @description Page size: at most this many items. */
+                limit?: number;
+                /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ExternalInspectionOut_"];
+                };
+            };
+            /** @description Bad Request: `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_external_inspection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExternalInspectionIn"];
+            };
+        };
+        responses: {
+            /** @description a retry (same client_id): the first record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExternalInspectionDetailOut"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExternalInspectionDetailOut"];
+                };
+            };
+            /** @description Bad Request: `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `hazard_action_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `site_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `campus_inactive`, `center_inactive`, `site_inactive` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `external_target_invalid`, `idempotency_mismatch`, `invalid_photo`, `invalid_value`, `restricted_use_major_only`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    read_external_inspection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The external inspection's id. */
+                external_inspection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExternalInspectionDetailOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `external_inspection_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    add_external_findings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The external inspection's id. */
+                external_inspection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindingsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExternalInspectionDetailOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `hazard_action_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `external_inspection_not_found`, `site_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `campus_inactive`, `center_inactive`, `site_inactive` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `external_target_invalid`, `idempotency_mismatch`, `invalid_photo`, `invalid_value`, `restricted_use_major_only`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;

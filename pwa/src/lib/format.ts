@@ -34,7 +34,7 @@ export function fmtMoney(v: string | number | null | undefined): string {
 export function fmtBytes(n: number): string {
   if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`
   if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(0)} MB`
-  return `${Math.round(n / 1024)} KB`
+  return `${Math.max(1, Math.round(n / 1024))} KB`
 }
 
 /** YYYY-MM-DD of a date, in Asia/Shanghai */

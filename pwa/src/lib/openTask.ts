@@ -1,9 +1,13 @@
 /** A due task tapped on the home screen: its module's checklist at its site, resumed when this phone
  *  already has one under way there, else started as PatrolPage starts one (from the cached checklist). */
+import type { Router } from 'vue-router'
+import { showDialog, showToast } from 'vant'
 import type { ModuleVersionOut } from '../api/types'
 import { cachedSite, moduleDetail, readCache } from './cache'
 import { startInspection } from './capture'
-import { db } from './db'
+import { db, StorageFullError } from './db'
+import { t } from './i18n'
+import { session } from './session'
 import { draftFor, type TaskOut } from './tasks'
 
 export async function openTask(userId: number, task: TaskOut): Promise<string> {
@@ -19,4 +23,16 @@ export async function openTask(userId: number, task: TaskOut): Promise<string> {
     siteName: site?.name ?? task.site_name, checkin: 'list',
   }, task.kind)
   return `/patrol/${draft.id}`
+}
+
+/** A due task tapped (今日任务, a campaign's page): its checklist opened, or why it cannot be. */
+export async function goToTask(router: Router, task: TaskOut): Promise<void> {
+  const uid = session.user?.id
+  if (task.state !== 'due' || uid === undefined) return
+  try {
+    await router.push(await openTask(uid, task))
+  } catch (err) {
+    if (err instanceof StorageFullError) await showDialog({ message: err.message })
+    else showToast(t('patrol.notCached'))
+  }
 }

@@ -7,6 +7,7 @@ const FIELDS: Record<string, MessageKey> = {
   reason: 'form.reason', comment: 'form.comment', description: 'form.description', measures: 'hazard.measures',
   interim_measures: 'hazard.interim', cost_estimate: 'hazard.cost', deadline: 'hazard.deadline', assignee_id: 'hazard.assignee',
   title: 'hazard.description', site_id: 'snap.site', category: 'snap.category', grade: 'snap.grade', photo_ids: 'check.photos',
+  done: 'receipt.done', findings_count: 'receipt.findings', note: 'receipt.note',
 }
 const PROBLEMS: Record<string, MessageKey> = {
   string_too_short: 'refusal.tooShort', string_too_long: 'refusal.tooLong', missing: 'refusal.missing',

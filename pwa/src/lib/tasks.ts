@@ -17,7 +17,7 @@ export function taskWindow(task: Pick<TaskOut, 'window_start_at' | 'window_end_a
   return `${hhmm.format(start)}–${wholeDays ? '24:00' : endText}`
 }
 
-const ORDER: Record<TaskState, number> = { due: 0, missed: 1, done: 2 }
+const ORDER: Record<TaskState, number> = { due: 0, missed: 1, done: 2, cancelled: 3 }
 
 /** What is left to do first (by window start), then the missed, then the done. */
 export function sortTasks(tasks: readonly TaskOut[]): TaskOut[] {
@@ -31,8 +31,9 @@ export function draftFor(drafts: readonly DraftInspection[], siteId: number, mod
     .sort((a, b) => b.updatedAt - a.updatedAt)[0]
 }
 
-/** Where tapping a notification goes: its hazard, or home for a task (and anything the phone does not know). */
+/** Where tapping a notification goes: its hazard or campaign, or home for a task (and anything the phone does not know). */
 export function notificationRoute(n: Pick<NotificationOut, 'object_type' | 'object_id'>): string {
+  if (n.object_type === 'campaign') return `/campaigns/${n.object_id}`
   return n.object_type === 'hazard' ? `/hazards/${n.object_id}` : '/'
 }
 
