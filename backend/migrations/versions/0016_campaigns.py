@@ -130,6 +130,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # campaigns' tasks have no plan: they go with their campaigns
+    op.execute("DELETE FROM patrol_tasks WHERE campaign_id IS NOT NULL")
     with op.batch_alter_table('patrol_tasks', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_patrol_tasks_campaign_id_campaigns'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('uq_patrol_tasks_campaign_id_site_id_module_id'), type_='unique')
