@@ -19,6 +19,7 @@ class NotificationKind(StrEnum):
     deadline_soon = "deadline_soon"
     overdue = "overdue"
     escalated = "escalated"
+    hazard_supervised = "hazard_supervised"
 
 
 KIND_LABELS = {
@@ -29,6 +30,7 @@ KIND_LABELS = {
     NotificationKind.deadline_soon: "整改即将到期",
     NotificationKind.overdue: "整改逾期",
     NotificationKind.escalated: "逾期升级",
+    NotificationKind.hazard_supervised: "挂牌督办",
 }
 
 
