@@ -91,12 +91,13 @@ def test_a_supervision_racing_the_closing_is_stored_only_if_it_won(scene):
         evidence = make.photo(people["qa2"])
         session.commit()
 
-        def send(i: int):  # noqa: ANN202
+        url, photo_id = f"/hazards/{hazard.id}/actions", evidence.id
+
+        def send(i: int, url: str = url, photo_id: int = photo_id):  # noqa: ANN202
             if i == 0:
-                return call(people["qa2"], "POST", f"/hazards/{hazard.id}/actions/verify",
-                            json={"comment": "复核合格，同意销号", "photo_ids": [evidence.id]})
-            return call(people["qa"], "POST", f"/hazards/{hazard.id}/actions/supervise",
-                        json=SUPERVISION)
+                return call(people["qa2"], "POST", f"{url}/verify",
+                            json={"comment": "复核合格，同意销号", "photo_ids": [photo_id]})
+            return call(people["qa"], "POST", f"{url}/supervise", json=SUPERVISION)
 
         verify, supervise = race(2, send)
         assert {verify.status_code, supervise.status_code} <= {200, 409}, \
