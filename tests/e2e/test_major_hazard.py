@@ -121,6 +121,16 @@ def test_qa_supervises_prints_and_reports_upward(live, world, phone):  # noqa: A
     page.locator("[data-test=upward-reports]").scroll_into_view_if_needed()
     shot(page, "major-06-reported")
 
+    # in English: the same sections with English labels and dates
+    page.evaluate("() => localStorage.setItem('anxun.lang', 'en-US')")
+    page.reload()
+    page.locator("[data-test=print-sheet]", has_text="Print the order").wait_for()
+    assert "Out of use" in page.locator("[data-test=restricted-use]").inner_text()
+    assert "By phone" in page.locator("[data-test=upward-report]").inner_text()
+    assert re.search(r"\bDec \d+", page.locator("[data-test=supervision]").inner_text())  # not 12月2日
+    page.locator("[data-test=supervision]").scroll_into_view_if_needed()
+    shot(page, "major-10-english")
+
 
 def test_a_refused_supervision_shows_why_and_keeps_the_form(live, world, phone):  # noqa: ANN001
     hazard = major_hazard(live, world)

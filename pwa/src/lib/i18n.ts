@@ -123,7 +123,7 @@ const zh = {
   'tasks.none': '今日没有巡检任务',
   'notice.title': '消息通知', 'notice.unread': '{n} 条未读消息', 'notice.readAll': '全部已读', 'notice.allRead': '已全部标为已读',
   'notice.none': '暂无消息', 'notice.end': '没有更多了', 'notice.retry': '加载失败，点击重试',
-  'action.supervise': '挂牌督办', 'action.report_upward': '上报', 'action.closeMajor': '验收销号',
+  'action.supervise': '挂牌督办', 'action.report_upward': '上报上级', 'action.closeMajor': '验收销号',
   'major.plan': '治理方案', 'major.restricted': '停用/封控中', 'major.restrictedHint': '隐患消除前停止使用该场所或设备',
   'major.supervision': '挂牌督办', 'major.orderNo': '督办单编号', 'major.supervisor': '督办人', 'major.supervisorUnit': '督办单位',
   'major.supervisedOn': '督办日期', 'major.requirements': '督办要求', 'major.supDeadline': '督办时限', 'major.lifted': '已摘牌（{d} 销号）',
