@@ -10,7 +10,7 @@ from backend import clock
 from backend.audit.models import AuditEntry
 from backend.events.models import DomainEvent
 from backend.hazards.major import month_day
-from backend.vocab import Grade, Role
+from backend.vocab import Grade
 from tests.hazards.test_workflow_api import act, plan
 from tests.hazards.test_workflow_api import people as people  # noqa: F401 - a fixture
 from tests.notifications.helpers import inbox, run_scheduler
@@ -202,4 +202,3 @@ def test_a_general_hazard_is_closed_as_before(client, make, people):
     assert act(client, make, people["qa"], hazard.id, "report_upward", {
         "recipient": "x", "reported_at": clock.utcnow().isoformat(),
         "channel": "phone"}).status_code == 403
-    assert Role.qa_officer in people["qa"].roles
