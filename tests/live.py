@@ -40,11 +40,8 @@ class LiveServer:
             url = make_url(test_url).set(database=drop).render_as_string(hide_password=False)
         else:
             url = f"sqlite:///{tmp / 'live.db'}"
-        # the phone's assign form has no 治理方案 fields yet: its e2e tests assign major hazards
-        # with the five short fields, as a deployment with the requirement off does
         settings = Settings(data_dir=tmp / "data", database_url=url,
-                            secret_key="live-test-secret", scheduler_enabled=False,
-                            major_hazard_governance_plan=False)
+                            secret_key="live-test-secret", scheduler_enabled=False)
         engine = make_engine(url)
         with engine.begin() as conn:
             upgrade(conn)

@@ -2,6 +2,7 @@
 Pydantic, free of the ORM, so the transition table can name them."""
 
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
@@ -108,6 +109,61 @@ class CommentIn(Strict):
     model_config = ConfigDict(json_schema_extra={"examples": [{"comment": "现场复核合格"}]})
 
     comment: Comment = None
+
+
+class VerifyIn(CommentIn):
+    """验收; for a major hazard its 销号, which needs the opinion (``comment``) and evidence."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "comment": "经专家评估，隐患已消除，同意销号", "photo_ids": [31],
+        "documents": "专家评估报告（12月5日）"}]})
+
+    photo_ids: Annotated[list[DbId], Field(max_length=20)] = Field(
+        default_factory=list, description="evidence: the site re-checked, or the acceptance / "
+        "assessment documents photographed (a major hazard: at least one)")
+    documents: Text1000 | None = Field(default=None, description="销号依据: the documents relied "
+                                       "on (评估报告, 验收记录 ...)")
+
+
+class SuperviseIn(Strict):
+    """挂牌督办 of a major hazard by 质监办: recorded once (the order is a document issued)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "supervisor": "王主任", "supervisor_unit": "质量监督办公室", "supervised_on": "2026-12-02",
+        "requirements": "12月20日前完成燃气管道更换，每周报告进展", "deadline": "2026-12-20"}]})
+
+    supervisor: Text200 = Field(description="督办人")
+    supervisor_unit: Text200 = Field(default="质量监督办公室", description="督办单位")
+    supervised_on: Day | None = Field(default=None, description="督办日期; default: today; "
+                                      "not later than today")
+    requirements: Text2000 = Field(description="督办要求")
+    deadline: Day | None = Field(default=None, description="督办时限, not before the date")
+    order_no: Text200 | None = Field(default=None,
+                                     description="督办单编号; default 督〔year〕<hazard id>号")
+
+
+class UpwardChannel(StrEnum):
+    """How a report went upward (上报方式)."""
+
+    written = "written"  # 书面
+    phone = "phone"  # 电话
+    system = "system"  # 系统 (an authority's reporting system)
+    in_person = "in_person"  # 当面
+    other = "other"
+
+
+class UpwardReportIn(Strict):
+    """A report of a major hazard upward (上报): to whom, when, how."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "recipient": "学校保卫处", "reported_at": "2026-12-02T10:00:00+08:00",
+        "channel": "written", "reference_no": "后质〔2026〕12号", "note": "报告隐患及治理方案"}]})
+
+    recipient: Text200 = Field(description="报送对象: the office or authority reported to")
+    reported_at: Timestamp = Field(description="when it was reported (not in the future)")
+    channel: UpwardChannel
+    reference_no: Text200 | None = Field(default=None, description="文号 / 编号")
+    note: Comment = Field(default=None, description="what was reported")
 
 
 class EditIn(Strict):

@@ -63,6 +63,8 @@ class Hazard(TimestampMixin, Base):
     # a major hazard's 治理方案 (workflow.GOVERNANCE_PLAN_FIELDS -> text)
     governance_plan: Mapped[dict[str, str] | None] = mapped_column(JSON)
     restricted_use: Mapped[bool] = mapped_column(default=False)  # 停用/封控 while it is live
+    # 挂牌督办 by 质监办 (major_rules.supervision); SQL NULL until then, for ?can=supervise
+    supervision: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     extension_deadline: Mapped[date | None] = mapped_column(Date)
     extension_reason: Mapped[str | None] = mapped_column(String(1000))
     rectification: Mapped[str | None] = mapped_column(String(2000))

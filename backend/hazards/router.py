@@ -3,6 +3,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response, status
+from fastapi.responses import HTMLResponse
 from pydantic import TypeAdapter
 from sqlalchemy import or_
 from sqlalchemy.orm import Session
@@ -10,8 +11,9 @@ from sqlalchemy.orm import Session
 from backend import clock
 from backend.accounts.models import User
 from backend.deps import BearerToken, CurrentUser, SessionDep, SettingsDep, hot_read
+from backend.errors import NotFound
 from backend.etag import IfMatch, PreconditionFailed, expected_versions, set_etag
-from backend.hazards import service, views
+from backend.hazards import major, service, views
 from backend.hazards.bodies import HazardCreateIn
 from backend.hazards.models import Hazard
 from backend.hazards.schemas import HazardDetailOut, HazardOut
@@ -20,6 +22,8 @@ from backend.hazards.workflow import (
     PUBLIC_ACTIONS,
     TRANSITIONS,
     Action,
+    ClosureEvidenceRequired,
+    DateInFuture,
     DeadlineInPast,
     ExtensionNotLater,
     GovernancePlanRequired,
@@ -27,6 +31,7 @@ from backend.hazards.workflow import (
     PublicAction,
     RestrictedUseMajorOnly,
     Status,
+    SupervisionDeadlineBeforeDate,
     Transition,
 )
 from backend.idempotency import ClientId, IdempotencyMismatch, merge_keys
@@ -207,7 +212,34 @@ ACTION_ERRORS_OF: dict[Action, tuple[Any, ...]] = {
                     DeadlineInPast, service.InvalidAssignee),
     Action.submit: ("invalid_photo",),
     Action.request_extension: (ExtensionNotLater,),
+    Action.verify: (ClosureEvidenceRequired, "invalid_photo"),
+    Action.supervise: (DateInFuture, SupervisionDeadlineBeforeDate),
+    Action.report_upward: (DateInFuture,),
 }
+
+
+class SupervisionNotFound(NotFound):
+    code = "supervision_not_found"
+    message = "该隐患未挂牌督办"
+
+
+SHEET_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+@router.get("/{hazard_id}/supervision/sheet", response_class=HTMLResponse,
+            responses={200: {"content": {"text/html": {}},
+                             "description": "the 督办单: one A4 page of HTML to print"},
+                       **error_responses(SupervisionNotFound)})
+def supervision_sheet(hazard_id: DbId, user: CurrentUser, session: SessionDep,
+                      settings: SettingsDep) -> HTMLResponse:
+    """The printable 督办单 (重大事故隐患挂牌督办单) of a supervised hazard: HTML with print CSS
+    for A4, to open with the caller's auth and print; rendered with the reader's own fonts."""
+    hazard = service.get_readable_hazard(session, user, hazard_id)
+    if hazard.supervision is None:
+        raise SupervisionNotFound(details={"hazard_id": hazard_id})
+    html = major.supervision_sheet(session, views.hazard_detail(session, settings, user, hazard))
+    return HTMLResponse(html, headers={"Content-Security-Policy": SHEET_POLICY,
+                                       "Cache-Control": "no-store"})
 
 
 for _action in PUBLIC_ACTIONS:

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from backend.hazards.bodies import UpwardChannel
 from backend.hazards.workflow import PublicAction, Status
 from backend.photos.schemas import PhotoOut
 from backend.vocab import Category, Grade, HazardSource
@@ -36,6 +37,45 @@ class GovernancePlanOut(BaseModel):
     emergency_plan: str = Field(description="应急预案")
 
 
+class SupervisionOut(BaseModel):
+    """挂牌督办 by 质监办 (recorded once; lifted by the 销号)."""
+
+    order_no: str = Field(description="督办单编号")
+    supervisor: str = Field(description="督办人")
+    supervisor_unit: str = Field(description="督办单位")
+    supervised_on: date = Field(description="督办日期")
+    requirements: str = Field(description="督办要求")
+    deadline: date | None = Field(description="督办时限")
+    recorded_by_id: int
+    recorded_at: datetime
+
+
+class UpwardReportOut(BaseModel):
+    """One report of the hazard upward (上报), as recorded in the timeline."""
+
+    seq: int = Field(description="its timeline entry")
+    recipient: str = Field(description="报送对象")
+    reported_at: datetime
+    channel: UpwardChannel
+    reference_no: str | None
+    note: str | None
+    recorded_by_id: int | None
+    recorded_by_name: str | None
+    recorded_at: datetime
+
+
+class ClosureOut(BaseModel):
+    """The 销号 (verify) of the hazard: who, when, the opinion and the evidence."""
+
+    seq: int = Field(description="its timeline entry")
+    verifier_id: int | None
+    verifier_name: str | None
+    closed_at: datetime
+    opinion: str | None = Field(description="销号意见 (the verify comment)")
+    documents: str | None = Field(description="销号依据: the documents relied on")
+    photos: list[PhotoOut] = Field(description="the evidence photos")
+
+
 class HazardOut(BaseModel):
     id: int
     client_id: str | None
@@ -62,6 +102,7 @@ class HazardOut(BaseModel):
     rechecker_id: int | None
     governance_plan: GovernancePlanOut | None = Field(description="治理方案 (major hazards)")
     restricted_use: bool = Field(description="停用/封控: out of use until closed or cancelled")
+    supervision: SupervisionOut | None = Field(description="挂牌督办 (major hazards)")
     extension_deadline: date | None
     extension_reason: str | None
     rectification: str | None
@@ -101,3 +142,6 @@ class HazardDetailOut(HazardOut):
     requirement: RequirementOut | None = Field(
         description="the failed checklist item, for a hazard found by an inspection")
     timeline: list[EventOut]
+    upward_reports: list[UpwardReportOut] = Field(description="上报记录, oldest first")
+    closure: ClosureOut | None = Field(
+        description="the last 销号 / 验收 while closed (a reopen sets it aside)")

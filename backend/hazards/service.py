@@ -83,6 +83,8 @@ def _actor_clause(actor: workflow.Actor, user: User) -> ColumnElement[bool]:
         return Hazard.reporter_id == user.id
     if actor is workflow.Actor.assignee:
         return Hazard.assignee_id == user.id
+    if actor is workflow.Actor.major_qa:
+        return and_(Hazard.grade == Grade.major, qa)
     not_the_worker = and_(func.coalesce(Hazard.assignee_id, 0) != user.id,
                           func.coalesce(Hazard.submitted_by_id, 0) != user.id)
     return and_(not_the_worker, case((Hazard.grade == Grade.major, qa), else_=or_(manages, qa)))
@@ -97,6 +99,9 @@ def actionable(user: User, action: Action) -> ColumnElement[bool]:
     if rule.needs_pending_extension is not None:
         pending = Hazard.extension_deadline.is_not(None)
         clauses.append(pending if rule.needs_pending_extension else ~pending)
+    if rule.needs_supervision is not None:
+        supervised = Hazard.supervision.is_not(None)
+        clauses.append(supervised if rule.needs_supervision else ~supervised)
     return and_(*clauses)
 
 
@@ -128,7 +133,8 @@ def hazard_facts(hazard: Hazard) -> workflow.HazardFacts:
                                 assignee_id=hazard.assignee_id,
                                 submitted_by_id=hazard.submitted_by_id,
                                 deadline=hazard.deadline,
-                                extension_deadline=hazard.extension_deadline)
+                                extension_deadline=hazard.extension_deadline,
+                                hazard_id=hazard.id, supervised=hazard.supervision is not None)
 
 
 def actor_facts(user: User) -> workflow.ActorFacts:
@@ -155,6 +161,7 @@ EVENT_TYPES = {
     Action.request_extension: "hazard.extension_requested",
     Action.approve_extension: "hazard.extension_decided",
     Action.deny_extension: "hazard.extension_decided", Action.reopen: "hazard.reopened",
+    Action.supervise: "hazard.supervised", Action.report_upward: "hazard.reported_upward",
 }
 
 
@@ -221,6 +228,7 @@ def _apply(session: Session, settings: Settings, user: User, hazard: Hazard, act
         raise ConcurrentChange(details={"hazard_id": hazard.id})
     diff = {k: {"from": json_safe(v), "to": json_safe(getattr(hazard, k))}
             for k, v in before.items() if k != "status" and v != getattr(hazard, k)}
+    diff.update({k: {"from": None, "to": json_safe(v)} for k, v in change.recorded.items()})
     event = add_event(session, hazard, action, user, facts.status, change.comment, diff)
     if change.photo_ids:
         link_photos(session, user, change.photo_ids, "hazard_event", event.id)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from backend import clock
 from backend.accounts.models import User
 from backend.config import Settings
-from backend.hazards import service, workflow
+from backend.hazards import major, service, workflow
 from backend.hazards.models import Hazard, HazardEvent
 from backend.hazards.schemas import EventOut, HazardDetailOut, HazardOut, RequirementOut
 from backend.modules.models import ModuleItem
@@ -80,6 +80,7 @@ def hazard_list(session: Session, settings: Settings, user: User,
             cost_estimate=h.cost_estimate, deadline=h.deadline,
             interim_measures=h.interim_measures, rechecker_id=h.rechecker_id,
             governance_plan=h.governance_plan, restricted_use=h.restricted_use,
+            supervision=h.supervision,
             extension_deadline=h.extension_deadline, extension_reason=h.extension_reason,
             rectification=h.rectification, submitted_by_id=h.submitted_by_id,
             verifier_id=h.verifier_id, inspection_id=h.inspection_id, item_id=h.item_id,
@@ -114,4 +115,6 @@ def hazard_detail(session: Session, settings: Settings, user: User,
                 for e in events]
     item = session.get(ModuleItem, hazard.item_id) if hazard.item_id else None
     requirement = RequirementOut.model_validate(item) if item else None
-    return HazardDetailOut(**summary.model_dump(), requirement=requirement, timeline=timeline)
+    return HazardDetailOut(**summary.model_dump(), requirement=requirement, timeline=timeline,
+                           upward_reports=major.upward_reports(timeline),
+                           closure=major.closure(hazard, timeline))

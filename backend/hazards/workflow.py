@@ -22,6 +22,15 @@ Decisions where DOMAIN.md is silent, as the quality-supervision office would wan
   requirement off (``Settings.major_hazard_governance_plan``).
 - 停用/封控 (``restricted_use``) is for major hazards only: set on the report or by whoever
   assigns; closing or cancelling the hazard lifts it.
+- 挂牌督办 (``supervise``) is 质监办's, on an open major hazard, once: the order (督办单) is a
+  document issued with its number, so it is neither amended nor replaced; it is lifted (摘牌)
+  by the 销号 (closing) and stands again if the hazard is reopened.
+- 上报 (``report_upward``, a report to the school or an authority) is 质监办's, on a major
+  hazard, open or closed (the 销号 is reported too), as many as were made; the report is
+  recorded in the timeline event, not on the hazard.
+- The 销号 (``verify``) of a major hazard needs its evidence: the opinion (``comment``) and at
+  least one photo (the site re-checked, or the acceptance/assessment documents photographed);
+  ``documents`` names the papers relied on.
 """
 
 from collections.abc import Callable
@@ -33,16 +42,28 @@ from typing import Any
 from pydantic import BaseModel
 
 from backend.errors import Unprocessable
+from backend.hazards import major_rules
 from backend.hazards.bodies import (
     AssignIn,
     CommentIn,
     EditIn,
     ExtensionIn,
     FixOnSpotIn,
-    GovernancePlanIn,
     HazardCreateIn,
     ReasonIn,
     SubmitIn,
+    SuperviseIn,
+    UpwardReportIn,
+    VerifyIn,
+)
+from backend.hazards.major_rules import (  # noqa: F401 - re-exported: the table's errors
+    COVERED_BY_GOVERNANCE_PLAN,
+    GOVERNANCE_PLAN_FIELDS,
+    ClosureEvidenceRequired,
+    DateInFuture,
+    GovernancePlanRequired,
+    RestrictedUseMajorOnly,
+    SupervisionDeadlineBeforeDate,
 )
 from backend.vocab import Grade, Role
 
@@ -68,6 +89,8 @@ class Action(StrEnum):
     approve_extension = "approve_extension"
     deny_extension = "deny_extension"
     reopen = "reopen"
+    supervise = "supervise"
+    report_upward = "report_upward"
 
 
 class Actor(StrEnum):
@@ -79,6 +102,7 @@ class Actor(StrEnum):
     reporter = "reporter"
     assignee = "assignee"
     verifier = "verifier"
+    major_qa = "major_qa"
 
 
 ACTOR_RULES = {  # in words, for the API documentation
@@ -89,6 +113,7 @@ ACTOR_RULES = {  # in words, for the API documentation
     Actor.assignee: "the assignee",
     Actor.verifier: "general hazards: the center's manager or 质监办; major hazards: 质监办 "
                     "only; never the assignee or whoever submitted the rectification",
+    Actor.major_qa: "质监办, on a major hazard",
 }
 
 
@@ -105,6 +130,8 @@ class HazardFacts:
     submitted_by_id: int | None = None
     deadline: date | None = None
     extension_deadline: date | None = None
+    hazard_id: int | None = None
+    supervised: bool = False  # 挂牌督办 recorded
 
     @property
     def extension_pending(self) -> bool:
@@ -137,6 +164,8 @@ class Change:
     fields: dict[str, Any]
     comment: str | None = None
     photo_ids: list[int] = field(default_factory=list)
+    # what the timeline event records besides the hazard's columns (an upward report)
+    recorded: dict[str, Any] = field(default_factory=dict)
 
 
 class PlanIncomplete(Unprocessable):
@@ -144,47 +173,11 @@ class PlanIncomplete(Unprocessable):
     message = "整改计划（五定）不完整"
 
 
-class GovernancePlanRequired(Unprocessable):
-    code = "governance_plan_required"
-    message = "重大隐患须制定完整的治理方案"
-
-
-class RestrictedUseMajorOnly(Unprocessable):
-    code = "restricted_use_major_only"
-    message = "停用/封控仅适用于重大隐患"
-
-
-GOVERNANCE_PLAN_FIELDS = tuple(GovernancePlanIn.model_fields)
-# the short plan fields a 治理方案 takes the place of (方法措施, 经费物资, 安全措施/应急预案)
-COVERED_BY_GOVERNANCE_PLAN = frozenset({"measures", "cost_estimate", "interim_measures"})
-
-
 def plan_required_for(grade: Grade, c: Context) -> tuple[str, ...]:
     """The short plan fields an assignment of a hazard of ``grade`` must fill."""
     if grade is Grade.major and c.major_governance_plan:
         return tuple(f for f in c.plan_required if f not in COVERED_BY_GOVERNANCE_PLAN)
     return c.plan_required
-
-
-def _governance_plan(hazard: HazardFacts, body: AssignIn, c: Context) -> dict[str, str] | None:
-    """The 治理方案 to store: required for a major hazard, checked alike when sent for a
-    general one; ``time_limit`` defaults to the deadline."""
-    if body.governance_plan is None \
-            and not (hazard.grade is Grade.major and c.major_governance_plan):
-        return None
-    plan = body.governance_plan.model_dump() if body.governance_plan else {}
-    if plan.get("time_limit") is None and body.deadline is not None:
-        plan["time_limit"] = body.deadline.isoformat()
-    missing = [f for f in GOVERNANCE_PLAN_FIELDS if plan.get(f) is None]
-    if missing:
-        raise GovernancePlanRequired(details={"missing": missing})
-    return plan
-
-
-def _restricted_use(grade: Grade, restricted: bool | None) -> dict[str, bool]:
-    if restricted and grade is not Grade.major:
-        raise RestrictedUseMajorOnly(details={"grade": grade.value})
-    return {} if restricted is None else {"restricted_use": restricted}
 
 
 class DeadlineInPast(Unprocessable):
@@ -201,7 +194,7 @@ def _report(_h: HazardFacts, body: HazardCreateIn, _c: Context) -> Change:
     return Change({"title": body.title, "description": body.description,
                    "category": body.category, "grade": body.grade, "source": body.source,
                    "captured_at": body.captured_at,
-                   **_restricted_use(body.grade, body.restricted_use)},
+                   **major_rules.restricted_use(body.grade, body.restricted_use)},
                   photo_ids=list(body.photo_ids))
 
 
@@ -225,8 +218,9 @@ def _assign(hazard: HazardFacts, body: AssignIn, c: Context) -> Change:
         raise PlanIncomplete(details={"missing": missing})
     if body.deadline is not None and body.deadline < c.today:
         raise DeadlineInPast(details={"deadline": body.deadline.isoformat()})
-    return Change({**plan, "governance_plan": _governance_plan(hazard, body, c),
-                   **_restricted_use(hazard.grade, body.restricted_use),
+    governance = major_rules.governance_plan(hazard.grade, body, c.major_governance_plan)
+    return Change({**plan, "governance_plan": governance,
+                   **major_rules.restricted_use(hazard.grade, body.restricted_use),
                    "extension_deadline": None, "extension_reason": None}, body.comment)
 
 
@@ -235,10 +229,22 @@ def _submit(_h: HazardFacts, body: SubmitIn, c: Context) -> Change:
                    "submitted_at": c.now}, body.description, list(body.photo_ids))
 
 
-def _verify(hazard: HazardFacts, body: CommentIn, c: Context) -> Change:
+def _verify(hazard: HazardFacts, body: VerifyIn, c: Context) -> Change:
+    recorded = major_rules.closure_evidence(hazard.grade, body)
     late = hazard.deadline is not None and c.today > hazard.deadline
     return Change({"verifier_id": c.actor.user_id, "closed_at": c.now, "closed_late": late,
-                   "restricted_use": False}, body.comment)
+                   "restricted_use": False}, body.comment, list(body.photo_ids), recorded)
+
+
+def _supervise(hazard: HazardFacts, body: SuperviseIn, c: Context) -> Change:
+    return Change({"supervision": major_rules.supervision(
+        hazard.hazard_id, body, by=c.actor.user_id, now=c.now, today=c.today)},
+        body.requirements)
+
+
+def _report_upward(_h: HazardFacts, body: UpwardReportIn, c: Context) -> Change:
+    return Change({}, body.note,
+                  recorded={"upward_report": major_rules.upward_report(body, c.now)})
 
 
 def _reject(_h: HazardFacts, body: ReasonIn, _c: Context) -> Change:
@@ -277,6 +283,7 @@ class Transition:
     body: type[BaseModel]
     apply: Callable[[HazardFacts, Any, Context], Change]
     needs_pending_extension: bool | None = None  # True/False: must / must not be pending
+    needs_supervision: bool | None = None  # True/False: 挂牌督办 must / must not be recorded
     target_if_major: Status | None = None
     public: bool = True  # False: taken by the server itself (a report or a checklist submit)
     body_optional: bool = False  # True: the request may have no body at all
@@ -298,7 +305,7 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.edit: _t({S.reported}, None, {A.reporter, *MANAGERS}, EditIn, _edit),
     Action.assign: _t({S.reported, S.assigned}, S.assigned, MANAGERS, AssignIn, _assign),
     Action.submit: _t({S.assigned}, S.submitted, {A.assignee}, SubmitIn, _submit),
-    Action.verify: _t({S.submitted}, S.closed, {A.verifier}, CommentIn, _verify,
+    Action.verify: _t({S.submitted}, S.closed, {A.verifier}, VerifyIn, _verify,
                       body_optional=True),
     Action.reject: _t({S.submitted}, S.assigned, {A.verifier}, ReasonIn, _reject),
     Action.cancel: _t({S.reported, S.assigned}, S.cancelled, MANAGERS, ReasonIn, _cancel),
@@ -309,6 +316,10 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.deny_extension: _t({S.assigned}, None, MANAGERS, CommentIn, _deny_extension,
                               needs_pending_extension=True, body_optional=True),
     Action.reopen: _t({S.closed}, S.assigned, {A.qa_officer}, ReasonIn, _reopen),
+    Action.supervise: _t({S.reported, S.assigned, S.submitted}, None, {A.major_qa}, SuperviseIn,
+                         _supervise, needs_supervision=False),
+    Action.report_upward: _t({S.reported, S.assigned, S.submitted, S.closed}, None, {A.major_qa},
+                             UpwardReportIn, _report_upward),
 }
 PUBLIC_ACTIONS = tuple(a for a, t in TRANSITIONS.items() if t.public)
 # the actions a client can take (and filter by): the table's public rows
@@ -328,6 +339,8 @@ def state_allows(action: Action, hazard: HazardFacts) -> bool:
     rule = TRANSITIONS[action]
     if hazard.status not in rule.sources:
         return False
+    if rule.needs_supervision is not None and rule.needs_supervision != hazard.supervised:
+        return False
     return rule.needs_pending_extension is None \
         or rule.needs_pending_extension == hazard.extension_pending
 
@@ -346,6 +359,8 @@ def _is(actor: Actor, user: ActorFacts, hazard: HazardFacts) -> bool:
         return hazard.reporter_id == user.user_id
     if actor is Actor.assignee:
         return hazard.assignee_id == user.user_id
+    if actor is Actor.major_qa:
+        return qa and hazard.grade is Grade.major
     # verifier: never the one who did (or is responsible for) the work
     if user.user_id in (hazard.assignee_id, hazard.submitted_by_id):
         return False

@@ -10,7 +10,7 @@ The price is a delay of one scheduler interval. A replay after a crash between t
 notifications and the cursor is harmless: each is keyed by its event and recipient."""
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,6 +19,7 @@ from backend.accounts.models import User
 from backend.events import cursors
 from backend.events.models import DomainEvent
 from backend.hazards import workflow
+from backend.hazards.major import month_day
 from backend.hazards.models import Hazard, HazardEvent
 from backend.hazards.service import actor_facts, hazard_facts
 from backend.hazards.workflow import Action, Status
@@ -125,6 +126,21 @@ def _escalated(session: Session, event: DomainEvent, hazard: Hazard) -> list[Add
     return [(notice, [p.id for p in people])]
 
 
+def _supervised(session: Session, event: DomainEvent, hazard: Hazard) -> list[Addressed]:
+    """The center's managers and the assignee of the moment learn of the 挂牌督办."""
+    record = event.data["changes"]["supervision"]["to"]
+    managers = holders_of(session, Role.center_manager, group_id=_group_of(session, hazard),
+                          center_id=hazard.center_id)
+    assignee = _assignee_then(_timeline(session, event), hazard)
+    deadline = record.get("deadline")
+    due = f"督办时限 {month_day(date.fromisoformat(deadline))}。" if deadline else ""
+    notice = _notice(Kind.hazard_supervised, event, "重大隐患挂牌督办",
+                     f"「{hazard.title}」已由{record['supervisor_unit']}挂牌督办（"
+                     f"{record['order_no']}，{month_day(date.fromisoformat(record['supervised_on']))}"
+                     f"）：{record['requirements']}。{due}")
+    return [(notice, sorted({p.id for p in managers} | ({assignee} if assignee else set())))]
+
+
 Handler = Callable[[Session, DomainEvent], list[Addressed]]
 HazardHandler = Callable[[Session, DomainEvent, Hazard], list[Addressed]]
 HANDLERS: dict[str, Handler] = {}  # event type → its notices; other packages register theirs
@@ -144,6 +160,7 @@ HANDLERS.update({
     "hazard.rejected": about_hazard(_rejected),
     "hazard.extension_decided": about_hazard(_extension_decided),
     "hazard.escalated": about_hazard(_escalated),
+    "hazard.supervised": about_hazard(_supervised),
 })
 
 

@@ -21,6 +21,7 @@ class NotificationKind(StrEnum):
     escalated = "escalated"
     campaign_dispatched = "campaign_dispatched"
     receipt_due = "receipt_due"
+    hazard_supervised = "hazard_supervised"
 
 
 KIND_LABELS = {
@@ -33,6 +34,7 @@ KIND_LABELS = {
     NotificationKind.escalated: "逾期升级",
     NotificationKind.campaign_dispatched: "检查任务下发",
     NotificationKind.receipt_due: "回执待提交",
+    NotificationKind.hazard_supervised: "挂牌督办",
 }
 
 

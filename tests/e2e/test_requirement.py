@@ -54,9 +54,7 @@ def failed_hazards(live, world) -> dict[str, int]:  # noqa: ANN001
     return {code: by_text[next(i["text"] for i in module["items"] if i["code"] == code)] for code in ids}
 
 
-def test_the_requirement_is_shown_and_its_advice_prefills_the_measures(live, world, phone, monkeypatch):  # noqa: ANN001
-    # the 治理方案 required, as by default (tests/live.py may turn it off for the other phone tests)
-    monkeypatch.setattr(live.settings, "major_hazard_governance_plan", True)
+def test_the_requirement_is_shown_and_its_advice_prefills_the_measures(live, world, phone):  # noqa: ANN001
     hazards = failed_hazards(live, world)
     page = phone.new_page()
     login(page, live, world["manager"])

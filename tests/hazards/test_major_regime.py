@@ -9,7 +9,7 @@ from sqlalchemy import select
 from backend.audit.models import AuditEntry
 from backend.clock import today
 from backend.hazards import workflow
-from backend.hazards.bodies import AssignIn, CommentIn, ReasonIn
+from backend.hazards.bodies import AssignIn, ReasonIn, VerifyIn
 from backend.hazards.workflow import (
     GOVERNANCE_PLAN_FIELDS,
     Action,
@@ -90,7 +90,8 @@ def test_restricted_use_is_for_major_hazards_and_ends_with_them():
     assert assign(Grade.general, **SHORT, restricted_use=False).fields["restricted_use"] is False
     with pytest.raises(RestrictedUseMajorOnly):
         assign(Grade.general, **SHORT, restricted_use=True)
-    for action, body in ((Action.verify, CommentIn()), (Action.cancel, ReasonIn(reason="误报"))):
+    for action, body in ((Action.verify, VerifyIn(comment="已消除", photo_ids=[1])),
+                         (Action.cancel, ReasonIn(reason="误报"))):
         hazard = HazardFacts(status=Status.submitted, grade=Grade.major, center_id=1)
         assert workflow.TRANSITIONS[action].apply(hazard, body, CONTEXT) \
             .fields["restricted_use"] is False
@@ -136,7 +137,8 @@ def test_a_major_hazard_assigned_with_its_plan_shows_it_and_its_restriction(clie
 
     act(client, make, worker, hazard.id, "submit",
         {"description": "已整改", "photo_ids": [make.photo(worker).id]})
-    closed = act(client, make, qa, hazard.id, "verify", {}).json()
+    closed = act(client, make, qa, hazard.id, "verify",
+                 {"comment": "同意销号", "photo_ids": [make.photo(qa).id]}).json()
     assert closed["status"] == "closed" and closed["restricted_use"] is False
     assert closed["governance_plan"] == body["governance_plan"]  # kept as the record
 

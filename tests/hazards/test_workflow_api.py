@@ -124,7 +124,9 @@ def test_major_hazards_are_verified_by_qa_only(client, make, people):
     assert act(client, make, people["manager"], hazard.id, "verify", {}).status_code == 403
     assert act(client, make, people["manager"], hazard.id, "reject",
                {"reason": "不合格"}).status_code == 403
-    assert act(client, make, people["qa"], hazard.id, "verify", {}).json()["status"] == "closed"
+    evidence = {"comment": "复核合格，同意销号", "photo_ids": [make.photo(people["qa"]).id]}
+    assert act(client, make, people["qa"], hazard.id, "verify", evidence).json()["status"] \
+        == "closed"
 
 
 def test_reject_returns_to_the_assignee_and_reopen_needs_qa(client, make, people):

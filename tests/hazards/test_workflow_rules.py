@@ -30,10 +30,11 @@ from backend.vocab import Grade, Role
 
 
 def facts(status=Status.reported, grade=Grade.general, assignee=None, submitter=None,
-          pending=False, reporter=None):
+          pending=False, reporter=None, supervised=False):
     return HazardFacts(status=status, grade=grade, center_id=1, reporter_id=reporter,
                        assignee_id=assignee, submitted_by_id=submitter,
-                       extension_deadline=date(2030, 1, 1) if pending else None)
+                       extension_deadline=date(2030, 1, 1) if pending else None,
+                       supervised=supervised)
 
 
 MANAGER = ActorFacts(user_id=10, center_id=1, roles=frozenset({Role.center_manager}))
@@ -56,7 +57,11 @@ LEADER = ActorFacts(user_id=14, center_id=None, roles=frozenset({Role.leader}))
     (MANAGER, facts(Status.submitted, assignee=13, submitter=13), [Action.verify, Action.reject]),
     (MANAGER, facts(Status.submitted, Grade.major, assignee=13, submitter=13), []),
     (QA, facts(Status.submitted, Grade.major, assignee=13, submitter=13),
-     [Action.verify, Action.reject]),
+     [Action.verify, Action.reject, Action.supervise, Action.report_upward]),
+    (QA, facts(Status.submitted, Grade.major, assignee=13, submitter=13, supervised=True),
+     [Action.verify, Action.reject, Action.report_upward]),  # 挂牌督办 once
+    (QA, facts(Status.closed, Grade.major, assignee=13), [Action.reopen, Action.report_upward]),
+    (QA, facts(Status.cancelled, Grade.major), []),
     (MANAGER, facts(Status.submitted, assignee=10, submitter=10), []),  # no self-verification
     (QA, facts(Status.closed, assignee=13), [Action.reopen]),
     (MANAGER, facts(Status.closed, assignee=13), []),
@@ -70,8 +75,8 @@ def test_every_action_has_a_rule_and_closed_states_are_final_but_for_reopen():
     assert set(workflow.TRANSITIONS) == set(Action)
     for action, transition in workflow.TRANSITIONS.items():
         assert Status.cancelled not in transition.sources
-        if Status.closed in transition.sources:
-            assert action is Action.reopen
+        if Status.closed in transition.sources:  # the 销号 of a major one is reported upward
+            assert action in (Action.reopen, Action.report_upward)
     assert set(workflow.PUBLIC_ACTIONS) == set(Action) - {Action.report, Action.fix_on_spot}
 
 
@@ -224,6 +229,15 @@ class Workflow(RuleBasedStateMachine):
             return {"reason": "原因说明"}
         if action is Action.edit:
             return {"title": "更准确的标题"}
+        if action is Action.verify and regime[0]:  # the 销号 evidence a major hazard needs
+            return {"comment": "复核合格", "photo_ids": [self.make.photo(user).id]}
+        if action is Action.supervise:
+            return {"supervisor": "王主任", "requirements": "限期整改",
+                    "deadline": (self.day + timedelta(days=days)).isoformat()}
+        if action is Action.report_upward:
+            noon = clock.day_start(self.day) + timedelta(hours=12)
+            return {"recipient": "学校保卫处", "reported_at": noon.isoformat(),
+                    "channel": "written"}
         return {}
 
     @rule(who=st.sampled_from(["reporter", "worker", "manager", "other_manager", "qa", "leader"]))
@@ -265,6 +279,15 @@ class Workflow(RuleBasedStateMachine):
                 assert set(hazard.governance_plan or {}) == set(workflow.GOVERNANCE_PLAN_FIELDS)
             if hazard.restricted_use:
                 assert hazard.grade is Grade.major and hazard.status in workflow.OPEN
+            # 挂牌督办 and 上报 only on a major hazard; the supervision recorded once
+            supervisions = [e for e in mine if e.action == "supervise"]
+            assert len(supervisions) == (hazard.supervision is not None) <= 1
+            if supervisions or any(e.action == "report_upward" for e in mine):
+                assert hazard.grade is Grade.major
+            if hazard.status is Status.closed and hazard.grade is Grade.major:  # its 销号
+                verify = next(e for e in reversed(mine) if e.action == "verify")
+                assert verify.comment
+                assert photos_by_owner(self.db, "hazard_event", [verify.id])[verify.id]
             overdue = hazard.deadline is not None and hazard.deadline < self.day \
                 and hazard.status not in (Status.closed, Status.cancelled)
             assert service.is_overdue(hazard, self.day) is overdue
@@ -286,8 +309,8 @@ def test_random_action_sequences_keep_the_invariants(db, make):
 
 
 def test_the_can_filter_is_allowed_actions_in_sql(db, make):
-    """Every combination of status, grade, worker and pending extension, for every kind of
-    user: ``actionable`` (SQL) selects exactly the hazards whose allowed_actions name it."""
+    """Every combination of status, grade, worker, pending extension and supervision, for
+    every kind of user: ``actionable`` (SQL) selects exactly the hazards whose allowed_actions name it."""
     org = make.org
     people = [make.user(Role.inspector, center=org.catering),
               make.user(Role.center_manager, center=org.catering),
@@ -298,11 +321,12 @@ def test_the_can_filter_is_allowed_actions_in_sql(db, make):
     for status in Status:
         for grade in Grade:
             for worker in (None, reporter, manager):
-                for pending in (False, True):
+                for pending, supervised in ((False, False), (True, False), (False, True)):
                     hazard = make.hazard(reporter, grade=grade)
                     hazard.status = status
                     hazard.assignee_id = hazard.submitted_by_id = worker.id if worker else None
                     hazard.extension_deadline = date(2030, 1, 1) if pending else None
+                    hazard.supervision = {"order_no": "督〔2026〕1号"} if supervised else None
                     hazards.append(hazard)
     db.flush()
     ids = [h.id for h in hazards]

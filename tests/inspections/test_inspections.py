@@ -127,8 +127,11 @@ def test_fixed_on_the_spot_closes_a_general_hazard_and_sends_a_major_one_to_qa(
     assert client.get(url, headers=make.headers(manager)).json()["allowed_actions"] == []
     qa = make.user(Role.qa_officer, center=make.org.qa)
     assert client.get(url, headers=make.headers(qa)).json()["allowed_actions"] == \
-        ["verify", "reject"]
-    closed = client.post(f"{url}/actions/verify", json={}, headers=make.headers(qa))
+        ["verify", "reject", "supervise", "report_upward"]
+    refused = client.post(f"{url}/actions/verify", json={}, headers=make.headers(qa))
+    assert refused.json()["error"]["code"] == "closure_evidence_required"  # the 销号's evidence
+    closed = client.post(f"{url}/actions/verify", headers=make.headers(qa), json={
+        "comment": "现场复核，隐患已消除", "photo_ids": [make.photo(qa).id]})
     assert closed.status_code == 200 and closed.json()["status"] == "closed"
 
 

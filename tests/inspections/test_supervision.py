@@ -28,5 +28,6 @@ def test_qa_submits_a_supervision_with_an_item_fixed_on_the_spot(client, make, d
                         headers=make.headers(qa)).json()
     assert hazard["status"] == ("submitted" if major else "closed")
     assert hazard["assignee_id"] == qa.id
-    # never verifying one's own fix; a closed one may still be reopened by 质监办
-    assert hazard["allowed_actions"] == ([] if major else ["reopen"])
+    # never verifying one's own fix; a closed one may still be reopened by 质监办; a major one
+    # may be supervised and reported upward by 质监办
+    assert hazard["allowed_actions"] == (["supervise", "report_upward"] if major else ["reopen"])

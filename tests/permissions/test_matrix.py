@@ -11,7 +11,7 @@ import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from backend.clock import today
-from backend.vocab import Role
+from backend.vocab import Grade, Role
 from tests.permissions import campaign_calls
 
 # who: (role, center of the user: "own" = the catering center that owns the objects)
@@ -67,6 +67,12 @@ EXPECTED = {
                           manager_other=404, qa=200, leader=403, admin=404),
     "verify_hazard": dict(inspector_own=409, inspector_other=404, manager_own=409,
                           manager_other=404, qa=409, leader=409, admin=404),
+    # the major-hazard regime: 质监办's acts on a major hazard; the 督办单 is read like the hazard
+    **{name: dict(inspector_own=403, inspector_other=404, manager_own=403, manager_other=404,
+                  qa=200, leader=403, admin=404)
+       for name in ("supervise_major_hazard", "report_major_hazard_upward")},
+    "read_supervision_sheet": dict(inspector_own=200, inspector_other=404, manager_own=200,
+                                   manager_other=404, qa=200, leader=200, admin=404),
     "list_hazards": dict(inspector_own=1, inspector_other=0, manager_own=1, manager_other=0,
                          qa=1, leader=1, admin=0),
     "report_hazard": dict(inspector_own=201, inspector_other=404, manager_own=201,
@@ -185,6 +191,25 @@ def call_inbox(name, client, make, user):
                        headers=headers).status_code
 
 
+SUPERVISION = {"supervisor": "王主任", "requirements": "限期完成燃气管道更换"}
+MAJOR_REGIME = ("supervise_major_hazard", "report_major_hazard_upward", "read_supervision_sheet")
+
+
+def call_major(name, client, make, headers, hazard):
+    url = f"/api/v1/hazards/{hazard.id}"
+    if name == "read_supervision_sheet":
+        qa = make.user(Role.qa_officer, center=make.org.qa)
+        assert client.post(f"{url}/actions/supervise", json=SUPERVISION,
+                           headers=make.headers(qa)).status_code == 200
+        return client.get(f"{url}/supervision/sheet", headers=headers).status_code
+    if name == "supervise_major_hazard":
+        return client.post(f"{url}/actions/supervise", json=SUPERVISION,
+                           headers=headers).status_code
+    return client.post(f"{url}/actions/report_upward", headers=headers, json={
+        "recipient": "学校保卫处", "reported_at": "2026-01-05T09:00:00+08:00",
+        "channel": "phone"}).status_code
+
+
 def call(name, client, make, user):
     """Make the object the endpoint needs (owned by the catering center) and call it.
     Returns the status code (or, for lists, how many of the object are listed)."""
@@ -197,6 +222,8 @@ def call(name, client, make, user):
     if name.endswith(("_plan", "_plans", "_plan_templates", "_tasks", "_from_template")):
         return call_plans(name, client, make, headers)
     reporter = make.user(Role.inspector, center=org.catering)
+    if name in MAJOR_REGIME:
+        return call_major(name, client, make, headers, make.hazard(reporter, grade=Grade.major))
     if name.endswith("_hazard") and name != "report_hazard":
         hazard = make.hazard(reporter)
         action = {"assign_hazard": ("assign", plan(make)),

@@ -662,6 +662,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hazards/{hazard_id}/supervision/sheet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Supervision Sheet
+         * @description The printable 督办单 (重大事故隐患挂牌督办单) of a supervised hazard: HTML with print CSS
+         *     for A4, to open with the caller's auth and print; rendered with the reader's own fonts.
+         */
+        get: operations["supervision_sheet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hazards/{hazard_id}/actions/edit": {
         parameters: {
             query?: never;
@@ -856,6 +877,46 @@ export interface paths {
          * @description Workflow action `reopen`: closed → assigned. Who: 质监办 (any center). A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
          */
         post: operations["act_on_hazard_reopen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/{hazard_id}/actions/supervise": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hazard action: supervise
+         * @description Workflow action `supervise`: assigned, reported, submitted → unchanged. Who: 质监办, on a major hazard. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
+         */
+        post: operations["act_on_hazard_supervise"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hazards/{hazard_id}/actions/report_upward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hazard action: report_upward
+         * @description Workflow action `report_upward`: assigned, closed, reported, submitted → unchanged. Who: 质监办, on a major hazard. A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
+         */
+        post: operations["act_on_hazard_report_upward"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1871,6 +1932,41 @@ export interface components {
          */
         CheckinMethod: "qr" | "list";
         /**
+         * ClosureOut
+         * @description The 销号 (verify) of the hazard: who, when, the opinion and the evidence.
+         */
+        ClosureOut: {
+            /**
+             * Seq
+             * @description its timeline entry
+             */
+            seq: number;
+            /** Verifier Id */
+            verifier_id: number | null;
+            /** Verifier Name */
+            verifier_name: string | null;
+            /**
+             * Closed At
+             * Format: date-time
+             */
+            closed_at: string;
+            /**
+             * Opinion
+             * @description 销号意见 (the verify comment)
+             */
+            opinion: string | null;
+            /**
+             * Documents
+             * @description 销号依据: the documents relied on
+             */
+            documents: string | null;
+            /**
+             * Photos
+             * @description the evidence photos
+             */
+            photos: components["schemas"]["PhotoOut"][];
+        };
+        /**
          * CommentIn
          * @example {
          *       "comment": "现场复核合格"
@@ -1943,6 +2039,7 @@ export interface components {
          *     - `photo_not_found` (404): 照片不存在
          *     - `plan_not_found` (404): 巡检计划不存在
          *     - `site_not_found` (404): 点位不存在
+         *     - `supervision_not_found` (404): 该隐患未挂牌督办
          *     - `method_not_allowed` (405): 不支持此请求方法
          *     - `campaign_cancelled` (409): 该检查任务已撤销
          *     - `campaign_changed` (409): 检查任务已被他人修改，请刷新后重试
@@ -1965,6 +2062,8 @@ export interface components {
          *     - `campaign_target_invalid` (422): 检查对象无效：中心须为本集团在用的业务中心，且至少有一个适用的点位
          *     - `campaign_window_invalid` (422): 检查时间无效：结束日期不能早于开始日期，回执截止日期不能早于开始日期
          *     - `center_required` (422): 巡检员和中心负责人必须属于一个中心
+         *     - `closure_evidence_required` (422): 重大隐患销号须填写销号意见并附证据照片
+         *     - `date_in_future` (422): 日期不能晚于今天
          *     - `deadline_in_past` (422): 整改期限不能早于今天
          *     - `extension_not_later` (422): 新期限必须晚于当前期限
          *     - `external_target_invalid` (422): 上级检查涉及的中心或点位不属于本集团
@@ -1988,6 +2087,7 @@ export interface components {
          *     - `plan_target_invalid` (422): 巡检计划须指定一个本中心的点位，或一种点位类型（二者选一）
          *     - `restricted_use_major_only` (422): 停用/封控仅适用于重大隐患
          *     - `roles_required` (422): 至少需要一个角色
+         *     - `supervision_deadline_before_date` (422): 督办时限不能早于督办日期
          *     - `unknown_campus` (422): 校区不存在
          *     - `unknown_center` (422): 中心不存在
          *     - `unknown_item` (422): 检查项不属于该模块版本
@@ -2002,7 +2102,7 @@ export interface components {
          *     - `photo_queue_full` (503): 照片处理繁忙，请稍后重试
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "campaign_receipt_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "plan_manage_forbidden" | "url_expired" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "site_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "plan_changed" | "receipt_already_submitted" | "site_inactive" | "username_taken" | "precondition_failed" | "payload_too_large" | "attachment_type_unsupported" | "unsupported_media_type" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "deadline_in_past" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "restricted_use_major_only" | "roles_required" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "validation_error" | "weak_password" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
+        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "campaign_receipt_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "plan_manage_forbidden" | "url_expired" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "site_not_found" | "supervision_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "plan_changed" | "receipt_already_submitted" | "site_inactive" | "username_taken" | "precondition_failed" | "payload_too_large" | "attachment_type_unsupported" | "unsupported_media_type" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "closure_evidence_required" | "date_in_future" | "deadline_in_past" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "restricted_use_major_only" | "roles_required" | "supervision_deadline_before_date" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "validation_error" | "weak_password" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
         /**
          * ErrorDetails
          * @description Facts about the error (ids, fields, allowed values); for 400 `malformed_json` and 422 `validation_error`, `errors` lists each problem.
@@ -2579,6 +2679,8 @@ export interface components {
              * @description 停用/封控: out of use until closed or cancelled
              */
             restricted_use: boolean;
+            /** @description 挂牌督办 (major hazards) */
+            supervision: components["schemas"]["SupervisionOut"] | null;
             /** Extension Deadline */
             extension_deadline: string | null;
             /** Extension Reason */
@@ -2636,6 +2738,13 @@ export interface components {
             requirement: components["schemas"]["RequirementOut"] | null;
             /** Timeline */
             timeline: components["schemas"]["EventOut"][];
+            /**
+             * Upward Reports
+             * @description 上报记录, oldest first
+             */
+            upward_reports: components["schemas"]["UpwardReportOut"][];
+            /** @description the last 销号 / 验收 while closed (a reopen sets it aside) */
+            closure: components["schemas"]["ClosureOut"] | null;
         };
         /** HazardOut */
         HazardOut: {
@@ -2691,6 +2800,8 @@ export interface components {
              * @description 停用/封控: out of use until closed or cancelled
              */
             restricted_use: boolean;
+            /** @description 挂牌督办 (major hazards) */
+            supervision: components["schemas"]["SupervisionOut"] | null;
             /** Extension Deadline */
             extension_deadline: string | null;
             /** Extension Reason */
@@ -3478,7 +3589,7 @@ export interface components {
          *     here: ``task_due``, ``task_missed``, ``campaign_dispatched``, ``receipt_due``.
          * @enum {string}
          */
-        NotificationKind: "hazard_assigned" | "hazard_to_verify" | "hazard_rejected" | "extension_decided" | "deadline_soon" | "overdue" | "escalated" | "campaign_dispatched" | "receipt_due";
+        NotificationKind: "hazard_assigned" | "hazard_to_verify" | "hazard_rejected" | "extension_decided" | "deadline_soon" | "overdue" | "escalated" | "campaign_dispatched" | "receipt_due" | "hazard_supervised";
         /** NotificationOut */
         NotificationOut: {
             /** Id */
@@ -3939,7 +4050,7 @@ export interface components {
          * PublicAction
          * @enum {string}
          */
-        PublicAction: "edit" | "assign" | "submit" | "verify" | "reject" | "cancel" | "request_extension" | "approve_extension" | "deny_extension" | "reopen";
+        PublicAction: "edit" | "assign" | "submit" | "verify" | "reject" | "cancel" | "request_extension" | "approve_extension" | "deny_extension" | "reopen" | "supervise" | "report_upward";
         /** ReadAllOut */
         ReadAllOut: {
             /**
@@ -4242,6 +4353,94 @@ export interface components {
              */
             photo_ids: number[];
         };
+        /**
+         * SuperviseIn
+         * @description 挂牌督办 of a major hazard by 质监办: recorded once (the order is a document issued).
+         * @example {
+         *       "deadline": "2026-12-20",
+         *       "requirements": "12月20日前完成燃气管道更换，每周报告进展",
+         *       "supervised_on": "2026-12-02",
+         *       "supervisor": "王主任",
+         *       "supervisor_unit": "质量监督办公室"
+         *     }
+         */
+        SuperviseIn: {
+            /**
+             * Supervisor
+             * @description 督办人
+             */
+            supervisor: string;
+            /**
+             * Supervisor Unit
+             * @description 督办单位
+             * @default 质量监督办公室
+             */
+            supervisor_unit: string;
+            /**
+             * Supervised On
+             * @description 督办日期; default: today; not later than today
+             */
+            supervised_on?: string | null;
+            /**
+             * Requirements
+             * @description 督办要求
+             */
+            requirements: string;
+            /**
+             * Deadline
+             * @description 督办时限, not before the date
+             */
+            deadline?: string | null;
+            /**
+             * Order No
+             * @description 督办单编号; default 督〔year〕<hazard id>号
+             */
+            order_no?: string | null;
+        };
+        /**
+         * SupervisionOut
+         * @description 挂牌督办 by 质监办 (recorded once; lifted by the 销号).
+         */
+        SupervisionOut: {
+            /**
+             * Order No
+             * @description 督办单编号
+             */
+            order_no: string;
+            /**
+             * Supervisor
+             * @description 督办人
+             */
+            supervisor: string;
+            /**
+             * Supervisor Unit
+             * @description 督办单位
+             */
+            supervisor_unit: string;
+            /**
+             * Supervised On
+             * Format: date
+             * @description 督办日期
+             */
+            supervised_on: string;
+            /**
+             * Requirements
+             * @description 督办要求
+             */
+            requirements: string;
+            /**
+             * Deadline
+             * @description 督办时限
+             */
+            deadline: string | null;
+            /** Recorded By Id */
+            recorded_by_id: number;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+        };
         /** TaskOut */
         TaskOut: {
             /**
@@ -4354,6 +4553,82 @@ export interface components {
         UnreadCountOut: {
             /** Unread */
             unread: number;
+        };
+        /**
+         * UpwardChannel
+         * @description How a report went upward (上报方式).
+         * @enum {string}
+         */
+        UpwardChannel: "written" | "phone" | "system" | "in_person" | "other";
+        /**
+         * UpwardReportIn
+         * @description A report of a major hazard upward (上报): to whom, when, how.
+         * @example {
+         *       "channel": "written",
+         *       "note": "报告隐患及治理方案",
+         *       "recipient": "学校保卫处",
+         *       "reference_no": "后质〔2026〕12号",
+         *       "reported_at": "2026-12-02T10:00:00+08:00"
+         *     }
+         */
+        UpwardReportIn: {
+            /**
+             * Recipient
+             * @description 报送对象: the office or authority reported to
+             */
+            recipient: string;
+            /**
+             * Reported At
+             * Format: date-time
+             * @description when it was reported (not in the future)
+             */
+            reported_at: string;
+            channel: components["schemas"]["UpwardChannel"];
+            /**
+             * Reference No
+             * @description 文号 / 编号
+             */
+            reference_no?: string | null;
+            /**
+             * Note
+             * @description what was reported
+             */
+            note?: string | null;
+        };
+        /**
+         * UpwardReportOut
+         * @description One report of the hazard upward (上报), as recorded in the timeline.
+         */
+        UpwardReportOut: {
+            /**
+             * Seq
+             * @description its timeline entry
+             */
+            seq: number;
+            /**
+             * Recipient
+             * @description 报送对象
+             */
+            recipient: string;
+            /**
+             * Reported At
+             * Format: date-time
+             */
+            reported_at: string;
+            channel: components["schemas"]["UpwardChannel"];
+            /** Reference No */
+            reference_no: string | null;
+            /** Note */
+            note: string | null;
+            /** Recorded By Id */
+            recorded_by_id: number | null;
+            /** Recorded By Name */
+            recorded_by_name: string | null;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
         };
         /**
          * UserCreateIn
@@ -4486,6 +4761,31 @@ export interface components {
             type: string;
             /** @description What is wrong. */
             msg: string;
+        };
+        /**
+         * VerifyIn
+         * @description 验收; for a major hazard its 销号, which needs the opinion (``comment``) and evidence.
+         * @example {
+         *       "comment": "经专家评估，隐患已消除，同意销号",
+         *       "documents": "专家评估报告（12月5日）",
+         *       "photo_ids": [
+         *         31
+         *       ]
+         *     }
+         */
+        VerifyIn: {
+            /** Comment */
+            comment?: string | null;
+            /**
+             * Photo Ids
+             * @description evidence: the site re-checked, or the acceptance / assessment documents photographed (a major hazard: at least one)
+             */
+            photo_ids?: number[];
+            /**
+             * Documents
+             * @description 销号依据: the documents relied on (评估报告, 验收记录 ...)
+             */
+            documents?: string | null;
         };
     };
     responses: never;
@@ -7398,6 +7698,65 @@ export interface operations {
             };
         };
     };
+    supervision_sheet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The hazard's id. */
+                hazard_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the 督办单: one A4 page of HTML to print */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `hazard_not_found`, `supervision_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     act_on_hazard_edit: {
         parameters: {
             query?: never;
@@ -7727,7 +8086,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["CommentIn"];
+                "application/json": components["schemas"]["VerifyIn"];
             };
         };
         responses: {
@@ -7803,7 +8162,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
+            /** @description Unprocessable Entity: `closure_evidence_required`, `idempotency_mismatch`, `invalid_photo`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8428,6 +8787,214 @@ export interface operations {
                 };
             };
             /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    act_on_hazard_supervise: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a UUID per intended write: a retry with it returns the first result */
+                "idempotency-key"?: string | null;
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The hazard's id. */
+                hazard_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SuperviseIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HazardDetailOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `hazard_action_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `hazard_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `hazard_conflict`, `hazard_invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `date_in_future`, `idempotency_mismatch`, `invalid_value`, `supervision_deadline_before_date`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    act_on_hazard_report_upward: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a UUID per intended write: a retry with it returns the first result */
+                "idempotency-key"?: string | null;
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The hazard's id. */
+                hazard_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpwardReportIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HazardDetailOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `hazard_action_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `hazard_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `hazard_conflict`, `hazard_invalid_transition` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `date_in_future`, `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;

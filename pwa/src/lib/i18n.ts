@@ -146,6 +146,18 @@ const zh = {
   'escalation.none': '没有逾期升级的隐患', 'escalation.deadline': '整改时限 {d}', 'escalation.resolved': '已不再逾期',
   'escalation.count': '{n} 项仍逾期',
   'home.campaigns': '专项检查', 'home.escalations': '逾期升级', 'home.receiptsOwed': '待回执',
+  'action.supervise': '挂牌督办', 'action.report_upward': '上报上级', 'action.closeMajor': '验收销号',
+  'major.plan': '治理方案', 'major.restricted': '停用/封控中', 'major.restrictedHint': '隐患消除前停止使用该场所或设备',
+  'major.supervision': '挂牌督办', 'major.orderNo': '督办单编号', 'major.supervisor': '督办人', 'major.supervisorUnit': '督办单位',
+  'major.supervisedOn': '督办日期', 'major.requirements': '督办要求', 'major.supDeadline': '督办时限', 'major.lifted': '已摘牌（{d} 销号）',
+  'major.print': '打印督办单', 'major.printNow': '打印', 'major.close': '关闭', 'major.sheetTitle': '督办单',
+  'major.reports': '上报记录', 'major.noReports': '暂无上报记录', 'major.recipient': '报送对象', 'major.reportedAt': '上报时间',
+  'major.channel': '上报方式', 'major.referenceNo': '文号/编号', 'major.note': '上报内容',
+  'channel.written': '书面', 'channel.phone': '电话', 'channel.system': '系统', 'channel.in_person': '当面', 'channel.other': '其他',
+  'major.closure': '销号', 'major.closedBy': '销号人', 'major.closedAt': '销号时间', 'major.opinion': '销号意见',
+  'major.documents': '销号依据', 'major.evidence': '证据照片', 'major.evidenceHint': '现场复核照片，或验收/评估报告的照片',
+  'major.documentsHint': '如：专家评估报告、验收记录', 'major.onlineOnly': '此操作需联网，当前离线，未提交（已填内容保留）',
+  'major.onlineOnlyHint': '需联网提交', 'major.future': '不能晚于现在', 'major.deadlineBefore': '督办时限不能早于督办日期',
 } as const
 
 export type MessageKey = keyof typeof zh
@@ -292,6 +304,18 @@ const en: Record<MessageKey, string> = {
   'escalation.none': 'No escalated hazards', 'escalation.deadline': 'Deadline {d}', 'escalation.resolved': 'No longer overdue',
   'escalation.count': '{n} still overdue',
   'home.campaigns': 'Campaigns', 'home.escalations': 'Escalations', 'home.receiptsOwed': 'Receipts owed',
+  'action.supervise': 'Supervise', 'action.report_upward': 'Report upward', 'action.closeMajor': 'Verify and close',
+  'major.plan': 'Governance plan', 'major.restricted': 'Out of use', 'major.restrictedHint': 'The place or equipment is out of use until the hazard is removed',
+  'major.supervision': 'Listed supervision', 'major.orderNo': 'Order no.', 'major.supervisor': 'Supervisor', 'major.supervisorUnit': 'Supervising office',
+  'major.supervisedOn': 'Supervised on', 'major.requirements': 'Requirements', 'major.supDeadline': 'Deadline', 'major.lifted': 'Lifted (closed {d})',
+  'major.print': 'Print the order', 'major.printNow': 'Print', 'major.close': 'Close', 'major.sheetTitle': 'Supervision order',
+  'major.reports': 'Reports upward', 'major.noReports': 'No reports yet', 'major.recipient': 'Reported to', 'major.reportedAt': 'Reported at',
+  'major.channel': 'How', 'major.referenceNo': 'Reference no.', 'major.note': 'What was reported',
+  'channel.written': 'In writing', 'channel.phone': 'By phone', 'channel.system': 'Reporting system', 'channel.in_person': 'In person', 'channel.other': 'Other',
+  'major.closure': 'Closure', 'major.closedBy': 'Closed by', 'major.closedAt': 'Closed at', 'major.opinion': 'Closing opinion',
+  'major.documents': 'Documents relied on', 'major.evidence': 'Evidence photos', 'major.evidenceHint': 'The site re-checked, or the acceptance / assessment report photographed',
+  'major.documentsHint': 'e.g. expert assessment report, acceptance record', 'major.onlineOnly': 'This needs a network: offline, nothing was sent (your entries are kept)',
+  'major.onlineOnlyHint': 'Needs a network', 'major.future': 'Not later than now', 'major.deadlineBefore': 'The deadline cannot be before the date',
 }
 
 export type Lang = 'zh-CN' | 'en-US'
