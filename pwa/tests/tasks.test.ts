@@ -28,12 +28,18 @@ describe('sortTasks', () => {
 })
 
 describe('draftFor', () => {
-  const d = (id: string, siteId: number, moduleId: number, updatedAt: number, status: DraftInspection['status'] = 'draft') =>
-    ({ id, siteId, moduleId, updatedAt, status }) as DraftInspection
+  const d = (id: string, siteId: number, moduleId: number, updatedAt: number, status: DraftInspection['status'] = 'draft', kind?: string) =>
+    ({ id, siteId, moduleId, updatedAt, status, kind }) as DraftInspection
   it('resumes the latest draft of that module at that site', () => {
     const drafts = [d('a', 1, 2, 1), d('b', 1, 2, 5), d('c', 1, 3, 9), d('e', 2, 2, 9), d('f', 1, 2, 10, 'submitting')]
-    expect(draftFor(drafts, 1, 2)?.id).toBe('b')
-    expect(draftFor(drafts, 3, 2)).toBeUndefined()
+    expect(draftFor(drafts, 1, 2, 'routine')?.id).toBe('b')
+    expect(draftFor(drafts, 3, 2, 'routine')).toBeUndefined()
+  })
+  it('resumes only a draft of the task\'s kind: a routine checklist does not do a 专项检查', () => {
+    const drafts = [d('old', 1, 2, 9), d('sp', 1, 2, 5, 'draft', 'special')]
+    expect(draftFor(drafts, 1, 2, 'special')?.id).toBe('sp')
+    expect(draftFor(drafts, 1, 2, 'routine')?.id).toBe('old')
+    expect(draftFor(drafts, 1, 2, 'holiday')).toBeUndefined()
   })
 })
 

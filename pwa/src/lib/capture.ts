@@ -140,9 +140,9 @@ export async function parkedEntry(userId: number, seq: number): Promise<OutboxEn
   return e && e.userId === userId ? e : undefined
 }
 
-export async function startInspection(userId: number, d: Omit<DraftInspection, 'id' | 'userId' | 'answers' | 'queued' | 'status' | 'updatedAt' | 'startedAt'>, kind: string): Promise<DraftInspection> {
+export async function startInspection(userId: number, d: Omit<DraftInspection, 'id' | 'userId' | 'answers' | 'queued' | 'status' | 'updatedAt' | 'startedAt' | 'kind'>, kind: string): Promise<DraftInspection> {
   const draft: DraftInspection = {
-    ...d, id: uuid(), userId, answers: {}, queued: {}, status: 'draft', updatedAt: Date.now(), startedAt: new Date().toISOString(),
+    ...d, kind, id: uuid(), userId, answers: {}, queued: {}, status: 'draft', updatedAt: Date.now(), startedAt: new Date().toISOString(),
   }
   draft.start = { module_id: d.moduleId, module_version_id: d.versionId, site_id: d.siteId, kind, checkin_method: d.checkin, started_at: draft.startedAt }
   await saveDraftLocally(draft)

@@ -100,6 +100,9 @@ export interface DraftInspection {
   siteId: number
   siteName: string
   checkin: 'qr' | 'list'
+  /** routine / special / holiday: a campaign's task is done only by an inspection of its kind;
+   *  absent on drafts begun before 2026-12 (they were routine) */
+  kind?: string
   startedAt: string
   answers: Record<string, LocalAnswer>
   /** item id -> JSON of the answer as last queued (what the outbox already has) */

@@ -12,7 +12,7 @@ import { draftFor, type TaskOut } from './tasks'
 
 export async function openTask(userId: number, task: TaskOut): Promise<string> {
   const onPhone = await (await db()).getAllFromIndex('drafts', 'user', userId)
-  const resumed = draftFor(onPhone, task.site_id, task.module_id)
+  const resumed = draftFor(onPhone, task.site_id, task.module_id, task.kind)
   if (resumed) return `/patrol/${resumed.id}`
   // the version the phone's checklist was built from binds the inspection (see PatrolPage.start)
   const cached = await readCache<ModuleVersionOut>(`/modules/${task.module_id}`)

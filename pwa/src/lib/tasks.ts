@@ -26,8 +26,8 @@ export function sortTasks(tasks: readonly TaskOut[]): TaskOut[] {
 }
 
 /** The checklist of this module at this site already under way on this phone (the latest), if any. */
-export function draftFor(drafts: readonly DraftInspection[], siteId: number, moduleId: number): DraftInspection | undefined {
-  return drafts.filter((d) => d.status === 'draft' && d.siteId === siteId && d.moduleId === moduleId)
+export function draftFor(drafts: readonly DraftInspection[], siteId: number, moduleId: number, kind: string): DraftInspection | undefined {
+  return drafts.filter((d) => d.status === 'draft' && d.siteId === siteId && d.moduleId === moduleId && (d.kind ?? 'routine') === kind)
     .sort((a, b) => b.updatedAt - a.updatedAt)[0]
 }
 
