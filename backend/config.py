@@ -76,6 +76,9 @@ class Settings(BaseSettings):
         default=3, ge=1, description="overdue this many days: the center's managers are told")
     escalate_qa_after_days: int = Field(
         default=7, ge=1, description="overdue this many days: 质监办 is told")
+    task_due_hour: int = Field(
+        default=6, ge=0, le=23, description="from this hour (Asia/Shanghai) each inspector is "
+                                            "told of the day's patrol tasks, once a day")
 
     @property
     def sqlalchemy_url(self) -> str:

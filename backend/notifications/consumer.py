@@ -24,6 +24,7 @@ from backend.hazards.service import actor_facts, hazard_facts
 from backend.hazards.workflow import Action, Status
 from backend.notifications.models import NotificationKind as Kind
 from backend.notifications.service import Addressed, Notice, deliver, holders_of
+from backend.notifications.wording import month_day
 from backend.org.models import Center
 from backend.vocab import Grade, Role
 from backend.workshare import SessionFactory
@@ -62,7 +63,7 @@ def _group_of(session: Session, hazard: Hazard) -> int:
 def _assigned(session: Session, event: DomainEvent, hazard: Hazard) -> list[Addressed]:
     assignee = _assignee_then(_timeline(session, event), hazard)
     notice = _notice(Kind.hazard_assigned, event, "新的整改任务",
-                     f"「{hazard.title}」已指派给您整改，整改期限 {hazard.deadline}。")
+                     f"「{hazard.title}」已指派给您整改，整改期限 {month_day(hazard.deadline)}。")
     return [(notice, [assignee] if assignee else [])]
 
 
@@ -102,10 +103,11 @@ def _extension_decided(session: Session, event: DomainEvent,
     requests = [e for e in timeline if e.action == Action.request_extension.value]
     requester = requests[-1].actor_id if requests else _assignee_then(timeline, hazard)
     decided = timeline[-1] if timeline else None
+    deadline = month_day(hazard.deadline)
     if decided is not None and decided.action == Action.approve_extension.value:
-        title, body = "延期申请已批准", f"「{hazard.title}」整改期限延至 {hazard.deadline}。"
+        title, body = "延期申请已批准", f"「{hazard.title}」整改期限延至 {deadline}。"
     else:
-        title, body = "延期申请未批准", f"「{hazard.title}」仍须在 {hazard.deadline} 前完成整改。"
+        title, body = "延期申请未批准", f"「{hazard.title}」仍须在 {deadline} 前完成整改。"
     notice = _notice(Kind.extension_decided, event, title, body)
     return [(notice, [requester] if requester else [])]
 
@@ -121,7 +123,7 @@ def _escalated(session: Session, event: DomainEvent, hazard: Hazard) -> list[Add
                         center_id=hazard.center_id if role is Role.center_manager else None)
     notice = _notice(Kind.escalated, event, f"隐患逾期未整改（已升级至{label}）",
                      f"「{hazard.title}」已逾期 {event.data['days_overdue']} 天"
-                     f"（整改期限 {event.data['due_on']}）。")
+                     f"（整改期限 {month_day(event.data['due_on'])}）。")
     return [(notice, [p.id for p in people])]
 
 

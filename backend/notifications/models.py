@@ -9,8 +9,8 @@ from backend.db import Base
 
 
 class NotificationKind(StrEnum):
-    """What a notification is about. Patrol tasks and campaigns (issue 11) add their kinds
-    here: ``task_due``, ``task_missed``, ``campaign_dispatched``, ``receipt_due``."""
+    """What a notification is about. Campaigns (issue 11) add theirs here:
+    ``campaign_dispatched``, ``receipt_due``."""
 
     hazard_assigned = "hazard_assigned"
     hazard_to_verify = "hazard_to_verify"
@@ -19,6 +19,8 @@ class NotificationKind(StrEnum):
     deadline_soon = "deadline_soon"
     overdue = "overdue"
     escalated = "escalated"
+    task_due = "task_due"  # the day's patrol tasks, to each assignee, once a day
+    task_missed = "task_missed"  # 漏检, to the assignees and the center's managers
 
 
 KIND_LABELS = {
@@ -29,6 +31,8 @@ KIND_LABELS = {
     NotificationKind.deadline_soon: "整改即将到期",
     NotificationKind.overdue: "整改逾期",
     NotificationKind.escalated: "逾期升级",
+    NotificationKind.task_due: "今日巡检",
+    NotificationKind.task_missed: "漏检提醒",
 }
 
 

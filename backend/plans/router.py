@@ -5,18 +5,15 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from backend import clock
 from backend.accounts.models import User
 from backend.deps import CurrentUser, SessionDep
 from backend.etag import IfMatch, PreconditionFailed, expected_versions, set_etag
 from backend.openapi import error_responses
-from backend.org.models import Site
 from backend.pagination import CursorParam, InvalidCursor, LimitParam, Page, keyset_page
-from backend.plans import errors, service, tasks
-from backend.plans.models import PatrolPlan, PatrolTask, TaskState
+from backend.plans import errors, listing, service
+from backend.plans.models import PatrolPlan, TaskState
 from backend.plans.schemas import (
     FromTemplateIn,
     PlanIn,
@@ -26,6 +23,7 @@ from backend.plans.schemas import (
     TemplateOut,
 )
 from backend.plans.templates import TEMPLATES
+from backend.plans.view import TaskView
 from backend.types import Day, DbId
 from backend.vocab import Role
 
@@ -106,7 +104,7 @@ def update_plan(plan_id: DbId, body: PlanPatchIn, response: Response, user: Curr
     return _plan_out(plan, response)
 
 
-def _encode(task: PatrolTask) -> str:
+def _encode(task: TaskView) -> str:
     key = [task.window_start_at.isoformat(), task.plan_id, task.site_id]
     return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
 
@@ -119,18 +117,6 @@ def _decode(cursor: str) -> tuple[datetime, int, int]:
         return datetime.fromisoformat(start), plan_id, site_id
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
         raise InvalidCursor() from exc
-
-
-def _tasks_out(session: Session, rows: list[PatrolTask]) -> list[TaskOut]:
-    plans = dict(session.execute(select(PatrolPlan.id, PatrolPlan.name).where(
-        PatrolPlan.id.in_({t.plan_id for t in rows}))).all())
-    sites = dict(session.execute(select(Site.id, Site.name).where(
-        Site.id.in_({t.site_id for t in rows}))).all())
-    return [TaskOut(id=t.id, plan_id=t.plan_id, plan_name=plans[t.plan_id], site_id=t.site_id,
-                    site_name=sites[t.site_id], center_id=t.center_id, module_id=t.module_id,
-                    kind=t.kind, due_on=t.due_on, window_start_at=t.window_start_at,
-                    window_end_at=t.window_end_at, assignee_ids=t.assignee_ids, state=t.state,
-                    inspection_id=t.inspection_id, done_at=t.done_at) for t in rows]
 
 
 def _mine_by_default(user: User) -> bool:
@@ -150,13 +136,11 @@ def list_tasks(
 ) -> Page[TaskOut]:
     """A day's patrol tasks (due, done or missed), by window: an inspector's own by default,
     a manager's center's, every center's for 质监办 and leaders."""
-    rows = tasks.tasks_on(session, user, date or clock.today(),
-                          mine=_mine_by_default(user) if mine is None else mine)
-    rows = [t for t in rows if (state is None or t.state == state)
-            and (site_id is None or t.site_id == site_id)]
-    if cursor:
-        after = _decode(cursor)
-        rows = [t for t in rows if tasks.task_order(t) > after]
+    rows = listing.tasks_on(session, user, date or clock.today(),
+                            mine=_mine_by_default(user) if mine is None else mine,
+                            state=state, site_id=site_id,
+                            after=_decode(cursor) if cursor else None, limit=limit + 1)
     page = rows[:limit]
     next_cursor = _encode(page[-1]) if len(rows) > limit else None
-    return Page(items=_tasks_out(session, page), next_cursor=next_cursor)
+    return Page(items=[TaskOut.model_validate(t, from_attributes=True) for t in page],
+                next_cursor=next_cursor)

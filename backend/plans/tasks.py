@@ -11,24 +11,32 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from backend import clock, events
-from backend.accounts.models import User
 from backend.dedupe import insert_or_skip
 from backend.inspections import service as inspections
 from backend.inspections.models import Inspection
 from backend.org.models import Center, Site
-from backend.org.service import CENTER_DATA_READERS, scoped_to_user
+from backend.plans import days
 from backend.plans.models import PatrolPlan, PatrolTask, TaskState
 from backend.plans.recurrence import Recurrence, occurs_on, window
-from backend.plans.service import readable_plans
+from backend.plans.view import TaskView
 
 TASK_KEY = ("plan_id", "site_id", "due_on")
+# the plan's columns a task is computed from: plain rows, not entities (2,000 plans as ORM
+# objects cost more than the whole rest of a day's computation, measured with bench/tasks.py)
+PLAN_COLUMNS = (PatrolPlan.id, PatrolPlan.name, PatrolPlan.center_id, PatrolPlan.site_id,
+                PatrolPlan.site_kind, PatrolPlan.module_id, PatrolPlan.kind,
+                PatrolPlan.frequency, PatrolPlan.weekdays, PatrolPlan.month_day,
+                PatrolPlan.interval_days, PatrolPlan.dates, PatrolPlan.starts_on,
+                PatrolPlan.ends_on, PatrolPlan.window_start, PatrolPlan.window_end,
+                PatrolPlan.inspector_ids)
 
 
-def recurrence_of(plan: PatrolPlan) -> Recurrence:
+def recurrence_of(plan: Any) -> Recurrence:
+    """A plan's (or a plan row's) recurrence."""
     return Recurrence(plan.frequency, plan.starts_on, plan.ends_on,
                       weekdays=frozenset(plan.weekdays or ()), month_day=plan.month_day,
                       interval_days=plan.interval_days,
@@ -41,50 +49,56 @@ def plans_on(day: date) -> ColumnElement[bool]:
                 or_(PatrolPlan.ends_on.is_(None), PatrolPlan.ends_on >= day))
 
 
-def _sites_by_plan(session: Session, plans: list[PatrolPlan]) -> dict[int, list[Site]]:
-    """The active sites each plan targets: its one site, or its center's sites of its kind."""
+def _sites_by_plan(session: Session, plans: list[Any]) -> dict[int, list[tuple[int, str]]]:
+    """The active sites (id, name) each plan targets: its one site, or its center's sites of
+    its kind."""
     centers = {p.center_id for p in plans}
-    sites = list(session.scalars(select(Site).where(Site.center_id.in_(centers), Site.is_active)
-                                 .order_by(Site.id))) if plans else []
-    by_id = {s.id: s for s in sites}
-    by_kind: dict[tuple[int, Any], list[Site]] = defaultdict(list)
+    sites = session.execute(select(Site.id, Site.name, Site.center_id, Site.kind).where(
+        Site.center_id.in_(centers), Site.is_active).order_by(Site.id)).all() if plans else []
+    by_id = {s.id: (s.id, s.name) for s in sites}
+    by_kind: dict[tuple[int, Any], list[tuple[int, str]]] = defaultdict(list)
     for site in sites:
-        by_kind[site.center_id, site.kind].append(site)
+        by_kind[site.center_id, site.kind].append((site.id, site.name))
     return {p.id: ([by_id[p.site_id]] if p.site_id in by_id else []) if p.site_id is not None
             else by_kind[p.center_id, p.site_kind] for p in plans}
 
 
-def occurrences(session: Session, plans: Iterable[PatrolPlan], day: date) -> list[PatrolTask]:
-    """The tasks the plans give on ``day``, as the plans are now (unsaved rows)."""
+def occurrences(session: Session, plans: Iterable[Any], day: date) -> list[TaskView]:
+    """The tasks the plans (entities or rows of ``PLAN_COLUMNS``) give on ``day``, as the plans
+    are now: unwritten (``id`` None)."""
     due = [p for p in plans if occurs_on(recurrence_of(p), day)]
     sites = _sites_by_plan(session, due)
-    tasks: list[PatrolTask] = []
+    tasks: list[TaskView] = []
     for plan in due:
         opens, closes = window(day, plan.window_start, plan.window_end)
-        tasks.extend(PatrolTask(
-            plan_id=plan.id, site_id=site.id, center_id=plan.center_id,
-            module_id=plan.module_id, kind=plan.kind, due_on=day, window_start_at=opens,
-            window_end_at=closes, assignee_ids=list(plan.inspector_ids), state=TaskState.due,
-            inspection_id=None, done_at=None) for site in sites[plan.id])
+        tasks.extend(TaskView(
+            id=None, plan_id=plan.id, plan_name=plan.name, site_id=site_id,
+            site_name=site_name, center_id=plan.center_id, module_id=plan.module_id,
+            kind=plan.kind, due_on=day, window_start_at=opens, window_end_at=closes,
+            assignee_ids=list(plan.inspector_ids), state=TaskState.due, inspection_id=None,
+            done_at=None) for site_id, site_name in sites[plan.id])
     return tasks
 
 
 def materialize(session: Session, day: date, *, module_id: int | None = None,
                 site_id: int | None = None) -> int:
     """Write ``day``'s tasks that are not written yet (optionally only those of a module at a
-    site); returns how many this call wrote. Safe to run twice, also concurrently."""
-    stmt = select(PatrolPlan).where(plans_on(day))
+    site); returns how many this call wrote. Safe to run twice, also concurrently. A day
+    already written from the plans and sites as they are is left at once (``days``)."""
+    current = days.stamp(session)
+    if days.is_written(session, day, current):
+        return 0
+    stmt = select(*PLAN_COLUMNS).where(plans_on(day))
     if module_id is not None:
         stmt = stmt.where(PatrolPlan.module_id == module_id)
-    tasks = [t for t in occurrences(session, session.scalars(stmt), day)
-             if site_id is None or t.site_id == site_id]
-    if not tasks:
-        return 0
     now = clock.utcnow()
-    rows = [{**{c.key: getattr(t, c.key) for c in PatrolTask.__table__.columns
-                if c.key not in ("id", "missed_at")}, "created_at": now, "updated_at": now}
-            for t in tasks]
-    return len(insert_or_skip(session, PatrolTask, rows, TASK_KEY))
+    rows = [{**task.row(), "created_at": now, "updated_at": now}
+            for task in occurrences(session, session.execute(stmt), day)
+            if site_id is None or task.site_id == site_id]
+    written = insert_or_skip(session, PatrolTask, rows, TASK_KEY)
+    if module_id is None and site_id is None:
+        days.mark_written(session, day, current, now)
+    return len(written)
 
 
 def _emit(session: Session, event_type: str, rows: list[Any], actor_id: int | None,
@@ -129,29 +143,6 @@ def mark_missed(session: Session, now: datetime) -> int:
                          {"state": TaskState.missed, "missed_at": now})
     _emit(session, "task.missed", missed, None)
     return len(missed)
-
-
-def readable_tasks(user: User) -> Select[Any]:
-    return scoped_to_user(select(PatrolTask), PatrolTask.center_id, user, CENTER_DATA_READERS)
-
-
-def tasks_on(session: Session, user: User, day: date, *, mine: bool) -> list[PatrolTask]:
-    """The tasks of ``day`` the user may read (only those naming them when ``mine``), by
-    window then plan and site: the written ones, and from today on the ones not yet written
-    as their plans give them now."""
-    tasks = list(session.scalars(readable_tasks(user).where(PatrolTask.due_on == day)))
-    if day >= clock.today():
-        written = {(t.plan_id, t.site_id) for t in tasks}
-        plans = session.scalars(readable_plans(user).where(plans_on(day)))
-        tasks += [t for t in occurrences(session, plans, day)
-                  if (t.plan_id, t.site_id) not in written]
-    if mine:
-        tasks = [t for t in tasks if user.id in t.assignee_ids]
-    return sorted(tasks, key=task_order)
-
-
-def task_order(task: PatrolTask) -> tuple[datetime, int, int]:
-    return task.window_start_at, task.plan_id, task.site_id
 
 
 inspections.SUBMIT_HOOKS.append(complete)
