@@ -28,6 +28,8 @@ class PatrolPlan(TimestampMixin, Base):
     center, on a recurrence, by the named inspectors, inside a window of each day."""
 
     __tablename__ = "patrol_plans"
+    # a day's stamp (backend/plans/days.py); the sites' is ix_sites_updated_at (migration 0018)
+    __table_args__ = (Index("ix_patrol_plans_updated_at", "updated_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))

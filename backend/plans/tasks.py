@@ -8,14 +8,14 @@ each task changes, and emits its event, once."""
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, literal, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from backend import clock, events
-from backend.dedupe import insert_or_skip
 from backend.inspections import service as inspections
 from backend.inspections.models import Inspection
 from backend.org.models import Center, Site
@@ -33,6 +33,12 @@ PLAN_COLUMNS = (PatrolPlan.id, PatrolPlan.name, PatrolPlan.center_id, PatrolPlan
                 PatrolPlan.interval_days, PatrolPlan.dates, PatrolPlan.starts_on,
                 PatrolPlan.ends_on, PatrolPlan.window_start, PatrolPlan.window_end,
                 PatrolPlan.inspector_ids)
+RECURRENCE_COLUMNS = (PatrolPlan.id, PatrolPlan.frequency, PatrolPlan.weekdays,
+                      PatrolPlan.month_day, PatrolPlan.interval_days, PatrolPlan.dates,
+                      PatrolPlan.starts_on, PatrolPlan.ends_on, PatrolPlan.window_start,
+                      PatrolPlan.window_end)
+INSERTED = ("plan_id", "site_id", "center_id", "module_id", "kind", "due_on", "window_start_at",
+            "window_end_at", "assignee_ids", "state", "created_at", "updated_at")
 
 
 def recurrence_of(plan: Any) -> Recurrence:
@@ -49,34 +55,34 @@ def plans_on(day: date) -> ColumnElement[bool]:
                 or_(PatrolPlan.ends_on.is_(None), PatrolPlan.ends_on >= day))
 
 
-def _sites_by_plan(session: Session, plans: list[Any]) -> dict[int, list[tuple[int, str]]]:
-    """The active sites (id, name) each plan targets: its one site, or its center's sites of
-    its kind."""
-    centers = {p.center_id for p in plans}
-    sites = session.execute(select(Site.id, Site.name, Site.center_id, Site.kind).where(
-        Site.center_id.in_(centers), Site.is_active).order_by(Site.id)).all() if plans else []
-    by_id = {s.id: (s.id, s.name) for s in sites}
-    by_kind: dict[tuple[int, Any], list[tuple[int, str]]] = defaultdict(list)
-    for site in sites:
-        by_kind[site.center_id, site.kind].append((site.id, site.name))
-    return {p.id: ([by_id[p.site_id]] if p.site_id in by_id else []) if p.site_id is not None
-            else by_kind[p.center_id, p.site_kind] for p in plans}
+def targets() -> ColumnElement[bool]:
+    """Joins a plan to the active sites it targets: its one site (of its center), or its
+    center's sites of its kind."""
+    return and_(Site.is_active, Site.center_id == PatrolPlan.center_id,
+                or_(Site.id == PatrolPlan.site_id,
+                    and_(PatrolPlan.site_id.is_(None), Site.kind == PatrolPlan.site_kind)))
+
+
+def _due(plans: Iterable[Any], day: date) -> list[Any]:
+    return [p for p in plans if occurs_on(recurrence_of(p), day)]
 
 
 def occurrences(session: Session, plans: Iterable[Any], day: date) -> list[TaskView]:
     """The tasks the plans (entities or rows of ``PLAN_COLUMNS``) give on ``day``, as the plans
     are now: unwritten (``id`` None)."""
-    due = [p for p in plans if occurs_on(recurrence_of(p), day)]
-    sites = _sites_by_plan(session, due)
+    due = {p.id: p for p in _due(plans, day)}
+    sites = session.execute(select(PatrolPlan.id, Site.id, Site.name).join(Site, targets())
+                            .where(PatrolPlan.id.in_(due)).order_by(PatrolPlan.id, Site.id))
     tasks: list[TaskView] = []
-    for plan in due:
+    for plan_id, site_id, site_name in sites:
+        plan = due[plan_id]
         opens, closes = window(day, plan.window_start, plan.window_end)
-        tasks.extend(TaskView(
+        tasks.append(TaskView(
             id=None, plan_id=plan.id, plan_name=plan.name, site_id=site_id,
             site_name=site_name, center_id=plan.center_id, module_id=plan.module_id,
             kind=plan.kind, due_on=day, window_start_at=opens, window_end_at=closes,
             assignee_ids=list(plan.inspector_ids), state=TaskState.due, inspection_id=None,
-            done_at=None) for site_id, site_name in sites[plan.id])
+            done_at=None))
     return tasks
 
 
@@ -84,21 +90,45 @@ def materialize(session: Session, day: date, *, module_id: int | None = None,
                 site_id: int | None = None) -> int:
     """Write ``day``'s tasks that are not written yet (optionally only those of a module at a
     site); returns how many this call wrote. Safe to run twice, also concurrently. A day
-    already written from the plans and sites as they are is left at once (``days``)."""
-    current = days.stamp(session)
-    if days.is_written(session, day, current):
+    already written from the plans and sites as they are is left at once (``days``).
+
+    Python decides which plans fall due (the rules of :mod:`recurrence`) and their windows;
+    the database fans them out over their sites: one ``INSERT ... SELECT`` per window of the
+    day (the plans sharing a window share its two instants). Measured (bench/tasks.py, SQLite,
+    5,701 tasks): building each task in Python and inserting it through SQLAlchemy, which
+    converts 5 values a row, took 500 ms against 32 ms for the database copying the same
+    rows."""
+    written_already, current = days.is_written(session, day)
+    if written_already:
         return 0
-    stmt = select(*PLAN_COLUMNS).where(plans_on(day))
+    stmt = select(*RECURRENCE_COLUMNS).where(plans_on(day))
     if module_id is not None:
         stmt = stmt.where(PatrolPlan.module_id == module_id)
+    by_window: dict[tuple[time, time | None], list[int]] = defaultdict(list)
+    for plan in _due(session.execute(stmt), day):
+        by_window[plan.window_start, plan.window_end].append(plan.id)
     now = clock.utcnow()
-    rows = [{**task.row(), "created_at": now, "updated_at": now}
-            for task in occurrences(session, session.execute(stmt), day)
-            if site_id is None or task.site_id == site_id]
-    written = insert_or_skip(session, PatrolTask, rows, TASK_KEY)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    written = 0
+    for (start, end), plan_ids in by_window.items():
+        opens, closes = window(day, start, end)
+        rows = (select(PatrolPlan.id, Site.id, PatrolPlan.center_id, PatrolPlan.module_id,
+                       PatrolPlan.kind, literal(day, PatrolTask.due_on.type),
+                       literal(opens, PatrolTask.window_start_at.type),
+                       literal(closes, PatrolTask.window_end_at.type),
+                       PatrolPlan.inspector_ids, literal(TaskState.due, PatrolTask.state.type),
+                       literal(now, PatrolTask.created_at.type),
+                       literal(now, PatrolTask.updated_at.type))
+                .join(Site, targets()).where(PatrolPlan.id.in_(plan_ids)))
+        if site_id is not None:
+            rows = rows.where(Site.id == site_id)
+        insert = dialect.insert(PatrolTask.__table__).from_select(INSERTED, rows)
+        result = session.execute(insert.on_conflict_do_nothing(index_elements=list(TASK_KEY)))
+        assert isinstance(result, CursorResult)
+        written += result.rowcount
     if module_id is None and site_id is None:
         days.mark_written(session, day, current, now)
-    return len(written)
+    return written
 
 
 def _emit(session: Session, event_type: str, rows: list[Any], actor_id: int | None,

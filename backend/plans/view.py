@@ -12,7 +12,7 @@ WRITTEN = tuple(c.key for c in PatrolTask.__table__.columns
                 if c.key not in ("id", "missed_at", "created_at", "updated_at"))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TaskView:
     id: int | None
     plan_id: int

@@ -1,4 +1,5 @@
-"""the scheduler's marks: written patrol days (patrol_days) and overdue records (issue 11)
+"""the scheduler's marks: written patrol days (patrol_days) and overdue records, and the
+indexes that make a day's stamp cheap (issue 11)
 
 Revision ID: 0018
 Revises: 0015
@@ -41,8 +42,13 @@ def upgrade() -> None:
     sa.UniqueConstraint('object_type', 'object_id', 'due_on',
                         name=op.f('uq_overdue_records_object_type_object_id_due_on'))
     )
+    # a day's stamp (backend/plans/days.py) is the newest plan and site: one lookup each
+    op.create_index('ix_patrol_plans_updated_at', 'patrol_plans', ['updated_at'])
+    op.create_index('ix_sites_updated_at', 'sites', ['updated_at'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_sites_updated_at', table_name='sites')
+    op.drop_index('ix_patrol_plans_updated_at', table_name='patrol_plans')
     op.drop_table('overdue_records')
     op.drop_table('patrol_days')
