@@ -23,7 +23,15 @@ from backend.hazards.models import Hazard, HazardEvent
 from backend.hazards.service import actor_facts, hazard_facts
 from backend.hazards.workflow import Action, Status
 from backend.notifications.models import NotificationKind as Kind
-from backend.notifications.service import Addressed, Notice, deliver, holders_of
+from backend.notifications.service import (
+    BATCH_CACHE,
+    Addressed,
+    Notice,
+    batch_cache,
+    deliver,
+    holder_ids,
+    holders_of,
+)
 from backend.notifications.wording import month_day
 from backend.org.models import Center
 from backend.vocab import Grade, Role
@@ -55,9 +63,12 @@ def _notice(kind: Kind, event: DomainEvent, title: str, body: str) -> Notice:
 
 
 def _group_of(session: Session, hazard: Hazard) -> int:
-    center = session.get(Center, hazard.center_id)
-    assert center is not None
-    return center.group_id
+    groups: dict[int, int] = batch_cache(session, "center_groups")
+    if hazard.center_id not in groups:
+        center = session.get(Center, hazard.center_id)
+        assert center is not None
+        groups[hazard.center_id] = center.group_id
+    return groups[hazard.center_id]
 
 
 def _assigned(session: Session, event: DomainEvent, hazard: Hazard) -> list[Addressed]:
@@ -119,12 +130,12 @@ def _escalated(session: Session, event: DomainEvent, hazard: Hazard) -> list[Add
     level = event.data["level"]
     label, role = ESCALATED_TO[level]
     group_id = _group_of(session, hazard)
-    people = holders_of(session, role, group_id=group_id,
+    people = holder_ids(session, role, group_id=group_id,
                         center_id=hazard.center_id if role is Role.center_manager else None)
     notice = _notice(Kind.escalated, event, f"隐患逾期未整改（已升级至{label}）",
                      f"「{hazard.title}」已逾期 {event.data['days_overdue']} 天"
                      f"（整改期限 {month_day(event.data['due_on'])}）。")
-    return [(notice, [p.id for p in people])]
+    return [(notice, people)]
 
 
 Handler = Callable[[Session, DomainEvent], list[Addressed]]
@@ -168,6 +179,7 @@ def consume_events(session_factory: SessionFactory, at: datetime) -> int:
             if cursor is None:
                 return written
             batch = cursors.events_after(session, cursor, BATCH_SIZE)
+            session.info[BATCH_CACHE] = {}  # what handlers looked up, for this batch only
             for event in batch:
                 written += _handle(session, event, at)
             if batch:

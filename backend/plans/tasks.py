@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, and_, literal, or_, select, update
+from sqlalchemy import ColumnElement, and_, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -122,10 +122,10 @@ def materialize(session: Session, day: date, *, module_id: int | None = None,
                 .join(Site, targets()).where(PatrolPlan.id.in_(plan_ids)))
         if site_id is not None:
             rows = rows.where(Site.id == site_id)
-        insert = dialect.insert(PatrolTask.__table__).from_select(INSERTED, rows)
-        result = session.execute(insert.on_conflict_do_nothing(index_elements=list(TASK_KEY)))
-        assert isinstance(result, CursorResult)
-        written += result.rowcount
+        insert = (dialect.insert(PatrolTask.__table__).from_select(INSERTED, rows)
+                  .on_conflict_do_nothing(index_elements=list(TASK_KEY)))
+        # the ids written, not rowcount: psycopg reports -1 for this statement
+        written += len(session.execute(insert.returning(PatrolTask.__table__.c.id)).all())
     if module_id is None and site_id is None:
         days.mark_written(session, day, current, now)
     return written
@@ -171,7 +171,7 @@ def mark_missed(session: Session, now: datetime) -> int:
     each emitting ``task.missed`` once; returns how many this call marked."""
     missed = _close_open(session, [PatrolTask.window_end_at <= now],
                          {"state": TaskState.missed, "missed_at": now})
-    _emit(session, "task.missed", missed, None)
+    _emit(session, "task.missed", missed, None, missed_at=now)
     return len(missed)
 
 
