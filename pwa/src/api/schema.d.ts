@@ -2834,11 +2834,11 @@ export interface components {
         };
         /**
          * NotificationKind
-         * @description What a notification is about. Patrol tasks and campaigns (issue 11) add their kinds
-         *     here: ``task_due``, ``task_missed``, ``campaign_dispatched``, ``receipt_due``.
+         * @description What a notification is about. Campaigns (issue 11) add theirs here:
+         *     ``campaign_dispatched``, ``receipt_due``.
          * @enum {string}
          */
-        NotificationKind: "hazard_assigned" | "hazard_to_verify" | "hazard_rejected" | "extension_decided" | "deadline_soon" | "overdue" | "escalated";
+        NotificationKind: "hazard_assigned" | "hazard_to_verify" | "hazard_rejected" | "extension_decided" | "deadline_soon" | "overdue" | "escalated" | "task_due" | "task_missed";
         /** NotificationOut */
         NotificationOut: {
             /** Id */
