@@ -18,13 +18,14 @@ from backend import clock
 from backend.config import Settings
 from backend.escalations.overdue import record_overdue
 from backend.escalations.service import escalate_overdue
+from backend.notifications import patrol_tasks
 from backend.notifications.consumer import consume_events
 from backend.notifications.reminders import send_reminders
-from backend.plans import notices, tasks
+from backend.plans import tasks
 from backend.workshare import SessionFactory
 
 log = logging.getLogger("anxun.scheduler")
-REGISTERED = (notices,)  # patrol tasks' event handler (task.missed) and daily step (task_due)
+REGISTERED = (patrol_tasks,)  # task.missed's handler and the daily step task_due
 
 
 @dataclass(frozen=True)

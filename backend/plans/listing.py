@@ -25,9 +25,9 @@ from backend.org.models import Site
 from backend.org.service import CENTER_DATA_READERS, scoped_to_user
 from backend.plans import days
 from backend.plans.models import PatrolPlan, PatrolTask, TaskState
+from backend.plans.schemas import TaskOut
 from backend.plans.service import readable_plans
 from backend.plans.tasks import PLAN_COLUMNS, occurrences, plans_on
-from backend.plans.view import TaskView
 from backend.vocab import Role
 
 Order = tuple[datetime, int, int]
@@ -37,6 +37,11 @@ COLUMNS = (PatrolTask.id, PatrolTask.plan_id, PatrolPlan.name.label("plan_name")
            PatrolTask.window_end_at, PatrolTask.assignee_ids, PatrolTask.state,
            PatrolTask.inspection_id, PatrolTask.done_at)
 ORDER = (PatrolTask.window_start_at, PatrolTask.plan_id, PatrolTask.site_id)
+AFTER = ("after_start", "after_plan", "after_site")
+
+
+def task_order(task: TaskOut) -> Order:
+    return task.window_start_at, task.plan_id, task.site_id
 
 
 def readable_tasks(user: User) -> Select[Any]:
@@ -93,15 +98,17 @@ def _page(postgres: bool, group_wide: bool, mine: bool, state: bool, site: bool,
     if site:
         stmt = stmt.where(PatrolTask.site_id == bindparam("site_id"))
     if after:
-        stmt = stmt.where(tuple_(*ORDER) > tuple_(bindparam("after_start"),
-                                                 bindparam("after_plan"),
-                                                 bindparam("after_site")))
+        # typed as the columns: an untyped datetime is bound as-is, and SQLite then compares
+        # its text with the stored UTC text wrongly (a page repeated for ever)
+        stmt = stmt.where(tuple_(*ORDER) > tuple_(*(bindparam(name, type_=column.type)
+                                                    for name, column in zip(
+                                                        AFTER, ORDER, strict=True))))
     return stmt.order_by(*ORDER).limit(bindparam("limit"))
 
 
 def tasks_on(session: Session, user: User, day: date, *, mine: bool,
              state: TaskState | None = None, site_id: int | None = None,
-             after: Order | None = None, limit: int | None = None) -> list[TaskView]:
+             after: Order | None = None, limit: int | None = None) -> list[TaskOut]:
     """The tasks of ``day`` the user may read (only those naming them when ``mine``; of a
     state, at a site), by window then plan and site, after ``after``, at most ``limit``: the
     written ones, and from today on the ones not yet written as their plans give them now."""
@@ -114,15 +121,16 @@ def tasks_on(session: Session, user: User, day: date, *, mine: bool,
                   "day": day, "state": state, "site_id": site_id, "after_start": start,
                   "after_plan": plan, "after_site": site,
                   "limit": 2**31 - 1 if limit is None else limit}
-        return [TaskView(*row) for row in session.execute(stmt, params)]
+        return [TaskOut(**row._mapping) for row in session.execute(stmt, params)]
     return _computed(session, user, day, mine=mine, state=state, site_id=site_id,
                      after=after)[:limit]
 
 
 def _computed(session: Session, user: User, day: date, *, mine: bool,
               state: TaskState | None, site_id: int | None,
-              after: Order | None) -> list[TaskView]:
-    tasks = [TaskView(*row) for row in session.execute(_listed(user).where(listed_on(day)))]
+              after: Order | None) -> list[TaskOut]:
+    tasks = [TaskOut(**row._mapping)
+             for row in session.execute(_listed(user).where(listed_on(day)))]
     written = {(t.plan_id, t.site_id) for t in tasks}
     plans = session.execute(readable_plans(user).where(plans_on(day))
                             .with_only_columns(*PLAN_COLUMNS))
@@ -132,4 +140,4 @@ def _computed(session: Session, user: User, day: date, *, mine: bool,
                    if (not mine or user.id in t.assignee_ids)
                    and (state is None or t.state == state)
                    and (site_id is None or t.site_id == site_id)
-                   and (after is None or t.order() > after)), key=TaskView.order)
+                   and (after is None or task_order(t) > after)), key=task_order)

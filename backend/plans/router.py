@@ -23,7 +23,6 @@ from backend.plans.schemas import (
     TemplateOut,
 )
 from backend.plans.templates import TEMPLATES
-from backend.plans.view import TaskView
 from backend.types import Day, DbId
 from backend.vocab import Role
 
@@ -104,7 +103,7 @@ def update_plan(plan_id: DbId, body: PlanPatchIn, response: Response, user: Curr
     return _plan_out(plan, response)
 
 
-def _encode(task: TaskView) -> str:
+def _encode(task: TaskOut) -> str:
     key = [task.window_start_at.isoformat(), task.plan_id, task.site_id]
     return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
 
@@ -142,5 +141,4 @@ def list_tasks(
                             after=_decode(cursor) if cursor else None, limit=limit + 1)
     page = rows[:limit]
     next_cursor = _encode(page[-1]) if len(rows) > limit else None
-    return Page(items=[TaskOut.model_validate(t, from_attributes=True) for t in page],
-                next_cursor=next_cursor)
+    return Page(items=page, next_cursor=next_cursor)

@@ -22,7 +22,7 @@ from backend.org.models import Center, Site
 from backend.plans import days
 from backend.plans.models import PatrolPlan, PatrolTask, TaskState
 from backend.plans.recurrence import Recurrence, occurs_on, window
-from backend.plans.view import TaskView
+from backend.plans.schemas import TaskOut
 
 TASK_KEY = ("plan_id", "site_id", "due_on")
 # the plan's columns a task is computed from: plain rows, not entities (2,000 plans as ORM
@@ -67,17 +67,17 @@ def _due(plans: Iterable[Any], day: date) -> list[Any]:
     return [p for p in plans if occurs_on(recurrence_of(p), day)]
 
 
-def occurrences(session: Session, plans: Iterable[Any], day: date) -> list[TaskView]:
+def occurrences(session: Session, plans: Iterable[Any], day: date) -> list[TaskOut]:
     """The tasks the plans (entities or rows of ``PLAN_COLUMNS``) give on ``day``, as the plans
     are now: unwritten (``id`` None)."""
     due = {p.id: p for p in _due(plans, day)}
     sites = session.execute(select(PatrolPlan.id, Site.id, Site.name).join(Site, targets())
                             .where(PatrolPlan.id.in_(due)).order_by(PatrolPlan.id, Site.id))
-    tasks: list[TaskView] = []
+    tasks: list[TaskOut] = []
     for plan_id, site_id, site_name in sites:
         plan = due[plan_id]
         opens, closes = window(day, plan.window_start, plan.window_end)
-        tasks.append(TaskView(
+        tasks.append(TaskOut(
             id=None, plan_id=plan.id, plan_name=plan.name, site_id=site_id,
             site_name=site_name, center_id=plan.center_id, module_id=plan.module_id,
             kind=plan.kind, due_on=day, window_start_at=opens, window_end_at=closes,

@@ -8,8 +8,8 @@ from backend.plans import days
 from backend.plans.models import PatrolDay, PatrolTask
 from backend.vocab import Role
 from tests.notifications.helpers import run_scheduler
+from tests.notifications.test_patrol_tasks import _canteens
 from tests.plans.support import MONDAY, at_local, create_plan, module_with
-from tests.plans.test_task_notices import _canteens
 
 
 def _listing(client, make, user, **params) -> list[tuple]:  # noqa: ANN001

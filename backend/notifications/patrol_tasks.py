@@ -1,4 +1,4 @@
-"""What patrol tasks tell people.
+"""What patrol tasks tell people (here, above plans: notifications are told of tasks).
 
 ``task_due`` (a daily reminder step): from ``task_due_hour`` on, each assignee gets one
 notification a day naming how many of the day's tasks are due and the first few, not one per
