@@ -22,6 +22,18 @@ def today() -> date:
     return utcnow().astimezone(SHANGHAI).date()
 
 
+def month_day(day: date | datetime | str | None) -> str:
+    """A date as notices and the 督办单 write it: ``12月7日`` (an instant: its Shanghai date; a
+    string: the ISO form event data keeps); empty for none."""
+    if day is None:
+        return ""
+    if isinstance(day, str):
+        day = date.fromisoformat(day[:10])
+    if isinstance(day, datetime):
+        day = day.astimezone(SHANGHAI).date()
+    return f"{day.month}月{day.day}日"
+
+
 def day_start(day: date, plus_days: int = 0) -> datetime:
     """Midnight in Asia/Shanghai of ``day`` (+ days), as an aware datetime."""
     return datetime.combine(day + timedelta(days=plus_days), datetime.min.time(), SHANGHAI)

@@ -81,6 +81,9 @@ class Settings(BaseSettings):
                                      "days before it is due (and daily while it is late)")
     attachment_max_bytes: int = Field(
         default=20 * 1024 * 1024, ge=1024, description="a campaign's notice document, at most")
+    task_due_hour: int = Field(
+        default=6, ge=0, le=23, description="from this hour (Asia/Shanghai) each inspector is "
+                                            "told of the day's patrol tasks, once a day")
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -10,7 +10,7 @@ from backend.campaigns.models import (
     ExternalInspectionCenter,
 )
 from backend.db import Base
-from backend.escalations.models import Escalation
+from backend.escalations.models import Escalation, OverdueRecord
 from backend.events.cursors import WorkerCursor
 from backend.events.models import DomainEvent, EventHead
 from backend.hazards.models import Hazard, HazardEvent
@@ -20,7 +20,7 @@ from backend.modules.models import ModuleItem, ModuleVersion, PatrolModule
 from backend.notifications.models import Notification
 from backend.org.models import Campus, Center, Group, Site
 from backend.photos.models import Photo, PhotoLink
-from backend.plans.models import PatrolPlan, PatrolTask
+from backend.plans.models import PatrolDay, PatrolPlan, PatrolTask
 
 __all__ = [
     "AuditEntry",
@@ -47,6 +47,8 @@ __all__ = [
     "ModuleItem",
     "ModuleVersion",
     "Notification",
+    "OverdueRecord",
+    "PatrolDay",
     "PatrolModule",
     "PatrolPlan",
     "PatrolTask",

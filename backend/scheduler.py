@@ -1,8 +1,9 @@
 """The scheduler: what happens because time passed or something was committed. One pass
 (:func:`run_once`) writes the day's patrol tasks and marks those whose window ended undone as
-missed (漏检), turns new domain events into notifications, sends the day's reminders and
-escalates overdue hazards. Every step is idempotent (unique keys, ``ON CONFLICT DO NOTHING``,
-``SKIP LOCKED`` batches), so a restart, a clock jump or two workers at once write nothing
+missed (漏检), sends the day's reminders, records hazards that became overdue
+(``hazard.overdue``), escalates overdue hazards and turns new domain events into
+notifications. Every step is idempotent (unique keys, ``ON CONFLICT DO NOTHING``, ``SKIP
+LOCKED`` batches), so a restart, a clock jump or two workers at once write nothing
 twice. It runs inside the app (:func:`run_in_app`, every ``scheduler_interval_seconds``) or
 alone as ``anxun worker``."""
 
@@ -16,13 +17,16 @@ from starlette.concurrency import run_in_threadpool
 from backend import clock
 from backend.campaigns.notices import send_receipt_reminders
 from backend.config import Settings
+from backend.escalations.overdue import record_overdue
 from backend.escalations.service import escalate_overdue
+from backend.notifications import patrol_tasks
 from backend.notifications.consumer import consume_events
 from backend.notifications.reminders import send_reminders
 from backend.plans import tasks
 from backend.workshare import SessionFactory
 
 log = logging.getLogger("anxun.scheduler")
+REGISTERED = (patrol_tasks,)  # task.missed's handler and the daily step task_due
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class PassResult:
     reminders: int
     escalations: int
     notifications: int  # from events, escalations' included
+    overdue: int = 0  # hazard.overdue events
 
 
 def run_once(session_factory: SessionFactory, settings: Settings,
@@ -46,9 +51,10 @@ def run_once(session_factory: SessionFactory, settings: Settings,
         missed = tasks.mark_missed(session, now)
     reminders = send_reminders(session_factory, settings, today, now)
     reminders += send_receipt_reminders(session_factory, settings, today, now)
+    overdue = record_overdue(session_factory, today, now)
     escalations = escalate_overdue(session_factory, settings, today, now)
     notifications = consume_events(session_factory, now)
-    return PassResult(written, missed, reminders, escalations, notifications)
+    return PassResult(written, missed, reminders, escalations, notifications, overdue)
 
 
 async def run_in_app(session_factory: SessionFactory, settings: Settings) -> None:

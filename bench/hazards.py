@@ -438,8 +438,10 @@ def database(kind: str, tmp: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp / 'bench.db'}"
         return
     admin = os.environ.get("BENCH_PG_URL", DEFAULT_PG)
-    name = f"anxun_bench_{secrets.token_hex(4)}"
+    # BENCH_PG_NAME: a database of one's own on a shared server (replaced, then dropped)
+    name = os.environ.get("BENCH_PG_NAME") or f"anxun_bench_{secrets.token_hex(4)}"
     with psycopg.connect(pg_conninfo(admin), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     try:
         yield make_url(admin).set(database=name).render_as_string(hide_password=False)

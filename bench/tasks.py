@@ -25,177 +25,39 @@ cores: about 25 minutes, mostly the catch-up and the passes; ``--hazards 20000``
 import argparse
 import math
 import os
-import random
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from datetime import time as wall
+from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from hazards import SECRET, bounded, database, log, ms, raw_driver, timed
 from pydantic import TypeAdapter
-from sqlalchemy import Engine, delete, insert, select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Engine, delete, text
 from sqlalchemy.orm import Session
+from tasks_data import Org, prepare
 
 from backend import clock
-from backend.accounts.models import User, UserRole
-from backend.accounts.service import issue_token, user_for_token
+from backend.accounts.models import User
+from backend.accounts.service import user_for_token
 from backend.config import Settings
 from backend.db import make_engine, new_session
-from backend.demo import load_demo
 from backend.deps import request_session, unit_of_work
-from backend.escalations.service import escalate_overdue
-from backend.hazards.models import Hazard
-from backend.hazards.workflow import Status
-from backend.migrate import upgrade
-from backend.modules.models import PatrolModule
-from backend.notifications.consumer import consume_events
-from backend.notifications.reminders import send_reminders
-from backend.org.models import Center, Site
 from backend.pagination import Page
-from backend.plans import tasks
-from backend.plans.models import Frequency, PatrolPlan, PatrolTask
+from backend.plans import listing, tasks
+from backend.plans.models import PatrolDay, PatrolTask
 from backend.plans.router import list_tasks
 from backend.plans.schemas import TaskOut
 from backend.scheduler import PassResult, run_once
-from backend.vocab import Category, Grade, Role
-from backend.workshare import SessionFactory
 
 TARGET = 3.0
 LIMIT = 50  # GET /tasks' default page
-SITES_PER_CENTER = 100
-CHUNK = 10_000
 PAGE = TypeAdapter(Page[TaskOut])
-FREQUENCIES = [(Frequency.daily, 55), (Frequency.weekly, 25), (Frequency.monthly, 10),
-               (Frequency.every_n_days, 7), (Frequency.dates, 3)]
-OPEN_MIX = [(Status.reported, 10), (Status.assigned, 75), (Status.submitted, 15)]
-
-
-# --- the data ---------------------------------------------------------------------------------
-
-@dataclass
-class Org:
-    sites: dict[int, list[tuple[int, int, str]]]  # center id -> (site id, campus id, kind)
-    inspectors: dict[int, list[int]]  # center id -> inspector ids
-    modules: list[int]
-    viewers: dict[str, int]  # inspector / manager / qa -> user id
-
-
-def rows_in(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
-    for start in range(0, len(rows), CHUNK):
-        session.execute(insert(model), rows[start:start + CHUNK])
-
-
-def build_org(session: Session, rng: random.Random, inspectors: int) -> Org:
-    """The demo organisation, then sites, inspectors and modules in bulk (one password hash)."""
-    load_demo(session, "后勤集团")
-    session.flush()
-    centers = list(session.scalars(select(Center).where(Center.code != "qa").order_by(Center.id)))
-    demo_sites = list(session.scalars(select(Site)))
-    rows_in(session, Site, [
-        {"code": f"B-{c.code}-{n:03d}", "campus_id": s.campus_id, "center_id": c.id,
-         "name": f"{c.name} 点位 {n}", "kind": s.kind}
-        for c in centers for n, s in enumerate(rng.choices(
-            [s for s in demo_sites if s.center_id == c.id] or demo_sites, k=SITES_PER_CENTER))])
-    qa = session.scalar(select(User).where(User.username == "qa"))
-    assert qa is not None
-    rows_in(session, User, [
-        {"group_id": qa.group_id, "center_id": centers[n % len(centers)].id,
-         "username": f"bench_inspector{n}", "display_name": f"巡检员 {n}",
-         "password_hash": qa.password_hash} for n in range(inspectors)])
-    ids = session.execute(select(User.id, User.center_id)
-                          .where(User.username.like("bench_inspector%"))).all()
-    rows_in(session, UserRole, [{"user_id": uid, "role": Role.inspector} for uid, _ in ids])
-    rows_in(session, PatrolModule, [{"code": f"bench_{n}", "category": category}
-                                    for n, category in enumerate(Category)])
-    sites: dict[int, list[tuple[int, int, str]]] = {c.id: [] for c in centers}
-    for site in session.scalars(select(Site).where(Site.center_id.in_(sites))):
-        sites[site.center_id].append((site.id, site.campus_id, site.kind))
-    by_center: dict[int, list[int]] = {c.id: [] for c in centers}
-    for uid, center_id in ids:
-        by_center[center_id].append(uid)
-    manager = session.scalar(select(User.id).where(User.username == "canteen_manager"))
-    assert manager is not None
-    return Org(sites, by_center, list(session.scalars(select(PatrolModule.id))),
-               {"inspector": by_center[centers[0].id][0], "manager": manager, "qa": qa.id})
-
-
-def plan_rows(org: Org, rng: random.Random, count: int, today: date) -> list[dict[str, Any]]:
-    """Plans at one site (90%) or at every site of a kind in the center, of every frequency,
-    by one to three of the center's inspectors, windows from 06:00 to 14:00."""
-    rows = []
-    kinds, weights = zip(*FREQUENCIES, strict=True)
-    for n in range(count):
-        center_id = rng.choice(list(org.sites))
-        site_id, _, kind = rng.choice(org.sites[center_id])
-        one_site = rng.random() < 0.9
-        frequency = rng.choices(kinds, weights)[0]
-        starts = today - timedelta(days=rng.randrange(0, 200))
-        opens = rng.randrange(6, 15)
-        rows.append({
-            "name": f"巡检计划 {n}", "center_id": center_id,
-            "site_id": site_id if one_site else None, "site_kind": None if one_site else kind,
-            "module_id": rng.choice(org.modules), "frequency": frequency,
-            "weekdays": sorted(rng.sample(range(1, 8), rng.randrange(1, 4)))
-            if frequency is Frequency.weekly else None,
-            "month_day": rng.randrange(1, 32) if frequency is Frequency.monthly else None,
-            "interval_days": rng.randrange(2, 8) if frequency is Frequency.every_n_days else None,
-            "dates": [today.isoformat(), (today + timedelta(days=7)).isoformat()]
-            if frequency is Frequency.dates else None,
-            "starts_on": starts, "ends_on": None if rng.random() < 0.9
-            else today + timedelta(days=rng.randrange(0, 90)),
-            "window_start": wall(opens), "window_end": wall(opens + 3) if opens < 12 else None,
-            "inspector_ids": rng.sample(org.inspectors[center_id],
-                                        min(rng.randrange(1, 4), len(org.inspectors[center_id]))),
-            "is_active": rng.random() < 0.95})
-    return rows
-
-
-def hazard_rows(org: Org, rng: random.Random, count: int, today: date) -> list[dict[str, Any]]:
-    statuses, weights = zip(*OPEN_MIX, strict=True)
-    now = clock.utcnow()
-    rows = []
-    for _ in range(count):
-        center_id = rng.choice(list(org.sites))
-        site_id, campus_id, _ = rng.choice(org.sites[center_id])
-        status = rng.choices(statuses, weights)[0]
-        worked = status is not Status.reported
-        rows.append({
-            "reporter_id": rng.choice(org.inspectors[center_id]), "site_id": site_id,
-            "center_id": center_id, "campus_id": campus_id, "title": "疏散通道堆放杂物",
-            "category": Category.fire, "grade": Grade.major if rng.random() < 0.05
-            else Grade.general, "source": "adhoc", "status": status,
-            "assignee_id": rng.choice(org.inspectors[center_id]) if worked else None,
-            "measures": "清理杂物，设置警示标识" if worked else None,
-            "deadline": today + timedelta(days=rng.randrange(-30, 31)) if worked else None,
-            "version": 2 if worked else 1, "created_at": now - timedelta(days=40)})
-    return rows
-
-
-def prepare(engine: Engine, settings: Settings, args: argparse.Namespace, today: date,
-            ) -> tuple[Org, dict[str, str]]:
-    """Schema, organisation, plans and hazards; a token for each viewer."""
-    rng = random.Random(2026)
-    with engine.begin() as conn:
-        upgrade(conn)
-    with Session(engine, expire_on_commit=False) as session:
-        org = build_org(session, rng, args.inspectors)
-        rows_in(session, PatrolPlan, plan_rows(org, rng, args.plans, today))
-        rows_in(session, Hazard, hazard_rows(org, rng, args.hazards, today))
-        tokens = {role: issue_token(session, settings, session.get(User, uid)).token
-                  for role, uid in org.viewers.items()}
-        session.commit()
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE"))  # what autovacuum does soon after a bulk load
-    return org, tokens
 
 
 # --- the floors -------------------------------------------------------------------------------
@@ -237,8 +99,10 @@ TASK_COLUMNS = ", ".join(c.key for c in PatrolTask.__table__.columns if c.key !=
 
 
 def delete_tasks(engine: Engine, day: date) -> None:
+    """The day not written: its tasks and its mark (``patrol_days``) gone."""
     with engine.begin() as conn:
         conn.execute(delete(PatrolTask).where(PatrolTask.due_on == day))
+        conn.execute(delete(PatrolDay).where(PatrolDay.day == day))
 
 
 # --- the measurements -------------------------------------------------------------------------
@@ -260,38 +124,14 @@ def endpoint_work(engine: Engine, token: str) -> bytes:
         return PAGE.dump_json(page)
 
 
-def failure(exc: DBAPIError) -> str:
-    return f"fails: {str(exc.orig).splitlines()[0].split(': ')[-1]}"
-
-
-def pass_after_tasks(sessions: SessionFactory, settings: Settings, now: datetime) -> PassResult:
-    """``run_once``'s steps after ``materialize``: a pass's cost once the day is written."""
-    today = now.astimezone(clock.SHANGHAI).date()
-    with sessions() as session:
-        missed = tasks.mark_missed(session, now)
-    return PassResult(0, missed, send_reminders(sessions, settings, today, now),
-                      escalate_overdue(sessions, settings, today, now),
-                      consume_events(sessions, now))
-
-
 def measure_scheduler(engine: Engine, settings: Settings, url: str, today: date,
                       passes: int) -> list[Row]:
-    """The catch-up pass (yesterday), the day's first and the ones after; if ``run_once``
-    fails (it did on PostgreSQL: ``materialize`` sends one INSERT with 14 parameters per task,
-    over the protocol's 65,535 from 4,682 tasks), that is reported and the passes are timed
-    without ``materialize`` (the day's tasks written per module, as a workaround)."""
+    """The catch-up pass (yesterday), the day's first and the ones after."""
     sessions = partial(request_session, engine, read_only=False)
-    now, label, note = clock.utcnow(), "", ""
+    now = clock.utcnow()
     run_pass = partial(run_once, sessions, settings)
     started = time.perf_counter()
-    try:
-        catch_up = run_pass(now - timedelta(days=1))
-    except DBAPIError as exc:
-        label, note = " (without materialize)", f"run_once {failure(exc)}; "
-        run_pass = partial(pass_after_tasks, sessions, settings)
-        write_day(engine, today - timedelta(days=1))
-        catch_up = run_pass(now - timedelta(days=1))
-        write_day(engine, today)
+    catch_up = run_pass(now - timedelta(days=1))
     log(f"catch-up pass dated yesterday: {time.perf_counter() - started:.1f} s, {catch_up}")
     with raw_driver(url) as run_raw:
         statement = floor_due_hazards(engine, today)
@@ -302,45 +142,36 @@ def measure_scheduler(engine: Engine, settings: Settings, url: str, today: date,
         first_seconds = time.perf_counter() - started
         again = timed({"pass": lambda: run_pass(now), "floor": lambda: run_raw([statement])},
                       passes)
-    return [Row(f"scheduler pass{label}, the day's first", first_seconds, floor,
-                note + describe(first, due)),
-            Row(f"scheduler pass{label}, every one after", statistics.median(again["pass"]),
+    return [Row("scheduler pass, the day's first", first_seconds, floor, describe(first, due)),
+            Row("scheduler pass, every one after", statistics.median(again["pass"]),
                 statistics.median(again["floor"]), describe(run_pass(now), due))]
 
 
 def describe(result: PassResult, due: int) -> str:
     return (f"{due:,} hazards due; wrote {result.tasks_written} tasks, {result.tasks_missed} "
-            f"missed, {result.reminders:,} reminders, {result.escalations:,} escalations, "
-            f"{result.notifications:,} notifications")
+            f"missed, {result.reminders:,} reminders, {result.overdue:,} overdue events, "
+            f"{result.escalations:,} escalations, {result.notifications:,} notifications")
 
 
 def write_day(engine: Engine, day: date) -> int:
-    """``materialize(day)``, or module by module if the whole day fails (see above)."""
-    try:
-        with new_session(engine) as session, unit_of_work(session):
-            return tasks.materialize(session, day)
-    except DBAPIError:
-        with new_session(engine) as session, unit_of_work(session):
-            modules = session.scalars(select(PatrolModule.id)).all()
-            return sum(tasks.materialize(session, day, module_id=m) for m in modules)
+    with new_session(engine) as session, unit_of_work(session):
+        return tasks.materialize(session, day)
 
 
 def measure_materialize(engine: Engine, today: date, samples: int) -> Row:
+    """``materialize(today)`` on a day not written (its tasks and its mark deleted, untimed)
+    against one ``INSERT ... SELECT`` of the same rows from a copy."""
     with engine.begin() as conn:
         conn.execute(text("DROP TABLE IF EXISTS bench_task_rows"))
         conn.execute(text(f"CREATE TABLE bench_task_rows AS SELECT {TASK_COLUMNS} FROM "
                           f"patrol_tasks WHERE due_on = :day"), {"day": today})
     copy = text(f"INSERT INTO patrol_tasks ({TASK_COLUMNS}) SELECT {TASK_COLUMNS} "
                 f"FROM bench_task_rows")
-    figure, floor, copied, note = [], [], 0, ""
+    figure, floor, copied, written = [], [], 0, 0
     for _ in range(samples + 2):  # the first two: warm-up
         delete_tasks(engine, today)
         started = time.perf_counter()
-        try:
-            with new_session(engine) as session, unit_of_work(session):
-                tasks.materialize(session, today)
-        except DBAPIError as exc:
-            note = failure(exc) + "; "
+        written = write_day(engine, today)
         figure.append(time.perf_counter() - started)
         delete_tasks(engine, today)
         started = time.perf_counter()
@@ -349,8 +180,10 @@ def measure_materialize(engine: Engine, today: date, samples: int) -> Row:
         floor.append(time.perf_counter() - started)
     delete_tasks(engine, today)
     write_day(engine, today)  # leave the day written, as the scheduler does
-    return Row("materialize(today)", float("nan") if note else statistics.median(figure[2:]),
-               statistics.median(floor[2:]), f"{note}{copied:,} tasks")
+    if written != copied:
+        raise RuntimeError(f"materialize wrote {written} tasks, the floor {copied}")
+    return Row("materialize(today)", statistics.median(figure[2:]),
+               statistics.median(floor[2:]), f"{copied:,} tasks")
 
 
 def measure_tasks_page(engine: Engine, url: str, org: Org, tokens: dict[str, str],
@@ -373,8 +206,8 @@ def measure_tasks_page(engine: Engine, url: str, org: Org, tokens: dict[str, str
         log(f"GET /tasks and its floor, {samples} calls each, as {', '.join(scopes)}")
         times = timed(fns, samples)
     with new_session(engine, read_only=True) as session:
-        totals = {role: len(tasks.tasks_on(session, session.get(User, uid), today,
-                                           mine=role == "inspector"))
+        totals = {role: len(listing.tasks_on(session, session.get(User, uid), today,
+                                             mine=role == "inspector"))
                   for role, uid in org.viewers.items()}
     return [Row(f"GET /tasks as {role}", statistics.median(times[role]),
                 statistics.median(times[f"floor {role}"]),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from backend.campaigns import rules
 from backend.campaigns.models import Campaign, CampaignCenter, CampaignStatus, ReceiptStatus
+from backend.clock import month_day
 from backend.config import Settings
 from backend.events.models import DomainEvent
 from backend.notifications.consumer import HANDLERS
@@ -31,9 +32,9 @@ def _dispatched(session: Session, event: DomainEvent) -> list[Addressed]:
               for p in holders_of(session, role, group_id=event.group_id,
                                   center_id=event.center_id)]
     body = (f"质监办下发{KIND_NAMES[campaign.kind.value]}「{campaign.title}」："
-            f"检查时间 {rules.zh_date(campaign.starts_on)}至{rules.zh_date(campaign.ends_on)}，"
+            f"检查时间 {month_day(campaign.starts_on)}至{month_day(campaign.ends_on)}，"
             f"本中心 {event.data.get('tasks', 0)} 项检查任务；"
-            f"请于 {rules.zh_date(campaign.receipt_due_on)}前提交回执。")
+            f"请于 {month_day(campaign.receipt_due_on)}前提交回执。")
     notice = Notice(Kind.campaign_dispatched, "campaign", campaign.id, "新的检查任务", body,
                     f"campaign_dispatched:event:{event.id}")
     return [(notice, people)]
@@ -43,7 +44,7 @@ HANDLERS["campaign.dispatched"] = _dispatched
 
 
 def _reminder(campaign: Campaign, receipt: CampaignCenter, which: str, today: date) -> Notice:
-    due = rules.zh_date(campaign.receipt_due_on)
+    due = month_day(campaign.receipt_due_on)
     if which == "late":
         days = (today - campaign.receipt_due_on).days
         title, body = "回执已逾期", (f"「{campaign.title}」的回执已逾期 {days} 天"

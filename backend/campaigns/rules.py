@@ -61,8 +61,3 @@ def reminder_on(today: date, receipt_due_on: date, remind_days: int) -> str | No
     if today >= receipt_due_on - timedelta(days=remind_days):
         return "soon"
     return None
-
-
-def zh_date(day: date) -> str:
-    """12月7日: how a date reads in a notification."""
-    return f"{day.month}月{day.day}日"

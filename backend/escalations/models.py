@@ -29,3 +29,21 @@ class Escalation(Base):
     days_overdue: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OverdueRecord(Base):
+    """An object that became overdue (逾期): its deadline passed while it was open. Unique per
+    object and deadline, like an escalation: the ``hazard.overdue`` event is emitted by
+    whichever worker inserts the row first, once; an extended deadline that passes again is a
+    new row and a new event."""
+
+    __tablename__ = "overdue_records"
+    __table_args__ = (UniqueConstraint("object_type", "object_id", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[int]
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"))
+    center_id: Mapped[int] = mapped_column(ForeignKey("centers.id"))
+    due_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -5,12 +5,11 @@ The 督办单 is HTML with print CSS (A4), served by the API under the caller's 
 and the desk render and print it with the fonts their system has for Chinese, so the server needs
 no CJK font and no PDF library (a fresh machine has neither); every user text is escaped."""
 
-from datetime import date, datetime
 from html import escape
 
 from sqlalchemy.orm import Session
 
-from backend.clock import SHANGHAI
+from backend.clock import month_day
 from backend.hazards.bodies import UpwardChannel
 from backend.hazards.models import Hazard
 from backend.hazards.schemas import ClosureOut, EventOut, HazardDetailOut, UpwardReportOut
@@ -24,12 +23,6 @@ CHANNEL_LABELS = {UpwardChannel.written: "书面", UpwardChannel.phone: "电话"
 PLAN_LABELS = dict(zip(GOVERNANCE_PLAN_FIELDS, ("目标任务", "方法措施", "经费物资", "机构人员",
                                                 "时限要求", "安全措施", "应急预案"), strict=True))
 
-
-def month_day(day: date | datetime) -> str:
-    """A date as notices and the 督办单 write it: 12月7日."""
-    if isinstance(day, datetime):
-        day = day.astimezone(SHANGHAI).date()
-    return f"{day.month}月{day.day}日"
 
 
 def upward_reports(timeline: list[EventOut]) -> list[UpwardReportOut]:

@@ -16,15 +16,23 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
+from backend.clock import month_day
 from backend.events import cursors
 from backend.events.models import DomainEvent
 from backend.hazards import workflow
-from backend.hazards.major import month_day
 from backend.hazards.models import Hazard, HazardEvent
 from backend.hazards.service import actor_facts, hazard_facts
 from backend.hazards.workflow import Action, Status
 from backend.notifications.models import NotificationKind as Kind
-from backend.notifications.service import Addressed, Notice, deliver, holders_of
+from backend.notifications.service import (
+    BATCH_CACHE,
+    Addressed,
+    Notice,
+    batch_cache,
+    deliver,
+    holder_ids,
+    holders_of,
+)
 from backend.org.models import Center
 from backend.vocab import Grade, Role
 from backend.workshare import SessionFactory
@@ -55,15 +63,18 @@ def _notice(kind: Kind, event: DomainEvent, title: str, body: str) -> Notice:
 
 
 def _group_of(session: Session, hazard: Hazard) -> int:
-    center = session.get(Center, hazard.center_id)
-    assert center is not None
-    return center.group_id
+    groups: dict[int, int] = batch_cache(session, "center_groups")
+    if hazard.center_id not in groups:
+        center = session.get(Center, hazard.center_id)
+        assert center is not None
+        groups[hazard.center_id] = center.group_id
+    return groups[hazard.center_id]
 
 
 def _assigned(session: Session, event: DomainEvent, hazard: Hazard) -> list[Addressed]:
     assignee = _assignee_then(_timeline(session, event), hazard)
     notice = _notice(Kind.hazard_assigned, event, "新的整改任务",
-                     f"「{hazard.title}」已指派给您整改，整改期限 {hazard.deadline}。")
+                     f"「{hazard.title}」已指派给您整改，整改期限 {month_day(hazard.deadline)}。")
     return [(notice, [assignee] if assignee else [])]
 
 
@@ -103,10 +114,11 @@ def _extension_decided(session: Session, event: DomainEvent,
     requests = [e for e in timeline if e.action == Action.request_extension.value]
     requester = requests[-1].actor_id if requests else _assignee_then(timeline, hazard)
     decided = timeline[-1] if timeline else None
+    deadline = month_day(hazard.deadline)
     if decided is not None and decided.action == Action.approve_extension.value:
-        title, body = "延期申请已批准", f"「{hazard.title}」整改期限延至 {hazard.deadline}。"
+        title, body = "延期申请已批准", f"「{hazard.title}」整改期限延至 {deadline}。"
     else:
-        title, body = "延期申请未批准", f"「{hazard.title}」仍须在 {hazard.deadline} 前完成整改。"
+        title, body = "延期申请未批准", f"「{hazard.title}」仍须在 {deadline} 前完成整改。"
     notice = _notice(Kind.extension_decided, event, title, body)
     return [(notice, [requester] if requester else [])]
 
@@ -118,12 +130,12 @@ def _escalated(session: Session, event: DomainEvent, hazard: Hazard) -> list[Add
     level = event.data["level"]
     label, role = ESCALATED_TO[level]
     group_id = _group_of(session, hazard)
-    people = holders_of(session, role, group_id=group_id,
+    people = holder_ids(session, role, group_id=group_id,
                         center_id=hazard.center_id if role is Role.center_manager else None)
     notice = _notice(Kind.escalated, event, f"隐患逾期未整改（已升级至{label}）",
                      f"「{hazard.title}」已逾期 {event.data['days_overdue']} 天"
-                     f"（整改期限 {event.data['due_on']}）。")
-    return [(notice, [p.id for p in people])]
+                     f"（整改期限 {month_day(event.data['due_on'])}）。")
+    return [(notice, people)]
 
 
 def _supervised(session: Session, event: DomainEvent, hazard: Hazard) -> list[Addressed]:
@@ -183,6 +195,7 @@ def consume_events(session_factory: SessionFactory, at: datetime) -> int:
             if cursor is None:
                 return written
             batch = cursors.events_after(session, cursor, BATCH_SIZE)
+            session.info[BATCH_CACHE] = {}  # what handlers looked up, for this batch only
             for event in batch:
                 written += _handle(session, event, at)
             if batch:

@@ -9,8 +9,8 @@ from backend.db import Base
 
 
 class NotificationKind(StrEnum):
-    """What a notification is about. Patrol tasks and campaigns (issue 11) add their kinds
-    here: ``task_due``, ``task_missed``, ``campaign_dispatched``, ``receipt_due``."""
+    """What a notification is about. Campaigns (issue 11) add theirs here:
+    ``campaign_dispatched``, ``receipt_due``."""
 
     hazard_assigned = "hazard_assigned"
     hazard_to_verify = "hazard_to_verify"
@@ -22,6 +22,8 @@ class NotificationKind(StrEnum):
     campaign_dispatched = "campaign_dispatched"
     receipt_due = "receipt_due"
     hazard_supervised = "hazard_supervised"
+    task_due = "task_due"  # the day's patrol tasks, to each assignee, once a day
+    task_missed = "task_missed"  # 漏检, to the assignees and the center's managers
 
 
 KIND_LABELS = {
@@ -35,6 +37,8 @@ KIND_LABELS = {
     NotificationKind.campaign_dispatched: "检查任务下发",
     NotificationKind.receipt_due: "回执待提交",
     NotificationKind.hazard_supervised: "挂牌督办",
+    NotificationKind.task_due: "今日巡检",
+    NotificationKind.task_missed: "漏检提醒",
 }
 
 

@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db import Base, TimestampMixin
@@ -44,6 +44,8 @@ class Site(TimestampMixin, Base):
     """A patrol location. ``code`` is stable and printed in the site's QR code."""
 
     __tablename__ = "sites"
+    # the patrol day's stamp (backend/plans/days.py, migration 0018)
+    __table_args__ = (Index("ix_sites_updated_at", "updated_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)

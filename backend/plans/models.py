@@ -29,6 +29,8 @@ class PatrolPlan(TimestampMixin, Base):
     center, on a recurrence, by the named inspectors, inside a window of each day."""
 
     __tablename__ = "patrol_plans"
+    # a day's stamp (backend/plans/days.py); the sites' is ix_sites_updated_at (migration 0018)
+    __table_args__ = (Index("ix_patrol_plans_updated_at", "updated_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -82,3 +84,17 @@ class PatrolTask(TimestampMixin, Base):
     inspection_id: Mapped[int | None] = mapped_column(ForeignKey("inspections.id"))
     done_at: Mapped[datetime | None]
     missed_at: Mapped[datetime | None]
+
+
+class PatrolDay(Base):
+    """A day whose tasks are all written: ``stamp`` sums up the plans and sites they were
+    written from (:func:`backend.plans.days.stamp`), so a pass or a read sees at once whether a
+    plan or site changed since; ``notified_stamp`` is the stamp the day's ``task_due``
+    notifications were last sent for."""
+
+    __tablename__ = "patrol_days"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    stamp: Mapped[str] = mapped_column(String(200))
+    notified_stamp: Mapped[str | None] = mapped_column(String(200))
+    written_at: Mapped[datetime]

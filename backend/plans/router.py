@@ -1,8 +1,9 @@
 import base64
 import binascii
+import functools
 import json
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 from sqlalchemy import select
@@ -14,10 +15,9 @@ from backend.campaigns.models import Campaign
 from backend.deps import CurrentUser, SessionDep
 from backend.etag import IfMatch, PreconditionFailed, expected_versions, set_etag
 from backend.openapi import error_responses
-from backend.org.models import Site
 from backend.pagination import CursorParam, InvalidCursor, LimitParam, Page, keyset_page
-from backend.plans import errors, service, tasks
-from backend.plans.models import PatrolPlan, PatrolTask, TaskState
+from backend.plans import errors, listing, service
+from backend.plans.models import PatrolPlan, TaskState
 from backend.plans.schemas import (
     FromTemplateIn,
     PlanIn,
@@ -107,36 +107,33 @@ def update_plan(plan_id: DbId, body: PlanPatchIn, response: Response, user: Curr
     return _plan_out(plan, response)
 
 
-def _encode(task: PatrolTask) -> str:
-    start, *ids = tasks.task_order(task)
+def _encode(task: TaskOut) -> str:
+    start, *ids = listing.task_order(task)
     key = [start.isoformat(), *ids]
     return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str) -> tuple[Any, ...]:
+def _decode(cursor: str) -> listing.Order:
+    """A cursor this API wrote; anything else (a time without its zone, which cannot be
+    compared with the tasks' (review-11 B2), a negative or missing id) is 400 invalid_cursor."""
     try:
         start, *ids = json.loads(base64.urlsafe_b64decode(cursor + "=" * 3))
-        if len(ids) != 4 or not all(isinstance(i, int) for i in ids):
+        after = datetime.fromisoformat(start)
+        if (len(ids) != 4 or after.tzinfo is None
+                or not all(type(i) is int and i >= 0 for i in ids)):
             raise ValueError(cursor)
-        return datetime.fromisoformat(start), *ids
+        plan_id, campaign_id, site_id, module_id = ids
+        return after, plan_id, campaign_id, site_id, module_id
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
         raise InvalidCursor() from exc
 
 
-def _tasks_out(session: Session, rows: list[PatrolTask]) -> list[TaskOut]:
-    plans = dict(session.execute(select(PatrolPlan.id, PatrolPlan.name).where(
-        PatrolPlan.id.in_({t.plan_id for t in rows}))).all())
-    campaigns = dict(session.execute(select(Campaign.id, Campaign.title).where(
-        Campaign.id.in_({t.campaign_id for t in rows}))).all())
-    sites = dict(session.execute(select(Site.id, Site.name).where(
-        Site.id.in_({t.site_id for t in rows}))).all())
-    return [TaskOut(id=t.id, plan_id=t.plan_id, plan_name=plans.get(t.plan_id or 0),
-                    campaign_id=t.campaign_id, campaign_title=campaigns.get(t.campaign_id or 0),
-                    site_id=t.site_id,
-                    site_name=sites[t.site_id], center_id=t.center_id, module_id=t.module_id,
-                    kind=t.kind, due_on=t.due_on, window_start_at=t.window_start_at,
-                    window_end_at=t.window_end_at, assignee_ids=t.assignee_ids, state=t.state,
-                    inspection_id=t.inspection_id, done_at=t.done_at) for t in rows]
+def _with_campaign_titles(session: Session, tasks: list[TaskOut]) -> list[TaskOut]:
+    """Campaigns sit above plans: their titles are joined here, at the HTTP layer."""
+    titles = dict(session.execute(select(Campaign.id, Campaign.title).where(
+        Campaign.id.in_({t.campaign_id for t in tasks if t.campaign_id}))).all())
+    return [t.model_copy(update={"campaign_title": titles[t.campaign_id]}) if t.campaign_id
+            else t for t in tasks]
 
 
 def _mine_by_default(user: User) -> bool:
@@ -157,16 +154,14 @@ def list_tasks(
         description="every task of this campaign over its whole window (`date` is then "
         "ignored)")] = None,
 ) -> Page[TaskOut]:
-    """A day's patrol tasks (due, done or missed), by window: an inspector's own by default,
-    a manager's center's, every center's for 质监办 and leaders; or a campaign's tasks."""
-    mine = _mine_by_default(user) if mine is None else mine
-    rows = tasks.tasks_on(session, user, date or clock.today(), mine=mine) \
-        if campaign_id is None else tasks.campaign_tasks(session, user, campaign_id, mine=mine)
-    rows = [t for t in rows if (state is None or t.state == state)
-            and (site_id is None or t.site_id == site_id)]
-    if cursor:
-        after = _decode(cursor)
-        rows = [t for t in rows if tasks.task_order(t) > after]
-    page = rows[:limit]
+    """A day's patrol tasks (due, done, missed or cancelled), by window: an inspector's own by
+    default, a manager's center's, every center's for 质监办 and leaders; or a campaign's."""
+    listed = functools.partial(listing.tasks_on, day=date or clock.today()) \
+        if campaign_id is None else functools.partial(listing.campaign_tasks,
+                                                      campaign_id=campaign_id)
+    rows = listed(session, user, mine=_mine_by_default(user) if mine is None else mine,
+                  state=state, site_id=site_id, after=_decode(cursor) if cursor else None,
+                  limit=limit + 1)
+    page = _with_campaign_titles(session, rows[:limit])
     next_cursor = _encode(page[-1]) if len(rows) > limit else None
-    return Page(items=_tasks_out(session, page), next_cursor=next_cursor)
+    return Page(items=page, next_cursor=next_cursor)

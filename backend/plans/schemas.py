@@ -145,8 +145,9 @@ class TaskOut(BaseModel):
     id: int | None = Field(description="null for a future task not yet written")
     plan_id: int | None = Field(description="null for a campaign's task")
     plan_name: str | None
-    campaign_id: int | None = Field(description="the campaign (专项/节假日检查) it belongs to")
-    campaign_title: str | None
+    campaign_id: int | None = Field(default=None,
+                                    description="the campaign (专项/节假日检查) it belongs to")
+    campaign_title: str | None = None
     site_id: int
     site_name: str
     center_id: int

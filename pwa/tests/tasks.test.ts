@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { DraftInspection } from '../src/lib/db'
-import { badgeText, draftFor, notificationRoute, sortTasks, taskWindow, type TaskOut } from '../src/lib/tasks'
+import { badgeText, draftFor, focusedTask, notificationRoute, sortTasks, taskWindow, type TaskOut } from '../src/lib/tasks'
 
 const task = (over: Partial<TaskOut>): TaskOut => ({
   id: 1, plan_id: 1, plan_name: 'p', site_id: 1, site_name: 'A', center_id: 1, module_id: 1, kind: 'routine',
@@ -45,13 +45,27 @@ describe('draftFor', () => {
 
 describe('notifications', () => {
   it('opens a hazard, or home', () => {
-    expect(notificationRoute({ object_type: 'hazard', object_id: 7 })).toBe('/hazards/7')
-    expect(notificationRoute({ object_type: 'task', object_id: 7 })).toBe('/')
-    expect(notificationRoute({ object_type: 'campaign', object_id: 3 })).toBe('/campaigns/3')
+    expect(notificationRoute({ kind: 'overdue', object_type: 'hazard', object_id: 7 })).toBe('/hazards/7')
+    expect(notificationRoute({ kind: 'task_due', object_type: 'patrol_task', object_id: 7 })).toBe('/?task=7')
+    expect(notificationRoute({ kind: 'task_missed', object_type: 'patrol_task', object_id: 7 })).toBe('/?task=7&open=1')
+    expect(notificationRoute({ kind: 'receipt_due', object_type: 'campaign', object_id: 3 })).toBe('/campaigns/3')
+    expect(notificationRoute({ kind: 'escalated', object_type: 'inspection', object_id: 7 })).toBe('/')
   })
   it('badge text', () => {
     expect(badgeText(0)).toBe('')
     expect(badgeText(3)).toBe('3')
     expect(badgeText(120)).toBe('99+')
+  })
+})
+
+describe('focusedTask', () => {
+  const list = [task({ id: 3 }), task({ id: 9, state: 'missed' })]
+  it('finds the task a notification named', () => {
+    expect(focusedTask(list, { task: '9' })?.state).toBe('missed')
+  })
+  it('ignores a task not listed today, or no task', () => {
+    expect(focusedTask(list, { task: '4' })).toBeUndefined()
+    expect(focusedTask(list, {})).toBeUndefined()
+    expect(focusedTask(list, { task: 'x' })).toBeUndefined()
   })
 })

@@ -22,7 +22,7 @@ def test_a_campaigns_tasks_whatever_the_day(client, make, db):  # noqa: ANN001
     with frozen(at_local(MONDAY, 8)):
         campaign = dispatch(client, make, p.qa, [module_id])
     with frozen(at_local(MONDAY, 10)):
-        submit_inspection(client, make, p.catering_inspector, module_id, items)
+        submit_inspection(client, make, p.catering_inspector, module_id, items, kind="special")
     with frozen(at_local(MONDAY, 11)):
         other = dispatch(client, make, p.qa, [module_id], title="另一项检查")
     with frozen(at_local(TUESDAY, 9)):

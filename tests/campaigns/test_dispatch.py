@@ -144,8 +144,13 @@ def test_a_task_is_listed_each_day_while_due_and_done_by_an_inspection(client, m
             [("春季消防专项检查", "due")], []]
         assert _listed(client, make, p.property_inspector, MONDAY) == []
     tuesday = MONDAY + timedelta(days=1)
+    with frozen(at_local(tuesday, 9)):  # a routine patrol there is not the 专项检查 (review S2)
+        submit_inspection(client, make, p.catering_inspector, module_id, items)
+        assert _listed(client, make, p.catering_inspector, tuesday) == [
+            ("春季消防专项检查", "due")]
     with frozen(at_local(tuesday, 10)):
-        iid = submit_inspection(client, make, p.catering_inspector, module_id, items)
+        iid = submit_inspection(client, make, p.catering_inspector, module_id, items,
+                                kind="special")
         assert [_listed(client, make, p.catering_inspector, d) for d in days[1:4]] == [
             [], [("春季消防专项检查", "done")], []]
     task = db.scalar(select(PatrolTask).where(PatrolTask.campaign_id == campaign["id"]))
@@ -162,7 +167,7 @@ def test_an_inspection_before_the_window_does_not_count_and_the_task_is_missed(
     module_id, items = scene["canteen_module"]
     with frozen(at_local(MONDAY - timedelta(days=1), 20)):
         campaign = dispatch(client, make, p.qa, [module_id], site_kinds=["canteen"])
-        submit_inspection(client, make, p.catering_inspector, module_id, items)
+        submit_inspection(client, make, p.catering_inspector, module_id, items, kind="special")
     end = at_local(MONDAY + timedelta(days=3), 0)
     with frozen(end):
         db.expire_all()

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 
 from backend.campaigns import rules
 from backend.campaigns.rules import SiteFacts
+from backend.clock import month_day
 
 DUE = date(2026, 12, 7)
 
@@ -35,4 +36,4 @@ def test_reminders_and_dates():
     assert rules.reminder_on(DUE, DUE, 2) == "soon"
     assert rules.reminder_on(date(2026, 12, 8), DUE, 2) == "late"
     assert rules.reminder_on(DUE, DUE, 0) == "soon"
-    assert rules.zh_date(DUE) == "12月7日" and rules.zh_date(date(2026, 1, 15)) == "1月15日"
+    assert month_day(DUE) == "12月7日" and month_day(date(2026, 1, 15)) == "1月15日"

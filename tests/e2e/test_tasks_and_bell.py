@@ -39,12 +39,12 @@ def world(live):  # noqa: ANN001
     session.close()
 
 
-def scheduler_pass(live) -> PassResult:  # noqa: ANN001
+def scheduler_pass(live, now=None) -> PassResult:  # noqa: ANN001
     """One pass on the live server's database, in a worker thread: Playwright's event loop owns
     the test's thread."""
     sessions = partial(request_session, live.engine, read_only=False)
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run_once, sessions, live.settings).result()
+        return pool.submit(run_once, sessions, live.settings, now).result()
 
 
 def test_todays_task_opens_its_checklist_at_its_site(live, world, phone):  # noqa: ANN001
@@ -89,6 +89,9 @@ def test_todays_task_opens_its_checklist_at_its_site(live, world, phone):  # noq
 
 
 def test_the_bell_counts_lists_and_opens_the_hazard(live, world, phone):  # noqa: ANN001
+    # the first test's pass may have told the inspector of today's tasks (task_due): read
+    read = api(live, world["inspector"]).post("/notifications/read-all")
+    assert read.status_code == 200, read.text
     page = phone.new_page()
     login(page, live, world["inspector"])
     bell = page.locator("[data-test=bell]")
@@ -106,7 +109,7 @@ def test_the_bell_counts_lists_and_opens_the_hazard(live, world, phone):  # noqa
     page.locator("[data-test=bell] .van-badge", has_text="1").wait_for()
     shot(page, "i11-home-bell")
     bell.click()
-    row = page.locator("[data-test=notification]")
+    row = page.locator("[data-test=notification]", has_text="配电箱门未关闭")
     row.first.wait_for()
     assert row.count() == 1 and row.first.get_attribute("data-unread") == "yes"
     page.wait_for_timeout(300)
@@ -119,4 +122,40 @@ def test_the_bell_counts_lists_and_opens_the_hazard(live, world, phone):  # noqa
     page.wait_for_timeout(1000)
     assert bell.locator(".van-badge").count() == 0
     bell.click()
-    assert page.locator("[data-test=notification]").first.get_attribute("data-unread") == "no"
+    assert row.first.get_attribute("data-unread") == "no"
+
+
+def test_task_notices_open_todays_tasks_and_a_missed_tasks_checklist(live, world, phone):  # noqa: ANN001
+    """今日巡检 opens home with its task shown; 漏检 opens the missed task's checklist (a late
+    patrol). The pass is dated no earlier than 06:30 today, when the day's notices go out."""
+    kitchen = world["org"].kitchen
+    resp = api(live, world["manager"]).post("/plans", json={
+        "name": "后厨开档检查", "site_id": kitchen.id, "module_id": world["module_id"],
+        "frequency": "daily", "window_start": "00:00", "window_end": "00:01",
+        "inspector_ids": [world["inspector"].id], "starts_on": clock.today().isoformat()})
+    assert resp.status_code == 201, resp.text
+    now = max(clock.utcnow(), clock.day_start(clock.today()) + timedelta(hours=6, minutes=30))
+    scheduler_pass(live, now)
+    scheduler_pass(live, now)  # the misses' events are notified in the pass that marks them
+
+    page = phone.new_page()
+    login(page, live, world["inspector"])
+    page.locator("[data-test=bell]").click()
+    due = page.locator("[data-test=notification]", has_text="今日巡检任务")
+    missed = page.locator("[data-test=notification]", has_text="巡检任务漏检")
+    missed.wait_for()
+    assert "漏检" in missed.inner_text() and "00:00–00:01" in missed.inner_text()
+    page.wait_for_timeout(300)
+    shot(page, "i11-task-notices")
+
+    due.click()
+    page.locator("[data-test=tasks] [data-focused=yes]").wait_for()
+    assert re.search(r"/\?task=\d+$", page.url)
+    page.wait_for_timeout(300)
+    shot(page, "i11-task-due-opens-home")
+
+    page.locator("[data-test=bell]").click()
+    missed.click()
+    page.locator("[data-test=checklist]").wait_for()
+    assert kitchen.name in page.locator("[data-test=checklist]").inner_text()
+    shot(page, "i11-task-missed-opens-checklist")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from backend import clock
 from backend.audit.models import AuditEntry
 from backend.events.models import DomainEvent
-from backend.hazards.major import month_day
+from backend.clock import month_day
 from backend.vocab import Grade
 from tests.hazards.test_workflow_api import act, plan
 from tests.hazards.test_workflow_api import people as people  # noqa: F401 - a fixture

@@ -81,7 +81,8 @@ def test_an_extension_decision_tells_the_requester(client, make, app):
     run_scheduler(app)
     decided = [n for n in inbox(client, make, scene.worker) if n["kind"] == "extension_decided"]
     assert [n["title"] for n in decided] == ["延期申请未批准", "延期申请已批准"]  # newest first
-    assert later.isoformat() in decided[1]["body"]
+    assert f"延至 {later.month}月{later.day}日" in decided[1]["body"]
+    assert later.isoformat() not in decided[1]["body"]
 
 
 def test_a_rolled_back_change_notifies_nobody(client, make, app):

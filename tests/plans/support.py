@@ -28,10 +28,11 @@ def create_plan(client, make, manager, module_id, inspectors, **overrides):
     return resp.json()
 
 
-def submit_inspection(client, make, inspector, module_id, items, site=None) -> int:
+def submit_inspection(client, make, inspector, module_id, items, site=None,
+                      kind: str = "routine") -> int:
     headers = make.headers(inspector)
     resp = client.post("/api/v1/inspections", headers=headers, json={
-        "module_id": module_id, "site_id": (site or make.org.kitchen).id, "kind": "routine",
+        "module_id": module_id, "site_id": (site or make.org.kitchen).id, "kind": kind,
         "client_id": str(uuid.uuid4())})
     assert resp.status_code == 201, resp.text
     iid = resp.json()["id"]

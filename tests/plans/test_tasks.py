@@ -1,6 +1,8 @@
 """Tasks: computed ahead, written once, done by a real inspection inside the window, missed
 once after it; plan edits leave written tasks as they were."""
 
+import base64
+import json
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -132,8 +134,15 @@ def test_tasks_are_paged(client, make, db):
             if cursor is None:
                 break
     assert seen == sorted(seen) and len(seen) == 3
-    bad = client.get("/api/v1/tasks", headers=make.headers(inspector), params={"cursor": "x"})
-    assert bad.json()["error"]["code"] == "invalid_cursor"
+    # not a cursor this API wrote: a time without its zone answered 500 (review-11 B2)
+    aware = "2026-03-02T00:00:00+08:00"
+    for key in ("x", ["2026-03-02T00:00:00", 0, 0, 0, 0], [aware, -1, 0, 0, 0], [aware, 0, 0],
+                [aware, 0, 0, 0, True]):
+        cursor = key if isinstance(key, str) else base64.urlsafe_b64encode(
+            json.dumps(key).encode()).decode()
+        bad = client.get("/api/v1/tasks", headers=make.headers(inspector),
+                         params={"cursor": cursor})
+        assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_cursor", key
 
 
 def test_every_n_days_across_a_month_end(db, client, make):

@@ -1,6 +1,6 @@
 """Two scheduler passes at once on a live server's database (real commits, real threads; on
 PostgreSQL the SKIP LOCKED batches and the cursor lock, on SQLite the write lock): every
-notification, reminder and escalation is written once."""
+notification, reminder and escalation is written once (patrol tasks': test_scheduler_tasks)."""
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -67,3 +67,4 @@ def test_two_schedulers_at_once_write_each_reminder_once(live):
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Escalation)) == 2 * HAZARDS
     session.close()
+

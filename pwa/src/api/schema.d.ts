@@ -1142,8 +1142,8 @@ export interface paths {
         };
         /**
          * List Tasks
-         * @description A day's patrol tasks (due, done or missed), by window: an inspector's own by default,
-         *     a manager's center's, every center's for 质监办 and leaders; or a campaign's tasks.
+         * @description A day's patrol tasks (due, done, missed or cancelled), by window: an inspector's own by
+         *     default, a manager's center's, every center's for 质监办 and leaders; or a campaign's.
          */
         get: operations["list_tasks"];
         put?: never;
@@ -3585,11 +3585,11 @@ export interface components {
         };
         /**
          * NotificationKind
-         * @description What a notification is about. Patrol tasks and campaigns (issue 11) add their kinds
-         *     here: ``task_due``, ``task_missed``, ``campaign_dispatched``, ``receipt_due``.
+         * @description What a notification is about. Campaigns (issue 11) add theirs here:
+         *     ``campaign_dispatched``, ``receipt_due``.
          * @enum {string}
          */
-        NotificationKind: "hazard_assigned" | "hazard_to_verify" | "hazard_rejected" | "extension_decided" | "deadline_soon" | "overdue" | "escalated" | "campaign_dispatched" | "receipt_due" | "hazard_supervised";
+        NotificationKind: "hazard_assigned" | "hazard_to_verify" | "hazard_rejected" | "extension_decided" | "deadline_soon" | "overdue" | "escalated" | "campaign_dispatched" | "receipt_due" | "hazard_supervised" | "task_due" | "task_missed";
         /** NotificationOut */
         NotificationOut: {
             /** Id */
@@ -4459,9 +4459,9 @@ export interface components {
              * Campaign Id
              * @description the campaign (专项/节假日检查) it belongs to
              */
-            campaign_id: number | null;
+            campaign_id?: number | null;
             /** Campaign Title */
-            campaign_title: string | null;
+            campaign_title?: string | null;
             /** Site Id */
             site_id: number;
             /** Site Name */

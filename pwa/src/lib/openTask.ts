@@ -25,10 +25,11 @@ export async function openTask(userId: number, task: TaskOut): Promise<string> {
   return `/patrol/${draft.id}`
 }
 
-/** A due task tapped (今日任务, a campaign's page): its checklist opened, or why it cannot be. */
-export async function goToTask(router: Router, task: TaskOut): Promise<void> {
+/** A due task tapped (今日任务, a campaign's page), or a missed one opened ``late`` from its 漏检 notice: its
+ *  checklist opened, or why it cannot be. */
+export async function goToTask(router: Router, task: TaskOut, late = false): Promise<void> {
   const uid = session.user?.id
-  if (task.state !== 'due' || uid === undefined) return
+  if ((task.state !== 'due' && !(late && task.state === 'missed')) || uid === undefined) return
   try {
     await router.push(await openTask(uid, task))
   } catch (err) {

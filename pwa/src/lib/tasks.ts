@@ -31,10 +31,21 @@ export function draftFor(drafts: readonly DraftInspection[], siteId: number, mod
     .sort((a, b) => b.updatedAt - a.updatedAt)[0]
 }
 
-/** Where tapping a notification goes: its hazard or campaign, or home for a task (and anything the phone does not know). */
-export function notificationRoute(n: Pick<NotificationOut, 'object_type' | 'object_id'>): string {
+/** Where tapping a notification goes: its hazard or campaign; for 今日巡检 (task_due) today's tasks on home with its first
+ *  task shown; for 漏检 (task_missed) that task's checklist, to patrol it late (home opens it when it is one of
+ *  today's, else shows today's tasks); home for anything the phone does not know. */
+export function notificationRoute(n: Pick<NotificationOut, 'kind' | 'object_type' | 'object_id'>): string {
+  if (n.object_type === 'hazard') return `/hazards/${n.object_id}`
   if (n.object_type === 'campaign') return `/campaigns/${n.object_id}`
-  return n.object_type === 'hazard' ? `/hazards/${n.object_id}` : '/'
+  if (n.object_type === 'patrol_task' && n.kind === 'task_due') return `/?task=${n.object_id}`
+  if (n.object_type === 'patrol_task' && n.kind === 'task_missed') return `/?task=${n.object_id}&open=1`
+  return '/'
+}
+
+/** The task a notification pointed home at (``?task=``), if it is one of the tasks listed. */
+export function focusedTask(tasks: readonly TaskOut[], query: { task?: unknown }): TaskOut | undefined {
+  const id = Number(typeof query.task === 'string' ? query.task : NaN)
+  return Number.isInteger(id) ? tasks.find((t) => t.id === id) : undefined
 }
 
 /** The bell's badge: nothing at 0, 99+ beyond. */
