@@ -85,6 +85,8 @@ def _actor_clause(actor: workflow.Actor, user: User) -> ColumnElement[bool]:
         return Hazard.assignee_id == user.id
     if actor is workflow.Actor.major_qa:
         return and_(Hazard.grade == Grade.major, qa)
+    if actor is workflow.Actor.canceller:
+        return or_(qa, and_(manages, Hazard.grade != Grade.major))
     not_the_worker = and_(func.coalesce(Hazard.assignee_id, 0) != user.id,
                           func.coalesce(Hazard.submitted_by_id, 0) != user.id)
     return and_(not_the_worker, case((Hazard.grade == Grade.major, qa), else_=or_(manages, qa)))
