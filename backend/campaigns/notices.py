@@ -1,8 +1,9 @@
 """What campaigns tell people: ``campaign_dispatched`` to a target center's managers and
 inspectors (from the ``campaign.dispatched`` event, through the notifications consumer), and
 ``receipt_due`` to its managers while its 回执 is pending: once when the due day is
-``receipt_reminder_days`` away, then every day it is late (a scheduler step; each reminder's
-key names the campaign, the center and the day, so a second pass writes nothing)."""
+``receipt_reminder_days`` away, then every day it is late for ``rules.LATE_REMINDER_DAYS`` days
+(a scheduler step; each reminder's key names the campaign, the center and the day, so a second
+pass writes nothing)."""
 
 from datetime import date, datetime
 
@@ -62,13 +63,15 @@ def send_receipt_reminders(session_factory: SessionFactory, settings: Settings, 
     """Remind the managers of every center whose 回执 is pending and due soon or late; how
     many notifications were written."""
     first_due = date.fromordinal(today.toordinal() + settings.receipt_reminder_days)
+    last_due = date.fromordinal(today.toordinal() - rules.LATE_REMINDER_DAYS)
     with session_factory() as session:
         pending = session.execute(
             select(Campaign, CampaignCenter).join(
                 CampaignCenter, CampaignCenter.campaign_id == Campaign.id)
             .where(Campaign.status == CampaignStatus.dispatched,
                    CampaignCenter.status == ReceiptStatus.pending,
-                   Campaign.receipt_due_on <= first_due)
+                   Campaign.receipt_due_on <= first_due,
+                   Campaign.receipt_due_on >= last_due)
             .order_by(Campaign.id, CampaignCenter.center_id)).all()
         addressed: list[Addressed] = []
         for campaign, receipt in pending:
