@@ -52,7 +52,11 @@ class InvalidAssignee(Unprocessable):
 
 class SourceReserved(AppError):
     code = "source_reserved"
-    message = "检查发现的隐患由提交检查生成"
+    message = "检查发现的隐患由提交检查生成，上级检查发现由上级检查记录生成"
+
+
+# sources only the server writes: a checklist's findings and an external inspection's
+RESERVED_SOURCES = frozenset({HazardSource.inspection, HazardSource.external})
 
 
 def is_overdue(hazard: Hazard, on: Any) -> bool:
@@ -261,10 +265,11 @@ def perform(session: Session, settings: Settings, user: User, hazard_id: int, ac
     return hazard
 
 
-def report(session: Session, settings: Settings, user: User,
-           data: HazardCreateIn) -> tuple[Hazard, bool]:
+def report(session: Session, settings: Settings, user: User, data: HazardCreateIn, *,
+           reserved_source: HazardSource | None = None) -> tuple[Hazard, bool]:
     """Report a hazard (随手拍). A retry with the same ``client_id`` returns the first hazard
-    (``created`` False), even when two retries race."""
+    (``created`` False), even when two retries race. A reserved source is refused unless it
+    is ``reserved_source``: the internal path of the one feature that writes it."""
     request_hash = idempotency.fingerprint(data.model_dump(exclude={"client_id"},
                                                            exclude_defaults=True))
 
@@ -275,7 +280,7 @@ def report(session: Session, settings: Settings, user: User,
                                                    Hazard.client_id == data.client_id))
 
     def create() -> Hazard:
-        if data.source is HazardSource.inspection:
+        if data.source in RESERVED_SOURCES and data.source is not reserved_source:
             raise SourceReserved(details={"source": data.source.value})
         site = get_site_for_new_work(session, user, data.site_id)
         return create_hazard(session, settings, user, data, site_id=site.id,
