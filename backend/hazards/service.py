@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, true
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend import clock, events, idempotency
@@ -20,7 +21,8 @@ from backend.errors import AppError, Conflict, Forbidden, NotFound, Unprocessabl
 from backend.etag import PreconditionFailed, required_version
 from backend.hazards import workflow
 from backend.hazards.bodies import HazardCreateIn
-from backend.hazards.models import Hazard, HazardEvent
+from backend.hazards.major_rules import OrderNoTaken
+from backend.hazards.models import Hazard, HazardEvent, SupervisionOrder
 from backend.hazards.workflow import OPEN, Action, Status
 from backend.jsonsafe import json_safe
 from backend.org.models import Center
@@ -213,6 +215,18 @@ def _check_allowed(action: Action, user: User, facts: workflow.HazardFacts) -> N
         raise ActionForbidden(details={"action": action.value})
 
 
+def _take_order_no(session: Session, hazard: Hazard, order_no: str) -> None:
+    """The 督办单 number, unique within the group: the unique key decides, also between
+    concurrent 挂牌督办 of two hazards (the second waits for the first's commit)."""
+    group_id = session.scalar(select(Center.group_id).where(Center.id == hazard.center_id))
+    session.add(SupervisionOrder(group_id=group_id, order_no=order_no, hazard_id=hazard.id))
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        raise OrderNoTaken(details={"order_no": order_no}) from exc
+
+
 def _apply(session: Session, settings: Settings, user: User, hazard: Hazard, action: Action,
            body: BaseModel, *, if_match: frozenset[int] | None = None) -> HazardEvent:
     """Take ``action`` on ``hazard`` as the table says, in one conditional UPDATE."""
@@ -232,6 +246,8 @@ def _apply(session: Session, settings: Settings, user: User, hazard: Hazard, act
         if required is not None:
             raise PreconditionFailed(details={"hazard_id": hazard.id})
         raise ConcurrentChange(details={"hazard_id": hazard.id})
+    if action is Action.supervise:
+        _take_order_no(session, hazard, values["supervision"]["order_no"])
     diff = {k: {"from": json_safe(v), "to": json_safe(getattr(hazard, k))}
             for k, v in before.items() if k != "status" and v != getattr(hazard, k)}
     diff.update({k: {"from": None, "to": json_safe(v)} for k, v in change.recorded.items()})
