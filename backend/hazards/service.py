@@ -21,6 +21,7 @@ from backend.errors import AppError, Conflict, Forbidden, NotFound, Unprocessabl
 from backend.etag import PreconditionFailed, required_version
 from backend.hazards import workflow
 from backend.hazards.bodies import HazardCreateIn
+from backend.hazards.closure import check_closure_photos
 from backend.hazards.major_rules import OrderNoTaken
 from backend.hazards.models import Hazard, HazardEvent, SupervisionOrder
 from backend.hazards.workflow import OPEN, Action, Status
@@ -234,6 +235,8 @@ def _apply(session: Session, settings: Settings, user: User, hazard: Hazard, act
     facts = hazard_facts(hazard)
     _check_allowed(action, user, facts)
     change = workflow.TRANSITIONS[action].apply(facts, body, workflow_context(settings, user))
+    if action is Action.verify and hazard.grade is Grade.major:
+        check_closure_photos(session, user, hazard, change.photo_ids)
     if action is Action.assign:  # the people a plan names (fix_on_spot names the inspector)
         _check_people(session, hazard, change.fields)
     values = dict(change.fields)
