@@ -10,7 +10,8 @@ from backend.db import Base
 
 class NotificationKind(StrEnum):
     """What a notification is about. Patrol tasks and campaigns (issue 11) add their kinds
-    here: ``task_due``, ``task_missed``, ``campaign_dispatched``, ``receipt_due``."""
+    here: ``task_due``, ``task_missed``, ``campaign_dispatched``, ``receipt_due``,
+    ``campaign_cancelled``."""
 
     hazard_assigned = "hazard_assigned"
     hazard_to_verify = "hazard_to_verify"
@@ -22,6 +23,7 @@ class NotificationKind(StrEnum):
     campaign_dispatched = "campaign_dispatched"
     receipt_due = "receipt_due"
     hazard_supervised = "hazard_supervised"
+    campaign_cancelled = "campaign_cancelled"
 
 
 KIND_LABELS = {
@@ -35,6 +37,7 @@ KIND_LABELS = {
     NotificationKind.campaign_dispatched: "检查任务下发",
     NotificationKind.receipt_due: "回执待提交",
     NotificationKind.hazard_supervised: "挂牌督办",
+    NotificationKind.campaign_cancelled: "检查任务取消",
 }
 
 

@@ -54,3 +54,24 @@ def test_late_receipt_reminders_stop_after_the_cap(client, make, db, app):
                   if "逾期" in n["body"])
     assert late == [f"「春季消防专项检查」的回执已逾期 {n} 天（截止 3月6日），请尽快提交。"
                     for n in (LATE_REMINDER_DAYS - 1, LATE_REMINDER_DAYS)]
+
+
+def test_cancelling_tells_the_target_centers_once(client, make, db, app):
+    p = people(make)
+    module_id = module_for(db, includes="canteen")[0]
+    with frozen(at_local(MONDAY, 8)):
+        cid = dispatch(client, make, p.qa, [module_id],
+                       center_ids=[make.org.catering.id, make.org.property.id])["id"]
+        run_scheduler(app, at_local(MONDAY, 8, 1))
+        assert client.post(f"/api/v1/campaigns/{cid}/cancel", headers=make.headers(p.qa),
+                           json={"reason": "上级通知延期"}).status_code == 200
+        for _ in range(2):
+            run_scheduler(app, at_local(MONDAY, 9))
+    for user in (p.catering_manager, p.catering_inspector, p.property_manager,
+                 p.property_inspector):
+        [told] = _of(client, make, user, "campaign_cancelled")
+        assert (told["object_type"], told["object_id"]) == ("campaign", cid)
+        assert told["body"] == ("质监办已取消专项检查「春季消防专项检查」（原定 3月2日至3月4日）："
+                                "上级通知延期。相关检查任务已撤下，无需提交回执。")
+    assert _of(client, make, p.qa, "campaign_cancelled") == []
+    assert _of(client, make, p.leader, "campaign_cancelled") == []

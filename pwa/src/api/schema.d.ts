@@ -3587,10 +3587,11 @@ export interface components {
         /**
          * NotificationKind
          * @description What a notification is about. Patrol tasks and campaigns (issue 11) add their kinds
-         *     here: ``task_due``, ``task_missed``, ``campaign_dispatched``, ``receipt_due``.
+         *     here: ``task_due``, ``task_missed``, ``campaign_dispatched``, ``receipt_due``,
+         *     ``campaign_cancelled``.
          * @enum {string}
          */
-        NotificationKind: "hazard_assigned" | "hazard_to_verify" | "hazard_rejected" | "extension_decided" | "deadline_soon" | "overdue" | "escalated" | "campaign_dispatched" | "receipt_due" | "hazard_supervised";
+        NotificationKind: "hazard_assigned" | "hazard_to_verify" | "hazard_rejected" | "extension_decided" | "deadline_soon" | "overdue" | "escalated" | "campaign_dispatched" | "receipt_due" | "hazard_supervised" | "campaign_cancelled";
         /** NotificationOut */
         NotificationOut: {
             /** Id */
