@@ -42,7 +42,11 @@ def unit_of_work(session: Session) -> Iterator[Session]:
         session.rollback()
         raise
     else:
-        session.commit()
+        try:
+            session.commit()
+        except BaseException:  # a failed commit rolls back too (and runs on_rollback effects)
+            session.rollback()
+            raise
 
 
 @contextmanager

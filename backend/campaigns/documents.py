@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from backend import clock
+from backend import clock, commitlog
 from backend.accounts.models import User
 from backend.audit.service import record
 from backend.campaigns.errors import (
@@ -66,10 +66,11 @@ def store(storage: Storage, path: Path, content_type: str) -> str:
     return key
 
 
-def attach(session: Session, user: User, campaign_id: int, *, key: str, filename: str | None,
-           content_type: str, size: int, sha256: str) -> tuple[Campaign, str | None]:
-    """Set (or replace) the campaign's document; returns the campaign and the key of the
-    document it replaced (the caller deletes those bytes after the commit)."""
+def attach(session: Session, storage: Storage, user: User, campaign_id: int, *, key: str,
+           filename: str | None, content_type: str, size: int, sha256: str) -> Campaign:
+    """Set (or replace) the campaign's document stored under ``key``. The replaced document's
+    bytes are deleted once the transaction commits, and ``key``'s if it rolls back: until the
+    outcome is known the row may still name either."""
     campaign = get_readable_campaign(session, user, campaign_id)
     if campaign.status is CampaignStatus.cancelled:
         raise CampaignCancelled(details={"campaign_id": campaign_id})
@@ -86,10 +87,13 @@ def attach(session: Session, user: User, campaign_id: int, *, key: str, filename
         if campaign.status is CampaignStatus.cancelled:
             raise CampaignCancelled(details={"campaign_id": campaign_id})
         raise CampaignChanged(details={"campaign_id": campaign_id})
+    commitlog.on_rollback(session, lambda: storage.delete(key))
+    if replaced is not None:
+        commitlog.on_commit(session, lambda: storage.delete(replaced))
     record(session, actor=user, action="campaign.attach", object_type="campaign",
            object_id=campaign.id, summary={"after": {"name": name, "content_type": content_type,
                                                      "bytes": size, "sha256": sha256}})
-    return campaign, replaced
+    return campaign
 
 
 def download_name(campaign: Campaign) -> str:

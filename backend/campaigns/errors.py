@@ -13,7 +13,7 @@ class CampaignTargetInvalid(Unprocessable):
 
 class CampaignWindowInvalid(Unprocessable):
     code = "campaign_window_invalid"
-    message = "检查时间无效：结束日期不能早于开始日期，回执截止日期不能早于开始日期"
+    message = ("检查时间无效：结束日期不能早于开始日期或今天，回执截止日期不能早于结束日期")
 
 
 class CampaignCancelled(Conflict):

@@ -20,6 +20,7 @@ from backend.hazards.models import Hazard
 from backend.hazards.service import readable_hazards, report
 from backend.org.models import Center, Site
 from backend.org.service import CENTER_DATA_READERS, scoped_to_user
+from backend.vocab import HazardSource
 
 
 def readable_external(user: User) -> Select[Any]:
@@ -45,7 +46,8 @@ def _concern(session: Session, inspection: ExternalInspection, center_ids: set[i
 
 def _add_findings(session: Session, settings: Settings, user: User,
                   inspection: ExternalInspection, findings: list[FindingIn]) -> list[Hazard]:
-    hazards = [report(session, settings, user, finding)[0] for finding in findings]
+    hazards = [report(session, settings, user, finding,
+                      reserved_source=HazardSource.external)[0] for finding in findings]
     insert_or_skip(session, ExternalFinding, [
         {"external_inspection_id": inspection.id, "hazard_id": h.id} for h in hazards],
         ("hazard_id",))

@@ -1,8 +1,10 @@
-"""What campaigns tell people: ``campaign_dispatched`` to a target center's managers and
-inspectors (from the ``campaign.dispatched`` event, through the notifications consumer), and
+"""What campaigns tell people: ``campaign_dispatched`` and ``campaign_cancelled`` to a target
+center's managers and inspectors (from the ``campaign.dispatched``/``campaign.cancelled``
+events, through the notifications consumer), and
 ``receipt_due`` to its managers while its 回执 is pending: once when the due day is
-``receipt_reminder_days`` away, then every day it is late (a scheduler step; each reminder's
-key names the campaign, the center and the day, so a second pass writes nothing)."""
+``receipt_reminder_days`` away, then every day it is late for ``rules.LATE_REMINDER_DAYS`` days
+(a scheduler step; each reminder's key names the campaign, the center and the day, so a second
+pass writes nothing)."""
 
 from datetime import date, datetime
 
@@ -43,6 +45,30 @@ def _dispatched(session: Session, event: DomainEvent) -> list[Addressed]:
 HANDLERS["campaign.dispatched"] = _dispatched
 
 
+def _cancelled(session: Session, event: DomainEvent) -> list[Addressed]:
+    """The target centers' managers and inspectors were told of the campaign and had its
+    tasks in 今日任务: tell them it is off (the tasks are gone, no 回执 is owed)."""
+    campaign = session.get(Campaign, event.object_id)
+    if campaign is None or event.group_id is None:
+        return []
+    center_ids = session.scalars(select(CampaignCenter.center_id).where(
+        CampaignCenter.campaign_id == campaign.id).order_by(CampaignCenter.center_id))
+    people = sorted({p.id for center_id in center_ids
+                     for role in (Role.center_manager, Role.inspector)
+                     for p in holders_of(session, role, group_id=event.group_id,
+                                         center_id=center_id)})
+    body = (f"质监办已取消{KIND_NAMES[campaign.kind.value]}「{campaign.title}」"
+            f"（原定 {month_day(campaign.starts_on)}至{month_day(campaign.ends_on)}）："
+            f"{event.data.get('reason') or campaign.cancel_reason}。"
+            "相关检查任务已撤下，无需提交回执。")
+    notice = Notice(Kind.campaign_cancelled, "campaign", campaign.id, "检查任务已取消", body,
+                    f"campaign_cancelled:event:{event.id}")
+    return [(notice, people)]
+
+
+HANDLERS["campaign.cancelled"] = _cancelled
+
+
 def _reminder(campaign: Campaign, receipt: CampaignCenter, which: str, today: date) -> Notice:
     due = month_day(campaign.receipt_due_on)
     if which == "late":
@@ -63,13 +89,15 @@ def send_receipt_reminders(session_factory: SessionFactory, settings: Settings, 
     """Remind the managers of every center whose 回执 is pending and due soon or late; how
     many notifications were written."""
     first_due = date.fromordinal(today.toordinal() + settings.receipt_reminder_days)
+    last_due = date.fromordinal(today.toordinal() - rules.LATE_REMINDER_DAYS)
     with session_factory() as session:
         pending = session.execute(
             select(Campaign, CampaignCenter).join(
                 CampaignCenter, CampaignCenter.campaign_id == Campaign.id)
             .where(Campaign.status == CampaignStatus.dispatched,
                    CampaignCenter.status == ReceiptStatus.pending,
-                   Campaign.receipt_due_on <= first_due)
+                   Campaign.receipt_due_on <= first_due,
+                   Campaign.receipt_due_on >= last_due)
             .order_by(Campaign.id, CampaignCenter.center_id)).all()
         addressed: list[Addressed] = []
         for campaign, receipt in pending:

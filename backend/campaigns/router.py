@@ -31,7 +31,7 @@ from backend.idempotency import IdempotencyMismatch
 from backend.openapi import error_responses
 from backend.pagination import CursorParam, LimitParam, Page, keyset_page
 from backend.photos.service import get_storage, upload_dir
-from backend.photos.storage import ObjectMissing
+from backend.photos.storage import ObjectMissing, Storage
 from backend.photos.upload import PayloadTooLarge, receive_upload
 from backend.types import DbId
 from backend.vocab import Role
@@ -115,12 +115,13 @@ def submit_receipt(campaign_id: DbId, body: ReceiptIn, response: Response, user:
                              views.center_name(session, receipt.center_id))
 
 
-def _attach(session: Session, user: User, campaign_id: int, key: str, filename: str | None,
-            content_type: str, size: int, sha256: str) -> tuple[CampaignDetailOut, str | None]:
-    campaign, replaced = documents.attach(session, user, campaign_id, key=key,
-                                          filename=filename, content_type=content_type,
-                                          size=size, sha256=sha256)
-    return views.campaign_detail(session, user, campaign), replaced
+def _attach(session: Session, storage: Storage, user: User, campaign_id: int, key: str,
+            filename: str | None, content_type: str, size: int,
+            sha256: str) -> CampaignDetailOut:
+    campaign = documents.attach(session, storage, user, campaign_id, key=key,
+                                filename=filename, content_type=content_type, size=size,
+                                sha256=sha256)
+    return views.campaign_detail(session, user, campaign)
 
 
 def _check_attachable(session: Session, user: User, campaign_id: int) -> None:
@@ -160,12 +161,9 @@ async def upload_campaign_attachment(campaign_id: DbId, request: Request, user: 
         content_type = await run_in_threadpool(documents.sniff, upload.path, upload.filename)
         size = upload.path.stat().st_size
         key = await run_in_threadpool(documents.store, storage, upload.path, content_type)
-        out, replaced = await run_in_threadpool(_attach, session, user, campaign_id, key,
-                                                upload.filename, content_type, size,
-                                                upload.sha256)
-        key = None  # kept: the campaign names it
-        if replaced:
-            await run_in_threadpool(storage.delete, replaced)
+        out = await run_in_threadpool(_attach, session, storage, user, campaign_id, key,
+                                      upload.filename, content_type, size, upload.sha256)
+        key = None  # the transaction's outcome decides which bytes go (documents.attach)
         return out
     finally:
         upload.discard()

@@ -125,10 +125,12 @@ def _write_tasks(session: Session, campaign: Campaign,
 
 
 def _dispatch(session: Session, user: User, data: CampaignIn, request_hash: str) -> Campaign:
-    if data.ends_on < data.starts_on or data.receipt_due_on < data.starts_on:
+    field = rules.window_invalid_field(data.starts_on, data.ends_on, data.receipt_due_on,
+                                       clock.today())
+    if field is not None:
         raise CampaignWindowInvalid(details=json_safe({
-            "starts_on": data.starts_on, "ends_on": data.ends_on,
-            "receipt_due_on": data.receipt_due_on}))
+            "field": field, "starts_on": data.starts_on, "ends_on": data.ends_on,
+            "receipt_due_on": data.receipt_due_on, "today": clock.today()}))
     module_ids = sorted(set(data.module_ids))
     kinds = _module_kinds(session, module_ids)
     centers = _target_centers(session, user, data.center_ids)

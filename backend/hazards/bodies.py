@@ -139,7 +139,8 @@ class SuperviseIn(Strict):
     requirements: Text2000 = Field(description="督办要求")
     deadline: Day | None = Field(default=None, description="督办时限, not before the date")
     order_no: Text200 | None = Field(default=None,
-                                     description="督办单编号; default 督〔year〕<hazard id>号")
+                                     description="督办单编号, unique within the group (409 "
+                                     "`order_no_taken`); default 督〔year〕<hazard id>号")
 
 
 class UpwardChannel(StrEnum):

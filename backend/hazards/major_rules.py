@@ -5,7 +5,7 @@ evidence of a 销号. Plain values in, a record or a 422 out."""
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from backend.errors import Unprocessable
+from backend.errors import Conflict, Unprocessable
 from backend.hazards.bodies import AssignIn, GovernancePlanIn, SuperviseIn, UpwardReportIn, VerifyIn
 from backend.vocab import Grade
 
@@ -29,6 +29,11 @@ class RestrictedUseMajorOnly(Unprocessable):
 class ClosureEvidenceRequired(Unprocessable):
     code = "closure_evidence_required"
     message = "重大隐患销号须填写销号意见并附证据照片"
+
+
+class OrderNoTaken(Conflict):
+    code = "order_no_taken"
+    message = "督办单编号已被本集团的另一份督办单使用"
 
 
 class DateInFuture(Unprocessable):

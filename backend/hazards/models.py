@@ -100,3 +100,17 @@ class HazardEvent(Base):
     to_status: Mapped[Status | None]
     comment: Mapped[str | None] = mapped_column(String(2000))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class SupervisionOrder(Base):
+    """A 督办单 number taken in a group: its unique key makes the number unique within the
+    group, also between concurrent 挂牌督办 (the hazard's ``supervision`` keeps the record)."""
+
+    __tablename__ = "supervision_orders"
+    __table_args__ = (UniqueConstraint("group_id", "order_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"))
+    order_no: Mapped[str] = mapped_column(String(200))
+    hazard_id: Mapped[int] = mapped_column(ForeignKey("hazards.id", ondelete="CASCADE"),
+                                           unique=True)

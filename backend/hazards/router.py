@@ -15,6 +15,7 @@ from backend.errors import NotFound
 from backend.etag import IfMatch, PreconditionFailed, expected_versions, set_etag
 from backend.hazards import major, service, views
 from backend.hazards.bodies import HazardCreateIn
+from backend.hazards.major_rules import OrderNoTaken
 from backend.hazards.models import Hazard
 from backend.hazards.schemas import HazardDetailOut, HazardOut
 from backend.hazards.workflow import (
@@ -213,7 +214,7 @@ ACTION_ERRORS_OF: dict[Action, tuple[Any, ...]] = {
     Action.submit: ("invalid_photo",),
     Action.request_extension: (ExtensionNotLater,),
     Action.verify: (ClosureEvidenceRequired, "invalid_photo"),
-    Action.supervise: (DateInFuture, SupervisionDeadlineBeforeDate),
+    Action.supervise: (DateInFuture, SupervisionDeadlineBeforeDate, OrderNoTaken),
     Action.report_upward: (DateInFuture,),
 }
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, true
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend import clock, events, idempotency
@@ -20,7 +21,9 @@ from backend.errors import AppError, Conflict, Forbidden, NotFound, Unprocessabl
 from backend.etag import PreconditionFailed, required_version
 from backend.hazards import workflow
 from backend.hazards.bodies import HazardCreateIn
-from backend.hazards.models import Hazard, HazardEvent
+from backend.hazards.closure import check_closure_photos
+from backend.hazards.major_rules import OrderNoTaken
+from backend.hazards.models import Hazard, HazardEvent, SupervisionOrder
 from backend.hazards.workflow import OPEN, Action, Status
 from backend.jsonsafe import json_safe
 from backend.org.models import Center
@@ -52,7 +55,11 @@ class InvalidAssignee(Unprocessable):
 
 class SourceReserved(AppError):
     code = "source_reserved"
-    message = "检查发现的隐患由提交检查生成"
+    message = "检查发现的隐患由提交检查生成，上级检查发现由上级检查记录生成"
+
+
+# sources only the server writes: a checklist's findings and an external inspection's
+RESERVED_SOURCES = frozenset({HazardSource.inspection, HazardSource.external})
 
 
 def is_overdue(hazard: Hazard, on: Any) -> bool:
@@ -85,6 +92,8 @@ def _actor_clause(actor: workflow.Actor, user: User) -> ColumnElement[bool]:
         return Hazard.assignee_id == user.id
     if actor is workflow.Actor.major_qa:
         return and_(Hazard.grade == Grade.major, qa)
+    if actor is workflow.Actor.canceller:
+        return or_(qa, and_(manages, Hazard.grade != Grade.major))
     not_the_worker = and_(func.coalesce(Hazard.assignee_id, 0) != user.id,
                           func.coalesce(Hazard.submitted_by_id, 0) != user.id)
     return and_(not_the_worker, case((Hazard.grade == Grade.major, qa), else_=or_(manages, qa)))
@@ -207,6 +216,18 @@ def _check_allowed(action: Action, user: User, facts: workflow.HazardFacts) -> N
         raise ActionForbidden(details={"action": action.value})
 
 
+def _take_order_no(session: Session, hazard: Hazard, order_no: str) -> None:
+    """The 督办单 number, unique within the group: the unique key decides, also between
+    concurrent 挂牌督办 of two hazards (the second waits for the first's commit)."""
+    group_id = session.scalar(select(Center.group_id).where(Center.id == hazard.center_id))
+    session.add(SupervisionOrder(group_id=group_id, order_no=order_no, hazard_id=hazard.id))
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as exc:
+        raise OrderNoTaken(details={"order_no": order_no}) from exc
+
+
 def _apply(session: Session, settings: Settings, user: User, hazard: Hazard, action: Action,
            body: BaseModel, *, if_match: frozenset[int] | None = None) -> HazardEvent:
     """Take ``action`` on ``hazard`` as the table says, in one conditional UPDATE."""
@@ -214,6 +235,8 @@ def _apply(session: Session, settings: Settings, user: User, hazard: Hazard, act
     facts = hazard_facts(hazard)
     _check_allowed(action, user, facts)
     change = workflow.TRANSITIONS[action].apply(facts, body, workflow_context(settings, user))
+    if action is Action.verify and hazard.grade is Grade.major:
+        check_closure_photos(session, user, hazard, change.photo_ids)
     if action is Action.assign:  # the people a plan names (fix_on_spot names the inspector)
         _check_people(session, hazard, change.fields)
     values = dict(change.fields)
@@ -226,6 +249,8 @@ def _apply(session: Session, settings: Settings, user: User, hazard: Hazard, act
         if required is not None:
             raise PreconditionFailed(details={"hazard_id": hazard.id})
         raise ConcurrentChange(details={"hazard_id": hazard.id})
+    if action is Action.supervise:
+        _take_order_no(session, hazard, values["supervision"]["order_no"])
     diff = {k: {"from": json_safe(v), "to": json_safe(getattr(hazard, k))}
             for k, v in before.items() if k != "status" and v != getattr(hazard, k)}
     diff.update({k: {"from": None, "to": json_safe(v)} for k, v in change.recorded.items()})
@@ -259,10 +284,11 @@ def perform(session: Session, settings: Settings, user: User, hazard_id: int, ac
     return hazard
 
 
-def report(session: Session, settings: Settings, user: User,
-           data: HazardCreateIn) -> tuple[Hazard, bool]:
+def report(session: Session, settings: Settings, user: User, data: HazardCreateIn, *,
+           reserved_source: HazardSource | None = None) -> tuple[Hazard, bool]:
     """Report a hazard (随手拍). A retry with the same ``client_id`` returns the first hazard
-    (``created`` False), even when two retries race."""
+    (``created`` False), even when two retries race. A reserved source is refused unless it
+    is ``reserved_source``: the internal path of the one feature that writes it."""
     request_hash = idempotency.fingerprint(data.model_dump(exclude={"client_id"},
                                                            exclude_defaults=True))
 
@@ -273,7 +299,7 @@ def report(session: Session, settings: Settings, user: User,
                                                    Hazard.client_id == data.client_id))
 
     def create() -> Hazard:
-        if data.source is HazardSource.inspection:
+        if data.source in RESERVED_SOURCES and data.source is not reserved_source:
             raise SourceReserved(details={"source": data.source.value})
         site = get_site_for_new_work(session, user, data.site_id)
         return create_hazard(session, settings, user, data, site_id=site.id,

@@ -103,6 +103,7 @@ class Actor(StrEnum):
     assignee = "assignee"
     verifier = "verifier"
     major_qa = "major_qa"
+    canceller = "canceller"
 
 
 ACTOR_RULES = {  # in words, for the API documentation
@@ -114,6 +115,8 @@ ACTOR_RULES = {  # in words, for the API documentation
     Actor.verifier: "general hazards: the center's manager or 质监办; major hazards: 质监办 "
                     "only; never the assignee or whoever submitted the rectification",
     Actor.major_qa: "质监办, on a major hazard",
+    Actor.canceller: "general hazards: the center's manager or 质监办; major hazards: 质监办 "
+                     "only (the supervised unit must not end its own 挂牌督办 or lift 停用)",
 }
 
 
@@ -308,7 +311,7 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.verify: _t({S.submitted}, S.closed, {A.verifier}, VerifyIn, _verify,
                       body_optional=True),
     Action.reject: _t({S.submitted}, S.assigned, {A.verifier}, ReasonIn, _reject),
-    Action.cancel: _t({S.reported, S.assigned}, S.cancelled, MANAGERS, ReasonIn, _cancel),
+    Action.cancel: _t({S.reported, S.assigned}, S.cancelled, {A.canceller}, ReasonIn, _cancel),
     Action.request_extension: _t({S.assigned}, None, {A.assignee}, ExtensionIn,
                                  _request_extension, needs_pending_extension=False),
     Action.approve_extension: _t({S.assigned}, None, MANAGERS, CommentIn, _approve_extension,
@@ -361,6 +364,8 @@ def _is(actor: Actor, user: ActorFacts, hazard: HazardFacts) -> bool:
         return hazard.assignee_id == user.user_id
     if actor is Actor.major_qa:
         return qa and hazard.grade is Grade.major
+    if actor is Actor.canceller:
+        return qa or (manages and hazard.grade is not Grade.major)
     # verifier: never the one who did (or is responsible for) the work
     if user.user_id in (hazard.assignee_id, hazard.submitted_by_id):
         return False

@@ -9,8 +9,7 @@ from backend.db import Base
 
 
 class NotificationKind(StrEnum):
-    """What a notification is about. Campaigns (issue 11) add theirs here:
-    ``campaign_dispatched``, ``receipt_due``."""
+    """What a notification is about."""
 
     hazard_assigned = "hazard_assigned"
     hazard_to_verify = "hazard_to_verify"
@@ -24,6 +23,7 @@ class NotificationKind(StrEnum):
     hazard_supervised = "hazard_supervised"
     task_due = "task_due"  # the day's patrol tasks, to each assignee, once a day
     task_missed = "task_missed"  # 漏检, to the assignees and the center's managers
+    campaign_cancelled = "campaign_cancelled"
 
 
 KIND_LABELS = {
@@ -39,6 +39,7 @@ KIND_LABELS = {
     NotificationKind.hazard_supervised: "挂牌督办",
     NotificationKind.task_due: "今日巡检",
     NotificationKind.task_missed: "漏检提醒",
+    NotificationKind.campaign_cancelled: "检查任务取消",
 }
 
 

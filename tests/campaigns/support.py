@@ -2,10 +2,11 @@
 campaign dispatched over HTTP, and the people of the test organisation."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from backend import clock
 from backend.clock import SHANGHAI
 from backend.modules.models import ModuleItem, ModuleVersion, PatrolModule
 from backend.vocab import ItemKind, Role
@@ -55,9 +56,12 @@ def people(make) -> People:  # noqa: ANN001
 
 
 def campaign_body(module_ids, **overrides) -> dict:  # noqa: ANN001
+    """From today (MONDAY under ``frozen``) for three days, the 回执 due two days later: a
+    window wholly in the past is refused."""
+    today = clock.today()
     body = {"title": "春季消防专项检查", "kind": "special", "module_ids": module_ids,
-            "starts_on": MONDAY.isoformat(), "ends_on": "2026-03-04",
-            "receipt_due_on": "2026-03-06", "notes": "重点检查灭火器"}
+            "starts_on": today.isoformat(), "ends_on": (today + timedelta(days=2)).isoformat(),
+            "receipt_due_on": (today + timedelta(days=4)).isoformat(), "notes": "重点检查灭火器"}
     return {**body, **overrides}
 
 

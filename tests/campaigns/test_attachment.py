@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from backend.campaigns.models import Campaign
 from backend.photos.service import get_storage
@@ -90,3 +91,30 @@ def test_too_big_or_not_multipart_or_cancelled(client, make, app, scene):
                        json={"reason": "取消"}).status_code == 200
     late = _put(client, make, p.qa, cid, "a.pdf", PDF)
     assert (late.status_code, late.json()["error"]["code"]) == (409, "campaign_cancelled")
+
+
+def test_a_replacement_whose_commit_fails_keeps_the_old_document(client, make, app, db, scene,
+                                                                  monkeypatch):
+    """The replaced bytes go only once the commit succeeded; the new bytes go when it fails
+    (here the commit itself raises, as a dropped connection or a full disk would)."""
+    p, cid = scene
+    assert _put(client, make, p.qa, cid, "通知.pdf", PDF).status_code == 200
+    first_key = db.scalar(select(Campaign.attachment_key).where(Campaign.id == cid))
+    storage = get_storage(app.state.settings)
+    folder = storage.root / "documents"
+    commit = db.commit
+
+    def failing_commit():
+        raise OperationalError("COMMIT", {}, Exception("connection lost"))
+
+    headers = make.headers(p.qa)  # the factory commits its token: before the failing commit
+    monkeypatch.setattr(db, "commit", failing_commit)
+    resp = client.put(f"/api/v1/campaigns/{cid}/attachment", headers=headers, files={
+        "file": ("方案.docx", _zip("[Content_Types].xml", "word/document.xml"))})
+    monkeypatch.setattr(db, "commit", commit)
+    assert resp.status_code == 500, resp.text
+    assert db.scalar(select(Campaign.attachment_key).where(Campaign.id == cid)) == first_key
+    assert storage.exists(first_key)
+    assert [f.name for f in folder.iterdir()] == [first_key.split("/")[1]]  # no orphan
+    got = client.get(f"/api/v1/campaigns/{cid}/attachment", headers=make.headers(p.qa))
+    assert got.status_code == 200 and got.content == PDF

@@ -166,7 +166,9 @@ def test_an_inspection_before_the_window_does_not_count_and_the_task_is_missed(
     p = scene["people"]
     module_id, items = scene["canteen_module"]
     with frozen(at_local(MONDAY - timedelta(days=1), 20)):
-        campaign = dispatch(client, make, p.qa, [module_id], site_kinds=["canteen"])
+        campaign = dispatch(client, make, p.qa, [module_id], site_kinds=["canteen"],
+                            starts_on=MONDAY.isoformat(), ends_on="2026-03-04",
+                            receipt_due_on="2026-03-06")
         submit_inspection(client, make, p.catering_inspector, module_id, items, kind="special")
     end = at_local(MONDAY + timedelta(days=3), 0)
     with frozen(end):

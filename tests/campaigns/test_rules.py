@@ -1,6 +1,6 @@
 """The campaign rules on plain facts."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from backend.campaigns import rules
 from backend.campaigns.rules import SiteFacts
@@ -36,4 +36,20 @@ def test_reminders_and_dates():
     assert rules.reminder_on(DUE, DUE, 2) == "soon"
     assert rules.reminder_on(date(2026, 12, 8), DUE, 2) == "late"
     assert rules.reminder_on(DUE, DUE, 0) == "soon"
+    last = DUE + timedelta(days=rules.LATE_REMINDER_DAYS)
+    assert rules.reminder_on(last, DUE, 2) == "late"
+    assert rules.reminder_on(last + timedelta(days=1), DUE, 2) is None  # capped, not forever
     assert month_day(DUE) == "12月7日" and month_day(date(2026, 1, 15)) == "1月15日"
+
+
+def test_a_window_must_not_be_over_and_the_receipt_is_due_after_it_ends():
+    today = date(2026, 12, 2)
+
+    def field(starts, ends, due):
+        return rules.window_invalid_field(date(2026, 12, starts), date(2026, 12, ends),
+                                          date(2026, 12, due), today)
+
+    assert field(2, 4, 6) is None and field(1, 2, 2) is None  # ends today: still open
+    assert field(5, 4, 6) == "ends_on"
+    assert field(1, 1, 3) == "ends_on"  # wholly in the past
+    assert field(2, 12, 2) == "receipt_due_on"  # due before the check may be finished

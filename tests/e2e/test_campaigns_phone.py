@@ -83,8 +83,9 @@ def test_a_campaign_from_dispatch_to_receipt(live, world, browser):  # noqa: ANN
     qa = api(live, world["qa"])
     resp = qa.post("/campaigns", json={
         "title": TITLE, "kind": "holiday", "module_ids": [world["module_id"]],
-        "center_ids": [org.catering.id, org.property.id], "starts_on": today.isoformat(),
-        "ends_on": (today + timedelta(days=2)).isoformat(), "receipt_due_on": today.isoformat(),
+        "center_ids": [org.catering.id, org.property.id],
+        "starts_on": (today - timedelta(days=2)).isoformat(), "ends_on": today.isoformat(),
+        "receipt_due_on": today.isoformat(),  # due the day the window ends: 今天截止
         "notes": "重点检查疏散通道、灭火器；节前最后一天前完成"})
     assert resp.status_code == 201, resp.text
     campaign = resp.json()
@@ -125,8 +126,7 @@ def test_a_campaign_from_dispatch_to_receipt(live, world, browser):  # noqa: ANN
     task.wait_for()
     text = task.inner_text()
     assert TITLE in text and "节假日检查" in text and MODULE in text
-    last = today + timedelta(days=2)
-    assert f"至{last.month}月{last.day}日" in text
+    assert f"至{today.month}月{today.day}日" in text
     settle(ipage)
     shot(ipage, "camp-home-task")
     task.click()

@@ -160,7 +160,7 @@ def test_the_managers_home_counts_are_the_servers(live, world, browser):  # noqa
         tiles = page.locator("[data-test=todo]")
         tiles.wait_for()
         for key in ("to_assign", "to_verify", "overdue", "major_open"):
-            tile = tiles.locator(f"[data-test=todo-{key}] .tile__n")
+            tile = tiles.locator(f"[data-test=todo-{key}] .ax-tile__n")
             if todo[key]:
                 assert tile.inner_text() == str(todo[key])
             else:

@@ -59,6 +59,7 @@ def test_idempotency_key_header_works_like_client_id(client, make):
     ({"category": "volcano"}, 422, "validation_error"),
     ({"title": ""}, 422, "validation_error"),
     ({"source": "inspection"}, 400, "source_reserved"),
+    ({"source": "external"}, 400, "source_reserved"),  # only an external inspection's finding
     ({"photo_ids": [2_000_000_000]}, 422, "invalid_photo"),
 ])
 def test_bad_reports_are_refused(client, make, over, status, code):

@@ -62,6 +62,11 @@ LEADER = ActorFacts(user_id=14, center_id=None, roles=frozenset({Role.leader}))
      [Action.verify, Action.reject, Action.report_upward]),  # 挂牌督办 once
     (QA, facts(Status.closed, Grade.major, assignee=13), [Action.reopen, Action.report_upward]),
     (QA, facts(Status.cancelled, Grade.major), []),
+    # a major hazard is cancelled by 质监办 only: the supervised unit must not end its 督办
+    (MANAGER, facts(Status.reported, Grade.major), [Action.edit, Action.assign]),
+    (MANAGER, facts(Status.assigned, Grade.major, assignee=13, supervised=True), [Action.assign]),
+    (QA, facts(Status.assigned, Grade.major, assignee=13, supervised=True),
+     [Action.assign, Action.cancel, Action.report_upward]),
     (MANAGER, facts(Status.submitted, assignee=10, submitter=10), []),  # no self-verification
     (QA, facts(Status.closed, assignee=13), [Action.reopen]),
     (MANAGER, facts(Status.closed, assignee=13), []),

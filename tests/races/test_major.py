@@ -1,7 +1,8 @@
 """The major-hazard regime's writes raced on a live server (SQLite and PostgreSQL): 挂牌督办 is
 recorded once however many arrive together, a supervision racing a 销号 is one or the other or
 both in order (never a supervision stored after a closing that refused it), and upward reports
-racing each other are each stored once or refused, never lost or doubled."""
+racing each other are each stored once or refused, never lost or doubled; one 督办单 number
+given to several hazards at once is taken by one of them."""
 
 import uuid
 from datetime import timedelta
@@ -11,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from backend.clock import today, utcnow
-from backend.hazards.models import Hazard, HazardEvent
+from backend.hazards.models import Hazard, HazardEvent, SupervisionOrder
 from backend.vocab import Grade, Role
 from tests.hazards.test_workflow_api import GOVERNANCE_PLAN
 from tests.races.test_writes import N, race
@@ -128,3 +129,24 @@ def test_racing_upward_reports_are_each_stored_once_or_refused(scene):
     listed = call(people["qa"], "GET", f"/hazards/{hazard.id}").json()["upward_reports"]
     won = {f"报送对象{i}" for i, r in enumerate(responses) if r.status_code == 200}
     assert {r["recipient"] for r in listed} == won and len(listed) == len(won)
+
+
+def test_one_order_number_given_to_several_hazards_at_once_is_taken_once(scene):
+    session, make, call, people = scene
+    hazards = [make.hazard(people["inspector"], grade=Grade.major) for _ in range(N)]
+    session.commit()
+    order_no = f"督〔2026〕{uuid.uuid4().hex[:8]}号"
+    responses = race(N, lambda i: call(
+        people["qa"] if i % 2 else people["qa2"], "POST",
+        f"/hazards/{hazards[i].id}/actions/supervise", json={**SUPERVISION, "order_no": order_no}))
+    codes = [r.status_code for r in responses]
+    assert codes.count(200) == 1 and set(codes) == {200, 409}, [r.text for r in responses]
+    assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} == \
+        {"order_no_taken"}
+    session.rollback()  # a fresh snapshot
+    won = hazards[codes.index(200)].id
+    assert [h.id for h in hazards if session.get(Hazard, h.id, populate_existing=True)
+            .supervision is not None] == [won]
+    assert list(session.scalars(select(SupervisionOrder.hazard_id).where(
+        SupervisionOrder.order_no == order_no))) == [won]
+    assert sum(_events(session, h.id, "supervise") for h in hazards) == 1

@@ -794,7 +794,7 @@ export interface paths {
         put?: never;
         /**
          * Hazard action: cancel
-         * @description Workflow action `cancel`: assigned, reported → cancelled. Who: the manager of the hazard's center; or 质监办 (any center). A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
+         * @description Workflow action `cancel`: assigned, reported → cancelled. Who: general hazards: the center's manager or 质监办; major hazards: 质监办 only (the supervised unit must not end its own 挂牌督办 or lift 停用). A state that does not allow it is 409 `hazard_invalid_transition`; a user who may not, 403 `hazard_action_forbidden`; a change by someone else meanwhile, 409 `hazard_conflict` (412 with a stale `If-Match`). With an `Idempotency-Key`, a retry of an action that happened returns the hazard as it is now (200).
          */
         post: operations["act_on_hazard_cancel"];
         delete?: never;
@@ -2051,6 +2051,7 @@ export interface components {
          *     - `hazard_conflict` (409): 隐患已被他人修改，请刷新后重试
          *     - `hazard_invalid_transition` (409): 当前状态不允许此操作
          *     - `inspection_submitted` (409): 检查已提交，不能再修改
+         *     - `order_no_taken` (409): 督办单编号已被本集团的另一份督办单使用
          *     - `plan_changed` (409): 巡检计划已被他人修改，请刷新后重试
          *     - `receipt_already_submitted` (409): 本中心已提交回执；如需更正，请带上回执版本（If-Match）重新提交
          *     - `site_inactive` (409): 该点位已停用，不能新建检查或隐患
@@ -2060,7 +2061,7 @@ export interface components {
          *     - `attachment_type_unsupported` (415): 附件须为 PDF、Word、Excel 或图片（JPEG/PNG）
          *     - `unsupported_media_type` (415): 不支持的内容类型
          *     - `campaign_target_invalid` (422): 检查对象无效：中心须为本集团在用的业务中心，且至少有一个适用的点位
-         *     - `campaign_window_invalid` (422): 检查时间无效：结束日期不能早于开始日期，回执截止日期不能早于开始日期
+         *     - `campaign_window_invalid` (422): 检查时间无效：结束日期不能早于开始日期或今天，回执截止日期不能早于结束日期
          *     - `center_required` (422): 巡检员和中心负责人必须属于一个中心
          *     - `closure_evidence_required` (422): 重大隐患销号须填写销号意见并附证据照片
          *     - `date_in_future` (422): 日期不能晚于今天
@@ -2102,7 +2103,7 @@ export interface components {
          *     - `photo_queue_full` (503): 照片处理繁忙，请稍后重试
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "campaign_receipt_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "plan_manage_forbidden" | "url_expired" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "site_not_found" | "supervision_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "plan_changed" | "receipt_already_submitted" | "site_inactive" | "username_taken" | "precondition_failed" | "payload_too_large" | "attachment_type_unsupported" | "unsupported_media_type" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "closure_evidence_required" | "date_in_future" | "deadline_in_past" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "restricted_use_major_only" | "roles_required" | "supervision_deadline_before_date" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "validation_error" | "weak_password" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
+        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "campaign_receipt_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "plan_manage_forbidden" | "url_expired" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "site_not_found" | "supervision_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "order_no_taken" | "plan_changed" | "receipt_already_submitted" | "site_inactive" | "username_taken" | "precondition_failed" | "payload_too_large" | "attachment_type_unsupported" | "unsupported_media_type" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "closure_evidence_required" | "date_in_future" | "deadline_in_past" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "restricted_use_major_only" | "roles_required" | "supervision_deadline_before_date" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "validation_error" | "weak_password" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
         /**
          * ErrorDetails
          * @description Facts about the error (ids, fields, allowed values); for 400 `malformed_json` and 422 `validation_error`, `errors` lists each problem.
@@ -3585,11 +3586,10 @@ export interface components {
         };
         /**
          * NotificationKind
-         * @description What a notification is about. Campaigns (issue 11) add theirs here:
-         *     ``campaign_dispatched``, ``receipt_due``.
+         * @description What a notification is about.
          * @enum {string}
          */
-        NotificationKind: "hazard_assigned" | "hazard_to_verify" | "hazard_rejected" | "extension_decided" | "deadline_soon" | "overdue" | "escalated" | "campaign_dispatched" | "receipt_due" | "hazard_supervised" | "task_due" | "task_missed";
+        NotificationKind: "hazard_assigned" | "hazard_to_verify" | "hazard_rejected" | "extension_decided" | "deadline_soon" | "overdue" | "escalated" | "campaign_dispatched" | "receipt_due" | "hazard_supervised" | "task_due" | "task_missed" | "campaign_cancelled";
         /** NotificationOut */
         NotificationOut: {
             /** Id */
@@ -4393,7 +4393,7 @@ export interface components {
             deadline?: string | null;
             /**
              * Order No
-             * @description 督办单编号; default 督〔year〕<hazard id>号
+             * @description 督办单编号, unique within the group (409 `order_no_taken`); default 督〔year〕<hazard id>号
              */
             order_no?: string | null;
         };
@@ -8863,7 +8863,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Conflict: `hazard_conflict`, `hazard_invalid_transition` */
+            /** @description Conflict: `hazard_conflict`, `hazard_invalid_transition`, `order_no_taken` */
             409: {
                 headers: {
                     [name: string]: unknown;
