@@ -130,8 +130,9 @@ def _decode(cursor: str) -> listing.Order:
 
 def _with_campaign_titles(session: Session, tasks: list[TaskOut]) -> list[TaskOut]:
     """Campaigns sit above plans: their titles are joined here, at the HTTP layer."""
+    ids = {t.campaign_id for t in tasks if t.campaign_id}
     titles = dict(session.execute(select(Campaign.id, Campaign.title).where(
-        Campaign.id.in_({t.campaign_id for t in tasks if t.campaign_id}))).all())
+        Campaign.id.in_(ids))).all()) if ids else {}
     return [t.model_copy(update={"campaign_title": titles[t.campaign_id]}) if t.campaign_id
             else t for t in tasks]
 
