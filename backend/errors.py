@@ -21,6 +21,8 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from backend.jsonsafe import json_safe
+
 log = logging.getLogger("anxun")
 
 
@@ -141,7 +143,8 @@ class AppError(Exception):
             _check_registered(code)
         self.message = message or self.message
         self.code = code or self.code
-        self.details = details or {}
+        # plain JSON now: a date or an enum in details answered 500 when the body was written
+        self.details = json_safe(details or {})
         self.headers = headers
         super().__init__(self.message)
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from backend import idempotency
+from backend import clock, idempotency
 from backend.accounts.models import User
 from backend.audit.service import record
 from backend.campaigns.errors import ExternalInspectionNotFound, ExternalTargetInvalid
@@ -16,6 +16,7 @@ from backend.campaigns.models import ExternalFinding, ExternalInspection, Extern
 from backend.campaigns.schemas import ExternalInspectionIn, FindingIn
 from backend.config import Settings
 from backend.dedupe import insert_or_skip
+from backend.hazards.major_rules import DateInFuture
 from backend.hazards.models import Hazard
 from backend.hazards.service import readable_hazards, report
 from backend.org.models import Center, Site
@@ -71,7 +72,10 @@ def _centers_of(session: Session, user: User, data: ExternalInspectionIn) -> set
 def create(session: Session, settings: Settings, user: User,
            data: ExternalInspectionIn) -> tuple[ExternalInspection, bool]:
     """Record an external inspection with its findings (a retry with the same ``client_id``
-    returns the first record, ``created`` False)."""
+    returns the first record, ``created`` False). An inspection dated after today is 422
+    ``date_in_future``: findings are recorded after the visit, never before it."""
+    if data.inspected_on > clock.today():
+        raise DateInFuture(details={"field": "inspected_on", "inspected_on": data.inspected_on})
     request_hash = idempotency.fingerprint(data.model_dump(exclude={"client_id"},
                                                            exclude_defaults=True))
 

@@ -24,6 +24,7 @@ from backend.campaigns.schemas import (
 from backend.config import Settings
 from backend.deps import CurrentUser, SessionDep, SettingsDep, require_roles
 from backend.etag import IfMatch, PreconditionFailed, expected_versions, set_etag
+from backend.hazards.major_rules import DateInFuture
 from backend.hazards.router import NEW_WORK_ERRORS, IdempotencyKey
 from backend.hazards.service import ActionForbidden
 from backend.hazards.workflow import RestrictedUseMajorOnly
@@ -42,6 +43,7 @@ CREATE_ERRORS = ("module_not_found", "module_inactive", errors.CampaignTargetInv
                  errors.CampaignWindowInvalid, IdempotencyMismatch)
 FINDING_ERRORS = (*NEW_WORK_ERRORS, ActionForbidden, "invalid_photo", RestrictedUseMajorOnly,
                   IdempotencyMismatch, errors.ExternalTargetInvalid)
+RECORD_ERRORS = (*FINDING_ERRORS, DateInFuture)
 
 
 @router.post("/campaigns", status_code=status.HTTP_201_CREATED, response_model=CampaignDetailOut,
@@ -203,7 +205,7 @@ def _stream(campaign: Campaign, settings: Settings) -> Response:
              response_model=ExternalInspectionDetailOut,
              responses={200: {"model": ExternalInspectionDetailOut,
                               "description": "a retry (same client_id): the first record"},
-                        **error_responses(*FINDING_ERRORS)})
+                        **error_responses(*RECORD_ERRORS)})
 def create_external_inspection(body: ExternalInspectionIn, response: Response, user: QaOfficer,
                                session: SessionDep,
                                settings: SettingsDep) -> ExternalInspectionDetailOut:

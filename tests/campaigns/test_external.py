@@ -3,9 +3,11 @@ the hazards service (photos, grade, timeline, events), linked to the record; lat
 who reads which record."""
 
 import uuid
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from backend.clock import today
 from backend.events.models import DomainEvent
 from backend.hazards.models import Hazard
 from backend.vocab import HazardSource
@@ -75,6 +77,10 @@ def test_scoping_and_bad_input(client, make):
     reserved = _record(client, make, p.qa, findings=[{**_finding(make, p.qa, o.kitchen),
                                                       "source": "inspection"}])
     assert reserved.status_code == 422
+    tomorrow = (today() + timedelta(days=1)).isoformat()  # review-11 N1
+    future = _record(client, make, p.qa, inspected_on=tomorrow)
+    assert (future.status_code, future.json()["error"]["code"]) == (422, "date_in_future")
+    assert future.json()["error"]["details"]["field"] == "inspected_on"
     client_id = str(uuid.uuid4())
     first = _record(client, make, p.qa, client_id=client_id, center_ids=[o.property.id])
     again = _record(client, make, p.qa, client_id=client_id, center_ids=[o.property.id])

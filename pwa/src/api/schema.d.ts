@@ -10527,7 +10527,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unprocessable Entity: `external_target_invalid`, `idempotency_mismatch`, `invalid_photo`, `invalid_value`, `restricted_use_major_only`, `unknown_parameter`, `validation_error` */
+            /** @description Unprocessable Entity: `date_in_future`, `external_target_invalid`, `idempotency_mismatch`, `invalid_photo`, `invalid_value`, `restricted_use_major_only`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
