@@ -12,7 +12,6 @@ from backend.campaigns.models import Campaign, CampaignKind, CampaignStatus, Ext
 from backend.campaigns.schemas import (
     CampaignDetailOut,
     CampaignIn,
-    CampaignOut,
     CancelIn,
     ExternalInspectionDetailOut,
     ExternalInspectionIn,
@@ -60,15 +59,15 @@ def create_campaign(body: CampaignIn, response: Response, user: QaOfficer,
     return views.campaign_detail(session, user, campaign)
 
 
-@router.get("/campaigns", response_model=Page[CampaignOut])
+@router.get("/campaigns", response_model=Page[CampaignDetailOut])
 def list_campaigns(
     user: CurrentUser, session: SessionDep, limit: LimitParam = 20, cursor: CursorParam = None,
     status_: Annotated[CampaignStatus | None, Query(
         alias="status", description="dispatched or cancelled")] = None,
     kind: Annotated[CampaignKind | None, Query(description="special or holiday")] = None,
-) -> Page[CampaignOut]:
-    """Campaigns the user may read, newest first: the group's for 质监办 and leaders, those
-    aimed at their center for a center's users."""
+) -> Page[CampaignDetailOut]:
+    """Campaigns the user may read, newest first, each with its progress per center: the
+    group's for 质监办 and leaders, those aimed at their center for a center's users."""
     stmt = service.readable_campaigns(user)
     if status_ is not None:
         stmt = stmt.where(Campaign.status == status_)
@@ -76,7 +75,7 @@ def list_campaigns(
         stmt = stmt.where(Campaign.kind == kind)
     rows, next_cursor = keyset_page(session, stmt, [Campaign.id], limit=limit, cursor=cursor,
                                     descending=True)
-    return Page(items=views.campaigns_out(session, user, rows), next_cursor=next_cursor)
+    return Page(items=views.campaigns_detail(session, user, rows), next_cursor=next_cursor)
 
 
 @router.get("/campaigns/{campaign_id}", response_model=CampaignDetailOut)

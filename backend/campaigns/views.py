@@ -9,7 +9,6 @@ from backend.campaigns.models import Campaign, CampaignCenter, ExternalInspectio
 from backend.campaigns.schemas import (
     AttachmentOut,
     CampaignDetailOut,
-    CampaignOut,
     CenterProgressOut,
     ExternalHazardOut,
     ExternalInspectionDetailOut,
@@ -56,27 +55,33 @@ def _summary(campaign: Campaign, center_ids: list[int]) -> dict[str, object]:
             "center_ids": center_ids, "version": campaign.version}
 
 
-def campaigns_out(session: Session, user: User, rows: list[Campaign]) -> list[CampaignOut]:
-    receipts = service.receipts_of(session, user, [c.id for c in rows])
-    return [CampaignOut.model_validate(_summary(c, [r.center_id for r, _ in receipts[c.id]]))
-            for c in rows]
+def campaigns_detail(session: Session, user: User,
+                     rows: list[Campaign]) -> list[CampaignDetailOut]:
+    """The campaigns with their progress per center the user may see: two queries for the
+    whole page (receipts, task counts), so the phone's list needs no request per campaign."""
+    ids = [c.id for c in rows]
+    receipts, counts = service.receipts_of(session, user, ids), service.task_counts(session, ids)
+
+    def detail(campaign: Campaign) -> CampaignDetailOut:
+        centers = []
+        for receipt, name in receipts[campaign.id]:
+            states = counts[campaign.id, receipt.center_id]
+            centers.append(CenterProgressOut(
+                center_id=receipt.center_id, center_name=name,
+                tasks_total=sum(states.values()), tasks_done=states[TaskState.done.value],
+                tasks_missed=states[TaskState.missed.value],
+                tasks_due=states[TaskState.due.value],
+                tasks_cancelled=states[TaskState.cancelled.value],
+                receipt=receipt_out(campaign, receipt, name)))
+        return CampaignDetailOut.model_validate({
+            **_summary(campaign, [c.center_id for c in centers]), "centers": centers,
+            "late_center_ids": [c.center_id for c in centers if c.receipt.late]})
+
+    return [detail(c) for c in rows]
 
 
 def campaign_detail(session: Session, user: User, campaign: Campaign) -> CampaignDetailOut:
-    receipts = service.receipts_of(session, user, [campaign.id])[campaign.id]
-    counts = service.task_counts(session, [campaign.id])
-    centers = []
-    for receipt, name in receipts:
-        states = counts[campaign.id, receipt.center_id]
-        centers.append(CenterProgressOut(
-            center_id=receipt.center_id, center_name=name, tasks_total=sum(states.values()),
-            tasks_done=states[TaskState.done.value], tasks_missed=states[TaskState.missed.value],
-            tasks_due=states[TaskState.due.value],
-            tasks_cancelled=states[TaskState.cancelled.value],
-            receipt=receipt_out(campaign, receipt, name)))
-    return CampaignDetailOut.model_validate({
-        **_summary(campaign, [c.center_id for c in centers]), "centers": centers,
-        "late_center_ids": [c.center_id for c in centers if c.receipt.late]})
+    return campaigns_detail(session, user, [campaign])[0]
 
 
 def _external_summary(inspection: ExternalInspection, center_ids: list[int],

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   activeCampaigns, attachmentName, campaignTaskOrder, centersLateFirst, daysBetween, deadlineWording, escalatedHazards,
   groupWide, lastDay, overdueNow, ownReceipt, receiptState, seesCampaigns, seesEscalations, stillOverdueFirst, windowPhase,
-  windowText, type CampaignOut, type CenterProgressOut, type EscalationOut, type ReceiptOut,
+  windowText, type CampaignDetailOut, type CenterProgressOut, type EscalationOut, type ReceiptOut,
 } from '../src/lib/campaigns'
 import { lang } from '../src/lib/i18n'
 import type { TaskOut } from '../src/lib/tasks'
@@ -65,7 +65,7 @@ describe('the window', () => {
     expect(windowPhase('2026-11-28', '2026-12-01', '2026-12-02')).toBe('over')
   })
   it('keeps a campaign under way until its window and its 回执 are both over', () => {
-    const c = (over: Partial<CampaignOut>) => ({ status: 'dispatched', ends_on: '2026-12-01', receipt_due_on: '2026-12-03', ...over }) as CampaignOut
+    const c = (over: Partial<CampaignDetailOut>) => ({ status: 'dispatched', ends_on: '2026-12-01', receipt_due_on: '2026-12-03', ...over }) as CampaignDetailOut
     expect(activeCampaigns([c({}), c({ receipt_due_on: '2026-12-01' }), c({ status: 'cancelled' }),
       c({ ends_on: '2026-12-09', receipt_due_on: '2026-12-01' })], '2026-12-02')).toHaveLength(2)
   })

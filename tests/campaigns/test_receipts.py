@@ -144,6 +144,13 @@ def test_who_sees_which_campaign(client, make, scene):
     assert listed(p.property_inspector) == [(cid, [o.property.id])]
     assert listed(p.catering_inspector) == [(only_catering, [o.catering.id]),
                                             (cid, [o.catering.id])]
+    # the list carries each campaign's progress as its page does, scoped alike: the phone's
+    # list needs no request per campaign
+    for user in (p.qa, p.property_inspector):
+        listed_items = client.get("/api/v1/campaigns", headers=make.headers(user)).json()["items"]
+        for item in listed_items:
+            page = client.get(f"/api/v1/campaigns/{item['id']}", headers=make.headers(user))
+            assert item == page.json()
     hidden = client.get(f"/api/v1/campaigns/{only_catering}",
                         headers=make.headers(p.property_manager))
     assert (hidden.status_code, hidden.json()["error"]["code"]) == (404, "campaign_not_found")

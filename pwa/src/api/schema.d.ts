@@ -1163,8 +1163,8 @@ export interface paths {
         };
         /**
          * List Campaigns
-         * @description Campaigns the user may read, newest first: the group's for 质监办 and leaders, those
-         *     aimed at their center for a center's users.
+         * @description Campaigns the user may read, newest first, each with its progress per center: the
+         *     group's for 质监办 and leaders, those aimed at their center for a center's users.
          */
         get: operations["list_campaigns"];
         put?: never;
@@ -1688,55 +1688,6 @@ export interface components {
          * @enum {string}
          */
         CampaignKind: "special" | "holiday";
-        /** CampaignOut */
-        CampaignOut: {
-            /** Id */
-            id: number;
-            /** Title */
-            title: string;
-            kind: components["schemas"]["CampaignKind"];
-            status: components["schemas"]["CampaignStatus"];
-            /** Module Ids */
-            module_ids: number[];
-            /** Site Kinds */
-            site_kinds: components["schemas"]["SiteKind"][] | null;
-            /**
-             * Starts On
-             * Format: date
-             */
-            starts_on: string;
-            /**
-             * Ends On
-             * Format: date
-             */
-            ends_on: string;
-            /**
-             * Receipt Due On
-             * Format: date
-             */
-            receipt_due_on: string;
-            /** Notes */
-            notes: string | null;
-            attachment: components["schemas"]["AttachmentOut"] | null;
-            /** Created By Id */
-            created_by_id: number;
-            /**
-             * Dispatched At
-             * Format: date-time
-             */
-            dispatched_at: string;
-            /** Cancelled At */
-            cancelled_at: string | null;
-            /** Cancel Reason */
-            cancel_reason: string | null;
-            /**
-             * Center Ids
-             * @description the target centers the caller may see
-             */
-            center_ids: number[];
-            /** Version */
-            version: number;
-        };
         /**
          * CampaignStatus
          * @enum {string}
@@ -3630,13 +3581,13 @@ export interface components {
              */
             next_cursor: string | null;
         };
-        /** Page[CampaignOut] */
-        Page_CampaignOut_: {
+        /** Page[CampaignDetailOut] */
+        Page_CampaignDetailOut_: {
             /**
              * Items
              * @description This page's items, in the list's order.
              */
-            items: components["schemas"]["CampaignOut"][];
+            items: components["schemas"]["CampaignDetailOut"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` for the next page; null on the last page.
@@ -9851,7 +9802,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_CampaignOut_"];
+                    "application/json": components["schemas"]["Page_CampaignDetailOut_"];
                 };
             };
             /** @description Bad Request: `invalid_cursor` */

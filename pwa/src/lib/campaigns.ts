@@ -5,7 +5,6 @@ import type { MessageKey } from './i18n'
 import type { TaskOut } from './tasks'
 
 type S = components['schemas']
-export type CampaignOut = S['CampaignOut']
 export type CampaignDetailOut = S['CampaignDetailOut']
 export type CenterProgressOut = S['CenterProgressOut']
 export type ReceiptOut = S['ReceiptOut']
@@ -109,7 +108,7 @@ export function attachmentName(a: { name?: string | null; content_type: string }
 }
 
 /** Campaigns still under way: dispatched, and today within the window or before the 回执 deadline. */
-export function activeCampaigns(list: readonly CampaignOut[], today: string): CampaignOut[] {
+export function activeCampaigns(list: readonly CampaignDetailOut[], today: string): CampaignDetailOut[] {
   return list.filter((c) => c.status === 'dispatched' && today <= (c.ends_on > c.receipt_due_on ? c.ends_on : c.receipt_due_on))
 }
 
