@@ -40,7 +40,7 @@ NOW_AND_MARKED = _now_and_marked()
 
 
 def _check(session: Session, day: date) -> tuple[str, str | None]:
-    *now, marked = session.execute(NOW_AND_MARKED, {"day": day}).one()
+    *now, marked = session.connection().execute(NOW_AND_MARKED, {"day": day}).one()
     return ":".join(str(value) for value in now), marked
 
 
