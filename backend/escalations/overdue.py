@@ -18,7 +18,7 @@ from backend.escalations.models import OverdueRecord
 from backend.escalations.service import HAZARD_COLUMNS, groups_of_centers
 from backend.hazards.models import Hazard
 from backend.hazards.service import overdue_clause
-from backend.workshare import SessionFactory, in_locked_batches
+from backend.workshare import Mark, SessionFactory, in_locked_batches
 
 KEY = ("object_type", "object_id", "due_on")
 
@@ -51,4 +51,4 @@ def record_overdue(session_factory: SessionFactory, today: date, at: datetime) -
 
     return in_locked_batches(session_factory, Hazard, and_(overdue_clause(today),
                                                           _unrecorded()),
-                             handle, columns=HAZARD_COLUMNS)
+                             handle, columns=HAZARD_COLUMNS, mark=Mark("overdue", today))

@@ -19,7 +19,7 @@ from backend.hazards.models import Hazard
 from backend.hazards.service import overdue_clause
 from backend.org.models import Center
 from backend.org.service import CENTER_DATA_READERS, scoped_to_user
-from backend.workshare import SessionFactory, in_locked_batches
+from backend.workshare import Mark, SessionFactory, in_locked_batches
 
 MANAGER, QA = 1, 2
 HAZARD_COLUMNS = (Hazard.id, Hazard.center_id, Hazard.deadline, Hazard.title)
@@ -79,7 +79,8 @@ def escalate_overdue(session_factory: SessionFactory, settings: Settings, today:
                          object_id=hazard_id, summary=facts, group_id=row["group_id"])
         return len(written)
 
-    return in_locked_batches(session_factory, Hazard, where, handle, columns=HAZARD_COLUMNS)
+    return in_locked_batches(session_factory, Hazard, where, handle, columns=HAZARD_COLUMNS,
+                             mark=Mark("escalate", today, tuple(levels[k] for k in sorted(levels))))
 
 
 def readable_escalations(user: User) -> Select[Escalation]:

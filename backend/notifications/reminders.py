@@ -24,7 +24,7 @@ from backend.hazards.workflow import Status
 from backend.notifications.models import Notification
 from backend.notifications.models import NotificationKind as Kind
 from backend.notifications.service import Notice, deliver
-from backend.workshare import SessionFactory, in_locked_batches
+from backend.workshare import Mark, SessionFactory, in_locked_batches
 
 KeyPart = str | InstrumentedAttribute[Any]
 COLUMNS = (Hazard.id, Hazard.assignee_id, Hazard.title, Hazard.deadline)
@@ -115,7 +115,8 @@ def _send(session_factory: SessionFactory, settings: Settings, reminder: Reminde
 
     return in_locked_batches(session_factory, Hazard,
                              and_(reminder.due(today, settings), unsent(parts)), handle,
-                             BATCH_SIZE, COLUMNS)
+                             BATCH_SIZE, COLUMNS, Mark(f"remind_{reminder.kind}", today,
+                                                       (settings.reminder_deadline_days,)))
 
 
 def send_reminders(session_factory: SessionFactory, settings: Settings, today: date,

@@ -92,3 +92,33 @@ def test_escalations_are_domain_events(client, make, app):
                                                         DomainEvent.object_id == scene.hazard.id))
     assert event.data["level"] == 1 and event.actor_id is None
     assert event.center_id == make.org.catering.id
+
+
+def test_a_hazard_sent_back_mid_day_is_reminded_by_the_next_pass(client, make, app):
+    """A pass after the day's first reads only the hazards changed since (their events): one
+    rejected back to rectification after the day's first pass is reminded that same day."""
+    scene = Scene(client, make)
+    scene.assign(deadline=clock.today() + timedelta(days=1))
+    scene.submit()
+    with _days_later(3):
+        assert run_scheduler(app).reminders == 0  # submitted: the wait is the verifier's
+        scene.do(scene.manager, "reject", {"reason": "照片看不清"})
+        assert run_scheduler(app).reminders == 1
+        assert run_scheduler(app).reminders == 0
+    assert kinds(client, make, scene.worker).count("overdue") == 1
+
+
+def test_a_changed_ladder_reads_every_hazard_again(client, make, app):
+    """The day's mark names the settings its rows depend on: a ladder shortened mid-day
+    escalates the hazards it now reaches, though none of them changed."""
+    scene = Scene(client, make)
+    scene.assign(deadline=clock.today() + timedelta(days=1))
+    settings = app.state.settings
+    with _days_later(3):  # overdue 2 days: short of the manager's 3
+        assert run_scheduler(app).escalations == 0
+        before = settings.escalate_manager_after_days
+        settings.escalate_manager_after_days = 2
+        try:
+            assert run_scheduler(app).escalations == 1
+        finally:
+            settings.escalate_manager_after_days = before

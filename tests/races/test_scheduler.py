@@ -68,3 +68,4 @@ def test_two_schedulers_at_once_write_each_reminder_once(live):
     assert session.scalar(select(func.count()).select_from(Escalation)) == 2 * HAZARDS
     session.close()
 
+
