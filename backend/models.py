@@ -21,6 +21,7 @@ from backend.notifications.models import Notification
 from backend.org.models import Campus, Center, Group, Site
 from backend.photos.models import Photo, PhotoLink
 from backend.plans.models import PatrolDay, PatrolPlan, PatrolTask
+from backend.rectification.models import RectificationEntry, RectificationYear
 
 __all__ = [
     "AuditEntry",
@@ -54,6 +55,8 @@ __all__ = [
     "PatrolTask",
     "Photo",
     "PhotoLink",
+    "RectificationEntry",
+    "RectificationYear",
     "Site",
     "User",
     "UserRole",

@@ -32,6 +32,7 @@ DOMAIN_LAYERS = (
     {"plans"},  # plans name modules and sites; a submitted inspection completes a task
     {"notifications", "escalations"},  # told of hazards (later tasks, campaigns) when due
     {"campaigns"},  # dispatch plan-less tasks, report external hazards, register notices
+    {"rectification"},  # 附表3 plan entries, linked to hazards
     {"me"},  # the signed-in user's view across every domain
 )
 
