@@ -78,6 +78,10 @@ class EntryPatchIn(Strict):
     """Fields sent replace the entry's; ``years`` replaces every year. ``hazard_id`` and
     ``category`` may be null (unlink; no category)."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "measures": "屋面整体改造", "years": [
+            {"year": 2025, "from_month": 2, "to_month": 9, "cost": "40.00"}]}]})
+
     hazard_id: DbId | None = None
     name: Omittable[Text200] = None
     description: Omittable[Text2000] = None

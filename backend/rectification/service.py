@@ -11,13 +11,17 @@ from sqlalchemy.orm import Session
 from backend import clock, events, idempotency
 from backend.accounts.models import User
 from backend.audit.service import changes, record
-from backend.errors import NotFound
 from backend.etag import PreconditionFailed, required_version
 from backend.hazards.models import Hazard
 from backend.hazards.service import get_readable_hazard
 from backend.jsonsafe import json_safe
 from backend.org.models import Campus, Center, Site
-from backend.org.service import CENTER_DATA_READERS, scoped_to_user
+from backend.org.service import (
+    CENTER_DATA_READERS,
+    center_for_new_record,
+    manages_center,
+    scoped_to_user,
+)
 from backend.rectification import rules
 from backend.rectification.errors import (
     EntryCenterRequired,
@@ -51,25 +55,16 @@ def get_readable_entry(session: Session, user: User, entry_id: int) -> Rectifica
 
 
 def check_manager(user: User, center_id: int | None) -> None:
-    """质监办 edits every center's plan, a center manager their own (any, when None)."""
-    if user.has_role(Role.qa_officer) or (user.has_role(Role.center_manager) and (
-            center_id is None or user.center_id == center_id)):
-        return
-    raise EntryManageForbidden(details={"required_roles": [r.value for r in MANAGERS]})
+    if not manages_center(user, center_id):
+        raise EntryManageForbidden(details={"required_roles": [r.value for r in MANAGERS]})
 
 
 def entry_center(session: Session, user: User, center_id: int | None) -> Center:
-    """The center a new entry belongs to: the caller's own by default; another center's is
-    404 unless the caller is 质监办, who must name one."""
+    """The center a new entry belongs to (``org.service.center_for_new_record``)."""
     check_manager(user, None)
-    if center_id is None:
-        if user.has_role(Role.qa_officer) or user.center_id is None:
-            raise EntryCenterRequired()
-        center_id = user.center_id
-    center = session.get(Center, center_id)
-    if center is None or center.group_id != user.group_id or \
-            not (user.has_role(Role.qa_officer) or center_id == user.center_id):
-        raise NotFound(code="center_not_found", details={"center_id": center_id})
+    center = center_for_new_record(session, user, center_id)
+    if center is None:
+        raise EntryCenterRequired()
     return center
 
 

@@ -33,6 +33,7 @@ DOMAIN_LAYERS = (
     {"notifications", "escalations"},  # told of hazards (later tasks, campaigns) when due
     {"campaigns"},  # dispatch plan-less tasks, report external hazards, register notices
     {"rectification"},  # 附表3 plan entries, linked to hazards
+    {"tables"},  # the official tables (附表1/2/3) as .xlsx from the records, and back
     {"me"},  # the signed-in user's view across every domain
 )
 
