@@ -85,7 +85,7 @@ class Regulation(CenterRecord, Base):
     __table_args__ = (UniqueConstraint("created_by_id", "client_id"),
                       Index("ix_regulations_center", "center_id", "seq", "id"))
 
-    seq: Mapped[int | None]  # 序号
+    seq: Mapped[int]  # 序号 (the next after the center's last when not given)
     title: Mapped[str] = mapped_column(String(200))  # 制度名称
     doc_number: Mapped[str | None] = mapped_column(String(100))  # 文号
     issued_on: Mapped[date | None]  # 发文日期

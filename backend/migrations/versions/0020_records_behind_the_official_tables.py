@@ -101,7 +101,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_record_attachments_record', ['record_type', 'record_id', 'id'], unique=False)
 
     op.create_table('regulations',
-    sa.Column('seq', sa.Integer(), nullable=True),
+    sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('doc_number', sa.String(length=100), nullable=True),
     sa.Column('issued_on', sa.Date(), nullable=True),
