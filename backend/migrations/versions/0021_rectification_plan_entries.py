@@ -2,7 +2,7 @@
 (本质基础隐患 with a category), with a deadline month range and a cost in 万元 per year
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 import backend.db
 
 revision: str = '0021'
-down_revision: str | None = '0019'
+down_revision: str | None = '0020'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
