@@ -62,7 +62,7 @@ def subtotal(costs: Iterable[Decimal | None]) -> Decimal:
     return sum((c for c in costs if c is not None), Decimal(0)).quantize(CENT)
 
 
-def table_years(named: Iterable[int]) -> list[int]:
-    """The year columns of a table: the action's three and every other year its entries
+def table_years(action_years: Iterable[int], named: Iterable[int]) -> list[int]:
+    """The year columns of a table: the action's years and every other year its entries
     name, in order."""
-    return sorted(set(ACTION_YEARS) | set(named))
+    return sorted(set(action_years) | set(named))

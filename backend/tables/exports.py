@@ -2,10 +2,12 @@
 from the records (plain rows: the layouts never see the database), and the workbooks."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -15,11 +17,16 @@ from backend.hazards.models import Hazard
 from backend.hazards.workflow import Status
 from backend.org.models import Center
 from backend.org.service import CENTER_DATA_READERS
+from backend.records import seed
+from backend.records.access import readable
+from backend.records.actions import get_action
+from backend.records.kinds import REGULATION, RESPONSIBILITY
+from backend.records.models import Regulation, ResponsibilityItem
 from backend.rectification import rules
 from backend.rectification import service as plan
 from backend.rectification.models import RectificationEntry
 from backend.rectification.rules import YearFacts
-from backend.tables import summary, table3
+from backend.tables import summary, table1, table2, table3
 from backend.tables.workbook import to_bytes
 from backend.vocab import CenterKind
 
@@ -36,7 +43,12 @@ class Frame:
 
 
 def campaign_frame(session: Session, user: User, campaign_id: int | None) -> Frame:
-    return Frame()
+    """The three-year action's years and 附表3 due day (404 for another group's); without
+    one, the source document's 2024-2026 and 2024-06-30."""
+    if campaign_id is None:
+        return Frame()
+    action = get_action(session, user, campaign_id)
+    return Frame(tuple(range(action.first_year, action.last_year + 1)), action.table3_due_on)
 
 
 def export_center(session: Session, user: User, center_id: int | None) -> Center | None:
@@ -88,7 +100,7 @@ def _all_centers(session: Session, user: User) -> list[Center]:
 
 
 def _years(frame: Frame, rows: list[table3.Row]) -> list[int]:
-    return rules.table_years([*frame.years, *(y.year for r in rows for y in r.years)])
+    return rules.table_years(frame.years, (y.year for r in rows for y in r.years))
 
 
 def table3_workbook(session: Session, user: User, center_id: int | None,
@@ -114,3 +126,47 @@ def table3_workbook(session: Session, user: User, center_id: int | None,
         table3.write(book.create_sheet(c.name.translate(INVALID_SHEET_CHARS)[:31]), c.name,
                      years, rows[c.id], frame.table3_due_on)
     return "附表3-各中心.xlsx", to_bytes(book)
+
+
+def _per_center(session: Session, user: User, center_id: int | None) -> tuple[
+        Center | None, list[Center]]:
+    center = export_center(session, user, center_id)
+    return center, [center] if center is not None else _all_centers(session, user)
+
+
+def _book(key: str, center: Center | None, centers: list[Center],
+          write_one: Callable[[Worksheet, Center], None]) -> tuple[str, bytes]:
+    """One center's table on one sheet, or every center's, a sheet each."""
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    for c in centers:
+        write_one(book.create_sheet(c.name.translate(INVALID_SHEET_CHARS)[:31]), c)
+    label = {"table1": "附表1", "table2": "附表2"}[key]
+    return f"{label}-{center.name if center else '各中心'}.xlsx", to_bytes(book)
+
+
+def table1_workbook(session: Session, user: User, center_id: int | None) -> tuple[str, bytes]:
+    center, centers = _per_center(session, user, center_id)
+    seed.ensure_standard_items(session, [c.id for c in centers])  # the form's three rows
+    rows: dict[int, list[table1.Row]] = defaultdict(list)
+    for item in session.scalars(readable(RESPONSIBILITY, user).where(
+            ResponsibilityItem.center_id.in_([c.id for c in centers])).order_by(
+            ResponsibilityItem.position, ResponsibilityItem.id)):
+        rows[item.center_id].append(table1.Row(item.title, item.established, item.deadline,
+                                               item.remark))
+    return _book("table1", center, centers,
+                 lambda ws, c: table1.write(ws, c.name, rows[c.id]))
+
+
+def table2_workbook(session: Session, user: User, center_id: int | None) -> tuple[str, bytes]:
+    center, centers = _per_center(session, user, center_id)
+    rows: dict[int, list[table2.Row]] = defaultdict(list)
+    for item in session.scalars(readable(REGULATION, user).where(
+            Regulation.center_id.in_([c.id for c in centers])).order_by(
+            Regulation.seq, Regulation.id)):
+        rows[item.center_id].append(table2.Row(item.seq, item.title, item.doc_number,
+                                               item.issued_on, item.remark))
+    return _book("table2", center, centers,
+                 lambda ws, c: table2.write(ws, c.name, rows[c.id]))

@@ -7,10 +7,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
+from backend.records import crud
+from backend.records.kinds import REGULATION
+from backend.records.models import Regulation
+from backend.records.schemas import RegulationIn
 from backend.rectification import service as plan
 from backend.rectification.models import RectificationCategory, RectificationEntry
 from backend.rectification.schemas import EntryIn, YearIn
-from backend.tables import table3
+from backend.tables import table2, table3
 from backend.tables.errors import TableEmpty, TableHeaderMismatch, TableRowsRejected
 from backend.tables.workbook import row_at
 
@@ -66,3 +70,21 @@ def import_table3(session: Session, user: User, center_id: int | None,
         measures=row.measures, category=RectificationCategory.other,
         years=[YearIn(year=y.year, from_month=y.from_month, to_month=y.to_month, cost=y.cost)
                for y in row.years]))[0] for row in parsed]
+
+
+def import_table2(session: Session, user: User, center_id: int | None,
+                  rows: Sequence[tuple[Any, ...]]) -> list[Regulation]:
+    """附表2's rows as the center's regulations (no review decision: the form has none)."""
+    if not table2.is_header(row_at(rows, 2)):
+        raise TableHeaderMismatch(details={"expected": list(table2.HEADER)})
+    parsed, reports = [], []
+    for index, values in body_rows(rows, table2.FIRST_ROW - 1):
+        row, problems = table2.read_row(values)
+        if row is None:
+            reports.append(_report(index, problems))
+        else:
+            parsed.append(row)
+    _reject(reports, len(parsed))
+    return [crud.create(session, user, REGULATION, RegulationIn(
+        center_id=center_id, seq=row.seq, title=row.title, doc_number=row.doc_number,
+        issued_on=row.issued_on, remark=row.remark), None)[0] for row in parsed]

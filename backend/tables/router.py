@@ -1,3 +1,4 @@
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -8,10 +9,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
+from backend.config import Settings
 from backend.deps import CurrentUser, SessionDep, SettingsDep
 from backend.openapi import error_responses
 from backend.photos.service import upload_dir
 from backend.photos.upload import receive_upload
+from backend.records.access import center_for_new
+from backend.records.kinds import REGULATION
 from backend.rectification import errors as plan_errors
 from backend.rectification import service as plan
 from backend.tables import errors, exports, imports, workbook
@@ -41,7 +45,8 @@ def _xlsx(fallback: str, name: str, content: bytes) -> Response:
 
 
 @router.get("/exports/table3.xlsx", response_class=Response,
-            responses={**XLSX, **error_responses("center_not_found", 403)})
+            responses={**XLSX, **error_responses("center_not_found", "action_campaign_not_found",
+                                                 403)})
 def export_table3(user: CurrentUser, session: SessionDep, center_id: CenterParam = None,
                   campaign_id: Annotated[DbId | None, Query(
                       description="the three-year action whose years and due date the table "
@@ -52,25 +57,63 @@ def export_table3(user: CurrentUser, session: SessionDep, center_id: CenterParam
     return _xlsx("table3.xlsx", *exports.table3_workbook(session, user, center_id, campaign_id))
 
 
+@router.get("/exports/table1.xlsx", response_class=Response,
+            responses={**XLSX, **error_responses("center_not_found", 403)})
+def export_table1(user: CurrentUser, session: SessionDep,
+                  center_id: CenterParam = None) -> Response:
+    """附表1 安全责任体系建设情况统计表 in the official layout (具体内容, 是否建立（或签订）,
+    整改期限, 备注); every center's, a sheet each, for 质监办 and leaders naming none."""
+    return _xlsx("table1.xlsx", *exports.table1_workbook(session, user, center_id))
+
+
+@router.get("/exports/table2.xlsx", response_class=Response,
+            responses={**XLSX, **error_responses("center_not_found", 403)})
+def export_table2(user: CurrentUser, session: SessionDep,
+                  center_id: CenterParam = None) -> Response:
+    """附表2 安全管理制度建设情况统计表 in the official layout (序号, 制度名称, 文号, 发文日期,
+    备注); every center's, a sheet each, for 质监办 and leaders naming none."""
+    return _xlsx("table2.xlsx", *exports.table2_workbook(session, user, center_id))
+
+
 class ImportOut(BaseModel):
     center_id: int
     created: int = Field(description="rows stored, in the table's order")
-    entry_ids: list[int]
+    ids: list[int] = Field(description="the new records' ids (plan entries or regulations)")
 
 
-def _check_importer(session: Session, user: User, center_id: int | None) -> None:
+ImportCenter = Annotated[DbId | None, Query(
+    description="the center the rows belong to; default: the caller's own (质监办 must name one)")]
+Importer = Callable[[Session, User, int | None, Sequence[tuple[Any, ...]]], list[Any]]
+IMPORTERS: dict[str, tuple[Callable[[Session, User, int | None], object], Importer]] = {
+    "table2": (lambda s, u, c: center_for_new(s, u, REGULATION, c), imports.import_table2),
+    "table3": (plan.entry_center, imports.import_table3),
+}
+
+
+def _check_importer(table: str, session: Session, user: User, center_id: int | None) -> None:
     try:
-        plan.entry_center(session, user, center_id)
+        IMPORTERS[table][0](session, user, center_id)
     finally:
         session.rollback()  # don't hold the database while the body streams in
 
 
-def _import_table3(session: Session, user: User, center_id: int | None,
-                   path: Path) -> ImportOut:
-    rows = workbook.first_sheet_rows(path)
-    entries = imports.import_table3(session, user, center_id, rows)
-    return ImportOut(center_id=entries[0].center_id, created=len(entries),
-                     entry_ids=[e.id for e in entries])
+def _store(table: str, session: Session, user: User, center_id: int | None,
+           path: Path) -> ImportOut:
+    rows = IMPORTERS[table][1](session, user, center_id, workbook.first_sheet_rows(path))
+    return ImportOut(center_id=rows[0].center_id, created=len(rows), ids=[r.id for r in rows])
+
+
+async def _import(table: str, request: Request, user: User, session: Session,
+                  settings: Settings, center_id: int | None) -> ImportOut:
+    await run_in_threadpool(_check_importer, table, session, user, center_id)
+    upload = await receive_upload(request.headers.get("content-type"),
+                                  request.headers.get("content-length"), request.stream(),
+                                  upload_dir(settings), workbook.MAX_UPLOAD_BYTES)
+    try:
+        assert upload.path is not None
+        return await run_in_threadpool(_store, table, session, user, center_id, upload.path)
+    finally:
+        upload.discard()
 
 
 @router.post("/imports/table3.xlsx", status_code=status.HTTP_201_CREATED,
@@ -78,18 +121,20 @@ def _import_table3(session: Session, user: User, center_id: int | None,
              responses=error_responses(*UPLOAD_ERRORS, plan_errors.EntryManageForbidden,
                                        plan_errors.EntryCenterRequired, "center_not_found"))
 async def import_table3(request: Request, user: CurrentUser, session: SessionDep,
-                        settings: SettingsDep, center_id: CenterParam = None) -> ImportOut:
+                        settings: SettingsDep, center_id: ImportCenter = None) -> ImportOut:
     """A hand-filled 附表3 (multipart field `file`, an .xlsx in the exported layout, at most
     5 MB) becomes the center's plan entries (stand-alone, category `other`). Every row is
     checked first: any bad row refuses the whole table, 422 `table_rows_rejected` with each
     rejected row's problems in `details.rows`, and nothing is stored."""
-    await run_in_threadpool(_check_importer, session, user, center_id)
-    upload = await receive_upload(request.headers.get("content-type"),
-                                  request.headers.get("content-length"), request.stream(),
-                                  upload_dir(settings), workbook.MAX_UPLOAD_BYTES)
-    try:
-        assert upload.path is not None
-        return await run_in_threadpool(_import_table3, session, user, center_id, upload.path)
-    finally:
-        upload.discard()
+    return await _import("table3", request, user, session, settings, center_id)
 
+
+@router.post("/imports/table2.xlsx", status_code=status.HTTP_201_CREATED,
+             response_model=ImportOut, openapi_extra=UPLOAD_BODY,
+             responses=error_responses(*UPLOAD_ERRORS, "record_write_forbidden",
+                                       "record_center_required", "center_not_found"))
+async def import_table2(request: Request, user: CurrentUser, session: SessionDep,
+                        settings: SettingsDep, center_id: ImportCenter = None) -> ImportOut:
+    """A hand-filled 附表2 (as for 附表3) becomes the center's regulations, all rows or none
+    (422 `table_rows_rejected` with each rejected row's problems)."""
+    return await _import("table2", request, user, session, settings, center_id)

@@ -41,7 +41,7 @@ class Row:
         return rules.subtotal(y.cost for y in self.years)
 
 
-def footnote_text(due_on: date) -> str:
+def footnotetext_of(due_on: date) -> str:
     return ("备注: 1. 本质基础隐患包含房屋维修、设施设备改造或更新、信息化建设等; "
             f"2. 隐患整改计划表须在 {due_on.year} 年 {due_on.month} 月 {due_on.day} 日前提交。")
 
@@ -87,7 +87,7 @@ def write(ws: Worksheet, center_name: str, years: Sequence[int], rows: Sequence[
     sheet.body(ws, total, last, rules.subtotal(e.subtotal for e in rows), centred=True,
                number_format=sheet.MONEY_FORMAT, bold=True)
     ws.row_dimensions[total].height = 22
-    sheet.footnote(ws, total + 1, last, footnote_text(due_on))
+    sheet.footnote(ws, total + 1, last, footnotetext_of(due_on))
     ws.freeze_panes = f"A{FIRST_ROW}"
     sheet.print_setup(ws, "3:4", last)
 
@@ -122,7 +122,7 @@ def _at(values: Sequence[Any], index: int) -> Any:
     return values[index] if index < len(values) else None
 
 
-def _text(value: Any) -> str:
+def text_of(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -132,7 +132,7 @@ def _text(value: Any) -> str:
 
 def _cost(value: Any) -> Decimal | None:
     """A cost cell: a number (or its text) in 万元, at most two decimals; ValueError else."""
-    if value is None or _text(value) == "":
+    if value is None or text_of(value) == "":
         return None
     if isinstance(value, bool):
         raise ValueError(value)
@@ -159,7 +159,7 @@ def read_row(values: Sequence[Any], years: Sequence[int]) -> tuple[Row | None, l
     texts = {}
     for index, (field, limit) in enumerate((("名称", 200), ("隐患描述", 2000),
                                             ("整改措施", 2000)), start=1):
-        text = _text(_at(values, index))
+        text = text_of(_at(values, index))
         if not text:
             problems.append(Problem(field, "必填"))
         elif len(text) > limit:
@@ -169,7 +169,7 @@ def read_row(values: Sequence[Any], years: Sequence[int]) -> tuple[Row | None, l
     for i, year in enumerate(years):
         months, cost = None, None
         try:
-            months = rules.parse_month_range(_text(_at(values, 4 + i)))
+            months = rules.parse_month_range(text_of(_at(values, 4 + i)))
         except ValueError:
             problems.append(Problem(f"{year} 整改期限", '应为月份范围，如 "7-8 月" 或 "9 月"'))
         try:
@@ -192,4 +192,4 @@ def read_row(values: Sequence[Any], years: Sequence[int]) -> tuple[Row | None, l
 
 
 def is_blank(values: Sequence[Any]) -> bool:
-    return all(_text(v) == "" for v in values)
+    return all(text_of(v) == "" for v in values)

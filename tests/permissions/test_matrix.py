@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from backend.clock import today
 from backend.vocab import Grade, Role
-from tests.permissions import campaign_calls, records_calls, rectification_calls
+from tests.permissions import campaign_calls, records_calls, rectification_calls, tables_calls
 
 # who: (role, center of the user: "own" = the catering center that owns the objects)
 PEOPLE = {
@@ -118,6 +118,7 @@ EXPECTED = {
                        qa=1, leader=1, admin=0),
     **campaign_calls.EXPECTED,
     **rectification_calls.EXPECTED,
+    **tables_calls.EXPECTED,
     **records_calls.EXPECTED,
 }
 
@@ -221,6 +222,8 @@ def call(name, client, make, user):
         return campaign_calls.call(name, client, make, user)
     if name in rectification_calls.EXPECTED:
         return rectification_calls.call(name, client, make, user)
+    if name in tables_calls.EXPECTED:
+        return tables_calls.call(name, client, make, user)
     if name in records_calls.EXPECTED:
         return records_calls.call(name, client, make, user)
     org = make.org

@@ -30,7 +30,7 @@ def test_export_then_import_gives_the_same_rows(client, make):
     again = fetch(client, qa, f"{EXPORT}?center_id={make.org.property.id}")
     original = fetch(client, qa, f"{EXPORT}?center_id={make.org.catering.id}")
     assert values(again, first_row=3) == values(original, first_row=3)
-    entry = client.get(f"/api/v1/rectification-entries/{resp.json()['entry_ids'][0]}",
+    entry = client.get(f"/api/v1/rectification-entries/{resp.json()['ids'][0]}",
                        headers=qa).json()
     assert entry["category"] == "other" and entry["subtotal"] == "15.75"
 
