@@ -21,8 +21,20 @@ from backend.notifications.models import Notification
 from backend.org.models import Campus, Center, Group, Site
 from backend.photos.models import Photo, PhotoLink
 from backend.plans.models import PatrolDay, PatrolPlan, PatrolTask
+from backend.records.models import (
+    AccountabilityRecord,
+    ActionCampaign,
+    RecordAttachment,
+    Regulation,
+    ResponsibilityItem,
+    TableSubmission,
+    Training,
+)
+from backend.rectification.models import RectificationEntry, RectificationYear
 
 __all__ = [
+    "AccountabilityRecord",
+    "ActionCampaign",
     "AuditEntry",
     "AuditHead",
     "AuthToken",
@@ -54,7 +66,14 @@ __all__ = [
     "PatrolTask",
     "Photo",
     "PhotoLink",
+    "RecordAttachment",
+    "RectificationEntry",
+    "RectificationYear",
+    "Regulation",
+    "ResponsibilityItem",
     "Site",
+    "TableSubmission",
+    "Training",
     "User",
     "UserRole",
     "WorkerCursor",

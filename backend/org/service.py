@@ -88,6 +88,28 @@ def get_site_for_new_work(session: Session, user: Member, site_id: int) -> Site:
     return site
 
 
+def manages_center(user: Member, center_id: int | None) -> bool:
+    """Who keeps a center's own records (plans, 附表 rows): 质监办 every center's, a center
+    manager their own (any center, when ``center_id`` is None)."""
+    return user.has_role(Role.qa_officer) or (user.has_role(Role.center_manager) and (
+        center_id is None or user.center_id == center_id))
+
+
+def center_for_new_record(session: Session, user: Member, center_id: int | None) -> Center | None:
+    """The center a new record of a manager belongs to: the caller's own by default (None
+    when they must name one: 质监办, or a user of no center); a named center the caller does
+    not manage is 404, like a missing one."""
+    if center_id is None:
+        if user.has_role(Role.qa_officer) or user.center_id is None:
+            return None
+        center_id = user.center_id
+    center = session.get(Center, center_id)
+    if center is None or center.group_id != user.group_id or \
+            not (user.has_role(Role.qa_officer) or center_id == user.center_id):
+        raise NotFound(code="center_not_found", details={"center_id": center_id})
+    return center
+
+
 def get_readable_site_by_code(session: Session, user: Member, code: str) -> Site:
     site = session.scalar(readable_sites(user).where(Site.code == code.strip().upper()))
     if site is None:

@@ -15,8 +15,13 @@ from backend.errors import NotFound, Unprocessable
 from backend.etag import PreconditionFailed, required_version
 from backend.jsonsafe import json_safe
 from backend.modules.models import PatrolModule
-from backend.org.models import Center, Site
-from backend.org.service import CENTER_DATA_READERS, scoped_to_user
+from backend.org.models import Site
+from backend.org.service import (
+    CENTER_DATA_READERS,
+    center_for_new_record,
+    manages_center,
+    scoped_to_user,
+)
 from backend.plans.errors import (
     PlanCenterRequired,
     PlanChanged,
@@ -55,26 +60,17 @@ def get_readable_plan(session: Session, user: User, plan_id: int) -> PatrolPlan:
 
 
 def _check_manager(user: User, center_id: int | None) -> None:
-    """质监办 manages every center's plans, a center manager their own (any, when None)."""
-    if user.has_role(Role.qa_officer) or (user.has_role(Role.center_manager) and (
-            center_id is None or user.center_id == center_id)):
-        return
-    raise PlanManageForbidden(details={"required_roles": [r.value for r in MANAGERS]})
+    if not manages_center(user, center_id):
+        raise PlanManageForbidden(details={"required_roles": [r.value for r in MANAGERS]})
 
 
 def _plan_center(session: Session, user: User, center_id: int | None) -> int:
-    """The center a new plan belongs to: the caller's own by default; another center's is
-    404 unless the caller is 质监办, who must name one."""
+    """The center a new plan belongs to (``org.service.center_for_new_record``)."""
     _check_manager(user, None)
-    if center_id is None:
-        if user.has_role(Role.qa_officer) or user.center_id is None:
-            raise PlanCenterRequired()
-        return user.center_id
-    center = session.get(Center, center_id)
-    if center is None or center.group_id != user.group_id or \
-            not (user.has_role(Role.qa_officer) or center_id == user.center_id):
-        raise NotFound(code="center_not_found", details={"center_id": center_id})
-    return center_id
+    center = center_for_new_record(session, user, center_id)
+    if center is None:
+        raise PlanCenterRequired()
+    return center.id
 
 
 def _check_schedule(values: dict[str, Any]) -> None:

@@ -32,6 +32,10 @@ DOMAIN_LAYERS = (
     {"plans"},  # plans name modules and sites; a submitted inspection completes a task
     {"notifications", "escalations"},  # told of hazards (later tasks, campaigns) when due
     {"campaigns"},  # dispatch plan-less tasks, report external hazards, register notices
+    # the official tables' records (accountability names hazards and campaigns), and 附表3's
+    # plan entries (linked to hazards)
+    {"records", "rectification"},
+    {"tables"},  # the official tables (附表1/2/3) as .xlsx from the records, and back
     {"me"},  # the signed-in user's view across every domain
 )
 
