@@ -49,7 +49,8 @@ class Spec:
     out: type[BaseModel]
     errors: tuple[Any, ...] = ()  # the kind's own input errors
     # run before a list is read (附表1's standard rows are written on a center's first read)
-    prepare: Callable[[Session, User, int | None], None] = lambda _s, _u, _c: None
+    prepare: Callable[[Request, Session, User, int | None], None] = \
+        lambda _request, _session, _user, _center_id: None
 
 
 def add_routes(router: APIRouter, spec: Spec) -> None:  # noqa: C901 - one closure per route
@@ -66,11 +67,12 @@ def add_routes(router: APIRouter, spec: Spec) -> None:  # noqa: C901 - one closu
     @router.get(path, response_model=Page[out], name=f"list_{spec.plural}",  # type: ignore[valid-type]
                 description=f"{spec.title} the user may read, in the table's order: every "
                 "center's for 质监办 and leaders, their own center's for a center's users.")
-    def list_records(user: CurrentUser, session: SessionDep, limit: LimitParam = 50,
+    def list_records(request: Request, user: CurrentUser, session: SessionDep,
+                     limit: LimitParam = 50,
                      cursor: CursorParam = None,
                      center_id: Annotated[DbId | None, Query(description="one center's")]
                      = None) -> Any:
-        spec.prepare(session, user, center_id)
+        spec.prepare(request, session, user, center_id)
         stmt = readable(kind, user)
         if center_id is not None:
             stmt = stmt.where(kind.model.center_id == center_id)
