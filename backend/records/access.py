@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 from backend.accounts.models import User
 from backend.errors import AppError, NotFound
 from backend.org.models import Center
-from backend.org.service import CENTER_DATA_READERS, scoped_to_user
+from backend.org.service import CENTER_DATA_READERS, center_for_new_record, scoped_to_user
 from backend.records.errors import RecordCenterRequired, RecordNotFound
 from backend.records.models import CenterRecord, RecordType
 from backend.vocab import Role
@@ -93,14 +93,12 @@ def center_for_new(session: Session, user: User, kind: Kind, center_id: int | No
     """The center a new record belongs to: the caller's own by default; another center's is
     404 unless the caller is 质监办, who must name one."""
     check_writer(user, kind, None)
-    if center_id is None:
-        if user.has_role(Role.qa_officer) or user.center_id is None:
-            raise RecordCenterRequired()
-        return user.center_id
-    center = session.get(Center, center_id)
-    if center is None or center.group_id != user.group_id or not may_write(user, kind, center_id):
-        raise NotFound(code="center_not_found", details={"center_id": center_id})
-    return center_id
+    center = center_for_new_record(session, user, center_id)
+    if center is None:
+        raise RecordCenterRequired()
+    if not may_write(user, kind, center.id):
+        raise NotFound(code="center_not_found", details={"center_id": center.id})
+    return center.id
 
 
 def order_columns(kind: Kind) -> list[Any]:

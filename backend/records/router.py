@@ -1,4 +1,4 @@
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -38,12 +38,19 @@ from backend.types import DbId
 router = APIRouter(tags=["records"])
 
 
-def _standard_rows(session: Session, user: User, center_id: int | None) -> None:
-    """A center created after migration 0020 gets 附表1's standard rows on its first read."""
+def _standard_rows(request: Request, session: Session, user: User,
+                   center_id: int | None) -> None:
+    """A center created after migration 0020 gets 附表1's standard rows on its first read,
+    written in a write transaction of their own (a read transaction that starts writing is
+    refused at once on SQLite when another writer is busy, not queued)."""
     ids = select(Center.id).where(Center.id.in_(readable_center_ids(user)))
     if center_id is not None:
         ids = ids.where(Center.id == center_id)
-    seed.ensure_standard_items(session, list(session.scalars(ids)))
+    lacking = seed.centers_lacking_standard_items(session, list(session.scalars(ids)))
+    session.rollback()  # the list is read afresh, after the rows are written
+    if lacking:
+        with request.app.state.sessions(read_only=False) as writer:
+            seed.ensure_standard_items(writer, lacking)
 
 
 SPECS = (

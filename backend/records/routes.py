@@ -29,7 +29,7 @@ from backend.records.errors import (
     RecordChanged,
     RecordNotFound,
 )
-from backend.records.schemas import AttachmentOut
+from backend.records.schemas import RecordAttachmentOut
 from backend.records.views import attachment_out, records_out
 from backend.types import DbId
 
@@ -49,7 +49,8 @@ class Spec:
     out: type[BaseModel]
     errors: tuple[Any, ...] = ()  # the kind's own input errors
     # run before a list is read (附表1's standard rows are written on a center's first read)
-    prepare: Callable[[Session, User, int | None], None] = lambda _s, _u, _c: None
+    prepare: Callable[[Request, Session, User, int | None], None] = \
+        lambda _request, _session, _user, _center_id: None
 
 
 def add_routes(router: APIRouter, spec: Spec) -> None:  # noqa: C901 - one closure per route
@@ -66,11 +67,12 @@ def add_routes(router: APIRouter, spec: Spec) -> None:  # noqa: C901 - one closu
     @router.get(path, response_model=Page[out], name=f"list_{spec.plural}",  # type: ignore[valid-type]
                 description=f"{spec.title} the user may read, in the table's order: every "
                 "center's for 质监办 and leaders, their own center's for a center's users.")
-    def list_records(user: CurrentUser, session: SessionDep, limit: LimitParam = 50,
+    def list_records(request: Request, user: CurrentUser, session: SessionDep,
+                     limit: LimitParam = 50,
                      cursor: CursorParam = None,
                      center_id: Annotated[DbId | None, Query(description="one center's")]
                      = None) -> Any:
-        spec.prepare(session, user, center_id)
+        spec.prepare(request, session, user, center_id)
         stmt = readable(kind, user)
         if center_id is not None:
             stmt = stmt.where(kind.model.center_id == center_id)
@@ -125,12 +127,12 @@ def add_routes(router: APIRouter, spec: Spec) -> None:  # noqa: C901 - one closu
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     def _attach(session: Session, settings: Settings, user: User, record_id: int,
-                document: StoredDocument) -> AttachmentOut:
+                document: StoredDocument) -> RecordAttachmentOut:
         attachment = attachments.attach(session, settings, user, kind, record_id, document)
         return attachment_out(path, attachment)
 
     @router.post(f"{item}/attachments", status_code=status.HTTP_201_CREATED,
-                 response_model=AttachmentOut, name=f"upload_{spec.singular}_attachment",
+                 response_model=RecordAttachmentOut, name=f"upload_{spec.singular}_attachment",
                  description="Attach a document (multipart field `file`): PDF, Word, Excel, "
                  "JPEG or PNG, recognised by content, at most `attachment_max_bytes`; whoever "
                  "may change the record.",
@@ -138,7 +140,7 @@ def add_routes(router: APIRouter, spec: Spec) -> None:  # noqa: C901 - one closu
                                            *UPLOAD_ERRORS),
                  openapi_extra=documents.UPLOAD_BODY)
     async def upload_attachment(record_id: DbId, request: Request, user: CurrentUser,
-                                session: SessionDep, settings: SettingsDep) -> AttachmentOut:
+                                session: SessionDep, settings: SettingsDep) -> RecordAttachmentOut:
         await run_in_threadpool(attachments.check_attachable, session, user, kind, record_id)
         async with documents.received(request, settings) as document:
             return await run_in_threadpool(_attach, session, settings, user, record_id,

@@ -23,13 +23,23 @@ DEFAULT_ACTION = {
              "附表2须在2024年12月31日前提交质监办（电子版）"}
 
 
-def ensure_standard_items(session: Session, center_ids: list[int]) -> int:
-    """Write the standard rows the centers lack (once, however many requests do it at once:
-    the unique (center, standard_key) decides). Returns how many were written."""
-    have = {(center_id, key) for center_id, key in session.execute(
+def _have(session: Session, center_ids: list[int]) -> set[tuple[int, str | None]]:
+    return {(center_id, key) for center_id, key in session.execute(
         select(ResponsibilityItem.center_id, ResponsibilityItem.standard_key)
         .where(ResponsibilityItem.center_id.in_(center_ids),
                ResponsibilityItem.standard_key.is_not(None)))}
+
+
+def centers_lacking_standard_items(session: Session, center_ids: list[int]) -> list[int]:
+    have = _have(session, center_ids)
+    return [center_id for center_id in center_ids
+            if any((center_id, key) not in have for key, _, _ in STANDARD_ITEMS)]
+
+
+def ensure_standard_items(session: Session, center_ids: list[int]) -> int:
+    """Write the standard rows the centers lack (once, however many requests do it at once:
+    the unique (center, standard_key) decides). Returns how many were written."""
+    have = _have(session, center_ids)
     now = clock.utcnow()
     rows = [{"center_id": center_id, "standard_key": key, "position": position, "title": title,
              "version": 1, "created_at": now, "updated_at": now}

@@ -2065,7 +2065,7 @@ export interface components {
              * Attachments
              * @default []
              */
-            attachments: components["schemas"]["backend__records__schemas__AttachmentOut"][];
+            attachments: components["schemas"]["RecordAttachmentOut"][];
             kind: components["schemas"]["AccountabilityKind"];
             /** Person Name */
             person_name: string | null;
@@ -2087,7 +2087,12 @@ export interface components {
             /** Action Campaign Ids */
             action_campaign_ids: number[];
         };
-        /** AccountabilityPatchIn */
+        /**
+         * AccountabilityPatchIn
+         * @example {
+         *       "doc_number": "质监〔2026〕4号"
+         *     }
+         */
         AccountabilityPatchIn: {
             kind?: components["schemas"]["AccountabilityKind"];
             /** Person Name */
@@ -2197,7 +2202,12 @@ export interface components {
              */
             updated_at: string;
         };
-        /** ActionCampaignPatchIn */
+        /**
+         * ActionCampaignPatchIn
+         * @example {
+         *       "table2_due_on": "2025-01-15"
+         *     }
+         */
         ActionCampaignPatchIn: {
             /** Title */
             title?: string;
@@ -2364,6 +2374,22 @@ export interface components {
             /** Comment */
             comment?: string | null;
         };
+        /** AttachmentOut */
+        AttachmentOut: {
+            /** Name */
+            name: string | null;
+            /** Content Type */
+            content_type: string;
+            /** Bytes */
+            bytes: number;
+            /** Sha256 */
+            sha256: string;
+            /**
+             * Url
+             * @description GET it with the bearer token
+             */
+            url: string;
+        };
         /**
          * AuditEntryOut
          * @description One write, as it happened (append-only, hash-chained).
@@ -2457,7 +2483,7 @@ export interface components {
             receipt_due_on: string;
             /** Notes */
             notes: string | null;
-            attachment: components["schemas"]["backend__campaigns__schemas__AttachmentOut"] | null;
+            attachment: components["schemas"]["AttachmentOut"] | null;
             /** Created By Id */
             created_by_id: number;
             /**
@@ -5218,6 +5244,31 @@ export interface components {
          * @enum {string}
          */
         ReceiptStatus: "pending" | "submitted";
+        /** RecordAttachmentOut */
+        RecordAttachmentOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string | null;
+            /** Content Type */
+            content_type: string;
+            /** Bytes */
+            bytes: number;
+            /** Sha256 */
+            sha256: string;
+            /** Uploaded By Id */
+            uploaded_by_id: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Url
+             * @description GET it with the bearer token; always a download
+             */
+            url: string;
+        };
         /**
          * RectificationCategory
          * @description 本质基础隐患 (附表3 备注 1): what a plan entry that needs no hazard fixes.
@@ -5302,7 +5353,7 @@ export interface components {
              * Attachments
              * @default []
              */
-            attachments: components["schemas"]["backend__records__schemas__AttachmentOut"][];
+            attachments: components["schemas"]["RecordAttachmentOut"][];
             /** Seq */
             seq: number;
             /** Title */
@@ -5317,7 +5368,13 @@ export interface components {
             /** Decided On */
             decided_on: string | null;
         };
-        /** RegulationPatchIn */
+        /**
+         * RegulationPatchIn
+         * @example {
+         *       "decided_on": "2024-11-20",
+         *       "decision": "amend"
+         *     }
+         */
         RegulationPatchIn: {
             /** Seq */
             seq?: number;
@@ -5436,7 +5493,7 @@ export interface components {
              * Attachments
              * @default []
              */
-            attachments: components["schemas"]["backend__records__schemas__AttachmentOut"][];
+            attachments: components["schemas"]["RecordAttachmentOut"][];
             /**
              * Standard Key
              * @description one of the three rows every center has (organization, network, agreement), else null
@@ -5453,7 +5510,13 @@ export interface components {
             /** Remark */
             remark: string | null;
         };
-        /** ResponsibilityItemPatchIn */
+        /**
+         * ResponsibilityItemPatchIn
+         * @example {
+         *       "established": true,
+         *       "remark": "已于2024年5月发文"
+         *     }
+         */
         ResponsibilityItemPatchIn: {
             /** Title */
             title?: string;
@@ -5645,7 +5708,13 @@ export interface components {
          * @enum {string}
          */
         Status: "reported" | "assigned" | "submitted" | "closed" | "cancelled";
-        /** SubmissionIn */
+        /**
+         * SubmissionIn
+         * @example {
+         *       "note": "电子版已发质监办邮箱",
+         *       "table": "table1"
+         *     }
+         */
         SubmissionIn: {
             table: components["schemas"]["OfficialTable"];
             /** Note */
@@ -5982,7 +6051,7 @@ export interface components {
              * Attachments
              * @default []
              */
-            attachments: components["schemas"]["backend__records__schemas__AttachmentOut"][];
+            attachments: components["schemas"]["RecordAttachmentOut"][];
             kind: components["schemas"]["TrainingKind"];
             /**
              * Held On
@@ -6002,7 +6071,13 @@ export interface components {
             /** Summary */
             summary: string | null;
         };
-        /** TrainingPatchIn */
+        /**
+         * TrainingPatchIn
+         * @example {
+         *       "participant_count": 30,
+         *       "summary": "演练后补充签到表"
+         *     }
+         */
         TrainingPatchIn: {
             kind?: components["schemas"]["TrainingKind"];
             /**
@@ -6295,47 +6370,6 @@ export interface components {
              * @description 万元
              */
             cost: string | null;
-        };
-        /** AttachmentOut */
-        backend__campaigns__schemas__AttachmentOut: {
-            /** Name */
-            name: string | null;
-            /** Content Type */
-            content_type: string;
-            /** Bytes */
-            bytes: number;
-            /** Sha256 */
-            sha256: string;
-            /**
-             * Url
-             * @description GET it with the bearer token
-             */
-            url: string;
-        };
-        /** AttachmentOut */
-        backend__records__schemas__AttachmentOut: {
-            /** Id */
-            id: number;
-            /** Name */
-            name: string | null;
-            /** Content Type */
-            content_type: string;
-            /** Bytes */
-            bytes: number;
-            /** Sha256 */
-            sha256: string;
-            /** Uploaded By Id */
-            uploaded_by_id: number;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /**
-             * Url
-             * @description GET it with the bearer token; always a download
-             */
-            url: string;
         };
     };
     responses: never;
@@ -12663,7 +12697,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__records__schemas__AttachmentOut"];
+                    "application/json": components["schemas"]["RecordAttachmentOut"];
                 };
             };
             /** @description Bad Request: `bad_upload`, `invalid_path` */
@@ -13283,7 +13317,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__records__schemas__AttachmentOut"];
+                    "application/json": components["schemas"]["RecordAttachmentOut"];
                 };
             };
             /** @description Bad Request: `bad_upload`, `invalid_path` */
@@ -13903,7 +13937,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__records__schemas__AttachmentOut"];
+                    "application/json": components["schemas"]["RecordAttachmentOut"];
                 };
             };
             /** @description Bad Request: `bad_upload`, `invalid_path` */
@@ -14523,7 +14557,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__records__schemas__AttachmentOut"];
+                    "application/json": components["schemas"]["RecordAttachmentOut"];
                 };
             };
             /** @description Bad Request: `bad_upload`, `invalid_path` */
