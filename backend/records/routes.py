@@ -29,7 +29,7 @@ from backend.records.errors import (
     RecordChanged,
     RecordNotFound,
 )
-from backend.records.schemas import AttachmentOut
+from backend.records.schemas import RecordAttachmentOut
 from backend.records.views import attachment_out, records_out
 from backend.types import DbId
 
@@ -127,12 +127,12 @@ def add_routes(router: APIRouter, spec: Spec) -> None:  # noqa: C901 - one closu
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     def _attach(session: Session, settings: Settings, user: User, record_id: int,
-                document: StoredDocument) -> AttachmentOut:
+                document: StoredDocument) -> RecordAttachmentOut:
         attachment = attachments.attach(session, settings, user, kind, record_id, document)
         return attachment_out(path, attachment)
 
     @router.post(f"{item}/attachments", status_code=status.HTTP_201_CREATED,
-                 response_model=AttachmentOut, name=f"upload_{spec.singular}_attachment",
+                 response_model=RecordAttachmentOut, name=f"upload_{spec.singular}_attachment",
                  description="Attach a document (multipart field `file`): PDF, Word, Excel, "
                  "JPEG or PNG, recognised by content, at most `attachment_max_bytes`; whoever "
                  "may change the record.",
@@ -140,7 +140,7 @@ def add_routes(router: APIRouter, spec: Spec) -> None:  # noqa: C901 - one closu
                                            *UPLOAD_ERRORS),
                  openapi_extra=documents.UPLOAD_BODY)
     async def upload_attachment(record_id: DbId, request: Request, user: CurrentUser,
-                                session: SessionDep, settings: SettingsDep) -> AttachmentOut:
+                                session: SessionDep, settings: SettingsDep) -> RecordAttachmentOut:
         await run_in_threadpool(attachments.check_attachable, session, user, kind, record_id)
         async with documents.received(request, settings) as document:
             return await run_in_threadpool(_attach, session, settings, user, record_id,

@@ -32,7 +32,7 @@ ClientIdField = Field(default=None, description="a UUID: a retry with it returns
                       "record (the `Idempotency-Key` header does the same)")
 
 
-class AttachmentOut(BaseModel):
+class RecordAttachmentOut(BaseModel):
     id: int
     name: str | None
     content_type: str
@@ -53,7 +53,7 @@ class RecordOut(BaseModel):
     client_id: str | None
     created_at: datetime
     updated_at: datetime
-    attachments: list[AttachmentOut] = []
+    attachments: list[RecordAttachmentOut] = []
 
 
 # 附表1
@@ -71,6 +71,9 @@ class ResponsibilityItemIn(Strict):
 
 
 class ResponsibilityItemPatchIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"established": True, "remark": "已于2024年5月发文"}]})
+
     title: Omittable[Title] = None
     established: bool | None = None
     deadline: Day | None = None
@@ -108,6 +111,9 @@ class RegulationIn(Strict):
 
 
 class RegulationPatchIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"decision": "amend", "decided_on": "2024-11-20"}]})
+
     seq: Omittable[Annotated[int, Field(ge=1, le=100_000)]] = None
     title: Omittable[Title] = None
     doc_number: DocNumber | None = None
@@ -151,6 +157,9 @@ class TrainingIn(Strict):
 
 
 class TrainingPatchIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"participant_count": 30, "summary": "演练后补充签到表"}]})
+
     kind: Omittable[TrainingKind] = None
     held_on: Omittable[Day] = None
     topic: Omittable[Title] = None
@@ -193,6 +202,9 @@ class AccountabilityIn(Strict):
 
 
 class AccountabilityPatchIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"doc_number": "质监〔2026〕4号"}]})
+
     kind: Omittable[AccountabilityKind] = None
     person_name: PersonName | None = None
     person_user_id: DbId | None = None
@@ -237,6 +249,9 @@ class ActionCampaignIn(Strict):
 
 
 class ActionCampaignPatchIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"table2_due_on": "2025-01-15"}]})
+
     title: Omittable[Title] = None
     first_year: Omittable[Year] = None
     last_year: Omittable[Year] = None
@@ -264,6 +279,9 @@ class ActionCampaignOut(BaseModel):
 
 
 class SubmissionIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"table": "table1", "note": "电子版已发质监办邮箱"}]})
+
     table: OfficialTable
     note: Remark | None = None
 

@@ -12,8 +12,8 @@ from backend.records.access import Kind
 from backend.records.models import ActionCampaign, RecordAttachment
 from backend.records.schemas import (
     ActionCampaignOut,
-    AttachmentOut,
     CenterSubmissionsOut,
+    RecordAttachmentOut,
     SubmissionMatrixOut,
     TableStatusOut,
 )
@@ -21,8 +21,8 @@ from backend.records.schemas import (
 API = "/api/v1"
 
 
-def attachment_out(path: str, attachment: RecordAttachment) -> AttachmentOut:
-    return AttachmentOut(
+def attachment_out(path: str, attachment: RecordAttachment) -> RecordAttachmentOut:
+    return RecordAttachmentOut(
         id=attachment.id, name=attachment.name, content_type=attachment.content_type,
         bytes=attachment.bytes, sha256=attachment.sha256,
         uploaded_by_id=attachment.uploaded_by_id, created_at=attachment.created_at,

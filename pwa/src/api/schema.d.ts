@@ -1900,7 +1900,7 @@ export interface components {
              * Attachments
              * @default []
              */
-            attachments: components["schemas"]["backend__records__schemas__AttachmentOut"][];
+            attachments: components["schemas"]["RecordAttachmentOut"][];
             kind: components["schemas"]["AccountabilityKind"];
             /** Person Name */
             person_name: string | null;
@@ -1922,7 +1922,12 @@ export interface components {
             /** Action Campaign Ids */
             action_campaign_ids: number[];
         };
-        /** AccountabilityPatchIn */
+        /**
+         * AccountabilityPatchIn
+         * @example {
+         *       "doc_number": "质监〔2026〕4号"
+         *     }
+         */
         AccountabilityPatchIn: {
             kind?: components["schemas"]["AccountabilityKind"];
             /** Person Name */
@@ -2032,7 +2037,12 @@ export interface components {
              */
             updated_at: string;
         };
-        /** ActionCampaignPatchIn */
+        /**
+         * ActionCampaignPatchIn
+         * @example {
+         *       "table2_due_on": "2025-01-15"
+         *     }
+         */
         ActionCampaignPatchIn: {
             /** Title */
             title?: string;
@@ -2199,6 +2209,22 @@ export interface components {
             /** Comment */
             comment?: string | null;
         };
+        /** AttachmentOut */
+        AttachmentOut: {
+            /** Name */
+            name: string | null;
+            /** Content Type */
+            content_type: string;
+            /** Bytes */
+            bytes: number;
+            /** Sha256 */
+            sha256: string;
+            /**
+             * Url
+             * @description GET it with the bearer token
+             */
+            url: string;
+        };
         /**
          * AuditEntryOut
          * @description One write, as it happened (append-only, hash-chained).
@@ -2292,7 +2318,7 @@ export interface components {
             receipt_due_on: string;
             /** Notes */
             notes: string | null;
-            attachment: components["schemas"]["backend__campaigns__schemas__AttachmentOut"] | null;
+            attachment: components["schemas"]["AttachmentOut"] | null;
             /** Created By Id */
             created_by_id: number;
             /**
@@ -4870,6 +4896,31 @@ export interface components {
          * @enum {string}
          */
         ReceiptStatus: "pending" | "submitted";
+        /** RecordAttachmentOut */
+        RecordAttachmentOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string | null;
+            /** Content Type */
+            content_type: string;
+            /** Bytes */
+            bytes: number;
+            /** Sha256 */
+            sha256: string;
+            /** Uploaded By Id */
+            uploaded_by_id: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Url
+             * @description GET it with the bearer token; always a download
+             */
+            url: string;
+        };
         /**
          * RegulationIn
          * @example {
@@ -4948,7 +4999,7 @@ export interface components {
              * Attachments
              * @default []
              */
-            attachments: components["schemas"]["backend__records__schemas__AttachmentOut"][];
+            attachments: components["schemas"]["RecordAttachmentOut"][];
             /** Seq */
             seq: number;
             /** Title */
@@ -4963,7 +5014,13 @@ export interface components {
             /** Decided On */
             decided_on: string | null;
         };
-        /** RegulationPatchIn */
+        /**
+         * RegulationPatchIn
+         * @example {
+         *       "decided_on": "2024-11-20",
+         *       "decision": "amend"
+         *     }
+         */
         RegulationPatchIn: {
             /** Seq */
             seq?: number;
@@ -5082,7 +5139,7 @@ export interface components {
              * Attachments
              * @default []
              */
-            attachments: components["schemas"]["backend__records__schemas__AttachmentOut"][];
+            attachments: components["schemas"]["RecordAttachmentOut"][];
             /**
              * Standard Key
              * @description one of the three rows every center has (organization, network, agreement), else null
@@ -5099,7 +5156,13 @@ export interface components {
             /** Remark */
             remark: string | null;
         };
-        /** ResponsibilityItemPatchIn */
+        /**
+         * ResponsibilityItemPatchIn
+         * @example {
+         *       "established": true,
+         *       "remark": "已于2024年5月发文"
+         *     }
+         */
         ResponsibilityItemPatchIn: {
             /** Title */
             title?: string;
@@ -5291,7 +5354,13 @@ export interface components {
          * @enum {string}
          */
         Status: "reported" | "assigned" | "submitted" | "closed" | "cancelled";
-        /** SubmissionIn */
+        /**
+         * SubmissionIn
+         * @example {
+         *       "note": "电子版已发质监办邮箱",
+         *       "table": "table1"
+         *     }
+         */
         SubmissionIn: {
             table: components["schemas"]["OfficialTable"];
             /** Note */
@@ -5628,7 +5697,7 @@ export interface components {
              * Attachments
              * @default []
              */
-            attachments: components["schemas"]["backend__records__schemas__AttachmentOut"][];
+            attachments: components["schemas"]["RecordAttachmentOut"][];
             kind: components["schemas"]["TrainingKind"];
             /**
              * Held On
@@ -5648,7 +5717,13 @@ export interface components {
             /** Summary */
             summary: string | null;
         };
-        /** TrainingPatchIn */
+        /**
+         * TrainingPatchIn
+         * @example {
+         *       "participant_count": 30,
+         *       "summary": "演练后补充签到表"
+         *     }
+         */
         TrainingPatchIn: {
             kind?: components["schemas"]["TrainingKind"];
             /**
@@ -5907,47 +5982,6 @@ export interface components {
              * @description 销号依据: the documents relied on (评估报告, 验收记录 ...)
              */
             documents?: string | null;
-        };
-        /** AttachmentOut */
-        backend__campaigns__schemas__AttachmentOut: {
-            /** Name */
-            name: string | null;
-            /** Content Type */
-            content_type: string;
-            /** Bytes */
-            bytes: number;
-            /** Sha256 */
-            sha256: string;
-            /**
-             * Url
-             * @description GET it with the bearer token
-             */
-            url: string;
-        };
-        /** AttachmentOut */
-        backend__records__schemas__AttachmentOut: {
-            /** Id */
-            id: number;
-            /** Name */
-            name: string | null;
-            /** Content Type */
-            content_type: string;
-            /** Bytes */
-            bytes: number;
-            /** Sha256 */
-            sha256: string;
-            /** Uploaded By Id */
-            uploaded_by_id: number;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /**
-             * Url
-             * @description GET it with the bearer token; always a download
-             */
-            url: string;
         };
     };
     responses: never;
@@ -12275,7 +12309,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__records__schemas__AttachmentOut"];
+                    "application/json": components["schemas"]["RecordAttachmentOut"];
                 };
             };
             /** @description Bad Request: `bad_upload`, `invalid_path` */
@@ -12895,7 +12929,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__records__schemas__AttachmentOut"];
+                    "application/json": components["schemas"]["RecordAttachmentOut"];
                 };
             };
             /** @description Bad Request: `bad_upload`, `invalid_path` */
@@ -13515,7 +13549,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__records__schemas__AttachmentOut"];
+                    "application/json": components["schemas"]["RecordAttachmentOut"];
                 };
             };
             /** @description Bad Request: `bad_upload`, `invalid_path` */
@@ -14135,7 +14169,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["backend__records__schemas__AttachmentOut"];
+                    "application/json": components["schemas"]["RecordAttachmentOut"];
                 };
             };
             /** @description Bad Request: `bad_upload`, `invalid_path` */
