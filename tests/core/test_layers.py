@@ -36,6 +36,7 @@ DOMAIN_LAYERS = (
     # plan entries (linked to hazards)
     {"records", "rectification"},
     {"tables"},  # the official tables (附表1/2/3) as .xlsx from the records, and back
+    {"evaluation"},  # scores centers on hazards, patrol tasks and the records
     {"me"},  # the signed-in user's view across every domain
 )
 

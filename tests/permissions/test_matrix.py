@@ -12,7 +12,13 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from backend.clock import today
 from backend.vocab import Grade, Role
-from tests.permissions import campaign_calls, records_calls, rectification_calls, tables_calls
+from tests.permissions import (
+    campaign_calls,
+    evaluation_calls,
+    records_calls,
+    rectification_calls,
+    tables_calls,
+)
 
 # who: (role, center of the user: "own" = the catering center that owns the objects)
 PEOPLE = {
@@ -120,6 +126,7 @@ EXPECTED = {
     **rectification_calls.EXPECTED,
     **tables_calls.EXPECTED,
     **records_calls.EXPECTED,
+    **evaluation_calls.EXPECTED,
 }
 
 
@@ -226,6 +233,8 @@ def call(name, client, make, user):
         return tables_calls.call(name, client, make, user)
     if name in records_calls.EXPECTED:
         return records_calls.call(name, client, make, user)
+    if name in evaluation_calls.EXPECTED:
+        return evaluation_calls.call(name, client, make, user)
     org = make.org
     headers = make.headers(user)
     if name.endswith(("_plan", "_plans", "_plan_templates", "_tasks", "_from_template")):
