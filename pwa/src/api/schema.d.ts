@@ -2121,8 +2121,9 @@ export interface components {
         };
         /**
          * DaysToClose
-         * @description Days from report to close of the hazards reported in the period and closed by now:
-         *     nearest-rank percentiles (the smallest value with at least p% of them at or below it).
+         * @description Days from report to close of the hazards reported in the period and closed by now, in
+         *     hundredths of a day (14.4 minutes): nearest-rank percentiles (the smallest value with at
+         *     least p% of them at or below it).
          */
         DaysToClose: {
             /**
@@ -2132,12 +2133,12 @@ export interface components {
             closed: number;
             /**
              * Median
-             * @description days, 2 decimals; null when none closed
+             * @description days; null when none closed
              */
             median: number | null;
             /**
              * P90
-             * @description days, 2 decimals; null when none closed
+             * @description days; null when none closed
              */
             p90: number | null;
         };
