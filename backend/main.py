@@ -1,6 +1,7 @@
 """The FastAPI application."""
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from functools import partial
@@ -33,6 +34,8 @@ from backend.records.router import router as records_router
 from backend.rectification.router import router as rectification_router
 from backend.scheduler import run_in_app
 from backend.security import InputGuardMiddleware, SecurityHeadersMiddleware
+from backend.shutdown import signalled
+from backend.stats.router import router as stats_router
 from backend.tables.router import router as tables_router
 from backend.web import install_pwa
 
@@ -46,19 +49,21 @@ def operation_id(route: APIRoute) -> str:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """The scheduler runs beside the requests unless ``scheduler_enabled`` is off."""
+    """The scheduler runs beside the requests unless ``scheduler_enabled`` is off; a signal
+    to stop sets ``app.state.stopping`` at once (event streams end on it)."""
     settings: Settings = app.state.settings
-    if not settings.scheduler_enabled:
-        yield
-        return
-    scheduler = asyncio.create_task(
-        run_in_app(lambda: app.state.sessions(read_only=False), settings))
-    try:
-        yield
-    finally:
-        scheduler.cancel()
-        with suppress(asyncio.CancelledError):
-            await scheduler
+    with signalled(app.state.stopping):
+        if not settings.scheduler_enabled:
+            yield
+            return
+        scheduler = asyncio.create_task(
+            run_in_app(lambda: app.state.sessions(read_only=False), settings))
+        try:
+            yield
+        finally:
+            scheduler.cancel()
+            with suppress(asyncio.CancelledError):
+                await scheduler
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -73,6 +78,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine or get_engine()
     app.state.sessions = partial(request_session, app.state.engine)
+    app.state.stopping = threading.Event()  # set when the server is stopping (backend/shutdown)
     install_error_handlers(app)
     app.add_middleware(InputGuardMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)  # also on the guard's refusals
@@ -83,7 +89,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                    inspections_router, hazards_router, audit_router, notifications_router,
                    escalations_router, plans_router, campaigns_router, records_router,
                    rectification_router, tables_router,
-                   evaluation_router):
+                   evaluation_router, stats_router):
         api.include_router(router)
     app.include_router(api)
     install_openapi(app)

@@ -17,8 +17,8 @@ BACKEND = Path(__file__).parents[2] / "backend"
 
 # import no domain package: everything else is built on them
 FOUNDATIONS = ("clock", "commitlog", "config", "db", "dedupe", "errors", "etag", "idempotency",
-               "jsonsafe", "observability", "pagination", "schemas_base", "statewrite", "types",
-               "vocab", "workshare")
+               "jsonsafe", "observability", "pagination", "schemas_base", "shutdown", "statewrite",
+               "types", "vocab", "workshare")
 # domain packages, lowest first: each imports only packages of the layers below it
 DOMAIN_LAYERS = (
     {"audit", "events"},  # every write records to them; audit takes an Actor Protocol
@@ -37,7 +37,7 @@ DOMAIN_LAYERS = (
     {"records", "rectification"},
     {"tables"},  # the official tables (附表1/2/3) as .xlsx from the records, and back
     {"evaluation"},  # scores centers on hazards, patrol tasks and the records
-    {"me"},  # the signed-in user's view across every domain
+    {"me", "stats"},  # the signed-in user's view, the control room: across every domain
 )
 
 Edges = dict[str, dict[str, set[str]]]  # importer -> imported -> the files that import it

@@ -17,6 +17,7 @@ from tests.permissions import (
     evaluation_calls,
     records_calls,
     rectification_calls,
+    stats_calls,
     tables_calls,
 )
 
@@ -127,6 +128,7 @@ EXPECTED = {
     **tables_calls.EXPECTED,
     **records_calls.EXPECTED,
     **evaluation_calls.EXPECTED,
+    **stats_calls.EXPECTED,
 }
 
 
@@ -235,6 +237,8 @@ def call(name, client, make, user):
         return records_calls.call(name, client, make, user)
     if name in evaluation_calls.EXPECTED:
         return evaluation_calls.call(name, client, make, user)
+    if name in stats_calls.EXPECTED:
+        return stats_calls.call(name, client, make, user)
     org = make.org
     headers = make.headers(user)
     if name.endswith(("_plan", "_plans", "_plan_templates", "_tasks", "_from_template")):
