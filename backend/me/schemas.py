@@ -36,3 +36,6 @@ class TodoOut(BaseModel):
     my_rectifications: int = Field(description="hazards assigned to the user, not submitted")
     overdue: int = Field(description="open hazards past their deadline, of those the user sees")
     major_open: int = Field(description="open major hazards (重大隐患), of those the user sees")
+    escalated_overdue: int | None = Field(
+        description="escalated hazards (逾期升级) still overdue, of those the user sees; null for "
+                    "those who do not read escalations")

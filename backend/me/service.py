@@ -4,6 +4,8 @@ from sqlalchemy.orm import Session
 from backend import clock
 from backend.accounts.models import User
 from backend.config import Settings
+from backend.escalations.service import READERS as ESCALATION_READERS
+from backend.escalations.service import escalated_clause
 from backend.hazards.models import Hazard
 from backend.hazards.service import actionable, overdue_clause, readable_hazards, workflow_context
 from backend.hazards.workflow import (
@@ -34,14 +36,17 @@ def capabilities(settings: Settings, user: User) -> Capabilities:
 
 
 def todo(session: Session, user: User) -> TodoOut:
-    """Five counts in one query over the hazards the user may read."""
+    """Six counts in one query over the hazards the user may read (the escalated ones only
+    for those who read the ladder)."""
     counted = readable_hazards(user).with_only_columns(
         func.count().filter(actionable(user, Action.assign) & (Hazard.status == Status.reported)),
         func.count().filter(actionable(user, Action.verify)),
         func.count().filter((Hazard.assignee_id == user.id)
                             & (Hazard.status == Status.assigned)),
         func.count().filter(overdue_clause(clock.today())),
-        func.count().filter((Hazard.grade == Grade.major) & Hazard.status.in_(OPEN)))
-    to_assign, to_verify, mine, overdue, major = session.execute(counted).one()
+        func.count().filter((Hazard.grade == Grade.major) & Hazard.status.in_(OPEN)),
+        func.count().filter(overdue_clause(clock.today()) & escalated_clause()))
+    to_assign, to_verify, mine, overdue, major, escalated = session.execute(counted).one()
     return TodoOut(to_assign=to_assign, to_verify=to_verify, my_rectifications=mine,
-                   overdue=overdue, major_open=major)
+                   overdue=overdue, major_open=major,
+                   escalated_overdue=escalated if user.has_role(*ESCALATION_READERS) else None)

@@ -28,7 +28,8 @@ const center = (id: number, name: string, r: Partial<ReceiptOut> = {}): CenterPr
 })
 const esc = (over: Partial<EscalationOut>): EscalationOut => ({
   id: 1, object_type: 'hazard', object_id: 10, center_id: 1, level: 1, due_on: '2026-11-20', days_overdue: 3,
-  title: 'x', created_at: '2026-11-23T01:00:00Z', ...over,
+  title: 'x', created_at: '2026-11-23T01:00:00Z',
+  hazard: { title: 'x', status: 'assigned', grade: 'general', deadline: '2026-11-20', is_overdue: true, overdue_days: 3 }, ...over,
 })
 const task = (over: Partial<TaskOut>): TaskOut => ({
   id: 1, plan_id: null, plan_name: null, campaign_id: 1, campaign_title: 'c', site_id: 1, site_name: 'A', center_id: 1,
@@ -105,9 +106,11 @@ describe('escalations', () => {
       esc({ id: 3, object_id: 11, created_at: '2026-11-28T01:00:00Z' })])
     expect(rows.map((e) => e.id)).toEqual([3, 2])
   })
-  it('put the still overdue first', () => {
-    const rows = stillOverdueFirst([esc({ id: 1, object_id: 10 }), esc({ id: 3, object_id: 11, created_at: '2026-11-28T01:00:00Z' })], new Set([10]))
-    expect(rows.map((e) => e.id)).toEqual([1, 3])
+  it('put the still overdue first, as the server judges it', () => {
+    const closed = { ...esc({}).hazard, status: 'closed' as const, is_overdue: false, overdue_days: 0 }
+    const rows = stillOverdueFirst([esc({ id: 1, object_id: 10 }), esc({ id: 3, object_id: 11, created_at: '2026-11-28T01:00:00Z', hazard: closed }),
+      esc({ id: 4, object_id: 12, created_at: '2026-11-29T01:00:00Z' })])
+    expect(rows.map((e) => e.id)).toEqual([4, 1, 3])
   })
   it('count days overdue up to today, never fewer than when escalated', () => {
     expect(overdueNow(esc({}), '2026-12-02')).toBe(12)

@@ -1032,8 +1032,8 @@ export interface paths {
         };
         /**
          * List Escalations
-         * @description Overdue hazards escalated up the ladder, newest first (质监办 and leaders: every center;
-         *     a center's manager: their own).
+         * @description Overdue hazards escalated up the ladder, newest first, each with its hazard as it is now
+         *     (质监办 and leaders: every center; a center's manager: their own).
          */
         get: operations["list_escalations"];
         put?: never;
@@ -2071,6 +2071,31 @@ export interface components {
             message: string;
             details: components["schemas"]["ErrorDetails"];
         };
+        /**
+         * EscalatedHazardOut
+         * @description The escalated hazard as it is now (it may have been closed or given a new deadline).
+         */
+        EscalatedHazardOut: {
+            /** Title */
+            title: string;
+            status: components["schemas"]["Status"];
+            grade: components["schemas"]["Grade"];
+            /**
+             * Deadline
+             * @description its deadline now
+             */
+            deadline: string | null;
+            /**
+             * Is Overdue
+             * @description still overdue now (deadline passed, still open)
+             */
+            is_overdue: boolean;
+            /**
+             * Overdue Days
+             * @description days overdue now; 0 when not overdue
+             */
+            overdue_days: number;
+        };
         /** EscalationOut */
         EscalationOut: {
             /** Id */
@@ -2110,6 +2135,7 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            hazard: components["schemas"]["EscalatedHazardOut"];
         };
         /** EventOut */
         EventOut: {
@@ -4499,6 +4525,11 @@ export interface components {
              * @description open major hazards (重大隐患), of those the user sees
              */
             major_open: number;
+            /**
+             * Escalated Overdue
+             * @description escalated hazards (逾期升级) still overdue, of those the user sees; null for those who do not read escalations
+             */
+            escalated_overdue: number | null;
         };
         /** UnreadCountOut */
         UnreadCountOut: {
@@ -9247,6 +9278,8 @@ export interface operations {
                 level?: number | null;
                 /** @description one center */
                 center_id?: number | null;
+                /** @description true: only escalations whose hazard is still overdue now; false: only those closed or given a new deadline since */
+                overdue?: boolean | null;
             };
             header?: never;
             path?: never;

@@ -112,9 +112,9 @@ export function activeCampaigns(list: readonly CampaignDetailOut[], today: strin
   return list.filter((c) => c.status === 'dispatched' && today <= (c.ends_on > c.receipt_due_on ? c.ends_on : c.receipt_due_on))
 }
 
-/** The escalated hazards that are still overdue now (`overdueIds`: GET /hazards?overdue=true), first;
- *  then those since closed or given a new deadline. */
-export function stillOverdueFirst(rows: readonly EscalationOut[], overdueIds: ReadonlySet<number>): EscalationOut[] {
-  const open = (e: EscalationOut) => Number(!(e.object_type === 'hazard' && overdueIds.has(e.object_id)))
-  return escalatedHazards(rows).map((e, i) => ({ e, i })).sort((a, b) => open(a.e) - open(b.e) || a.i - b.i).map(({ e }) => e)
+/** One row per escalated hazard, those still overdue now (as the server says: `hazard.is_overdue`)
+ *  first; then those since closed or given a new deadline. */
+export function stillOverdueFirst(rows: readonly EscalationOut[]): EscalationOut[] {
+  const done = (e: EscalationOut) => Number(!e.hazard.is_overdue)
+  return escalatedHazards(rows).map((e, i) => ({ e, i })).sort((a, b) => done(a.e) - done(b.e) || a.i - b.i).map(({ e }) => e)
 }
