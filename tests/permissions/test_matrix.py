@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from backend.clock import today
+from backend.clock import today, utcnow
 from backend.vocab import Grade, Role
 from tests.permissions import campaign_calls
 
@@ -212,7 +212,7 @@ def call_major(name, client, make, headers, hazard):
         return client.post(f"{url}/actions/supervise", json=SUPERVISION,
                            headers=headers).status_code
     return client.post(f"{url}/actions/report_upward", headers=headers, json={
-        "recipient": "学校保卫处", "reported_at": "2026-01-05T09:00:00+08:00",
+        "recipient": "学校保卫处", "reported_at": utcnow().isoformat(),
         "channel": "phone"}).status_code
 
 
