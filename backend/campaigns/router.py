@@ -34,10 +34,9 @@ from backend.photos.service import get_storage, upload_dir
 from backend.photos.storage import ObjectMissing, Storage
 from backend.photos.upload import PayloadTooLarge, receive_upload
 from backend.types import DbId
-from backend.vocab import Role
 
 router = APIRouter(tags=["campaigns"])
-QaOfficer = Annotated[User, require_roles(Role.qa_officer)]
+QaOfficer = Annotated[User, require_roles(*service.DISPATCHERS)]
 CREATE_ERRORS = ("module_not_found", "module_inactive", errors.CampaignTargetInvalid,
                  errors.CampaignWindowInvalid, IdempotencyMismatch)
 FINDING_ERRORS = (*NEW_WORK_ERRORS, ActionForbidden, "invalid_photo", RestrictedUseMajorOnly,

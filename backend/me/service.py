@@ -3,6 +3,7 @@ from sqlalchemy.orm import Session
 
 from backend import clock
 from backend.accounts.models import User
+from backend.campaigns.service import campaign_rights
 from backend.config import Settings
 from backend.escalations.service import READERS as ESCALATION_READERS
 from backend.escalations.service import escalated_clause
@@ -16,7 +17,7 @@ from backend.hazards.workflow import (
     plan_required_for,
 )
 from backend.inspections.service import allowed_kinds
-from backend.me.schemas import Capabilities, InspectionKinds, TodoOut
+from backend.me.schemas import CampaignRights, Capabilities, InspectionKinds, TodoOut
 from backend.vocab import Grade
 
 ANOTHER_CENTER = -1  # no center has this id: "a site of some other center"
@@ -32,7 +33,9 @@ def capabilities(settings: Settings, user: User) -> Capabilities:
         plan_required=list(settings.hazard_plan_required),
         major_plan_required=list(plan_required_for(Grade.major, context)),
         governance_plan_required=list(GOVERNANCE_PLAN_FIELDS)
-        if settings.major_hazard_governance_plan else [])
+        if settings.major_hazard_governance_plan else [],
+        campaigns=CampaignRights(**campaign_rights(user)),
+        escalations=user.has_role(*ESCALATION_READERS))
 
 
 def todo(session: Session, user: User) -> TodoOut:

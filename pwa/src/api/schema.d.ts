@@ -1688,6 +1688,29 @@ export interface components {
          * @enum {string}
          */
         CampaignKind: "special" | "holiday";
+        /** CampaignRights */
+        CampaignRights: {
+            /**
+             * Read
+             * @description 专项检查 are listed to the user (their center's, or all)
+             */
+            read: boolean;
+            /**
+             * All Centers
+             * @description every center's campaigns and 回执 (质监办, leaders)
+             */
+            all_centers: boolean;
+            /**
+             * Dispatch
+             * @description may dispatch and cancel campaigns (质监办)
+             */
+            dispatch: boolean;
+            /**
+             * Submit Receipt
+             * @description submits their center's 回执 (its manager)
+             */
+            submit_receipt: boolean;
+        };
         /**
          * CampaignStatus
          * @enum {string}
@@ -1781,6 +1804,12 @@ export interface components {
              * @description the `governance_plan` fields (治理方案) a major hazard's assignment must fill (`time_limit` may be left to the deadline); empty: not required here
              */
             governance_plan_required: string[];
+            campaigns: components["schemas"]["CampaignRights"];
+            /**
+             * Escalations
+             * @description reads the escalation ladder (逾期升级)
+             */
+            escalations: boolean;
         };
         /**
          * Category
