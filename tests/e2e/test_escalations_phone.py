@@ -13,7 +13,7 @@ from backend.escalations.models import Escalation
 from backend.hazards.workflow import Status
 from backend.vocab import Role
 from tests.e2e.conftest import shot
-from tests.e2e.test_pwa import login
+from tests.e2e.steps import login
 
 OVERDUE = 110  # 220 escalations: past the 200 the page once read, and five pages of 50
 

@@ -12,7 +12,7 @@ import pytest
 
 from backend.vocab import Role
 from tests.e2e.conftest import jpeg, shot
-from tests.e2e.test_pwa import api, login
+from tests.e2e.steps import api, login
 from tests.hazards.test_workflow_api import GOVERNANCE_PLAN
 
 TITLE = "后厨燃气管道锈蚀漏气"
