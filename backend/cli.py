@@ -54,6 +54,8 @@ def cmd_catalogue_report(args: argparse.Namespace) -> int:
 def cmd_demo(_args: argparse.Namespace) -> int:
     from backend import audit
     from backend.demo import append_accounts_file, load_demo
+    from backend.demo_activity import load_activity
+    from backend.org.service import ensure_group
 
     settings = get_settings()
     with new_session() as session:
@@ -62,6 +64,11 @@ def cmd_demo(_args: argparse.Namespace) -> int:
             audit.record(session, actor=None, action="demo.load",
                          summary={"users": [username for username, _ in created]})
         session.commit()
+        activity = load_activity(session, settings, ensure_group(session,
+                                                                  settings.group_name).id)
+        session.commit()
+    for title in activity:
+        print("演示数据 (demo activity):", title)
     accounts_file = settings.data_dir / "demo-accounts.txt"
     if created:
         append_accounts_file(accounts_file, created)

@@ -33,10 +33,9 @@ from backend.photos import documents as shared_documents
 from backend.photos.documents import StoredDocument
 from backend.photos.service import get_storage
 from backend.types import DbId
-from backend.vocab import Role
 
 router = APIRouter(tags=["campaigns"])
-QaOfficer = Annotated[User, require_roles(Role.qa_officer)]
+QaOfficer = Annotated[User, require_roles(*service.DISPATCHERS)]
 CREATE_ERRORS = ("module_not_found", "module_inactive", errors.CampaignTargetInvalid,
                  errors.CampaignWindowInvalid, IdempotencyMismatch)
 FINDING_ERRORS = (*NEW_WORK_ERRORS, ActionForbidden, "invalid_photo", RestrictedUseMajorOnly,

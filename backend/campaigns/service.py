@@ -40,6 +40,16 @@ from backend.statewrite import compare_and_set
 from backend.vocab import CenterKind, Role
 
 CAMPAIGN_TASK_KEY = ("campaign_id", "site_id", "module_id")
+DISPATCHERS = (Role.qa_officer,)  # 质监办 dispatches and cancels campaigns, records 上级检查
+RECEIPT_SUBMITTERS = (Role.center_manager,)  # a center's manager submits its 回执
+
+
+def campaign_rights(user: User) -> dict[str, bool]:
+    """What the user may do with campaigns, by the rules the routes apply (for GET /me)."""
+    all_centers = user.has_role(*CENTER_DATA_READERS)
+    return {"read": all_centers or user.center_id is not None, "all_centers": all_centers,
+            "dispatch": user.has_role(*DISPATCHERS),
+            "submit_receipt": user.has_role(*RECEIPT_SUBMITTERS) and user.center_id is not None}
 
 
 def readable_receipts(user: User) -> Select[Any]:
@@ -219,13 +229,13 @@ def cancel(session: Session, user: User, campaign_id: int, reason: str) -> Campa
 
 def _own_receipt(session: Session, user: User, campaign: Campaign) -> CampaignCenter:
     receipt = None
-    if user.has_role(Role.center_manager) and user.center_id is not None:
+    if campaign_rights(user)["submit_receipt"]:
         receipt = session.scalar(select(CampaignCenter).where(
             CampaignCenter.campaign_id == campaign.id,
             CampaignCenter.center_id == user.center_id)
             .execution_options(populate_existing=True))
     if receipt is None:
-        raise ReceiptForbidden(details={"required_roles": [Role.center_manager.value]})
+        raise ReceiptForbidden(details={"required_roles": [r.value for r in RECEIPT_SUBMITTERS]})
     return receipt
 
 

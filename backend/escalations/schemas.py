@@ -2,6 +2,20 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from backend.hazards.workflow import Status
+from backend.vocab import Grade
+
+
+class EscalatedHazardOut(BaseModel):
+    """The escalated hazard as it is now (it may have been closed or given a new deadline)."""
+
+    title: str
+    status: Status
+    grade: Grade
+    deadline: date | None = Field(description="its deadline now")
+    is_overdue: bool = Field(description="still overdue now (deadline passed, still open)")
+    overdue_days: int = Field(description="days overdue now; 0 when not overdue")
+
 
 class EscalationOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -15,3 +29,4 @@ class EscalationOut(BaseModel):
     days_overdue: int = Field(description="days past the deadline when escalated")
     title: str = Field(description="the object's title when escalated")
     created_at: datetime
+    hazard: EscalatedHazardOut

@@ -15,13 +15,18 @@ from backend.accounts.models import User
 from backend.config import Settings
 from backend.dedupe import insert_or_skip_returning
 from backend.escalations.models import Escalation
+from backend.escalations.schemas import EscalatedHazardOut, EscalationOut
 from backend.hazards.models import Hazard
-from backend.hazards.service import overdue_clause
+from backend.hazards.service import is_overdue, overdue_clause
 from backend.org.models import Center
 from backend.org.service import CENTER_DATA_READERS, scoped_to_user
+from backend.pagination import keyset_page
+from backend.vocab import Role
 from backend.workshare import Mark, SessionFactory, in_locked_batches
 
 MANAGER, QA = 1, 2
+# who reads the ladder: 质监办 and leaders the group's, a center's managers their center's
+READERS = (Role.qa_officer, Role.leader, Role.center_manager)
 HAZARD_COLUMNS = (Hazard.id, Hazard.center_id, Hazard.deadline, Hazard.title)
 
 
@@ -86,3 +91,41 @@ def escalate_overdue(session_factory: SessionFactory, settings: Settings, today:
 def readable_escalations(user: User) -> Select[Escalation]:
     """质监办 and leaders see the group's; a center's manager sees the center's."""
     return scoped_to_user(select(Escalation), Escalation.center_id, user, CENTER_DATA_READERS)
+
+
+def escalated_clause() -> ColumnElement[bool]:
+    """The hazard was escalated (at any level, for any deadline)."""
+    return exists(select(Escalation.id).where(Escalation.object_type == "hazard",
+                                              Escalation.object_id == Hazard.id))
+
+
+def escalation_page(session: Session, user: User, *, today: date, limit: int,
+                    cursor: str | None, level: int | None = None, center_id: int | None = None,
+                    overdue: bool | None = None) -> tuple[list[EscalationOut], str | None]:
+    """The user's escalations, newest first, each with its hazard as it is now; ``overdue``:
+    only those whose hazard is (True) or is no longer (False) overdue on ``today``, so a list
+    of what is still overdue pages like any other instead of being matched against a second,
+    partial list."""
+    stmt = readable_escalations(user).add_columns(Hazard).join(
+        Hazard, (Escalation.object_type == "hazard") & (Hazard.id == Escalation.object_id))
+    if level is not None:
+        stmt = stmt.where(Escalation.level == level)
+    if center_id is not None:
+        stmt = stmt.where(Escalation.center_id == center_id)
+    if overdue is not None:
+        clause = overdue_clause(today)
+        stmt = stmt.where(clause if overdue else ~clause)
+    rows, next_cursor = keyset_page(session, stmt, [Escalation.id], limit=limit, cursor=cursor,
+                                    descending=True)
+    return [_out(escalation, hazard, today) for escalation, hazard in rows], next_cursor
+
+
+def _out(escalation: Escalation, hazard: Hazard, today: date) -> EscalationOut:
+    late = is_overdue(hazard, today)
+    now = EscalatedHazardOut(
+        title=hazard.title, status=hazard.status, grade=hazard.grade, deadline=hazard.deadline,
+        is_overdue=late,
+        overdue_days=(today - hazard.deadline).days if late and hazard.deadline else 0)
+    fields = {name: getattr(escalation, name) for name in EscalationOut.model_fields
+              if name != "hazard"}
+    return EscalationOut(**fields, hazard=now)

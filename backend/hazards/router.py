@@ -34,6 +34,7 @@ from backend.hazards.workflow import (
     Status,
     SupervisionDeadlineBeforeDate,
     Transition,
+    UpwardReportBeforeHazard,
 )
 from backend.idempotency import ClientId, IdempotencyMismatch, merge_keys
 from backend.openapi import error_responses
@@ -215,7 +216,7 @@ ACTION_ERRORS_OF: dict[Action, tuple[Any, ...]] = {
     Action.request_extension: (ExtensionNotLater,),
     Action.verify: (ClosureEvidenceRequired, "invalid_photo"),
     Action.supervise: (DateInFuture, SupervisionDeadlineBeforeDate, OrderNoTaken),
-    Action.report_upward: (DateInFuture,),
+    Action.report_upward: (DateInFuture, UpwardReportBeforeHazard),
 }
 
 

@@ -143,7 +143,9 @@ def hazard_facts(hazard: Hazard) -> workflow.HazardFacts:
                                 submitted_by_id=hazard.submitted_by_id,
                                 deadline=hazard.deadline,
                                 extension_deadline=hazard.extension_deadline,
-                                hazard_id=hazard.id, supervised=hazard.supervision is not None)
+                                hazard_id=hazard.id, supervised=hazard.supervision is not None,
+                                found_at=min(hazard.captured_at or hazard.created_at,
+                                             hazard.created_at))
 
 
 def actor_facts(user: User) -> workflow.ActorFacts:

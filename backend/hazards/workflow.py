@@ -64,6 +64,7 @@ from backend.hazards.major_rules import (  # noqa: F401 - re-exported: the table
     GovernancePlanRequired,
     RestrictedUseMajorOnly,
     SupervisionDeadlineBeforeDate,
+    UpwardReportBeforeHazard,
 )
 from backend.vocab import Grade, Role
 
@@ -135,6 +136,8 @@ class HazardFacts:
     extension_deadline: date | None = None
     hazard_id: int | None = None
     supervised: bool = False  # 挂牌督办 recorded
+    # when it was found: the phone's capture time when earlier than the server's receipt
+    found_at: datetime | None = None
 
     @property
     def extension_pending(self) -> bool:
@@ -245,9 +248,9 @@ def _supervise(hazard: HazardFacts, body: SuperviseIn, c: Context) -> Change:
         body.requirements)
 
 
-def _report_upward(_h: HazardFacts, body: UpwardReportIn, c: Context) -> Change:
-    return Change({}, body.note,
-                  recorded={"upward_report": major_rules.upward_report(body, c.now)})
+def _report_upward(hazard: HazardFacts, body: UpwardReportIn, c: Context) -> Change:
+    return Change({}, body.note, recorded={
+        "upward_report": major_rules.upward_report(body, c.now, hazard.found_at)})
 
 
 def _reject(_h: HazardFacts, body: ReasonIn, _c: Context) -> Change:

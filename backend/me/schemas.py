@@ -11,6 +11,13 @@ class InspectionKinds(BaseModel):
         description="kinds the user may start at any other center's site (质监办's 督查...)")
 
 
+class CampaignRights(BaseModel):
+    read: bool = Field(description="专项检查 are listed to the user (their center's, or all)")
+    all_centers: bool = Field(description="every center's campaigns and 回执 (质监办, leaders)")
+    dispatch: bool = Field(description="may dispatch and cancel campaigns (质监办)")
+    submit_receipt: bool = Field(description="submits their center's 回执 (its manager)")
+
+
 class Capabilities(BaseModel):
     inspection_kinds: InspectionKinds
     plan_required: list[str] = Field(
@@ -21,6 +28,8 @@ class Capabilities(BaseModel):
     governance_plan_required: list[str] = Field(
         description="the `governance_plan` fields (治理方案) a major hazard's assignment must "
                     "fill (`time_limit` may be left to the deadline); empty: not required here")
+    campaigns: CampaignRights
+    escalations: bool = Field(description="reads the escalation ladder (逾期升级)")
 
 
 class MeOut(UserOut):
@@ -36,3 +45,6 @@ class TodoOut(BaseModel):
     my_rectifications: int = Field(description="hazards assigned to the user, not submitted")
     overdue: int = Field(description="open hazards past their deadline, of those the user sees")
     major_open: int = Field(description="open major hazards (重大隐患), of those the user sees")
+    escalated_overdue: int | None = Field(
+        description="escalated hazards (逾期升级) still overdue, of those the user sees; null for "
+                    "those who do not read escalations")

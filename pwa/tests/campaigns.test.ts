@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   activeCampaigns, attachmentName, campaignTaskOrder, centersLateFirst, daysBetween, deadlineWording, escalatedHazards,
-  groupWide, lastDay, overdueNow, ownReceipt, receiptState, seesCampaigns, seesEscalations, stillOverdueFirst, windowPhase,
+  lastDay, overdueNow, ownReceipt, receiptState, rightsOf, stillOverdueFirst, windowPhase,
   windowText, type CampaignDetailOut, type CenterProgressOut, type EscalationOut, type ReceiptOut,
 } from '../src/lib/campaigns'
 import { lang } from '../src/lib/i18n'
@@ -28,7 +28,8 @@ const center = (id: number, name: string, r: Partial<ReceiptOut> = {}): CenterPr
 })
 const esc = (over: Partial<EscalationOut>): EscalationOut => ({
   id: 1, object_type: 'hazard', object_id: 10, center_id: 1, level: 1, due_on: '2026-11-20', days_overdue: 3,
-  title: 'x', created_at: '2026-11-23T01:00:00Z', ...over,
+  title: 'x', created_at: '2026-11-23T01:00:00Z',
+  hazard: { title: 'x', status: 'assigned', grade: 'general', deadline: '2026-11-20', is_overdue: true, overdue_days: 3 }, ...over,
 })
 const task = (over: Partial<TaskOut>): TaskOut => ({
   id: 1, plan_id: null, plan_name: null, campaign_id: 1, campaign_title: 'c', site_id: 1, site_name: 'A', center_id: 1,
@@ -92,10 +93,10 @@ describe("质监办's table", () => {
   })
   it("finds a manager's own 回执, and nobody else's", () => {
     const detail = { centers: [center(1, 'A'), center(2, 'B')] }
-    expect(ownReceipt(detail, ['center_manager'], 2)?.center_id).toBe(2)
-    expect(ownReceipt(detail, ['inspector'], 2)).toBeNull()
-    expect(ownReceipt(detail, ['center_manager'], 9)).toBeNull()
-    expect(ownReceipt(detail, ['qa_officer'], null)).toBeNull()
+    expect(ownReceipt(detail, { submit_receipt: true }, 2)?.center_id).toBe(2)
+    expect(ownReceipt(detail, { submit_receipt: false }, 2)).toBeNull()
+    expect(ownReceipt(detail, { submit_receipt: true }, 9)).toBeNull()
+    expect(ownReceipt(detail, { submit_receipt: true }, null)).toBeNull()
   })
 })
 
@@ -105,9 +106,11 @@ describe('escalations', () => {
       esc({ id: 3, object_id: 11, created_at: '2026-11-28T01:00:00Z' })])
     expect(rows.map((e) => e.id)).toEqual([3, 2])
   })
-  it('put the still overdue first', () => {
-    const rows = stillOverdueFirst([esc({ id: 1, object_id: 10 }), esc({ id: 3, object_id: 11, created_at: '2026-11-28T01:00:00Z' })], new Set([10]))
-    expect(rows.map((e) => e.id)).toEqual([1, 3])
+  it('put the still overdue first, as the server judges it', () => {
+    const closed = { ...esc({}).hazard, status: 'closed' as const, is_overdue: false, overdue_days: 0 }
+    const rows = stillOverdueFirst([esc({ id: 1, object_id: 10 }), esc({ id: 3, object_id: 11, created_at: '2026-11-28T01:00:00Z', hazard: closed }),
+      esc({ id: 4, object_id: 12, created_at: '2026-11-29T01:00:00Z' })])
+    expect(rows.map((e) => e.id)).toEqual([4, 1, 3])
   })
   it('count days overdue up to today, never fewer than when escalated', () => {
     expect(overdueNow(esc({}), '2026-12-02')).toBe(12)
@@ -116,13 +119,16 @@ describe('escalations', () => {
 })
 
 describe('who sees what', () => {
-  it('follows the server: campaigns for centers, 质监办 and leaders; escalations for managers, 质监办, leaders', () => {
-    expect(seesCampaigns(['inspector'])).toBe(true)
-    expect(seesCampaigns(['admin'])).toBe(false)
-    expect(seesEscalations(['inspector'])).toBe(false)
-    expect(seesEscalations(['center_manager'])).toBe(true)
-    expect(groupWide(['leader'])).toBe(true)
-    expect(groupWide(['center_manager'])).toBe(false)
+  it("takes the server's flags from GET /me", () => {
+    const campaigns = { read: true, all_centers: false, dispatch: false, submit_receipt: false }
+    expect(rightsOf({ campaigns, escalations: false }, ['qa_officer'], null)).toEqual({ ...campaigns, escalations: false })
+  })
+  it('guesses from the roles only for a copy of /me saved before the flags', () => {
+    expect(rightsOf(null, ['inspector'], 1)).toMatchObject({ read: true, all_centers: false, submit_receipt: false, escalations: false })
+    expect(rightsOf({}, ['admin'], null)).toMatchObject({ read: false, dispatch: false, escalations: false })
+    expect(rightsOf(null, ['center_manager'], 1)).toMatchObject({ submit_receipt: true, escalations: true })
+    expect(rightsOf(null, ['leader'], null)).toMatchObject({ read: true, all_centers: true, dispatch: false })
+    expect(rightsOf(null, ['qa_officer'], 5)).toMatchObject({ all_centers: true, dispatch: true, submit_receipt: false })
   })
   it('names a download after the document', () => {
     expect(attachmentName({ name: '通知.pdf', content_type: 'application/pdf' }, 't')).toBe('通知.pdf')

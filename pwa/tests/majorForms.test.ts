@@ -33,6 +33,8 @@ describe('质监办 forms on a major hazard', () => {
     expect(serverMajorErrors({ status: 422, code: 'closure_evidence_required', message: '', details: { missing: ['comment', 'photo_ids'] } }))
       .toHaveProperty('opinion')
     expect(serverMajorErrors({ status: 422, code: 'date_in_future', message: '', details: { reported_at: 'x' } })).toHaveProperty('reported_at')
+    expect(serverMajorErrors({ status: 422, code: 'upward_report_before_hazard', message: '', details: { reported_at: 'x', found_at: 'y' } }))
+      .toEqual({ reported_at: '不能早于隐患被发现的时间' })
   })
 
   it('offline, nothing is sent and the caller is told', async () => {

@@ -20,8 +20,7 @@ from backend.modules.service import create_module
 from backend.scheduler import PassResult, run_once
 from backend.vocab import Category, Grade, ItemKind, Role
 from tests.e2e.conftest import new_phone, shot
-from tests.e2e.test_manager_day import report
-from tests.e2e.test_pwa import api, login, synced, wait_for_service_worker
+from tests.e2e.steps import api, login, report, synced, wait_for_service_worker
 
 MODULE = "节前消防专项"
 TITLE = "元旦节前消防安全专项检查"

@@ -13,7 +13,18 @@ from PIL import Image
 from backend.org import service as org
 from backend.vocab import Role, SiteKind
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, jpeg, new_phone, shot
-from tests.e2e.test_pwa import api, login, synced, wait_for_service_worker, wait_until
+from tests.e2e.steps import (
+    api,
+    drag,
+    fill_snap,
+    login,
+    open_snap,
+    snap_offline,
+    submit_snap,
+    synced,
+    wait_for_service_worker,
+    wait_until,
+)
 
 LAZY_CHUNKS = re.compile(r"/assets/(QrScanner|qrLive|qrWasm|zxing_reader|PhotoMarkup)[-.]")
 
@@ -62,15 +73,6 @@ def stored_photo_links(page) -> dict[str, str | None]:  # noqa: ANN001
     })""")
 
 
-def drag(page, box: dict, start: tuple[float, float], end: tuple[float, float]) -> None:  # noqa: ANN001
-    page.mouse.move(box["x"] + box["width"] * start[0], box["y"] + box["height"] * start[1])
-    page.mouse.down()
-    for k in range(1, 6):
-        page.mouse.move(box["x"] + box["width"] * (start[0] + (end[0] - start[0]) * k / 5),
-                        box["y"] + box["height"] * (start[1] + (end[1] - start[1]) * k / 5))
-    page.mouse.up()
-
-
 def test_first_screen_requests_no_qr_or_editor_chunk(live, world, phone):  # noqa: ANN001
     page = phone.new_page()
     requested: list[str] = []
@@ -81,8 +83,7 @@ def test_first_screen_requests_no_qr_or_editor_chunk(live, world, phone):  # noq
     assert any("/assets/index-" in u for u in requested)  # the log does see the app's assets
 
     # 随手拍 and 巡检 show their forms without the editor or the decoder either
-    page.locator(".van-tabbar-item", has_text="随手拍").click()
-    page.locator("[data-test=snap]").wait_for()
+    open_snap(page)
     page.locator(".van-tabbar-item", has_text="巡检").click()
     page.locator("[data-test=patrol]").wait_for()
     page.wait_for_load_state("networkidle")
@@ -131,12 +132,9 @@ def test_snap_opens_the_camera_and_a_marked_up_photo_keeps_its_original(live, wo
     assert len(originals) == 1 and list(copies.values()) == originals
 
     phone.set_offline(True)
-    page.locator("[data-test=snap-site]").click()
-    page.locator("[data-test=pick-site]", has_text=world["org"].kitchen.name).click()
-    page.locator("[data-test=cat-food]").click()
-    page.locator("[data-test=snap-desc] textarea").fill("灶台旁地面油渍未清理")
+    fill_snap(page, world["org"].kitchen.name, "food", "灶台旁地面油渍未清理")
     shot(page, "capture-02-snap-two-photos")
-    page.locator("[data-test=snap-submit]").click()
+    submit_snap(page)
     # one report with two photos: three outbox entries, one report to sync
     page.locator("[data-test=sync-badge]", has_text="1 条待同步").wait_for()
     badge_clear_of_title(page)
@@ -163,8 +161,7 @@ def test_snap_opens_the_camera_and_a_marked_up_photo_keeps_its_original(live, wo
 def test_the_tenth_photo_is_refused_with_a_message(live, world, phone, tmp_path):  # noqa: ANN001
     page = phone.new_page()
     login(page, live, world["inspector"])
-    page.locator(".van-tabbar-item", has_text="随手拍").click()
-    page.locator("[data-test=snap]").wait_for()
+    open_snap(page)
     files = page.locator("[data-test=snap-photos] input[type=file]")
     previews = page.locator("[data-test=snap-photos] .van-uploader__preview")
     files.set_input_files(photo_files(tmp_path, 7))
@@ -244,8 +241,7 @@ def test_live_qr_scanning_checks_in_at_the_site(live, world, camera_browser):  #
 def test_removing_an_original_removes_its_marked_up_copy(live, world, phone, tmp_path):  # noqa: ANN001
     page = phone.new_page()
     login(page, live, world["inspector"])
-    page.locator(".van-tabbar-item", has_text="随手拍").click()
-    page.locator("[data-test=snap]").wait_for()
+    open_snap(page)
     page.locator("[data-test=snap-photos] input[type=file]").set_input_files(photo_files(tmp_path, 2, 400))
     previews = page.locator("[data-test=snap-photos] .van-uploader__preview")
     wait_until(lambda: previews.count() == 2)
@@ -266,16 +262,7 @@ def test_removing_an_original_removes_its_marked_up_copy(live, world, phone, tmp
 def test_fixing_a_parked_report_reopens_the_form_not_the_camera(live, world, phone, tmp_path):  # noqa: ANN001
     page = phone.new_page()
     login(page, live, world["inspector"])
-    page.locator(".van-tabbar-item", has_text="随手拍").click()
-    page.locator("[data-test=snap]").wait_for()
-    phone.set_offline(True)
-    page.locator("[data-test=snap-photos] input[type=file]").set_input_files(photo_files(tmp_path, 1, 500))
-    page.locator("[data-test=snap-photos] .van-uploader__preview").wait_for()
-    page.locator("[data-test=snap-site]").click()
-    page.locator("[data-test=pick-site]", has_text="三食堂后厨").click()
-    page.locator("[data-test=cat-fire]").click()
-    page.locator("[data-test=snap-submit]").click()
-    page.locator(".van-toast", has_text="已保存，等待同步").wait_for()
+    snap_offline(phone, page, photo_files(tmp_path, 1, 500), "三食堂后厨", "fire")
     closed = api(live, world["admin"]).patch(f"/sites/{world['closing']}", json={"is_active": False})
     assert closed.status_code == 200, closed.text
     phone.set_offline(False)

@@ -10,7 +10,7 @@ from backend.modules.schemas import ItemIn, ModuleCreateIn
 from backend.modules.service import create_module
 from backend.vocab import Category, Grade, ItemKind, Role
 from tests.e2e.conftest import jpeg, shot
-from tests.e2e.test_pwa import api, login, synced, wait_for_service_worker, wait_until
+from tests.e2e.steps import api, login, snap_offline, synced, wait_for_service_worker, wait_until
 
 MIXED = "配电房综合检查"
 EDITED = "燃气间日检"
@@ -189,17 +189,8 @@ def test_one_offline_report_is_one_queue_row(live, world, phone, tmp_path):  # n
     before = {h["id"] for h in client.get("/hazards", params={"limit": 200}).json()["items"]}
     page = phone.new_page()
     offline_ready(page, live, world["inspector"])
-    page.locator(".van-tabbar-item", has_text="随手拍").click()
-    page.locator("[data-test=snap]").wait_for()
-    phone.set_offline(True)
-    page.locator("[data-test=snap-photos] input[type=file]").set_input_files([photo(tmp_path, 4), photo(tmp_path, 5)])
-    page.locator("[data-test=snap-photos] .van-uploader__preview").nth(1).wait_for()
-    page.locator("[data-test=snap-site]").click()
-    page.locator("[data-test=pick-site]", has_text=world["org"].kitchen.name).click()
-    page.locator("[data-test=cat-fire]").click()
-    page.locator("[data-test=snap-desc] textarea").fill("消防栓被杂物遮挡")
-    page.locator("[data-test=snap-submit]").click()
-    page.locator(".van-toast", has_text="已保存，等待同步").wait_for()
+    snap_offline(phone, page, [photo(tmp_path, 4), photo(tmp_path, 5)], world["org"].kitchen.name,
+                 "fire", "消防栓被杂物遮挡")
     badge = page.locator("[data-test=sync-badge]", has_text="1 条待同步")
     badge.wait_for()  # two photos and the report: one report
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from backend.vocab import Role
 from tests.e2e.conftest import jpeg, shot
-from tests.e2e.test_pwa import api, login, wait_for_service_worker, wait_until
+from tests.e2e.steps import api, login, wait_for_service_worker, wait_until
 
 MODULE = "宿舍楼栏杆与疏散检查"
 RAILING = "阳台栏杆高度"

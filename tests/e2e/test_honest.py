@@ -12,7 +12,7 @@ from backend.org import service as org
 from backend.vocab import Category, Grade, ItemKind, Role, SiteKind
 from tests.e2e.conftest import jpeg, shot
 from tests.factories import PASSWORD
-from tests.e2e.test_pwa import api, login, synced, wait_until
+from tests.e2e.steps import api, fill_snap, login, snap_offline, submit_snap, synced, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -81,19 +81,9 @@ def test_a_parked_report_is_fixed_through_the_queue_and_arrives_once(live, peopl
 
     page = phone.new_page()
     login(page, live, people["inspector"])
-    page.locator(".van-tabbar-item", has_text="随手拍").click()
-    page.locator("[data-test=snap]").wait_for()
-    phone.set_offline(True)
     photo = tmp_path / "boxes.jpg"
     photo.write_bytes(jpeg(seed=21))
-    page.locator("[data-test=snap-photos] input[type=file]").set_input_files(str(photo))
-    page.locator("[data-test=snap-photos] .van-uploader__preview").wait_for()
-    page.locator("[data-test=snap-site]").click()
-    page.locator("[data-test=pick-site]", has_text="二食堂后厨").click()
-    page.locator("[data-test=cat-fire]").click()
-    page.locator("[data-test=snap-desc] textarea").fill("灭火器被纸箱挡住")
-    page.locator("[data-test=snap-submit]").click()
-    page.locator(".van-toast", has_text="已保存，等待同步").wait_for()
+    snap_offline(phone, page, [photo], "二食堂后厨", "fire", "灭火器被纸箱挡住")
 
     # the site closes while the report waits: the server refuses it (409 site_inactive)
     closed = api(live, people["admin"]).patch(f"/sites/{people['closing']}", json={"is_active": False})
@@ -110,10 +100,8 @@ def test_a_parked_report_is_fixed_through_the_queue_and_arrives_once(live, peopl
     assert page.locator("[data-test=snap-photos] .van-uploader__preview").count() == 1
     assert "未被服务器接受" in page.locator("[data-test=form-error]").inner_text()
     shot(page, "honest-04-fix-form")
-    page.locator("[data-test=snap-site]").click()
-    page.locator("[data-test=pick-site]", has_text=org_.kitchen.name).click()
-    page.locator("[data-test=snap-submit]").click()
-    page.locator(".van-toast", has_text="已提交").wait_for()
+    fill_snap(page, org_.kitchen.name)
+    submit_snap(page, "已提交")
     synced(page)
 
     new = wait_until(lambda: [h for h in client.get("/hazards", params={"limit": 200}).json()["items"]

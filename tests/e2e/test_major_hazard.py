@@ -12,7 +12,7 @@ import pytest
 
 from backend.vocab import Role
 from tests.e2e.conftest import jpeg, shot
-from tests.e2e.test_pwa import api, login
+from tests.e2e.steps import api, login
 from tests.hazards.test_workflow_api import GOVERNANCE_PLAN
 
 TITLE = "后厨燃气管道锈蚀漏气"
@@ -50,9 +50,16 @@ def test_qa_supervises_prints_and_reports_upward(live, world, phone):  # noqa: A
     hazard = major_hazard(live, world)
     url = f"{live.base_url}/hazards/{hazard['id']}"
     qa_api = api(live, world["qa"])
-    # the 督办单's print button prints the frame: counted instead of a print dialog
-    phone.add_init_script("window.print = () => { window.top.__printed = (window.top.__printed || 0) + 1 }")
     page = phone.new_page()
+    refused = []  # Chromium's word when a sandboxed frame may not print
+    page.on("console", lambda m: refused.append(m.text) if "print()" in m.text else None)
+    # a script in the sheet (were one ever rendered into it) must not run: the frame is sandboxed
+    # (review-11 N3); the app's CSP alone would let a same-origin script file run
+    page.route("**/supervision/sheet", lambda route: route.fulfill(
+        response=(r := route.fetch()), body=r.text().replace(
+            "</body>", '<script src="/sheet-probe.js"></script></body>')))
+    page.route("**/sheet-probe.js", lambda route: route.fulfill(
+        body="window.top.__sheetScript = 1", content_type="text/javascript"))
     login(page, live, world["qa"])
     page.goto(url)
     assert "消除燃气泄漏风险" in page.locator("[data-test=plan-objective]").inner_text()
@@ -100,8 +107,13 @@ def test_qa_supervises_prints_and_reports_upward(live, world, phone):  # noqa: A
     assert sheet.locator("td").first.evaluate("e => getComputedStyle(e).borderTopWidth") == "1px"
     assert sheet.locator(".sign").first.evaluate("e => getComputedStyle(e).display") == "flex"
     shot(page, "major-04-sheet")
+    assert page.evaluate("window.__sheetScript") is None
+    # the print button prints the frame: headless Chromium opens no dialog but fires beforeprint
+    page.evaluate("""() => { const w = document.querySelector('[data-test=sheet-frame]').contentWindow
+        window.__printed = 0; w.addEventListener('beforeprint', () => { window.__printed++ }) }""")
     page.locator("[data-test=sheet-print]").click()
-    assert page.evaluate("window.__printed") == 1
+    page.wait_for_function("() => window.__printed === 1")
+    assert refused == []
     page.locator("[data-test=sheet-close]").click()
 
     # 上报: another officer's report comes first; this one's is still taken, in order

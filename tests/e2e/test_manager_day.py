@@ -11,7 +11,7 @@ from backend.modules.schemas import ItemIn, ModuleCreateIn
 from backend.modules.service import create_module
 from backend.vocab import Category, Grade, ItemKind, Role
 from tests.e2e.conftest import PHONE, jpeg, shot
-from tests.e2e.test_pwa import api, login, synced
+from tests.e2e.steps import api, login, report, synced
 
 FRIDGE = "冷库温度日检"
 
@@ -37,18 +37,6 @@ def world(live):  # noqa: ANN001
     session.commit()
     yield {"org": org, "session": session, **people}
     session.close()
-
-
-def report(live, world, user, title: str, grade: str = "general") -> dict:  # noqa: ANN001
-    """A hazard reported through the API (the browser's event loop forbids the factory's DB
-    access in the test thread)."""
-    client = api(live, user)
-    photo = client.post("/photos", files={"file": ("a.jpg", jpeg(400, 300), "image/jpeg")}).json()
-    resp = client.post("/hazards", json={"title": title, "site_id": world["org"].kitchen.id,
-                                         "category": "fire", "grade": grade,
-                                         "photo_ids": [photo["id"]]})
-    assert resp.status_code == 201, resp.text
-    return resp.json()
 
 
 def open_checklist(page, world, module: str):  # noqa: ANN001, ANN201

@@ -9,8 +9,16 @@ import pytest
 
 from backend.vocab import Role
 from tests.e2e.conftest import jpeg, shot
-from tests.e2e.test_capture import drag
-from tests.e2e.test_pwa import api, login, synced, wait_for_service_worker, wait_until
+from tests.e2e.steps import (
+    api,
+    drag,
+    fill_snap,
+    login,
+    submit_snap,
+    synced,
+    wait_for_service_worker,
+    wait_until,
+)
 
 
 @pytest.fixture(scope="module")
@@ -68,11 +76,8 @@ def test_a_marked_up_copy_names_its_untouched_original(live, world, phone, tmp_p
 
     # offline, so both photos wait in the queue and the copy must follow its original
     phone.set_offline(True)
-    page.locator("[data-test=snap-site]").click()
-    page.locator("[data-test=pick-site]", has_text=world["org"].kitchen.name).click()
-    page.locator("[data-test=cat-hygiene]").click()
-    page.locator("[data-test=snap-desc] textarea").fill("排水沟盖板缺失")
-    page.locator("[data-test=snap-submit]").click()
+    fill_snap(page, world["org"].kitchen.name, "hygiene", "排水沟盖板缺失")
+    submit_snap(page)
     page.locator("[data-test=sync-badge]", has_text="1 条待同步").wait_for()
     phone.set_offline(False)
     synced(page)

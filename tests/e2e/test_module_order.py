@@ -8,7 +8,7 @@ import pytest
 from backend.modules.service import load_catalogue
 from backend.vocab import Role
 from tests.e2e.conftest import shot
-from tests.e2e.test_pwa import api, login, wait_for_service_worker
+from tests.e2e.steps import api, login, wait_for_service_worker
 
 
 def module_body(name: str, code: str, category: str, site_kinds: list[str]) -> dict:

@@ -2,17 +2,24 @@
 
 import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
 
-import httpx2 as httpx
 import pytest
-from backend.accounts.models import User
 from backend.modules.schemas import ItemIn, ModuleCreateIn
 from backend.modules.service import create_module
 from backend.vocab import Category, Grade, ItemKind, Role
-from tests.factories import PASSWORD
 from tests.e2e.conftest import jpeg, new_phone, shot
+from tests.e2e.steps import (
+    add_snap_photos,
+    api,
+    fill_snap,
+    login,
+    open_snap,
+    submit_snap,
+    synced,
+    wait_for_service_worker,
+    wait_until,
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,40 +38,6 @@ def world(live):  # noqa: ANN001
     session.commit()
     yield {"org": org, "inspector": inspector, "manager": manager, "session": session}
     session.close()
-
-
-def api(live, user: User) -> httpx.Client:  # noqa: ANN001
-    token = httpx.post(f"{live.base_url}/api/v1/auth/login",
-                       json={"username": user.username, "password": PASSWORD}).json()["access_token"]
-    return httpx.Client(base_url=f"{live.base_url}/api/v1", headers={"Authorization": f"Bearer {token}"})
-
-
-def login(page, live, user: User) -> None:  # noqa: ANN001
-    page.goto(f"{live.base_url}/login")
-    page.locator("input[name=username]").fill(user.username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("[data-test=login]").click()
-    page.locator("[data-test=home]").wait_for()
-
-
-def wait_until(check: Callable[[], object], timeout: float = 20.0) -> object:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.25)
-
-
-def synced(page) -> None:  # noqa: ANN001
-    page.locator("[data-test=sync-badge]", has_text="已全部同步").wait_for(timeout=30000)
-
-
-def wait_for_service_worker(page) -> None:  # noqa: ANN001
-    # a function, not an expression string: the app's CSP forbids eval, which a string needs
-    page.wait_for_function("() => navigator.serviceWorker?.controller != null", timeout=20000)
 
 
 def test_checklist_with_a_failed_item_and_photo_becomes_a_hazard(live, world, phone, tmp_path):  # noqa: ANN001
@@ -116,19 +89,14 @@ def test_offline_report_survives_a_reload_and_is_sent_once(live, world, phone, t
     client = api(live, world["inspector"])
     before = {h["id"] for h in client.get("/hazards", params={"limit": 200}).json()["items"]}
 
-    page.locator(".van-tabbar-item", has_text="随手拍").click()
-    page.locator("[data-test=snap]").wait_for()
+    open_snap(page)
     phone.set_offline(True)
     photo = tmp_path / "wire.jpg"
     photo.write_bytes(jpeg(seed=2))
-    page.locator("[data-test=snap-photos] input[type=file]").set_input_files(str(photo))
-    page.locator("[data-test=snap-photos] .van-uploader__preview").wait_for()
-    page.locator("[data-test=snap-site]").click()
-    page.locator("[data-test=pick-site]", has_text=world["org"].kitchen.name).click()
-    page.locator("[data-test=cat-water_power]").click()
-    page.locator("[data-test=snap-desc] textarea").fill("配电箱门未关，电线裸露")
+    add_snap_photos(page, [photo])
+    fill_snap(page, world["org"].kitchen.name, "water_power", "配电箱门未关，电线裸露")
     shot(page, "04-snap-offline")
-    page.locator("[data-test=snap-submit]").click()
+    submit_snap(page)
     page.locator("[data-test=sync-badge]", has_text="1 条待同步").wait_for()
     page.locator("[data-test=local-hazard]", has_text="配电箱门未关").wait_for()
     shot(page, "05-hazards-offline-queued")

@@ -8,7 +8,7 @@ import pytest
 
 from backend.vocab import Role
 from tests.e2e.conftest import shot
-from tests.e2e.test_pwa import api, login
+from tests.e2e.steps import api, login
 
 ADVICE = "立即停用故障燃气灶具，联系燃气公司检修并记录"
 MAJOR_BASIS = "教育系统重大事故隐患判定指南(2024)：燃气泄漏报警装置缺失"

@@ -16,8 +16,7 @@ from backend.modules.service import create_module
 from backend.scheduler import PassResult, run_once
 from backend.vocab import Category, Grade, ItemKind, Role
 from tests.e2e.conftest import shot
-from tests.e2e.test_manager_day import report
-from tests.e2e.test_pwa import api, login
+from tests.e2e.steps import api, login, report
 
 FIRE = "后厨防火日巡"
 

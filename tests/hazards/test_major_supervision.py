@@ -1,7 +1,7 @@
 """The major-hazard regime beyond the 治理方案: 挂牌督办 and its printable 督办单, reports upward
 (上报记录) and the evidence of the 销号, through the API (rules: test_workflow_rules.py)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from backend import clock
 from backend.audit.models import AuditEntry
 from backend.events.models import DomainEvent
-from backend.clock import month_day
+from backend.clock import frozen, month_day
 from backend.vocab import Grade
 from tests.hazards.test_workflow_api import act, plan
 from tests.hazards.test_workflow_api import people as people  # noqa: F401 - a fixture
@@ -132,7 +132,8 @@ def test_the_sheet_needs_a_supervision_and_sight_of_the_hazard(client, make, peo
 
 
 def test_reports_upward_are_listed_in_order_and_audited(client, db, make, people):
-    hazard = make.hazard(people["inspector"], grade=Grade.major)
+    with frozen(datetime(2026, 11, 30, 16, 0, tzinfo=UTC)):  # found on 12月1日 00:00
+        hazard = make.hazard(people["inspector"], grade=Grade.major)
     first = {"recipient": "学校保卫处", "reported_at": "2026-12-01T09:30:00+08:00",
              "channel": "phone", "note": "电话报告隐患情况"}
     second = {"recipient": "市教育局", "reported_at": "2026-12-02T10:00:00+08:00",
@@ -157,7 +158,28 @@ def test_reports_upward_are_listed_in_order_and_audited(client, db, make, people
     assert resp.status_code == 422 and resp.json()["error"]["code"] == "date_in_future"
     resp = act(client, make, people["qa"], hazard.id, "report_upward", {**first, "channel": "fax"})
     assert resp.status_code == 422
+    # before the hazard was found (review-11 N2: recorded until then)
+    resp = act(client, make, people["qa"], hazard.id, "report_upward",
+               {**first, "reported_at": "2026-11-30T23:59:00+08:00"})
+    assert resp.status_code == 422
+    assert resp.json()["error"]["code"] == "upward_report_before_hazard"
+    assert resp.json()["error"]["details"]["found_at"].startswith("2026-11-30T16:00:00")
     assert act(client, make, people["manager"], hazard.id, "report_upward", first).status_code == 403
+
+
+def test_a_hazard_found_offline_may_be_reported_upward_before_the_server_had_it(client, db, make,
+                                                                                people):
+    """Found at 08:00 on a phone without signal, synced at 11:00: a report at 09:30 stands."""
+    with frozen(datetime(2026, 12, 1, 3, 0, tzinfo=UTC)):
+        hazard = make.hazard(people["inspector"], grade=Grade.major)
+    hazard.captured_at = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
+    db.commit()
+    body = {"recipient": "学校保卫处", "channel": "phone"}
+    assert act(client, make, people["qa"], hazard.id, "report_upward",
+               {**body, "reported_at": "2026-12-01T09:30:00+08:00"}).status_code == 200
+    resp = act(client, make, people["qa"], hazard.id, "report_upward",
+               {**body, "reported_at": "2026-12-01T07:59:00+08:00"})
+    assert resp.json()["error"]["code"] == "upward_report_before_hazard"
 
 
 def test_the_closing_of_a_major_hazard_needs_its_evidence_and_shows_it(client, make, people):

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from backend import clock
 from backend.errors import AppError
 from backend.hazards import service, workflow
-from backend.hazards.bodies import FixOnSpotIn
+from backend.hazards.bodies import FixOnSpotIn, UpwardReportIn
 from backend.hazards.models import Hazard, HazardEvent
 from backend.hazards.workflow import Action, ActorFacts, HazardFacts, Status
 from backend.photos.service import photos_by_owner
@@ -94,6 +94,28 @@ def test_reporting_is_for_the_centers_people_and_qa():
     assert not workflow.user_allowed(Action.report, LEADER, new)
     assert workflow.state_allows(Action.report, new)
     assert not workflow.state_allows(Action.report, facts())
+
+
+@pytest.mark.parametrize("reported_at, refused", [
+    ("2026-12-01T08:59:00+08:00", "upward_report_before_hazard"),  # before it was found
+    ("2026-12-01T09:00:00+08:00", None),  # the minute it was found (the form's precision)
+    ("2026-12-01T17:50:00+08:00", None),
+    ("2026-12-01T18:11:00+08:00", "date_in_future"),  # past the 10 minutes' clock skew
+])
+def test_an_upward_report_is_dated_between_the_finding_and_now(reported_at, refused):
+    found = datetime(2026, 12, 1, 1, 0, 40, tzinfo=UTC)  # 09:00:40 in Asia/Shanghai
+    hazard = HazardFacts(status=Status.assigned, grade=Grade.major, center_id=1,
+                         found_at=found)
+    context = workflow.Context(actor=QA, now=datetime(2026, 12, 1, 10, 0, tzinfo=UTC),
+                               today=date(2026, 12, 1))
+    body = UpwardReportIn(recipient="学校保卫处", reported_at=reported_at, channel="phone")
+    apply = workflow.TRANSITIONS[Action.report_upward].apply
+    if refused is None:
+        assert apply(hazard, body, context).recorded["upward_report"]["recipient"] == "学校保卫处"
+    else:
+        with pytest.raises(AppError) as raised:
+            apply(hazard, body, context)
+        assert raised.value.code == refused and raised.value.status_code == 422
 
 
 @pytest.mark.parametrize("grade, target", [(Grade.general, Status.closed),

@@ -50,7 +50,7 @@ def test_todo_counts_are_what_allowed_actions_say(client, make, desk):
         return {h["id"] for h in page["items"]}
 
     assert todo(manager) == {"to_assign": 1, "to_verify": 1, "my_rectifications": 0,
-                             "overdue": 0, "major_open": 1}
+                             "overdue": 0, "major_open": 1, "escalated_overdue": 0}
     assert listed(manager, "verify") == {reported[1].id}  # the major one is 质监办's
     assert listed(qa, "verify") == {reported[1].id, major.id}
     assert todo(qa)["to_verify"] == 2

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from backend.clock import today
+from backend.clock import today, utcnow
 from backend.vocab import Grade, Role
 from tests.permissions import (
     campaign_calls,
@@ -107,8 +107,9 @@ EXPECTED = {
                                                              "list_others_notifications")},
     **{name: {person: 200 for person in PEOPLE} for name in ("read_own_notification",
                                                              "count_unread", "read_all")},
-    "list_escalations": dict(inspector_own=403, inspector_other=403, manager_own=1,
-                             manager_other=0, qa=1, leader=1, admin=403),
+    **{name: dict(inspector_own=403, inspector_other=403, manager_own=1, manager_other=0, qa=1,
+                  leader=1, admin=403)
+       for name in ("list_escalations", "list_overdue_escalations")},
     "read_plan": dict(inspector_own=200, inspector_other=404, manager_own=200,
                       manager_other=404, qa=200, leader=200, admin=404),
     "update_plan": dict(inspector_own=403, inspector_other=404, manager_own=200,
@@ -171,11 +172,15 @@ def notification_for(make, user) -> int:
 
 
 def escalation_of_catering(make) -> int:
+    """An escalation of a catering hazard still overdue (assigned, its deadline 3 days ago)."""
     from backend.escalations.models import Escalation
+    from backend.hazards.workflow import Status
 
-    row = Escalation(object_type="hazard", object_id=1, group_id=make.org.group.id,
-                     center_id=make.org.catering.id, level=1, due_on=today(), days_overdue=3,
-                     title="灭火器压力不足")
+    hazard = make.hazard(make.user(Role.inspector, center=make.org.catering))
+    hazard.status, hazard.deadline = Status.assigned, today() - timedelta(days=3)
+    row = Escalation(object_type="hazard", object_id=hazard.id, group_id=make.org.group.id,
+                     center_id=make.org.catering.id, level=1, due_on=hazard.deadline,
+                     days_overdue=3, title=hazard.title)
     make.db.add(row)
     make.db.commit()
     return row.id
@@ -184,9 +189,10 @@ def escalation_of_catering(make) -> int:
 def call_inbox(name, client, make, user):
     """The inbox and escalation endpoints (see :func:`call`)."""
     headers = make.headers(user)
-    if name == "list_escalations":
+    if name in ("list_escalations", "list_overdue_escalations"):
         escalation_id = escalation_of_catering(make)
-        resp = client.get("/api/v1/escalations", headers=headers)
+        resp = client.get("/api/v1/escalations", headers=headers,
+                          params={"overdue": "true"} if name == "list_overdue_escalations" else {})
         if resp.status_code != 200:
             return resp.status_code
         return sum(e["id"] == escalation_id for e in resp.json()["items"])
@@ -218,14 +224,15 @@ def call_major(name, client, make, headers, hazard):
         return client.post(f"{url}/actions/supervise", json=SUPERVISION,
                            headers=headers).status_code
     return client.post(f"{url}/actions/report_upward", headers=headers, json={
-        "recipient": "学校保卫处", "reported_at": "2026-01-05T09:00:00+08:00",
+        "recipient": "学校保卫处", "reported_at": utcnow().isoformat(),
         "channel": "phone"}).status_code
 
 
 def call(name, client, make, user):
     """Make the object the endpoint needs (owned by the catering center) and call it.
     Returns the status code (or, for lists, how many of the object are listed)."""
-    if "notification" in name or name in ("count_unread", "read_all", "list_escalations"):
+    if "notification" in name or name in ("count_unread", "read_all") or \
+            name.endswith("escalations"):
         return call_inbox(name, client, make, user)
     if name in campaign_calls.EXPECTED:
         return campaign_calls.call(name, client, make, user)

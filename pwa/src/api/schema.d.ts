@@ -1032,8 +1032,8 @@ export interface paths {
         };
         /**
          * List Escalations
-         * @description Overdue hazards escalated up the ladder, newest first (质监办 and leaders: every center;
-         *     a center's manager: their own).
+         * @description Overdue hazards escalated up the ladder, newest first, each with its hazard as it is now
+         *     (质监办 and leaders: every center; a center's manager: their own).
          */
         get: operations["list_escalations"];
         put?: never;
@@ -2771,6 +2771,29 @@ export interface components {
              */
             pending_late: number;
         };
+        /** CampaignRights */
+        CampaignRights: {
+            /**
+             * Read
+             * @description 专项检查 are listed to the user (their center's, or all)
+             */
+            read: boolean;
+            /**
+             * All Centers
+             * @description every center's campaigns and 回执 (质监办, leaders)
+             */
+            all_centers: boolean;
+            /**
+             * Dispatch
+             * @description may dispatch and cancel campaigns (质监办)
+             */
+            dispatch: boolean;
+            /**
+             * Submit Receipt
+             * @description submits their center's 回执 (its manager)
+             */
+            submit_receipt: boolean;
+        };
         /**
          * CampaignStatus
          * @enum {string}
@@ -2864,6 +2887,12 @@ export interface components {
              * @description the `governance_plan` fields (治理方案) a major hazard's assignment must fill (`time_limit` may be left to the deadline); empty: not required here
              */
             governance_plan_required: string[];
+            campaigns: components["schemas"]["CampaignRights"];
+            /**
+             * Escalations
+             * @description reads the escalation ladder (逾期升级)
+             */
+            escalations: boolean;
         };
         /**
          * Category
@@ -3446,6 +3475,7 @@ export interface components {
          *     - `unknown_center` (422): 中心不存在
          *     - `unknown_item` (422): 检查项不属于该模块版本
          *     - `unknown_parameter` (422): 未知的查询参数（拼错的筛选条件不会被忽略）
+         *     - `upward_report_before_hazard` (422): 上报时间不能早于隐患被发现的时间
          *     - `validation_error` (422): 提交的数据不符合要求（details.errors 逐项说明）
          *     - `weak_password` (422): 密码不符合要求
          *     - `precondition_required` (428): 修改须带 If-Match（读取时的 ETag），以免覆盖他人的修改
@@ -3457,7 +3487,7 @@ export interface components {
          *     - `photo_queue_full` (503): 照片处理繁忙，请稍后重试
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "accountability_write_forbidden" | "campaign_receipt_forbidden" | "evaluation_forbidden" | "evaluation_weights_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "plan_manage_forbidden" | "record_write_forbidden" | "rectification_manage_forbidden" | "table_submit_forbidden" | "url_expired" | "action_campaign_not_found" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "record_attachment_not_found" | "record_not_found" | "rectification_entry_not_found" | "site_not_found" | "supervision_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "order_no_taken" | "plan_changed" | "receipt_already_submitted" | "record_changed" | "rectification_entry_changed" | "rectification_hazard_planned" | "site_inactive" | "standard_item_fixed" | "table_already_submitted" | "username_taken" | "precondition_failed" | "payload_too_large" | "workbook_too_large" | "attachment_type_unsupported" | "table_file_unsupported" | "unsupported_media_type" | "action_years_invalid" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "closure_evidence_required" | "date_in_future" | "deadline_in_past" | "evaluation_period_invalid" | "evaluation_weights_invalid" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "record_center_required" | "record_links_invalid" | "rectification_center_required" | "rectification_entry_incomplete" | "rectification_hazard_invalid" | "restricted_use_major_only" | "review_incomplete" | "roles_required" | "stats_period_invalid" | "supervision_deadline_before_date" | "table_empty" | "table_file_corrupt" | "table_header_mismatch" | "table_rows_rejected" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "validation_error" | "weak_password" | "precondition_required" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
+        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "accountability_write_forbidden" | "campaign_receipt_forbidden" | "evaluation_forbidden" | "evaluation_weights_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "plan_manage_forbidden" | "record_write_forbidden" | "rectification_manage_forbidden" | "table_submit_forbidden" | "url_expired" | "action_campaign_not_found" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "record_attachment_not_found" | "record_not_found" | "rectification_entry_not_found" | "site_not_found" | "supervision_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "order_no_taken" | "plan_changed" | "receipt_already_submitted" | "record_changed" | "rectification_entry_changed" | "rectification_hazard_planned" | "site_inactive" | "standard_item_fixed" | "table_already_submitted" | "username_taken" | "precondition_failed" | "payload_too_large" | "workbook_too_large" | "attachment_type_unsupported" | "table_file_unsupported" | "unsupported_media_type" | "action_years_invalid" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "closure_evidence_required" | "date_in_future" | "deadline_in_past" | "evaluation_period_invalid" | "evaluation_weights_invalid" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "record_center_required" | "record_links_invalid" | "rectification_center_required" | "rectification_entry_incomplete" | "rectification_hazard_invalid" | "restricted_use_major_only" | "review_incomplete" | "roles_required" | "stats_period_invalid" | "supervision_deadline_before_date" | "table_empty" | "table_file_corrupt" | "table_header_mismatch" | "table_rows_rejected" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "upward_report_before_hazard" | "validation_error" | "weak_password" | "precondition_required" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
         /**
          * ErrorDetails
          * @description Facts about the error (ids, fields, allowed values); for 400 `malformed_json` and 422 `validation_error`, `errors` lists each problem.
@@ -3473,6 +3503,31 @@ export interface components {
             /** @description For people, in Chinese. */
             message: string;
             details: components["schemas"]["ErrorDetails"];
+        };
+        /**
+         * EscalatedHazardOut
+         * @description The escalated hazard as it is now (it may have been closed or given a new deadline).
+         */
+        EscalatedHazardOut: {
+            /** Title */
+            title: string;
+            status: components["schemas"]["Status"];
+            grade: components["schemas"]["Grade"];
+            /**
+             * Deadline
+             * @description its deadline now
+             */
+            deadline: string | null;
+            /**
+             * Is Overdue
+             * @description still overdue now (deadline passed, still open)
+             */
+            is_overdue: boolean;
+            /**
+             * Overdue Days
+             * @description days overdue now; 0 when not overdue
+             */
+            overdue_days: number;
         };
         /** EscalationOut */
         EscalationOut: {
@@ -3513,6 +3568,7 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            hazard: components["schemas"]["EscalatedHazardOut"];
         };
         /** EvaluationOut */
         EvaluationOut: {
@@ -6767,6 +6823,11 @@ export interface components {
              * @description open major hazards (重大隐患), of those the user sees
              */
             major_open: number;
+            /**
+             * Escalated Overdue
+             * @description escalated hazards (逾期升级) still overdue, of those the user sees; null for those who do not read escalations
+             */
+            escalated_overdue: number | null;
         };
         /**
          * TrainingIn
@@ -11427,7 +11488,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unprocessable Entity: `date_in_future`, `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
+            /** @description Unprocessable Entity: `date_in_future`, `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `upward_report_before_hazard`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11729,6 +11790,8 @@ export interface operations {
                 level?: number | null;
                 /** @description one center */
                 center_id?: number | null;
+                /** @description true: only escalations whose hazard is still overdue now; false: only those closed or given a new deadline since */
+                overdue?: boolean | null;
             };
             header?: never;
             path?: never;

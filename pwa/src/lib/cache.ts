@@ -1,4 +1,5 @@
 import { NetworkError, request } from '../api/client'
+import type { components } from '../api/schema'
 import type { CampusOut, ModuleSummary, ModuleVersionOut, Page, SiteOut } from '../api/types'
 import { db } from './db'
 import { session } from './session'
@@ -110,6 +111,8 @@ export async function warmCatalogue(): Promise<void> {
 export interface Capabilities {
   inspection_kinds: { own_center: string[]; other_centers: string[] }
   plan_required: string[]
+  campaigns?: components['schemas']['CampaignRights']
+  escalations?: boolean
 }
 
 const FIVE_FIXES = ['assignee_id', 'measures', 'cost_estimate', 'deadline', 'interim_measures']

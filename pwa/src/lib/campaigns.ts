@@ -83,20 +83,24 @@ export function overdueNow(e: Pick<EscalationOut, 'due_on' | 'days_overdue'>, to
   return Math.max(e.days_overdue, daysBetween(e.due_on, today))
 }
 
-type Roles = readonly string[]
-/** Who is shown 专项检查: the centers' people it is sent to, 质监办 who sends it, leaders who read it
- *  (the server lists the same: backend/campaigns/service.py readable_campaigns). */
-export const seesCampaigns = (roles: Roles): boolean =>
-  roles.some((r) => ['inspector', 'center_manager', 'qa_officer', 'leader'].includes(r))
-/** GET /escalations answers 质监办, leaders and center managers (backend/escalations/router.py). */
-export const seesEscalations = (roles: Roles): boolean =>
-  roles.some((r) => ['center_manager', 'qa_officer', 'leader'].includes(r))
-/** The group-wide view (every center's row) rather than one center's. */
-export const groupWide = (roles: Roles): boolean => roles.includes('qa_officer') || roles.includes('leader')
+/** What the user may do with 专项检查 and the 逾期升级 ladder: GET /me's `capabilities.campaigns` and
+ *  `.escalations` (backend/campaigns/service.py campaign_rights), so the phone shows what the server
+ *  answers. `all_centers`: the group-wide view (every center's row) rather than one center's. */
+export type Rights = S['CampaignRights'] & { escalations: boolean }
 
-/** The 回执 row this user submits: their center's, when they manage it (the server's rule). */
-export function ownReceipt(detail: Pick<CampaignDetailOut, 'centers'>, roles: Roles, centerId: number | null | undefined): ReceiptOut | null {
-  if (!roles.includes('center_manager') || centerId == null) return null
+type Caps = Partial<Pick<S['Capabilities'], 'campaigns' | 'escalations'>>
+/** The server's flags; from the roles only for a copy of /me saved before the server gave them. */
+export function rightsOf(caps: Caps | null, roles: readonly string[], centerId: number | null | undefined): Rights {
+  if (caps?.campaigns && caps.escalations !== undefined) return { ...caps.campaigns, escalations: caps.escalations }
+  const has = (...rs: string[]) => roles.some((r) => rs.includes(r))
+  const all = has('qa_officer', 'leader')
+  return { read: all || centerId != null, all_centers: all, dispatch: has('qa_officer'),
+    submit_receipt: has('center_manager') && centerId != null, escalations: has('center_manager', 'qa_officer', 'leader') }
+}
+
+/** The 回执 row this user submits: their center's, when they may submit it. */
+export function ownReceipt(detail: Pick<CampaignDetailOut, 'centers'>, rights: Pick<Rights, 'submit_receipt'>, centerId: number | null | undefined): ReceiptOut | null {
+  if (!rights.submit_receipt || centerId == null) return null
   return detail.centers.find((c) => c.center_id === centerId)?.receipt ?? null
 }
 
@@ -112,9 +116,9 @@ export function activeCampaigns(list: readonly CampaignDetailOut[], today: strin
   return list.filter((c) => c.status === 'dispatched' && today <= (c.ends_on > c.receipt_due_on ? c.ends_on : c.receipt_due_on))
 }
 
-/** The escalated hazards that are still overdue now (`overdueIds`: GET /hazards?overdue=true), first;
- *  then those since closed or given a new deadline. */
-export function stillOverdueFirst(rows: readonly EscalationOut[], overdueIds: ReadonlySet<number>): EscalationOut[] {
-  const open = (e: EscalationOut) => Number(!(e.object_type === 'hazard' && overdueIds.has(e.object_id)))
-  return escalatedHazards(rows).map((e, i) => ({ e, i })).sort((a, b) => open(a.e) - open(b.e) || a.i - b.i).map(({ e }) => e)
+/** One row per escalated hazard, those still overdue now (as the server says: `hazard.is_overdue`)
+ *  first; then those since closed or given a new deadline. */
+export function stillOverdueFirst(rows: readonly EscalationOut[]): EscalationOut[] {
+  const done = (e: EscalationOut) => Number(!e.hazard.is_overdue)
+  return escalatedHazards(rows).map((e, i) => ({ e, i })).sort((a, b) => done(a.e) - done(b.e) || a.i - b.i).map(({ e }) => e)
 }

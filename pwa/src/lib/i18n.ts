@@ -158,6 +158,7 @@ const zh = {
   'major.documents': '销号依据', 'major.evidence': '证据照片', 'major.evidenceHint': '现场复核照片，或验收/评估报告的照片',
   'major.documentsHint': '如：专家评估报告、验收记录', 'major.onlineOnly': '此操作需联网，当前离线，未提交（已填内容保留）',
   'major.onlineOnlyHint': '需联网提交', 'major.future': '不能晚于现在', 'major.deadlineBefore': '督办时限不能早于督办日期',
+  'major.beforeFound': '不能早于隐患被发现的时间',
 } as const
 
 export type MessageKey = keyof typeof zh
@@ -316,6 +317,7 @@ const en: Record<MessageKey, string> = {
   'major.documents': 'Documents relied on', 'major.evidence': 'Evidence photos', 'major.evidenceHint': 'The site re-checked, or the acceptance / assessment report photographed',
   'major.documentsHint': 'e.g. expert assessment report, acceptance record', 'major.onlineOnly': 'This needs a network: offline, nothing was sent (your entries are kept)',
   'major.onlineOnlyHint': 'Needs a network', 'major.future': 'Not later than now', 'major.deadlineBefore': 'The deadline cannot be before the date',
+  'major.beforeFound': 'Not before the hazard was found',
 }
 
 export type Lang = 'zh-CN' | 'en-US'

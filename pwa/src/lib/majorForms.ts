@@ -91,6 +91,7 @@ export function serverMajorErrors(error: EntryError): Errors {
   const d = error.details ?? {}
   if (error.code === 'date_in_future') for (const k of Object.keys(d)) out[k] = t('major.future')
   if (error.code === 'supervision_deadline_before_date') out.deadline = t('major.deadlineBefore')
+  if (error.code === 'upward_report_before_hazard') out.reported_at = t('major.beforeFound')
   if (error.code === 'closure_evidence_required') {
     for (const k of (d.missing ?? []) as string[]) out[k === 'comment' ? 'opinion' : 'evidence'] = k === 'comment' ? t('form.required') : t('major.evidenceHint')
   }
