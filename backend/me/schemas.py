@@ -21,6 +21,9 @@ class Capabilities(BaseModel):
     governance_plan_required: list[str] = Field(
         description="the `governance_plan` fields (治理方案) a major hazard's assignment must "
                     "fill (`time_limit` may be left to the deadline); empty: not required here")
+    group_views: bool = Field(
+        description="may open the group's control room (总控制室) and monthly report: 质监办 "
+                    "and leaders, who read every center")
 
 
 class MeOut(UserOut):

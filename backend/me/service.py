@@ -15,6 +15,7 @@ from backend.hazards.workflow import (
 )
 from backend.inspections.service import allowed_kinds
 from backend.me.schemas import Capabilities, InspectionKinds, TodoOut
+from backend.org.service import CENTER_DATA_READERS
 from backend.vocab import Grade
 
 ANOTHER_CENTER = -1  # no center has this id: "a site of some other center"
@@ -30,7 +31,8 @@ def capabilities(settings: Settings, user: User) -> Capabilities:
         plan_required=list(settings.hazard_plan_required),
         major_plan_required=list(plan_required_for(Grade.major, context)),
         governance_plan_required=list(GOVERNANCE_PLAN_FIELDS)
-        if settings.major_hazard_governance_plan else [])
+        if settings.major_hazard_governance_plan else [],
+        group_views=user.has_role(*CENTER_DATA_READERS))
 
 
 def todo(session: Session, user: User) -> TodoOut:

@@ -1781,6 +1781,11 @@ export interface components {
              * @description the `governance_plan` fields (治理方案) a major hazard's assignment must fill (`time_limit` may be left to the deadline); empty: not required here
              */
             governance_plan_required: string[];
+            /**
+             * Group Views
+             * @description may open the group's control room (总控制室) and monthly report: 质监办 and leaders, who read every center
+             */
+            group_views: boolean;
         };
         /**
          * Category
