@@ -15,6 +15,7 @@ from backend.accounts.models import User
 from backend.accounts.service import create_user
 from backend.org import service as org
 from backend.org.models import Campus, Center, Site
+from backend.records.seed import ensure_defaults
 from backend.vocab import CenterKind, Role, SiteKind
 
 CENTERS = [
@@ -108,6 +109,7 @@ def load_demo(session: Session, group_name: str) -> list[tuple[str, str]]:
                     password=password, roles=roles,
                     center_id=centers[center_code].id if center_code else None)
         created.append((username, password))
+    ensure_defaults(session, group.id)
     return created
 
 

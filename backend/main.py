@@ -28,6 +28,7 @@ from backend.openapi import install_openapi, reject_unknown_query_parameters
 from backend.org.router import router as org_router
 from backend.photos.router import router as photos_router
 from backend.plans.router import router as plans_router
+from backend.records.router import router as records_router
 from backend.scheduler import run_in_app
 from backend.security import InputGuardMiddleware, SecurityHeadersMiddleware
 from backend.web import install_pwa
@@ -77,7 +78,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(reject_unknown_query_parameters)])
     for router in (accounts_router, me_router, org_router, modules_router, photos_router,
                    inspections_router, hazards_router, audit_router, notifications_router,
-                   escalations_router, plans_router, campaigns_router):
+                   escalations_router, plans_router, campaigns_router, records_router):
         api.include_router(router)
     app.include_router(api)
     install_openapi(app)

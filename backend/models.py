@@ -21,8 +21,19 @@ from backend.notifications.models import Notification
 from backend.org.models import Campus, Center, Group, Site
 from backend.photos.models import Photo, PhotoLink
 from backend.plans.models import PatrolDay, PatrolPlan, PatrolTask
+from backend.records.models import (
+    AccountabilityRecord,
+    ActionCampaign,
+    RecordAttachment,
+    Regulation,
+    ResponsibilityItem,
+    TableSubmission,
+    Training,
+)
 
 __all__ = [
+    "AccountabilityRecord",
+    "ActionCampaign",
     "AuditEntry",
     "AuditHead",
     "AuthToken",
@@ -54,7 +65,12 @@ __all__ = [
     "PatrolTask",
     "Photo",
     "PhotoLink",
+    "RecordAttachment",
+    "Regulation",
+    "ResponsibilityItem",
     "Site",
+    "TableSubmission",
+    "Training",
     "User",
     "UserRole",
     "WorkerCursor",

@@ -1,4 +1,4 @@
-from backend.errors import AppError, Conflict, Forbidden, NotFound, Unprocessable
+from backend.errors import Conflict, Forbidden, NotFound, Unprocessable
 
 
 class CampaignNotFound(NotFound):
@@ -39,12 +39,6 @@ class ReceiptAlreadySubmitted(Conflict):
 class AttachmentMissing(NotFound):
     code = "campaign_attachment_not_found"
     message = "该检查任务没有附件"
-
-
-class AttachmentTypeUnsupported(AppError):
-    status_code = 415
-    code = "attachment_type_unsupported"
-    message = "附件须为 PDF、Word、Excel 或图片（JPEG/PNG）"
 
 
 class ExternalInspectionNotFound(NotFound):

@@ -1,4 +1,3 @@
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
@@ -30,9 +29,9 @@ from backend.hazards.workflow import RestrictedUseMajorOnly
 from backend.idempotency import IdempotencyMismatch
 from backend.openapi import error_responses
 from backend.pagination import CursorParam, LimitParam, Page, keyset_page
-from backend.photos.service import get_storage, upload_dir
-from backend.photos.storage import ObjectMissing, Storage
-from backend.photos.upload import PayloadTooLarge, receive_upload
+from backend.photos import documents as shared_documents
+from backend.photos.documents import StoredDocument
+from backend.photos.service import get_storage
 from backend.types import DbId
 from backend.vocab import Role
 
@@ -116,12 +115,9 @@ def submit_receipt(campaign_id: DbId, body: ReceiptIn, response: Response, user:
                              views.center_name(session, receipt.center_id))
 
 
-def _attach(session: Session, storage: Storage, user: User, campaign_id: int, key: str,
-            filename: str | None, content_type: str, size: int,
-            sha256: str) -> CampaignDetailOut:
-    campaign = documents.attach(session, storage, user, campaign_id, key=key,
-                                filename=filename, content_type=content_type, size=size,
-                                sha256=sha256)
+def _attach(session: Session, settings: Settings, user: User, campaign_id: int,
+            document: StoredDocument) -> CampaignDetailOut:
+    campaign = documents.attach(session, get_storage(settings), user, campaign_id, document)
     return views.campaign_detail(session, user, campaign)
 
 
@@ -136,12 +132,9 @@ def _check_attachable(session: Session, user: User, campaign_id: int) -> None:
 
 @router.put("/campaigns/{campaign_id}/attachment", response_model=CampaignDetailOut,
             responses=error_responses(errors.CampaignCancelled, errors.CampaignChanged,
-                                      errors.AttachmentTypeUnsupported, "bad_upload",
+                                      shared_documents.AttachmentTypeUnsupported, "bad_upload",
                                       "unsupported_media_type", "payload_too_large"),
-            openapi_extra={"requestBody": {"required": True, "content": {
-                "multipart/form-data": {"schema": {
-                    "type": "object", "required": ["file"], "properties": {
-                        "file": {"type": "string", "format": "binary"}}}}}}})
+            openapi_extra=shared_documents.UPLOAD_BODY)
 async def upload_campaign_attachment(campaign_id: DbId, request: Request, user: QaOfficer,
                                      session: SessionDep,
                                      settings: SettingsDep) -> CampaignDetailOut:
@@ -149,34 +142,14 @@ async def upload_campaign_attachment(campaign_id: DbId, request: Request, user: 
     Word (.docx/.doc), Excel (.xlsx/.xls), JPEG or PNG, recognised by content, at most
     `attachment_max_bytes`. Two uploads at once: one may be 409 `campaign_changed`."""
     await run_in_threadpool(_check_attachable, session, user, campaign_id)
-    try:
-        upload = await receive_upload(request.headers.get("content-type"),
-                                      request.headers.get("content-length"), request.stream(),
-                                      upload_dir(settings), settings.attachment_max_bytes)
-    except PayloadTooLarge as exc:
-        raise PayloadTooLarge("附件文件过大", details=exc.details) from exc
-    key: str | None = None
-    storage = get_storage(settings)
-    try:
-        assert upload.path is not None
-        content_type = await run_in_threadpool(documents.sniff, upload.path, upload.filename)
-        size = upload.path.stat().st_size
-        key = await run_in_threadpool(documents.store, storage, upload.path, content_type)
-        out = await run_in_threadpool(_attach, session, storage, user, campaign_id, key,
-                                      upload.filename, content_type, size, upload.sha256)
-        key = None  # the transaction's outcome decides which bytes go (documents.attach)
-        return out
-    finally:
-        upload.discard()
-        if key is not None:
-            await run_in_threadpool(storage.delete, key)
+    async with shared_documents.received(request, settings) as document:
+        # the transaction's outcome decides which bytes go (documents.attach)
+        return await run_in_threadpool(_attach, session, settings, user, campaign_id, document)
 
 
 @router.get("/campaigns/{campaign_id}/attachment", response_class=StreamingResponse,
-            responses={200: {"description": "the document as uploaded", "content": {
-                t: {"schema": {"type": "string", "format": "binary"}}
-                for t in sorted(documents.EXTENSIONS)}},
-                **error_responses(errors.AttachmentMissing)})
+            responses={200: shared_documents.DOWNLOAD,
+                       **error_responses(errors.AttachmentMissing)})
 def download_campaign_attachment(campaign_id: DbId, user: CurrentUser, session: SessionDep,
                                  settings: SettingsDep) -> Response:
     """The campaign's notice document (whoever may read the campaign)."""
@@ -187,17 +160,10 @@ def download_campaign_attachment(campaign_id: DbId, user: CurrentUser, session: 
 def _stream(campaign: Campaign, settings: Settings) -> Response:
     if campaign.attachment_key is None or campaign.attachment_type is None:
         raise errors.AttachmentMissing(details={"campaign_id": campaign.id})
-    try:
-        chunks = get_storage(settings).iter_bytes(campaign.attachment_key)
-    except ObjectMissing as exc:
-        raise errors.AttachmentMissing("附件文件缺失", details={"campaign_id": campaign.id}) \
-            from exc
-    return StreamingResponse(chunks, media_type=campaign.attachment_type, headers={
-        "Content-Disposition": f'attachment; filename="{documents.download_name(campaign)}"',
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "default-src 'none'; sandbox",
-        "Cache-Control": "private, no-cache",
-        "ETag": f'"{(campaign.attachment_sha256 or uuid.uuid4().hex)[:16]}"'})
+    return shared_documents.download(
+        settings, campaign.attachment_key, campaign.attachment_type,
+        documents.download_name(campaign), campaign.attachment_sha256 or "",
+        lambda: errors.AttachmentMissing("附件文件缺失", details={"campaign_id": campaign.id}))
 
 
 @router.post("/external-inspections", status_code=status.HTTP_201_CREATED,

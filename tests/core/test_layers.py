@@ -32,6 +32,7 @@ DOMAIN_LAYERS = (
     {"plans"},  # plans name modules and sites; a submitted inspection completes a task
     {"notifications", "escalations"},  # told of hazards (later tasks, campaigns) when due
     {"campaigns"},  # dispatch plan-less tasks, report external hazards, register notices
+    {"records"},  # the official tables' records: accountability names hazards and campaigns
     {"me"},  # the signed-in user's view across every domain
 )
 

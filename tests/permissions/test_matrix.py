@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from backend.clock import today
 from backend.vocab import Grade, Role
-from tests.permissions import campaign_calls
+from tests.permissions import campaign_calls, records_calls
 
 # who: (role, center of the user: "own" = the catering center that owns the objects)
 PEOPLE = {
@@ -117,6 +117,7 @@ EXPECTED = {
     "list_tasks": dict(inspector_own=1, inspector_other=0, manager_own=1, manager_other=0,
                        qa=1, leader=1, admin=0),
     **campaign_calls.EXPECTED,
+    **records_calls.EXPECTED,
 }
 
 
@@ -217,6 +218,8 @@ def call(name, client, make, user):
         return call_inbox(name, client, make, user)
     if name in campaign_calls.EXPECTED:
         return campaign_calls.call(name, client, make, user)
+    if name in records_calls.EXPECTED:
+        return records_calls.call(name, client, make, user)
     org = make.org
     headers = make.headers(user)
     if name.endswith(("_plan", "_plans", "_plan_templates", "_tasks", "_from_template")):

@@ -1341,10 +1341,736 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/responsibility-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Responsibility Items
+         * @description 附表1 responsibility items (安全责任体系) the user may read, in the table's order: every center's for 质监办 and leaders, their own center's for a center's users.
+         */
+        get: operations["list_responsibility_items"];
+        put?: never;
+        /**
+         * Create Responsibility Item
+         * @description Add a record to 附表1 responsibility items (安全责任体系) (a center manager for their center, 质监办 for any: it names `center_id`). A retry with the same `client_id` or `Idempotency-Key` returns the first record (200).
+         */
+        post: operations["create_responsibility_item"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/responsibility-items/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Responsibility Item
+         * @description One record with its attachments; the `ETag` is its version.
+         */
+        get: operations["read_responsibility_item"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Responsibility Item
+         * @description Delete the record and its attachments (`If-Match` as for a change).
+         */
+        delete: operations["delete_responsibility_item"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Responsibility Item
+         * @description Change the fields sent (`null` clears an optional one). With `If-Match` a stale version is 412; without it a lost race is 409.
+         */
+        patch: operations["update_responsibility_item"];
+        trace?: never;
+    };
+    "/api/v1/responsibility-items/{record_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Responsibility Item Attachment
+         * @description Attach a document (multipart field `file`): PDF, Word, Excel, JPEG or PNG, recognised by content, at most `attachment_max_bytes`; whoever may change the record.
+         */
+        post: operations["upload_responsibility_item_attachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/responsibility-items/{record_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Responsibility Item Attachment
+         * @description The attachment as uploaded, always as a download (whoever may read the record).
+         */
+        get: operations["download_responsibility_item_attachment"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Responsibility Item Attachment
+         * @description Remove an attachment (whoever may change the record).
+         */
+        delete: operations["delete_responsibility_item_attachment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regulations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Regulations
+         * @description 附表2 regulations (安全管理制度) the user may read, in the table's order: every center's for 质监办 and leaders, their own center's for a center's users.
+         */
+        get: operations["list_regulations"];
+        put?: never;
+        /**
+         * Create Regulation
+         * @description Add a record to 附表2 regulations (安全管理制度) (a center manager for their center, 质监办 for any: it names `center_id`). A retry with the same `client_id` or `Idempotency-Key` returns the first record (200).
+         */
+        post: operations["create_regulation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regulations/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Regulation
+         * @description One record with its attachments; the `ETag` is its version.
+         */
+        get: operations["read_regulation"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Regulation
+         * @description Delete the record and its attachments (`If-Match` as for a change).
+         */
+        delete: operations["delete_regulation"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Regulation
+         * @description Change the fields sent (`null` clears an optional one). With `If-Match` a stale version is 412; without it a lost race is 409.
+         */
+        patch: operations["update_regulation"];
+        trace?: never;
+    };
+    "/api/v1/regulations/{record_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Regulation Attachment
+         * @description Attach a document (multipart field `file`): PDF, Word, Excel, JPEG or PNG, recognised by content, at most `attachment_max_bytes`; whoever may change the record.
+         */
+        post: operations["upload_regulation_attachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/regulations/{record_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Regulation Attachment
+         * @description The attachment as uploaded, always as a download (whoever may read the record).
+         */
+        get: operations["download_regulation_attachment"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Regulation Attachment
+         * @description Remove an attachment (whoever may change the record).
+         */
+        delete: operations["delete_regulation_attachment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trainings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Trainings
+         * @description trainings and drills (安全培训 / 应急演练), latest first the user may read, in the table's order: every center's for 质监办 and leaders, their own center's for a center's users.
+         */
+        get: operations["list_trainings"];
+        put?: never;
+        /**
+         * Create Training
+         * @description Add a record to trainings and drills (安全培训 / 应急演练), latest first (a center manager for their center, 质监办 for any: it names `center_id`). A retry with the same `client_id` or `Idempotency-Key` returns the first record (200).
+         */
+        post: operations["create_training"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trainings/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Training
+         * @description One record with its attachments; the `ETag` is its version.
+         */
+        get: operations["read_training"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Training
+         * @description Delete the record and its attachments (`If-Match` as for a change).
+         */
+        delete: operations["delete_training"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Training
+         * @description Change the fields sent (`null` clears an optional one). With `If-Match` a stale version is 412; without it a lost race is 409.
+         */
+        patch: operations["update_training"];
+        trace?: never;
+    };
+    "/api/v1/trainings/{record_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Training Attachment
+         * @description Attach a document (multipart field `file`): PDF, Word, Excel, JPEG or PNG, recognised by content, at most `attachment_max_bytes`; whoever may change the record.
+         */
+        post: operations["upload_training_attachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/trainings/{record_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Training Attachment
+         * @description The attachment as uploaded, always as a download (whoever may read the record).
+         */
+        get: operations["download_training_attachment"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Training Attachment
+         * @description Remove an attachment (whoever may change the record).
+         */
+        delete: operations["delete_training_attachment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accountability-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Accountability Records
+         * @description commendations, criticism and interviews (通报表扬 / 通报批评 / 约谈, by 质监办), latest first the user may read, in the table's order: every center's for 质监办 and leaders, their own center's for a center's users.
+         */
+        get: operations["list_accountability_records"];
+        put?: never;
+        /**
+         * Create Accountability Record
+         * @description Add a record to commendations, criticism and interviews (通报表扬 / 通报批评 / 约谈, by 质监办), latest first (a center manager for their center, 质监办 for any: it names `center_id`). A retry with the same `client_id` or `Idempotency-Key` returns the first record (200).
+         */
+        post: operations["create_accountability_record"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accountability-records/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Accountability Record
+         * @description One record with its attachments; the `ETag` is its version.
+         */
+        get: operations["read_accountability_record"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Accountability Record
+         * @description Delete the record and its attachments (`If-Match` as for a change).
+         */
+        delete: operations["delete_accountability_record"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Accountability Record
+         * @description Change the fields sent (`null` clears an optional one). With `If-Match` a stale version is 412; without it a lost race is 409.
+         */
+        patch: operations["update_accountability_record"];
+        trace?: never;
+    };
+    "/api/v1/accountability-records/{record_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Accountability Record Attachment
+         * @description Attach a document (multipart field `file`): PDF, Word, Excel, JPEG or PNG, recognised by content, at most `attachment_max_bytes`; whoever may change the record.
+         */
+        post: operations["upload_accountability_record_attachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accountability-records/{record_id}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Accountability Record Attachment
+         * @description The attachment as uploaded, always as a download (whoever may read the record).
+         */
+        get: operations["download_accountability_record_attachment"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Accountability Record Attachment
+         * @description Remove an attachment (whoever may change the record).
+         */
+        delete: operations["delete_accountability_record_attachment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/action-campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Action Campaigns
+         * @description The group's three-year actions (三年行动), newest first.
+         */
+        get: operations["list_action_campaigns"];
+        put?: never;
+        /**
+         * Create Action Campaign
+         * @description Start a three-year action with its years and each table's due day (质监办).
+         */
+        post: operations["create_action_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/action-campaigns/{action_campaign_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Action Campaign
+         * @description A three-year action; the `ETag` is its version.
+         */
+        get: operations["read_action_campaign"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Action Campaign
+         * @description Change a three-year action (质监办). Lateness already judged stays as it was.
+         */
+        patch: operations["update_action_campaign"];
+        trace?: never;
+    };
+    "/api/v1/action-campaigns/{action_campaign_id}/submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Table Submissions
+         * @description Centers × tables: submitted or not, when, by whom, late or not. 质监办 and leaders see
+         *     every operating center, a center's users their own center's row.
+         */
+        get: operations["read_table_submissions"];
+        put?: never;
+        /**
+         * Submit Table
+         * @description Hand in the caller's center's table (its center manager): late when after the table's
+         *     due day. Once only: a second submit is 409, a retry with the same `Idempotency-Key` 200.
+         *     Answers the center's row of the matrix.
+         */
+        post: operations["submit_table"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AccountabilityIn
+         * @example {
+         *       "center_id": 2,
+         *       "hazard_ids": [
+         *         41
+         *       ],
+         *       "issued_on": "2026-03-20",
+         *       "kind": "interview",
+         *       "person_name": "张三",
+         *       "reason": "重大隐患整改逾期30天"
+         *     }
+         */
+        AccountabilityIn: {
+            /**
+             * Center Id
+             * @description default: the caller's center; 质监办 names one
+             */
+            center_id?: number | null;
+            /** @description praise 通报表扬 / criticism 通报批评 / interview 约谈 */
+            kind: components["schemas"]["AccountabilityKind"];
+            /** Person Name */
+            person_name?: string | null;
+            /**
+             * Person User Id
+             * @description a user of the center
+             */
+            person_user_id?: number | null;
+            /** Reason */
+            reason: string;
+            /**
+             * Issued On
+             * Format: date
+             * @description ISO 8601 date (YYYY-MM-DD), 2000-01-01..2100-12-31
+             */
+            issued_on: string;
+            /** Doc Number */
+            doc_number?: string | null;
+            /**
+             * Hazard Ids
+             * @description hazards of the center concerned
+             * @default []
+             */
+            hazard_ids: number[];
+            /**
+             * Campaign Ids
+             * @description 专项检查 campaigns aimed at the center
+             * @default []
+             */
+            campaign_ids: number[];
+            /**
+             * Action Campaign Ids
+             * @description three-year actions of the group
+             * @default []
+             */
+            action_campaign_ids: number[];
+            /**
+             * Client Id
+             * @description a UUID: a retry with it returns the first record (the `Idempotency-Key` header does the same)
+             */
+            client_id?: string | null;
+        };
+        /**
+         * AccountabilityKind
+         * @enum {string}
+         */
+        AccountabilityKind: "praise" | "criticism" | "interview";
+        /** AccountabilityOut */
+        AccountabilityOut: {
+            /** Id */
+            id: number;
+            /** Center Id */
+            center_id: number;
+            /**
+             * Version
+             * @description the `ETag`; send it as `If-Match` to change or delete
+             */
+            version: number;
+            /** Created By Id */
+            created_by_id: number | null;
+            /** Client Id */
+            client_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Attachments
+             * @default []
+             */
+            attachments: components["schemas"]["RecordAttachmentOut"][];
+            kind: components["schemas"]["AccountabilityKind"];
+            /** Person Name */
+            person_name: string | null;
+            /** Person User Id */
+            person_user_id: number | null;
+            /** Reason */
+            reason: string;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /** Doc Number */
+            doc_number: string | null;
+            /** Hazard Ids */
+            hazard_ids: number[];
+            /** Campaign Ids */
+            campaign_ids: number[];
+            /** Action Campaign Ids */
+            action_campaign_ids: number[];
+        };
+        /**
+         * AccountabilityPatchIn
+         * @example {
+         *       "doc_number": "质监〔2026〕4号"
+         *     }
+         */
+        AccountabilityPatchIn: {
+            kind?: components["schemas"]["AccountabilityKind"];
+            /** Person Name */
+            person_name?: string | null;
+            /** Person User Id */
+            person_user_id?: number | null;
+            /** Reason */
+            reason?: string;
+            /**
+             * Issued On
+             * Format: date
+             * @description ISO 8601 date (YYYY-MM-DD), 2000-01-01..2100-12-31
+             */
+            issued_on?: string;
+            /** Doc Number */
+            doc_number?: string | null;
+            /** Hazard Ids */
+            hazard_ids?: number[];
+            /** Campaign Ids */
+            campaign_ids?: number[];
+            /** Action Campaign Ids */
+            action_campaign_ids?: number[];
+        };
+        /**
+         * ActionCampaignIn
+         * @example {
+         *       "first_year": 2024,
+         *       "last_year": 2026,
+         *       "table1_due_on": "2024-06-30",
+         *       "table2_due_on": "2024-12-31",
+         *       "table3_due_on": "2024-06-30",
+         *       "title": "后勤集团安全生产治本攻坚三年行动（2024-2026年）"
+         *     }
+         */
+        ActionCampaignIn: {
+            /** Title */
+            title: string;
+            /** First Year */
+            first_year: number;
+            /** Last Year */
+            last_year: number;
+            /**
+             * Table1 Due On
+             * Format: date
+             * @description 附表1 安全责任体系 due (Asia/Shanghai day)
+             */
+            table1_due_on: string;
+            /**
+             * Table2 Due On
+             * Format: date
+             * @description 附表2 安全管理制度 due
+             */
+            table2_due_on: string;
+            /**
+             * Table3 Due On
+             * Format: date
+             * @description 附表3 风险隐患整改计划表 due
+             */
+            table3_due_on: string;
+            /** Notes */
+            notes?: string | null;
+            /**
+             * Client Id
+             * @description a UUID: a retry with it returns the first record (the `Idempotency-Key` header does the same)
+             */
+            client_id?: string | null;
+        };
+        /** ActionCampaignOut */
+        ActionCampaignOut: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            /** First Year */
+            first_year: number;
+            /** Last Year */
+            last_year: number;
+            /** Years */
+            years: number[];
+            /**
+             * Table1 Due On
+             * Format: date
+             */
+            table1_due_on: string;
+            /**
+             * Table2 Due On
+             * Format: date
+             */
+            table2_due_on: string;
+            /**
+             * Table3 Due On
+             * Format: date
+             */
+            table3_due_on: string;
+            /** Notes */
+            notes: string | null;
+            /** Version */
+            version: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * ActionCampaignPatchIn
+         * @example {
+         *       "table2_due_on": "2025-01-15"
+         *     }
+         */
+        ActionCampaignPatchIn: {
+            /** Title */
+            title?: string;
+            /** First Year */
+            first_year?: number;
+            /** Last Year */
+            last_year?: number;
+            /**
+             * Table1 Due On
+             * Format: date
+             * @description ISO 8601 date (YYYY-MM-DD), 2000-01-01..2100-12-31
+             */
+            table1_due_on?: string;
+            /**
+             * Table2 Due On
+             * Format: date
+             * @description ISO 8601 date (YYYY-MM-DD), 2000-01-01..2100-12-31
+             */
+            table2_due_on?: string;
+            /**
+             * Table3 Due On
+             * Format: date
+             * @description ISO 8601 date (YYYY-MM-DD), 2000-01-01..2100-12-31
+             */
+            table3_due_on?: string;
+            /** Notes */
+            notes?: string | null;
+        };
         /** AnswerIn */
         AnswerIn: {
             /** Item Id */
@@ -1882,6 +2608,15 @@ export interface components {
             tasks_cancelled: number;
             receipt: components["schemas"]["ReceiptOut"];
         };
+        /** CenterSubmissionsOut */
+        CenterSubmissionsOut: {
+            /** Center Id */
+            center_id: number;
+            /** Center Name */
+            center_name: string;
+            /** Tables */
+            tables: components["schemas"]["TableStatusOut"][];
+        };
         /**
          * CheckinMethod
          * @enum {string}
@@ -1972,6 +2707,7 @@ export interface components {
          *     - `invalid_credentials` (401): 用户名或密码错误
          *     - `invalid_token` (401): 登录已失效，请重新登录
          *     - `not_authenticated` (401): 未登录或登录已过期
+         *     - `accountability_write_forbidden` (403): 只有质监办可以登记通报表扬、通报批评和约谈
          *     - `campaign_receipt_forbidden` (403): 只有被检查中心的负责人可以提交回执
          *     - `forbidden` (403): 无权执行此操作
          *     - `hazard_action_forbidden` (403): 您无权对该隐患执行此操作
@@ -1979,7 +2715,10 @@ export interface components {
          *     - `invalid_signature` (403): 链接无效或已过期
          *     - `not_the_inspector` (403): 只有检查人可以修改该检查
          *     - `plan_manage_forbidden` (403): 只有本中心负责人或质监办可以管理巡检计划
+         *     - `record_write_forbidden` (403): 只有本中心负责人或质监办可以修改本中心的记录
+         *     - `table_submit_forbidden` (403): 只有本中心负责人可以提交本中心的附表
          *     - `url_expired` (403): 照片链接已过期
+         *     - `action_campaign_not_found` (404): 三年行动不存在
          *     - `campaign_attachment_not_found` (404): 该检查任务没有附件
          *     - `campaign_not_found` (404): 检查任务不存在
          *     - `campus_not_found` (404): 校区不存在
@@ -1994,6 +2733,8 @@ export interface components {
          *     - `photo_file_missing` (404): 照片文件缺失
          *     - `photo_not_found` (404): 照片不存在
          *     - `plan_not_found` (404): 巡检计划不存在
+         *     - `record_attachment_not_found` (404): 附件不存在
+         *     - `record_not_found` (404): 记录不存在
          *     - `site_not_found` (404): 点位不存在
          *     - `supervision_not_found` (404): 该隐患未挂牌督办
          *     - `method_not_allowed` (405): 不支持此请求方法
@@ -2010,12 +2751,16 @@ export interface components {
          *     - `order_no_taken` (409): 督办单编号已被本集团的另一份督办单使用
          *     - `plan_changed` (409): 巡检计划已被他人修改，请刷新后重试
          *     - `receipt_already_submitted` (409): 本中心已提交回执；如需更正，请带上回执版本（If-Match）重新提交
+         *     - `record_changed` (409): 记录已被他人修改，请刷新后重试
          *     - `site_inactive` (409): 该点位已停用，不能新建检查或隐患
+         *     - `standard_item_fixed` (409): 附表1的固定条目（安全工作组织机构、安全责任网络表、安全生产责任书）不能删除或改名
+         *     - `table_already_submitted` (409): 本中心已提交该附表
          *     - `username_taken` (409): 用户名已存在
          *     - `precondition_failed` (412): 对象已被修改（If-Match 不符），请刷新后重试
          *     - `payload_too_large` (413): 请求体过大
          *     - `attachment_type_unsupported` (415): 附件须为 PDF、Word、Excel 或图片（JPEG/PNG）
          *     - `unsupported_media_type` (415): 不支持的内容类型
+         *     - `action_years_invalid` (422): 三年行动的起止年份无效：结束年份不能早于开始年份，且不超过10年
          *     - `campaign_target_invalid` (422): 检查对象无效：中心须为本集团在用的业务中心，且至少有一个适用的点位
          *     - `campaign_window_invalid` (422): 检查时间无效：结束日期不能早于开始日期或今天，回执截止日期不能早于结束日期
          *     - `center_required` (422): 巡检员和中心负责人必须属于一个中心
@@ -2042,7 +2787,10 @@ export interface components {
          *     - `plan_inspector_invalid` (422): 责任巡检员必须是该中心的在岗人员
          *     - `plan_schedule_invalid` (422): 巡检频次或时间窗口不完整或不一致
          *     - `plan_target_invalid` (422): 巡检计划须指定一个本中心的点位，或一种点位类型（二者选一）
+         *     - `record_center_required` (422): 请指定记录所属的中心
+         *     - `record_links_invalid` (422): 关联的人员、隐患、检查任务或三年行动不存在，或不属于该中心
          *     - `restricted_use_major_only` (422): 停用/封控仅适用于重大隐患
+         *     - `review_incomplete` (422): 审查结论（废、改、留、立）与审查日期须同时填写
          *     - `roles_required` (422): 至少需要一个角色
          *     - `supervision_deadline_before_date` (422): 督办时限不能早于督办日期
          *     - `unknown_campus` (422): 校区不存在
@@ -2059,7 +2807,7 @@ export interface components {
          *     - `photo_queue_full` (503): 照片处理繁忙，请稍后重试
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "campaign_receipt_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "plan_manage_forbidden" | "url_expired" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "site_not_found" | "supervision_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "order_no_taken" | "plan_changed" | "receipt_already_submitted" | "site_inactive" | "username_taken" | "precondition_failed" | "payload_too_large" | "attachment_type_unsupported" | "unsupported_media_type" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "closure_evidence_required" | "date_in_future" | "deadline_in_past" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "restricted_use_major_only" | "roles_required" | "supervision_deadline_before_date" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "validation_error" | "weak_password" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
+        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "accountability_write_forbidden" | "campaign_receipt_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "plan_manage_forbidden" | "record_write_forbidden" | "table_submit_forbidden" | "url_expired" | "action_campaign_not_found" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "record_attachment_not_found" | "record_not_found" | "site_not_found" | "supervision_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "order_no_taken" | "plan_changed" | "receipt_already_submitted" | "record_changed" | "site_inactive" | "standard_item_fixed" | "table_already_submitted" | "username_taken" | "precondition_failed" | "payload_too_large" | "attachment_type_unsupported" | "unsupported_media_type" | "action_years_invalid" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "closure_evidence_required" | "date_in_future" | "deadline_in_past" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "record_center_required" | "record_links_invalid" | "restricted_use_major_only" | "review_incomplete" | "roles_required" | "supervision_deadline_before_date" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "validation_error" | "weak_password" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
         /**
          * ErrorDetails
          * @description Facts about the error (ids, fields, allowed values); for 400 `malformed_json` and 422 `validation_error`, `errors` lists each problem.
@@ -3573,6 +4321,37 @@ export interface components {
              */
             read_at: string | null;
         };
+        /**
+         * OfficialTable
+         * @enum {string}
+         */
+        OfficialTable: "table1" | "table2" | "table3";
+        /** Page[AccountabilityOut] */
+        Page_AccountabilityOut_: {
+            /**
+             * Items
+             * @description This page's items, in the list's order.
+             */
+            items: components["schemas"]["AccountabilityOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[ActionCampaignOut] */
+        Page_ActionCampaignOut_: {
+            /**
+             * Items
+             * @description This page's items, in the list's order.
+             */
+            items: components["schemas"]["ActionCampaignOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Page[AuditEntryOut] */
         Page_AuditEntryOut_: {
             /**
@@ -3690,6 +4469,32 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[RegulationOut] */
+        Page_RegulationOut_: {
+            /**
+             * Items
+             * @description This page's items, in the list's order.
+             */
+            items: components["schemas"]["RegulationOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[ResponsibilityItemOut] */
+        Page_ResponsibilityItemOut_: {
+            /**
+             * Items
+             * @description This page's items, in the list's order.
+             */
+            items: components["schemas"]["ResponsibilityItemOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Page[SiteOut] */
         Page_SiteOut_: {
             /**
@@ -3710,6 +4515,19 @@ export interface components {
              * @description This page's items, in the list's order.
              */
             items: components["schemas"]["TaskOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[TrainingOut] */
+        Page_TrainingOut_: {
+            /**
+             * Items
+             * @description This page's items, in the list's order.
+             */
+            items: components["schemas"]["TrainingOut"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` for the next page; null on the last page.
@@ -4083,6 +4901,146 @@ export interface components {
          * @enum {string}
          */
         ReceiptStatus: "pending" | "submitted";
+        /** RecordAttachmentOut */
+        RecordAttachmentOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string | null;
+            /** Content Type */
+            content_type: string;
+            /** Bytes */
+            bytes: number;
+            /** Sha256 */
+            sha256: string;
+            /** Uploaded By Id */
+            uploaded_by_id: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Url
+             * @description GET it with the bearer token; always a download
+             */
+            url: string;
+        };
+        /**
+         * RegulationIn
+         * @example {
+         *       "decided_on": "2024-11-20",
+         *       "decision": "amend",
+         *       "doc_number": "饮食字〔2023〕5号",
+         *       "issued_on": "2023-05-10",
+         *       "seq": 1,
+         *       "title": "饮食服务中心燃气使用安全操作规定"
+         *     }
+         */
+        RegulationIn: {
+            /**
+             * Center Id
+             * @description default: the caller's center; 质监办 names one
+             */
+            center_id?: number | null;
+            /**
+             * Seq
+             * @description 序号; default: after the center's last
+             */
+            seq?: number | null;
+            /**
+             * Title
+             * @description 制度名称
+             */
+            title: string;
+            /**
+             * Doc Number
+             * @description 文号
+             */
+            doc_number?: string | null;
+            /**
+             * Issued On
+             * @description 发文日期
+             */
+            issued_on?: string | null;
+            /** Remark */
+            remark?: string | null;
+            /** @description 废 abolish / 改 amend / 留 keep / 立 create; with `decided_on` */
+            decision?: components["schemas"]["ReviewDecision"] | null;
+            /** Decided On */
+            decided_on?: string | null;
+            /**
+             * Client Id
+             * @description a UUID: a retry with it returns the first record (the `Idempotency-Key` header does the same)
+             */
+            client_id?: string | null;
+        };
+        /** RegulationOut */
+        RegulationOut: {
+            /** Id */
+            id: number;
+            /** Center Id */
+            center_id: number;
+            /**
+             * Version
+             * @description the `ETag`; send it as `If-Match` to change or delete
+             */
+            version: number;
+            /** Created By Id */
+            created_by_id: number | null;
+            /** Client Id */
+            client_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Attachments
+             * @default []
+             */
+            attachments: components["schemas"]["RecordAttachmentOut"][];
+            /** Seq */
+            seq: number;
+            /** Title */
+            title: string;
+            /** Doc Number */
+            doc_number: string | null;
+            /** Issued On */
+            issued_on: string | null;
+            /** Remark */
+            remark: string | null;
+            decision: components["schemas"]["ReviewDecision"] | null;
+            /** Decided On */
+            decided_on: string | null;
+        };
+        /**
+         * RegulationPatchIn
+         * @example {
+         *       "decided_on": "2024-11-20",
+         *       "decision": "amend"
+         *     }
+         */
+        RegulationPatchIn: {
+            /** Seq */
+            seq?: number;
+            /** Title */
+            title?: string;
+            /** Doc Number */
+            doc_number?: string | null;
+            /** Issued On */
+            issued_on?: string | null;
+            /** Remark */
+            remark?: string | null;
+            decision?: components["schemas"]["ReviewDecision"] | null;
+            /** Decided On */
+            decided_on?: string | null;
+        };
         /**
          * RequirementOut
          * @description The checklist item a finding failed: what it requires and how it is usually fixed.
@@ -4114,6 +5072,120 @@ export interface components {
              */
             advice: string | null;
         };
+        /**
+         * ResponsibilityItemIn
+         * @example {
+         *       "deadline": "2024-06-30",
+         *       "established": true,
+         *       "title": "消防安全管理责任人任命书"
+         *     }
+         */
+        ResponsibilityItemIn: {
+            /**
+             * Center Id
+             * @description default: the caller's center; 质监办 names one
+             */
+            center_id?: number | null;
+            /**
+             * Title
+             * @description 具体内容
+             */
+            title: string;
+            /**
+             * Established
+             * @description 是否建立（或签订）
+             */
+            established?: boolean | null;
+            /**
+             * Deadline
+             * @description 整改期限
+             */
+            deadline?: string | null;
+            /** Remark */
+            remark?: string | null;
+            /**
+             * Position
+             * @description row order in 附表1
+             * @default 100
+             */
+            position: number;
+            /**
+             * Client Id
+             * @description a UUID: a retry with it returns the first record (the `Idempotency-Key` header does the same)
+             */
+            client_id?: string | null;
+        };
+        /** ResponsibilityItemOut */
+        ResponsibilityItemOut: {
+            /** Id */
+            id: number;
+            /** Center Id */
+            center_id: number;
+            /**
+             * Version
+             * @description the `ETag`; send it as `If-Match` to change or delete
+             */
+            version: number;
+            /** Created By Id */
+            created_by_id: number | null;
+            /** Client Id */
+            client_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Attachments
+             * @default []
+             */
+            attachments: components["schemas"]["RecordAttachmentOut"][];
+            /**
+             * Standard Key
+             * @description one of the three rows every center has (organization, network, agreement), else null
+             */
+            standard_key: string | null;
+            /** Position */
+            position: number;
+            /** Title */
+            title: string;
+            /** Established */
+            established: boolean | null;
+            /** Deadline */
+            deadline: string | null;
+            /** Remark */
+            remark: string | null;
+        };
+        /**
+         * ResponsibilityItemPatchIn
+         * @example {
+         *       "established": true,
+         *       "remark": "已于2024年5月发文"
+         *     }
+         */
+        ResponsibilityItemPatchIn: {
+            /** Title */
+            title?: string;
+            /** Established */
+            established?: boolean | null;
+            /** Deadline */
+            deadline?: string | null;
+            /** Remark */
+            remark?: string | null;
+            /** Position */
+            position?: number;
+        };
+        /**
+         * ReviewDecision
+         * @description A regulation's review (制度的“废、改、留、立”).
+         * @enum {string}
+         */
+        ReviewDecision: "abolish" | "amend" | "keep" | "create";
         /**
          * Role
          * @enum {string}
@@ -4288,6 +5360,30 @@ export interface components {
          */
         Status: "reported" | "assigned" | "submitted" | "closed" | "cancelled";
         /**
+         * SubmissionIn
+         * @example {
+         *       "note": "电子版已发质监办邮箱",
+         *       "table": "table1"
+         *     }
+         */
+        SubmissionIn: {
+            table: components["schemas"]["OfficialTable"];
+            /** Note */
+            note?: string | null;
+        };
+        /** SubmissionMatrixOut */
+        SubmissionMatrixOut: {
+            /** Action Campaign Id */
+            action_campaign_id: number;
+            /** Centers */
+            centers: components["schemas"]["CenterSubmissionsOut"][];
+            /**
+             * Late Count
+             * @description late (center, table) pairs in this view
+             */
+            late_count: number;
+        };
+        /**
          * SubmitIn
          * @description The rectification with its after-photos.
          * @example {
@@ -4397,6 +5493,30 @@ export interface components {
              */
             recorded_at: string;
         };
+        /** TableStatusOut */
+        TableStatusOut: {
+            table: components["schemas"]["OfficialTable"];
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Submitted */
+            submitted: boolean;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Submitted By Id */
+            submitted_by_id: number | null;
+            /** Submitted By Name */
+            submitted_by_name: string | null;
+            /**
+             * Late
+             * @description submitted after the due day, or not submitted and the due day is over (Asia/Shanghai)
+             */
+            late: boolean;
+            /** Note */
+            note: string | null;
+        };
         /** TaskOut */
         TaskOut: {
             /**
@@ -4504,6 +5624,131 @@ export interface components {
              * @description open major hazards (重大隐患), of those the user sees
              */
             major_open: number;
+        };
+        /**
+         * TrainingIn
+         * @example {
+         *       "duration_minutes": 60,
+         *       "held_on": "2026-03-12",
+         *       "kind": "drill",
+         *       "location": "一食堂",
+         *       "participant_count": 24,
+         *       "topic": "后厨燃气泄漏应急演练"
+         *     }
+         */
+        TrainingIn: {
+            /**
+             * Center Id
+             * @description default: the caller's center; 质监办 names one
+             */
+            center_id?: number | null;
+            /** @description drill 应急演练 / training 安全培训 */
+            kind: components["schemas"]["TrainingKind"];
+            /**
+             * Held On
+             * Format: date
+             * @description ISO 8601 date (YYYY-MM-DD), 2000-01-01..2100-12-31
+             */
+            held_on: string;
+            /** Topic */
+            topic: string;
+            /** Participant Count */
+            participant_count?: number | null;
+            /** Participant Names */
+            participant_names?: string[] | null;
+            /** Duration Minutes */
+            duration_minutes?: number | null;
+            /** Location */
+            location?: string | null;
+            /** Summary */
+            summary?: string | null;
+            /**
+             * Client Id
+             * @description a UUID: a retry with it returns the first record (the `Idempotency-Key` header does the same)
+             */
+            client_id?: string | null;
+        };
+        /**
+         * TrainingKind
+         * @enum {string}
+         */
+        TrainingKind: "drill" | "training";
+        /** TrainingOut */
+        TrainingOut: {
+            /** Id */
+            id: number;
+            /** Center Id */
+            center_id: number;
+            /**
+             * Version
+             * @description the `ETag`; send it as `If-Match` to change or delete
+             */
+            version: number;
+            /** Created By Id */
+            created_by_id: number | null;
+            /** Client Id */
+            client_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Attachments
+             * @default []
+             */
+            attachments: components["schemas"]["RecordAttachmentOut"][];
+            kind: components["schemas"]["TrainingKind"];
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /** Topic */
+            topic: string;
+            /** Participant Count */
+            participant_count: number | null;
+            /** Participant Names */
+            participant_names: string[] | null;
+            /** Duration Minutes */
+            duration_minutes: number | null;
+            /** Location */
+            location: string | null;
+            /** Summary */
+            summary: string | null;
+        };
+        /**
+         * TrainingPatchIn
+         * @example {
+         *       "participant_count": 30,
+         *       "summary": "演练后补充签到表"
+         *     }
+         */
+        TrainingPatchIn: {
+            kind?: components["schemas"]["TrainingKind"];
+            /**
+             * Held On
+             * Format: date
+             * @description ISO 8601 date (YYYY-MM-DD), 2000-01-01..2100-12-31
+             */
+            held_on?: string;
+            /** Topic */
+            topic?: string;
+            /** Participant Count */
+            participant_count?: number | null;
+            /** Participant Names */
+            participant_names?: string[] | null;
+            /** Duration Minutes */
+            duration_minutes?: number | null;
+            /** Location */
+            location?: string | null;
+            /** Summary */
+            summary?: string | null;
         };
         /** UnreadCountOut */
         UnreadCountOut: {
@@ -10633,6 +11878,2950 @@ export interface operations {
                 };
             };
             /** @description Unprocessable Entity: `external_target_invalid`, `idempotency_mismatch`, `invalid_photo`, `invalid_value`, `restricted_use_major_only`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_responsibility_items: {
+        parameters: {
+            query?: {
+                /** @description Page size: at most this many items. */
+                limit?: number;
+                /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
+                cursor?: string | null;
+                /** @description one center's */
+                center_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ResponsibilityItemOut_"];
+                };
+            };
+            /** @description Bad Request: `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_responsibility_item: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a UUID per intended write: a retry with it returns the first result */
+                "idempotency-key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResponsibilityItemIn"];
+            };
+        };
+        responses: {
+            /** @description a retry: the first record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponsibilityItemOut"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponsibilityItemOut"];
+                };
+            };
+            /** @description Bad Request: `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `record_write_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `center_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `standard_item_fixed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `record_center_required`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    read_responsibility_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponsibilityItemOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    delete_responsibility_item: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `record_write_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `record_changed`, `standard_item_fixed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    update_responsibility_item: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResponsibilityItemPatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponsibilityItemOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `record_write_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `record_changed`, `standard_item_fixed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    upload_responsibility_item_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordAttachmentOut"];
+                };
+            };
+            /** @description Bad Request: `bad_upload`, `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `record_write_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported Media Type: `attachment_type_unsupported`, `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    download_responsibility_item_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+                /** @description The attachment's id. */
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the document as uploaded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/msword": string;
+                    "application/pdf": string;
+                    "application/vnd.ms-excel": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found`, `record_attachment_not_found`, `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    delete_responsibility_item_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+                /** @description The attachment's id. */
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `record_write_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found`, `record_attachment_not_found`, `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_regulations: {
+        parameters: {
+            query?: {
+                /** @description Page size: at most this many items. */
+                limit?: number;
+                /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
+                cursor?: string | null;
+                /** @description one center's */
+                center_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RegulationOut_"];
+                };
+            };
+            /** @description Bad Request: `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_regulation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a UUID per intended write: a retry with it returns the first result */
+                "idempotency-key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegulationIn"];
+            };
+        };
+        responses: {
+            /** @description a retry: the first record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegulationOut"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegulationOut"];
+                };
+            };
+            /** @description Bad Request: `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `record_write_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `center_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `record_center_required`, `review_incomplete`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    read_regulation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegulationOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    delete_regulation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `record_write_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `record_changed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `review_incomplete`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    update_regulation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegulationPatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegulationOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `record_write_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `record_changed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `review_incomplete`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    upload_regulation_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordAttachmentOut"];
+                };
+            };
+            /** @description Bad Request: `bad_upload`, `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `record_write_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported Media Type: `attachment_type_unsupported`, `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    download_regulation_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+                /** @description The attachment's id. */
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the document as uploaded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/msword": string;
+                    "application/pdf": string;
+                    "application/vnd.ms-excel": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found`, `record_attachment_not_found`, `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    delete_regulation_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+                /** @description The attachment's id. */
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `record_write_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found`, `record_attachment_not_found`, `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_trainings: {
+        parameters: {
+            query?: {
+                /** @description Page size: at most this many items. */
+                limit?: number;
+                /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
+                cursor?: string | null;
+                /** @description one center's */
+                center_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TrainingOut_"];
+                };
+            };
+            /** @description Bad Request: `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_training: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a UUID per intended write: a retry with it returns the first result */
+                "idempotency-key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrainingIn"];
+            };
+        };
+        responses: {
+            /** @description a retry: the first record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingOut"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingOut"];
+                };
+            };
+            /** @description Bad Request: `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `record_write_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `center_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `record_center_required`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    read_training: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    delete_training: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `record_write_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `record_changed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    update_training: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrainingPatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrainingOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `record_write_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `record_changed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    upload_training_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordAttachmentOut"];
+                };
+            };
+            /** @description Bad Request: `bad_upload`, `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `record_write_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported Media Type: `attachment_type_unsupported`, `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    download_training_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+                /** @description The attachment's id. */
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the document as uploaded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/msword": string;
+                    "application/pdf": string;
+                    "application/vnd.ms-excel": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found`, `record_attachment_not_found`, `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    delete_training_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+                /** @description The attachment's id. */
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `record_write_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found`, `record_attachment_not_found`, `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_accountability_records: {
+        parameters: {
+            query?: {
+                /** @description Page size: at most this many items. */
+                limit?: number;
+                /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
+                cursor?: string | null;
+                /** @description one center's */
+                center_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AccountabilityOut_"];
+                };
+            };
+            /** @description Bad Request: `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_accountability_record: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a UUID per intended write: a retry with it returns the first result */
+                "idempotency-key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountabilityIn"];
+            };
+        };
+        responses: {
+            /** @description a retry: the first record */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountabilityOut"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountabilityOut"];
+                };
+            };
+            /** @description Bad Request: `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `accountability_write_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `center_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `record_center_required`, `record_links_invalid`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    read_accountability_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountabilityOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    delete_accountability_record: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `accountability_write_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `record_changed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `record_links_invalid`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    update_accountability_record: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountabilityPatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountabilityOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `accountability_write_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `record_changed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `record_links_invalid`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    upload_accountability_record_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordAttachmentOut"];
+                };
+            };
+            /** @description Bad Request: `bad_upload`, `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `accountability_write_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported Media Type: `attachment_type_unsupported`, `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    download_accountability_record_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+                /** @description The attachment's id. */
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the document as uploaded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/msword": string;
+                    "application/pdf": string;
+                    "application/vnd.ms-excel": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found`, `record_attachment_not_found`, `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    delete_accountability_record_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The record's id. */
+                record_id: number;
+                /** @description The attachment's id. */
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `accountability_write_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found`, `record_attachment_not_found`, `record_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_action_campaigns: {
+        parameters: {
+            query?: {
+                /** @description Page size: at most this many items. */
+                limit?: number;
+                /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ActionCampaignOut_"];
+                };
+            };
+            /** @description Bad Request: `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_action_campaign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a UUID per intended write: a retry with it returns the first result */
+                "idempotency-key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionCampaignIn"];
+            };
+        };
+        responses: {
+            /** @description a retry: the first action */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionCampaignOut"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionCampaignOut"];
+                };
+            };
+            /** @description Bad Request: `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `action_years_invalid`, `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    read_action_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The action campaign's id. */
+                action_campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionCampaignOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `action_campaign_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    update_action_campaign: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path: {
+                /** @description The action campaign's id. */
+                action_campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionCampaignPatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionCampaignOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `action_campaign_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `record_changed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `action_years_invalid`, `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    read_table_submissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The action campaign's id. */
+                action_campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmissionMatrixOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `action_campaign_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    submit_table: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a UUID per intended write: a retry with it returns the first result */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                /** @description The action campaign's id. */
+                action_campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmissionIn"];
+            };
+        };
+        responses: {
+            /** @description a retry (same Idempotency-Key): as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmissionMatrixOut"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmissionMatrixOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `table_submit_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `action_campaign_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `table_already_submitted` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
