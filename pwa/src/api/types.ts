@@ -27,6 +27,7 @@ export type Grade = S['Grade']
 export type Role = S['Role']
 export type AnswerResult = S['AnswerResult']
 export type InspectionKind = S['InspectionKind']
+export type TrainingOut = S['TrainingOut']
 export type Page<T> = { items: T[]; next_cursor: string | null }
 
 export interface ErrorBody {
