@@ -19,6 +19,12 @@ class PreconditionFailed(AppError):
     message = "对象已被修改（If-Match 不符），请刷新后重试"
 
 
+class PreconditionRequired(AppError):
+    status_code = 428
+    code = "precondition_required"
+    message = "修改须带 If-Match（读取时的 ETag），以免覆盖他人的修改"
+
+
 _ETAG = re.compile(r'^\s*(?:W/)?"(\d{1,18})"\s*$')
 
 IfMatch = Annotated[str | None, Header(
@@ -55,3 +61,10 @@ def required_version(versions: frozenset[int] | None, current: int) -> int | Non
     if current not in versions:
         raise PreconditionFailed(details={"version": current})
     return current
+
+
+def required_if_match(if_match: str | None) -> str:
+    """``If-Match`` where a write must name the version it read (428 without one)."""
+    if if_match is None:
+        raise PreconditionRequired()
+    return if_match

@@ -18,6 +18,7 @@ from backend.db import READ_ONLY, get_engine
 from backend.deps import request_session
 from backend.errors import error_body, install_error_handlers
 from backend.escalations.router import router as escalations_router
+from backend.evaluation.router import router as evaluation_router
 from backend.hazards.router import router as hazards_router
 from backend.inspections.router import router as inspections_router
 from backend.me.router import router as me_router
@@ -78,7 +79,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(reject_unknown_query_parameters)])
     for router in (accounts_router, me_router, org_router, modules_router, photos_router,
                    inspections_router, hazards_router, audit_router, notifications_router,
-                   escalations_router, plans_router, campaigns_router, records_router):
+                   escalations_router, plans_router, campaigns_router, records_router,
+                   evaluation_router):
         api.include_router(router)
     app.include_router(api)
     install_openapi(app)

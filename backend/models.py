@@ -11,6 +11,7 @@ from backend.campaigns.models import (
 )
 from backend.db import Base
 from backend.escalations.models import Escalation, OverdueRecord
+from backend.evaluation.models import EvaluationWeights
 from backend.events.cursors import WorkerCursor
 from backend.events.models import DomainEvent, EventHead
 from backend.hazards.models import Hazard, HazardEvent
@@ -44,6 +45,7 @@ __all__ = [
     "Center",
     "DomainEvent",
     "Escalation",
+    "EvaluationWeights",
     "EventHead",
     "ExternalFinding",
     "ExternalInspection",

@@ -33,6 +33,7 @@ DOMAIN_LAYERS = (
     {"notifications", "escalations"},  # told of hazards (later tasks, campaigns) when due
     {"campaigns"},  # dispatch plan-less tasks, report external hazards, register notices
     {"records"},  # the official tables' records: accountability names hazards and campaigns
+    {"evaluation"},  # scores centers on hazards, patrol tasks and the records
     {"me"},  # the signed-in user's view across every domain
 )
 
