@@ -1800,10 +1800,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/evaluation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Evaluation
+         * @description The centers' evaluation (中心考评) for a period: each center's total (0..100),
+         *     rank and the breakdown per factor (its raw figures, score, weight and points), with the weights
+         *     used and the period's 通报表扬 / 通报批评 / 约谈 counts beside each center (not scored).
+         *
+         *     质监办 and leaders see every center. **A center manager sees only their own center's row**,
+         *     with its rank among all centers (`ranked_centers` says how many): the other centers' figures
+         *     are their hazards and records, which a center's users do not read anywhere else, and the group
+         *     publishes praise and criticism itself (通报). Inspectors and administrators: 403.
+         *
+         *     Factors (the formulas are in backend/evaluation/scoring.py): on-time closure (hazards closed
+         *     in the period by their deadline / closed in the period); overdue (100 × (1 − Σ min(days
+         *     overdue, full-penalty days) / full-penalty days / hazards carried), over the hazards open at
+         *     the period's end); patrol completion (done / (done + missed) of the tasks due in the period);
+         *     repeat findings (a checklist hazard at a site for a check item that already had one there in
+         *     the period); tables on time (the official tables due in the period handed in by their due day);
+         *     drills and trainings (held against the yearly targets prorated to the elapsed days). A factor
+         *     without facts is not applicable (score null) and left out of the total, which is the weighted
+         *     mean of the rest.
+         */
+        get: operations["read_evaluation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evaluation/weights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Evaluation Weights
+         * @description The group's evaluation weights and targets (the defaults until 质监办 changes them, as
+         *     version 0); the `ETag` is their version. Readable by whoever reads the evaluation.
+         */
+        get: operations["read_evaluation_weights"];
+        /**
+         * Update Evaluation Weights
+         * @description Replace the weights and targets (质监办). `If-Match` is required (428 without it) and
+         *     must name the current version (`"0"` while the defaults apply), else 412. Each weight is an
+         *     integer 0..1000 and their sum above 0, else 422 `evaluation_weights_invalid` naming each
+         *     problem in `details.problems`. Audited; emits `evaluation.weights_updated`.
+         */
+        put: operations["update_evaluation_weights"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AccountabilityCounts
+         * @description Records issued in the period (shown beside the score, not scored).
+         */
+        AccountabilityCounts: {
+            /**
+             * Praise
+             * @description 通报表扬
+             */
+            praise: number;
+            /**
+             * Criticism
+             * @description 通报批评
+             */
+            criticism: number;
+            /**
+             * Interview
+             * @description 约谈
+             */
+            interview: number;
+        };
         /**
          * AccountabilityIn
          * @example {
@@ -2518,6 +2604,25 @@ export interface components {
          * @enum {string}
          */
         Category: "fire" | "food" | "gas" | "water_power" | "school_bus" | "building" | "equipment" | "hygiene" | "other";
+        /** CenterEvaluationOut */
+        CenterEvaluationOut: {
+            /** Center Id */
+            center_id: number;
+            /** Center Name */
+            center_name: string;
+            /**
+             * Rank
+             * @description 1 = best; equal totals share a rank (1, 1, 3); null without a total
+             */
+            rank: number | null;
+            /**
+             * Total
+             * @description 0..100, two decimals; null when no factor applies
+             */
+            total: number | null;
+            factors: components["schemas"]["FactorsOut"];
+            accountability: components["schemas"]["AccountabilityCounts"];
+        };
         /**
          * CenterIn
          * @description A center (中心): a department of the logistics group that runs sites.
@@ -2667,6 +2772,32 @@ export interface components {
             /** Comment */
             comment?: string | null;
         };
+        /** DrillsTrainingsOut */
+        DrillsTrainingsOut: {
+            /**
+             * Score
+             * @description 0..100, two decimals; null: not applicable (no facts to judge on), left out of the total
+             */
+            score: number | null;
+            /** Weight */
+            weight: number;
+            /**
+             * Points
+             * @description what the factor adds to the total: weight × score / the applicable factors' weights
+             */
+            points: number | null;
+            /** Drills */
+            drills: number;
+            /** Trainings */
+            trainings: number;
+            /**
+             * Drills Target
+             * @description the yearly target × elapsed days / 365
+             */
+            drills_target: number;
+            /** Trainings Target */
+            trainings_target: number;
+        };
         /**
          * EditIn
          * @description Correct what a report says (e.g. a title that reads as the requirement itself).
@@ -2709,6 +2840,8 @@ export interface components {
          *     - `not_authenticated` (401): 未登录或登录已过期
          *     - `accountability_write_forbidden` (403): 只有质监办可以登记通报表扬、通报批评和约谈
          *     - `campaign_receipt_forbidden` (403): 只有被检查中心的负责人可以提交回执
+         *     - `evaluation_forbidden` (403): 只有质监办、集团领导和中心负责人可以查看考评
+         *     - `evaluation_weights_forbidden` (403): 只有质监办可以修改考评权重
          *     - `forbidden` (403): 无权执行此操作
          *     - `hazard_action_forbidden` (403): 您无权对该隐患执行此操作
          *     - `inspection_kind_forbidden` (403): 您不能在该点位进行此类检查
@@ -2767,6 +2900,8 @@ export interface components {
          *     - `closure_evidence_required` (422): 重大隐患销号须填写销号意见并附证据照片
          *     - `date_in_future` (422): 日期不能晚于今天
          *     - `deadline_in_past` (422): 整改期限不能早于今天
+         *     - `evaluation_period_invalid` (422): 考评期间无效：开始日期不能晚于结束日期
+         *     - `evaluation_weights_invalid` (422): 考评权重无效：每项权重须为 0 到 1000 的整数且合计大于 0，参数须在允许范围内
          *     - `extension_not_later` (422): 新期限必须晚于当前期限
          *     - `external_target_invalid` (422): 上级检查涉及的中心或点位不属于本集团
          *     - `governance_plan_required` (422): 重大隐患须制定完整的治理方案
@@ -2799,6 +2934,7 @@ export interface components {
          *     - `unknown_parameter` (422): 未知的查询参数（拼错的筛选条件不会被忽略）
          *     - `validation_error` (422): 提交的数据不符合要求（details.errors 逐项说明）
          *     - `weak_password` (422): 密码不符合要求
+         *     - `precondition_required` (428): 修改须带 If-Match（读取时的 ETag），以免覆盖他人的修改
          *     - `login_locked` (429): 登录失败次数过多，请稍后再试
          *     - `password_check_locked` (429): 密码错误次数过多，请稍后再试
          *     - `too_many_requests` (429): 请求过于频繁，请稍后再试
@@ -2807,7 +2943,7 @@ export interface components {
          *     - `photo_queue_full` (503): 照片处理繁忙，请稍后重试
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "accountability_write_forbidden" | "campaign_receipt_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "plan_manage_forbidden" | "record_write_forbidden" | "table_submit_forbidden" | "url_expired" | "action_campaign_not_found" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "record_attachment_not_found" | "record_not_found" | "site_not_found" | "supervision_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "order_no_taken" | "plan_changed" | "receipt_already_submitted" | "record_changed" | "site_inactive" | "standard_item_fixed" | "table_already_submitted" | "username_taken" | "precondition_failed" | "payload_too_large" | "attachment_type_unsupported" | "unsupported_media_type" | "action_years_invalid" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "closure_evidence_required" | "date_in_future" | "deadline_in_past" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "record_center_required" | "record_links_invalid" | "restricted_use_major_only" | "review_incomplete" | "roles_required" | "supervision_deadline_before_date" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "validation_error" | "weak_password" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
+        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "accountability_write_forbidden" | "campaign_receipt_forbidden" | "evaluation_forbidden" | "evaluation_weights_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "plan_manage_forbidden" | "record_write_forbidden" | "table_submit_forbidden" | "url_expired" | "action_campaign_not_found" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "record_attachment_not_found" | "record_not_found" | "site_not_found" | "supervision_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "order_no_taken" | "plan_changed" | "receipt_already_submitted" | "record_changed" | "site_inactive" | "standard_item_fixed" | "table_already_submitted" | "username_taken" | "precondition_failed" | "payload_too_large" | "attachment_type_unsupported" | "unsupported_media_type" | "action_years_invalid" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "closure_evidence_required" | "date_in_future" | "deadline_in_past" | "evaluation_period_invalid" | "evaluation_weights_invalid" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "record_center_required" | "record_links_invalid" | "restricted_use_major_only" | "review_incomplete" | "roles_required" | "supervision_deadline_before_date" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "validation_error" | "weak_password" | "precondition_required" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
         /**
          * ErrorDetails
          * @description Facts about the error (ids, fields, allowed values); for 400 `malformed_json` and 422 `validation_error`, `errors` lists each problem.
@@ -2863,6 +2999,54 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /** EvaluationOut */
+        EvaluationOut: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /**
+             * As Of
+             * Format: date-time
+             * @description the period's end, or now when it has not ended
+             */
+            as_of: string;
+            /**
+             * Ranked Centers
+             * @description how many centers have a rank
+             */
+            ranked_centers: number;
+            weights: components["schemas"]["WeightsOut"];
+            /**
+             * Centers
+             * @description best first; centers without a total last
+             */
+            centers: components["schemas"]["CenterEvaluationOut"][];
+        };
+        /** EvaluationParameters */
+        EvaluationParameters: {
+            /**
+             * Overdue Full Penalty Days
+             * @description an open hazard this many days overdue costs the most it can (1..365)
+             */
+            overdue_full_penalty_days: number;
+            /**
+             * Drills Per Year
+             * @description drills expected a year (0..100; 0: none)
+             */
+            drills_per_year: number;
+            /**
+             * Trainings Per Year
+             * @description trainings expected a year (0..365; 0: none)
+             */
+            trainings_per_year: number;
         };
         /** EventOut */
         EventOut: {
@@ -3040,6 +3224,52 @@ export interface components {
              * @description hazards the caller may see
              */
             findings_count: number;
+        };
+        /**
+         * FactorWeights
+         * @description Each factor's weight, an integer 0..1000; the weights need not add up to 100 (each
+         *     counts by its share of the applicable factors' sum).
+         */
+        FactorWeights: {
+            /**
+             * On Time Closure
+             * @description 按期整改率
+             */
+            on_time_closure: number;
+            /**
+             * Overdue
+             * @description 逾期隐患
+             */
+            overdue: number;
+            /**
+             * Patrol Completion
+             * @description 巡检完成率
+             */
+            patrol_completion: number;
+            /**
+             * Repeat Findings
+             * @description 重复发现
+             */
+            repeat_findings: number;
+            /**
+             * Tables On Time
+             * @description 附表按时报送
+             */
+            tables_on_time: number;
+            /**
+             * Drills Trainings
+             * @description 应急演练与安全培训
+             */
+            drills_trainings: number;
+        };
+        /** FactorsOut */
+        FactorsOut: {
+            on_time_closure: components["schemas"]["OnTimeClosureOut"];
+            overdue: components["schemas"]["OverdueOut"];
+            patrol_completion: components["schemas"]["PatrolCompletionOut"];
+            repeat_findings: components["schemas"]["RepeatFindingsOut"];
+            tables_on_time: components["schemas"]["TablesOnTimeOut"];
+            drills_trainings: components["schemas"]["DrillsTrainingsOut"];
         };
         /**
          * FindingIn
@@ -4326,6 +4556,71 @@ export interface components {
          * @enum {string}
          */
         OfficialTable: "table1" | "table2" | "table3";
+        /** OnTimeClosureOut */
+        OnTimeClosureOut: {
+            /**
+             * Score
+             * @description 0..100, two decimals; null: not applicable (no facts to judge on), left out of the total
+             */
+            score: number | null;
+            /** Weight */
+            weight: number;
+            /**
+             * Points
+             * @description what the factor adds to the total: weight × score / the applicable factors' weights
+             */
+            points: number | null;
+            /**
+             * Closed
+             * @description hazards closed in the period
+             */
+            closed: number;
+            /**
+             * Closed On Time
+             * @description of them, by their deadline (or fixed on the spot)
+             */
+            closed_on_time: number;
+        };
+        /** OverdueOut */
+        OverdueOut: {
+            /**
+             * Score
+             * @description 0..100, two decimals; null: not applicable (no facts to judge on), left out of the total
+             */
+            score: number | null;
+            /** Weight */
+            weight: number;
+            /**
+             * Points
+             * @description what the factor adds to the total: weight × score / the applicable factors' weights
+             */
+            points: number | null;
+            /**
+             * Carried
+             * @description hazards open at the period's end plus closed in it
+             */
+            carried: number;
+            /**
+             * Open
+             * @description hazards open at the period's end
+             */
+            open: number;
+            /**
+             * Overdue
+             * @description of them, past their deadline
+             */
+            overdue: number;
+            /**
+             * Overdue Days
+             * @description their days overdue, added up
+             */
+            overdue_days: number;
+            /**
+             * Penalty
+             * @description Σ min(days overdue, full-penalty days) / full-penalty days; score = 100 × (1 − penalty / carried)
+             */
+            penalty: number;
+        };
         /** Page[AccountabilityOut] */
         Page_AccountabilityOut_: {
             /**
@@ -4578,6 +4873,28 @@ export interface components {
              * @description the new password: at least 8 characters, not a common or easily guessed one (else 422 `weak_password`)
              */
             new_password: string;
+        };
+        /** PatrolCompletionOut */
+        PatrolCompletionOut: {
+            /**
+             * Score
+             * @description 0..100, two decimals; null: not applicable (no facts to judge on), left out of the total
+             */
+            score: number | null;
+            /** Weight */
+            weight: number;
+            /**
+             * Points
+             * @description what the factor adds to the total: weight × score / the applicable factors' weights
+             */
+            points: number | null;
+            /** Done */
+            done: number;
+            /**
+             * Missed
+             * @description 漏检
+             */
+            missed: number;
         };
         /** PhotoOut */
         PhotoOut: {
@@ -5040,6 +5357,31 @@ export interface components {
             decision?: components["schemas"]["ReviewDecision"] | null;
             /** Decided On */
             decided_on?: string | null;
+        };
+        /** RepeatFindingsOut */
+        RepeatFindingsOut: {
+            /**
+             * Score
+             * @description 0..100, two decimals; null: not applicable (no facts to judge on), left out of the total
+             */
+            score: number | null;
+            /** Weight */
+            weight: number;
+            /**
+             * Points
+             * @description what the factor adds to the total: weight × score / the applicable factors' weights
+             */
+            points: number | null;
+            /**
+             * Findings
+             * @description checklist hazards reported in the period
+             */
+            findings: number;
+            /**
+             * Repeats
+             * @description findings at a site for a check item that already had one there in the period
+             */
+            repeats: number;
         };
         /**
          * RequirementOut
@@ -5517,6 +5859,30 @@ export interface components {
             /** Note */
             note: string | null;
         };
+        /** TablesOnTimeOut */
+        TablesOnTimeOut: {
+            /**
+             * Score
+             * @description 0..100, two decimals; null: not applicable (no facts to judge on), left out of the total
+             */
+            score: number | null;
+            /** Weight */
+            weight: number;
+            /**
+             * Points
+             * @description what the factor adds to the total: weight × score / the applicable factors' weights
+             */
+            points: number | null;
+            /** On Time */
+            on_time: number;
+            /** Late */
+            late: number;
+            /**
+             * Missing
+             * @description not handed in, the due day over
+             */
+            missing: number;
+        };
         /** TaskOut */
         TaskOut: {
             /**
@@ -5987,6 +6353,25 @@ export interface components {
              * @description 销号依据: the documents relied on (评估报告, 验收记录 ...)
              */
             documents?: string | null;
+        };
+        /** WeightsIn */
+        WeightsIn: {
+            weights: components["schemas"]["FactorWeights"];
+            parameters: components["schemas"]["EvaluationParameters"];
+        };
+        /** WeightsOut */
+        WeightsOut: {
+            weights: components["schemas"]["FactorWeights"];
+            parameters: components["schemas"]["EvaluationParameters"];
+            /**
+             * Version
+             * @description the `ETag`; 0: the defaults, never changed
+             */
+            version: number;
+            /** Updated At */
+            updated_at: string | null;
+            /** Updated By Id */
+            updated_by_id: number | null;
         };
     };
     responses: never;
@@ -14823,6 +15208,195 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    read_evaluation: {
+        parameters: {
+            query?: {
+                /** @description first day (Asia/Shanghai); default: 1 January of this year */
+                from?: string | null;
+                /** @description last day, included; default: today */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluationOut"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `evaluation_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `evaluation_period_invalid`, `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    read_evaluation_weights: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeightsOut"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `evaluation_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `unknown_parameter` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    update_evaluation_weights: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WeightsIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeightsOut"];
+                };
+            };
+            /** @description Bad Request: `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `evaluation_forbidden`, `evaluation_weights_forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `evaluation_weights_invalid`, `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Required: `precondition_required` */
+            428: {
                 headers: {
                     [name: string]: unknown;
                 };
