@@ -42,7 +42,7 @@ function donut(look: Look, items: { name: string; value: number; color: string }
     textStyle: { color: look.text, fontSize: look.fontSize },
     legend: { bottom: 0, textStyle: { color: look.text, fontSize: look.fontSize }, itemWidth: look.fontSize, itemHeight: look.fontSize * 0.7 },
     series: [{
-      type: 'pie', radius: ['42%', '68%'], center: ['50%', '44%'], avoidLabelOverlap: true,
+      type: 'pie', radius: ['40%', '62%'], center: ['50%', '46%'], avoidLabelOverlap: true,
       label: { color: look.text, fontSize: look.fontSize, formatter: '{c}' },
       labelLine: { lineStyle: { color: look.muted } },
       itemStyle: { borderColor: 'transparent' },

@@ -1,5 +1,5 @@
 import { request } from '../api/client'
-import type { CenterOut, HazardOut, Page, TrainingOut } from '../api/types'
+import type { CenterOut, EvaluationOut, HazardOut, Page, TrainingOut } from '../api/types'
 import { escalatedHazards, type EscalationOut } from '../lib/campaigns'
 import type { OverviewOut } from './overview'
 import { session } from '../lib/session'
@@ -66,4 +66,9 @@ export async function trainings(from: string, to: string): Promise<TrainingOut[]
     const last = page.items[page.items.length - 1]
     if (!cursor || !last || last.held_on < from) return out.sort((a, b) => a.held_on.localeCompare(b.held_on))
   }
+}
+
+/** The centers' evaluation (考核) over the period, best first. */
+export function evaluation(from: string, to: string): Promise<EvaluationOut> {
+  return get<EvaluationOut>(`/evaluation?from=${from}&to=${to}`)
 }

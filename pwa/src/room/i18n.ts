@@ -33,6 +33,9 @@ const zh = {
   'report.window': '检查时间', 'report.receiptDue': '回执截止', 'report.rank': '名次', 'report.score': '得分',
   'report.center': '中心', 'report.loading': '正在生成报告…', 'report.partial': '部分数据未能加载：{m}',
   'report.periodNote': '统计期 {from} 至 {to}；在办、逾期为生成时的数据。',
+  'report.rankingNote': '各项得分 0–100，总分为适用项按权重的加权平均；“—”表示本期无可评数据。',
+  'factor.on_time_closure': '按期闭环', 'factor.overdue': '逾期', 'factor.patrol_completion': '巡检完成',
+  'factor.repeat_findings': '重复隐患', 'factor.tables_on_time': '报表按时', 'factor.drills_trainings': '培训演练',
 } as const
 
 export type RoomKey = keyof typeof zh
@@ -67,6 +70,9 @@ const en: Record<RoomKey, string> = {
   'report.window': 'Window', 'report.receiptDue': 'Receipts due', 'report.rank': 'Rank', 'report.score': 'Score',
   'report.center': 'Center', 'report.loading': 'Preparing the report…', 'report.partial': 'Some figures could not be loaded: {m}',
   'report.periodNote': 'Period {from} to {to}; open and overdue as of generation.',
+  'report.rankingNote': 'Each factor scores 0–100; the total is the weighted mean of the factors that apply; "—": nothing to judge this period.',
+  'factor.on_time_closure': 'On-time closure', 'factor.overdue': 'Overdue', 'factor.patrol_completion': 'Patrols',
+  'factor.repeat_findings': 'Repeats', 'factor.tables_on_time': 'Tables on time', 'factor.drills_trainings': 'Drills',
 }
 
 export function rt(key: RoomKey, params: Record<string, string | number> = {}): string {
