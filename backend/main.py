@@ -1,6 +1,7 @@
 """The FastAPI application."""
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from functools import partial
@@ -32,6 +33,8 @@ from backend.plans.router import router as plans_router
 from backend.records.router import router as records_router
 from backend.scheduler import run_in_app
 from backend.security import InputGuardMiddleware, SecurityHeadersMiddleware
+from backend.shutdown import signalled
+from backend.stats.router import router as stats_router
 from backend.web import install_pwa
 
 API_PREFIX = "/api/v1"
@@ -44,19 +47,21 @@ def operation_id(route: APIRoute) -> str:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """The scheduler runs beside the requests unless ``scheduler_enabled`` is off."""
+    """The scheduler runs beside the requests unless ``scheduler_enabled`` is off; a signal
+    to stop sets ``app.state.stopping`` at once (event streams end on it)."""
     settings: Settings = app.state.settings
-    if not settings.scheduler_enabled:
-        yield
-        return
-    scheduler = asyncio.create_task(
-        run_in_app(lambda: app.state.sessions(read_only=False), settings))
-    try:
-        yield
-    finally:
-        scheduler.cancel()
-        with suppress(asyncio.CancelledError):
-            await scheduler
+    with signalled(app.state.stopping):
+        if not settings.scheduler_enabled:
+            yield
+            return
+        scheduler = asyncio.create_task(
+            run_in_app(lambda: app.state.sessions(read_only=False), settings))
+        try:
+            yield
+        finally:
+            scheduler.cancel()
+            with suppress(asyncio.CancelledError):
+                await scheduler
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -71,6 +76,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine or get_engine()
     app.state.sessions = partial(request_session, app.state.engine)
+    app.state.stopping = threading.Event()  # set when the server is stopping (backend/shutdown)
     install_error_handlers(app)
     app.add_middleware(InputGuardMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)  # also on the guard's refusals
@@ -80,7 +86,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     for router in (accounts_router, me_router, org_router, modules_router, photos_router,
                    inspections_router, hazards_router, audit_router, notifications_router,
                    escalations_router, plans_router, campaigns_router, records_router,
-                   evaluation_router):
+                   evaluation_router, stats_router):
         api.include_router(router)
     app.include_router(api)
     install_openapi(app)

@@ -69,6 +69,7 @@ class LiveServer:
         return token
 
     def stop(self) -> None:
+        self.server.config.app.state.stopping.set()  # as a signal would: event streams end
         self.server.should_exit = True
         self.thread.join(timeout=10)
         self.engine.dispose()

@@ -17,8 +17,8 @@ BACKEND = Path(__file__).parents[2] / "backend"
 
 # import no domain package: everything else is built on them
 FOUNDATIONS = ("clock", "commitlog", "config", "db", "dedupe", "errors", "etag", "idempotency",
-               "jsonsafe", "observability", "pagination", "schemas_base", "statewrite", "types",
-               "vocab", "workshare")
+               "jsonsafe", "observability", "pagination", "schemas_base", "shutdown", "statewrite",
+               "types", "vocab", "workshare")
 # domain packages, lowest first: each imports only packages of the layers below it
 DOMAIN_LAYERS = (
     {"audit", "events"},  # every write records to them; audit takes an Actor Protocol
@@ -34,7 +34,7 @@ DOMAIN_LAYERS = (
     {"campaigns"},  # dispatch plan-less tasks, report external hazards, register notices
     {"records"},  # the official tables' records: accountability names hazards and campaigns
     {"evaluation"},  # scores centers on hazards, patrol tasks and the records
-    {"me"},  # the signed-in user's view across every domain
+    {"me", "stats"},  # the signed-in user's view, the control room: across every domain
 )
 
 Edges = dict[str, dict[str, set[str]]]  # importer -> imported -> the files that import it

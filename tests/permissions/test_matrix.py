@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from backend.clock import today
 from backend.vocab import Grade, Role
-from tests.permissions import campaign_calls, records_calls
+from tests.permissions import campaign_calls, records_calls, stats_calls
 
 # who: (role, center of the user: "own" = the catering center that owns the objects)
 PEOPLE = {
@@ -118,6 +118,7 @@ EXPECTED = {
                        qa=1, leader=1, admin=0),
     **campaign_calls.EXPECTED,
     **records_calls.EXPECTED,
+    **stats_calls.EXPECTED,
 }
 
 
@@ -220,6 +221,8 @@ def call(name, client, make, user):
         return campaign_calls.call(name, client, make, user)
     if name in records_calls.EXPECTED:
         return records_calls.call(name, client, make, user)
+    if name in stats_calls.EXPECTED:
+        return stats_calls.call(name, client, make, user)
     org = make.org
     headers = make.headers(user)
     if name.endswith(("_plan", "_plans", "_plan_templates", "_tasks", "_from_template")):

@@ -1865,6 +1865,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stats Overview
+         * @description The control room's figures (质监办 and leaders: the whole group or one center; a
+         *     center's manager: their own center). Open and overdue hazards are as of now; the rest is
+         *     over the period (at most 366 days). Rates are null when there is nothing to divide by.
+         */
+        get: operations["stats_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Stream Events
+         * @description Server-Sent Events: the domain events (hazards reported, assigned, closed...; tasks
+         *     done and missed; campaigns) of what the caller may read (质监办 and leaders: the group; a
+         *     center's manager: their center), in order, as they commit. Read it with `fetch` (the
+         *     bearer token is a header) and send `Last-Event-ID` when reconnecting.
+         */
+        get: operations["stream_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2501,6 +2546,67 @@ export interface components {
          */
         CampaignKind: "special" | "holiday";
         /**
+         * CampaignReceipts
+         * @description A campaign running in the period and its 回执 (receipts) from the centers in scope.
+         */
+        CampaignReceipts: {
+            /**
+             * Campaign Id
+             * @description the campaign
+             */
+            campaign_id: number;
+            /**
+             * Title
+             * @description its title
+             */
+            title: string;
+            /** @description `special` 专项检查 or `holiday` 节假日检查 */
+            kind: components["schemas"]["CampaignKind"];
+            /**
+             * Starts On
+             * Format: date
+             * @description first day of its window
+             */
+            starts_on: string;
+            /**
+             * Ends On
+             * Format: date
+             * @description last day of its window
+             */
+            ends_on: string;
+            /**
+             * Receipt Due On
+             * Format: date
+             * @description 回执截止日期
+             */
+            receipt_due_on: string;
+            /**
+             * Centers
+             * @description target centers in scope
+             */
+            centers: number;
+            /**
+             * Submitted
+             * @description 回执 submitted
+             */
+            submitted: number;
+            /**
+             * Submitted Late
+             * @description of those, submitted after the due day
+             */
+            submitted_late: number;
+            /**
+             * Pending
+             * @description 回执 not submitted yet
+             */
+            pending: number;
+            /**
+             * Pending Late
+             * @description of those, past the due day
+             */
+            pending_late: number;
+        };
+        /**
          * CampaignStatus
          * @enum {string}
          */
@@ -2622,6 +2728,92 @@ export interface components {
             total: number | null;
             factors: components["schemas"]["FactorsOut"];
             accountability: components["schemas"]["AccountabilityCounts"];
+        };
+        /**
+         * CenterFigures
+         * @description A row of the league table.
+         */
+        CenterFigures: {
+            /**
+             * Open
+             * @description open hazards now (reported, assigned or submitted)
+             */
+            open: number;
+            /**
+             * Major Open
+             * @description open major hazards now (重大隐患)
+             */
+            major_open: number;
+            /**
+             * Overdue
+             * @description open hazards past their deadline now (逾期)
+             */
+            overdue: number;
+            /**
+             * Reported
+             * @description hazards reported in the period (cancelled included)
+             */
+            reported: number;
+            /**
+             * Cancelled
+             * @description of those, cancelled
+             */
+            cancelled: number;
+            /**
+             * Closed
+             * @description of those, closed by now (已闭环)
+             */
+            closed: number;
+            /**
+             * Closed On Time
+             * @description of the closed, closed by their deadline (or without one: 当场整改)
+             */
+            closed_on_time: number;
+            /**
+             * Closure Rate
+             * @description closed / (reported - cancelled): a share from 0 to 1 (4 decimals), null when its denominator is 0
+             */
+            closure_rate: number | null;
+            /**
+             * On Time Rate
+             * @description closed_on_time / closed: a share from 0 to 1 (4 decimals), null when its denominator is 0
+             */
+            on_time_rate: number | null;
+            /**
+             * Tasks Due
+             * @description patrol tasks due in the period (cancelled ones left out): done + missed + pending
+             */
+            tasks_due: number;
+            /**
+             * Tasks Done
+             * @description of those, done
+             */
+            tasks_done: number;
+            /**
+             * Tasks Missed
+             * @description of those, missed (漏检)
+             */
+            tasks_missed: number;
+            /**
+             * Tasks Pending
+             * @description of those, still within their window
+             */
+            tasks_pending: number;
+            /**
+             * Completion Rate
+             * @description tasks_done / (tasks_done + tasks_missed): a share from 0 to 1 (4 decimals), null when its denominator is 0
+             */
+            completion_rate: number | null;
+            /**
+             * Center Id
+             * @description the center
+             */
+            center_id: number;
+            /**
+             * Name
+             * @description its name
+             */
+            name: string;
         };
         /**
          * CenterIn
@@ -2771,6 +2963,29 @@ export interface components {
         CommentIn: {
             /** Comment */
             comment?: string | null;
+        };
+        /**
+         * DaysToClose
+         * @description Days from report to close of the hazards reported in the period and closed by now, in
+         *     hundredths of a day (14.4 minutes): nearest-rank percentiles (the smallest value with at
+         *     least p% of them at or below it).
+         */
+        DaysToClose: {
+            /**
+             * Closed
+             * @description how many hazards the figures are over
+             */
+            closed: number;
+            /**
+             * Median
+             * @description days; null when none closed
+             */
+            median: number | null;
+            /**
+             * P90
+             * @description days; null when none closed
+             */
+            p90: number | null;
         };
         /** DrillsTrainingsOut */
         DrillsTrainingsOut: {
@@ -2927,6 +3142,7 @@ export interface components {
          *     - `restricted_use_major_only` (422): 停用/封控仅适用于重大隐患
          *     - `review_incomplete` (422): 审查结论（废、改、留、立）与审查日期须同时填写
          *     - `roles_required` (422): 至少需要一个角色
+         *     - `stats_period_invalid` (422): 统计期间无效：开始日期不能晚于结束日期，且期间不能超过 366 天
          *     - `supervision_deadline_before_date` (422): 督办时限不能早于督办日期
          *     - `unknown_campus` (422): 校区不存在
          *     - `unknown_center` (422): 中心不存在
@@ -2943,7 +3159,7 @@ export interface components {
          *     - `photo_queue_full` (503): 照片处理繁忙，请稍后重试
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "accountability_write_forbidden" | "campaign_receipt_forbidden" | "evaluation_forbidden" | "evaluation_weights_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "plan_manage_forbidden" | "record_write_forbidden" | "table_submit_forbidden" | "url_expired" | "action_campaign_not_found" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "record_attachment_not_found" | "record_not_found" | "site_not_found" | "supervision_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "order_no_taken" | "plan_changed" | "receipt_already_submitted" | "record_changed" | "site_inactive" | "standard_item_fixed" | "table_already_submitted" | "username_taken" | "precondition_failed" | "payload_too_large" | "attachment_type_unsupported" | "unsupported_media_type" | "action_years_invalid" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "closure_evidence_required" | "date_in_future" | "deadline_in_past" | "evaluation_period_invalid" | "evaluation_weights_invalid" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "record_center_required" | "record_links_invalid" | "restricted_use_major_only" | "review_incomplete" | "roles_required" | "supervision_deadline_before_date" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "validation_error" | "weak_password" | "precondition_required" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
+        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "accountability_write_forbidden" | "campaign_receipt_forbidden" | "evaluation_forbidden" | "evaluation_weights_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "plan_manage_forbidden" | "record_write_forbidden" | "table_submit_forbidden" | "url_expired" | "action_campaign_not_found" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "record_attachment_not_found" | "record_not_found" | "site_not_found" | "supervision_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "order_no_taken" | "plan_changed" | "receipt_already_submitted" | "record_changed" | "site_inactive" | "standard_item_fixed" | "table_already_submitted" | "username_taken" | "precondition_failed" | "payload_too_large" | "attachment_type_unsupported" | "unsupported_media_type" | "action_years_invalid" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "closure_evidence_required" | "date_in_future" | "deadline_in_past" | "evaluation_period_invalid" | "evaluation_weights_invalid" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "record_center_required" | "record_links_invalid" | "restricted_use_major_only" | "review_incomplete" | "roles_required" | "stats_period_invalid" | "supervision_deadline_before_date" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "validation_error" | "weak_password" | "precondition_required" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
         /**
          * ErrorDetails
          * @description Facts about the error (ids, fields, allowed values); for 400 `malformed_json` and 422 `validation_error`, `errors` lists each problem.
@@ -3270,6 +3486,82 @@ export interface components {
             repeat_findings: components["schemas"]["RepeatFindingsOut"];
             tables_on_time: components["schemas"]["TablesOnTimeOut"];
             drills_trainings: components["schemas"]["DrillsTrainingsOut"];
+        };
+        /**
+         * Figures
+         * @description One center's figures, or the sum of the centers in scope.
+         */
+        Figures: {
+            /**
+             * Open
+             * @description open hazards now (reported, assigned or submitted)
+             */
+            open: number;
+            /**
+             * Major Open
+             * @description open major hazards now (重大隐患)
+             */
+            major_open: number;
+            /**
+             * Overdue
+             * @description open hazards past their deadline now (逾期)
+             */
+            overdue: number;
+            /**
+             * Reported
+             * @description hazards reported in the period (cancelled included)
+             */
+            reported: number;
+            /**
+             * Cancelled
+             * @description of those, cancelled
+             */
+            cancelled: number;
+            /**
+             * Closed
+             * @description of those, closed by now (已闭环)
+             */
+            closed: number;
+            /**
+             * Closed On Time
+             * @description of the closed, closed by their deadline (or without one: 当场整改)
+             */
+            closed_on_time: number;
+            /**
+             * Closure Rate
+             * @description closed / (reported - cancelled): a share from 0 to 1 (4 decimals), null when its denominator is 0
+             */
+            closure_rate: number | null;
+            /**
+             * On Time Rate
+             * @description closed_on_time / closed: a share from 0 to 1 (4 decimals), null when its denominator is 0
+             */
+            on_time_rate: number | null;
+            /**
+             * Tasks Due
+             * @description patrol tasks due in the period (cancelled ones left out): done + missed + pending
+             */
+            tasks_due: number;
+            /**
+             * Tasks Done
+             * @description of those, done
+             */
+            tasks_done: number;
+            /**
+             * Tasks Missed
+             * @description of those, missed (漏检)
+             */
+            tasks_missed: number;
+            /**
+             * Tasks Pending
+             * @description of those, still within their window
+             */
+            tasks_pending: number;
+            /**
+             * Completion Rate
+             * @description tasks_done / (tasks_done + tasks_missed): a share from 0 to 1 (4 decimals), null when its denominator is 0
+             */
+            completion_rate: number | null;
         };
         /**
          * FindingIn
@@ -4556,6 +4848,42 @@ export interface components {
          * @enum {string}
          */
         OfficialTable: "table1" | "table2" | "table3";
+        /** OldestOverdue */
+        OldestOverdue: {
+            /**
+             * Hazard Id
+             * @description the open hazard with the earliest passed deadline
+             */
+            hazard_id: number;
+            /**
+             * Title
+             * @description its title
+             */
+            title: string;
+            /**
+             * Center Id
+             * @description its center
+             */
+            center_id: number;
+            /**
+             * Site Id
+             * @description its site
+             */
+            site_id: number;
+            /** @description general or major */
+            grade: components["schemas"]["Grade"];
+            /**
+             * Deadline
+             * Format: date
+             * @description its deadline
+             */
+            deadline: string;
+            /**
+             * Days Overdue
+             * @description days since the deadline (today - deadline)
+             */
+            days_overdue: number;
+        };
         /** OnTimeClosureOut */
         OnTimeClosureOut: {
             /**
@@ -4580,6 +4908,48 @@ export interface components {
              * @description of them, by their deadline (or fixed on the spot)
              */
             closed_on_time: number;
+        };
+        /**
+         * OpenHazards
+         * @description Open hazards now, counted four ways (each sums to ``total``).
+         */
+        OpenHazards: {
+            /**
+             * Total
+             * @description open hazards
+             */
+            total: number;
+            /**
+             * By Status
+             * @description reported, assigned, submitted
+             */
+            by_status: {
+                [key: string]: number;
+            };
+            /**
+             * By Grade
+             * @description general, major
+             */
+            by_grade: {
+                [key: string]: number;
+            };
+            /**
+             * By Category
+             * @description every category, zeros included
+             */
+            by_category: {
+                [key: string]: number;
+            };
+        };
+        /** Overdue */
+        Overdue: {
+            /**
+             * Count
+             * @description open hazards past their deadline
+             */
+            count: number;
+            /** @description the longest overdue; null when none */
+            oldest: components["schemas"]["OldestOverdue"] | null;
         };
         /** OverdueOut */
         OverdueOut: {
@@ -4620,6 +4990,64 @@ export interface components {
              * @description Σ min(days overdue, full-penalty days) / full-penalty days; score = 100 × (1 − penalty / carried)
              */
             penalty: number;
+        };
+        /**
+         * OverviewOut
+         * @description The control room's figures for the centers in scope.
+         */
+        OverviewOut: {
+            /**
+             * Generated At
+             * Format: date-time
+             * @description when the figures were read
+             */
+            generated_at: string;
+            /**
+             * Today
+             * Format: date
+             * @description today in Asia/Shanghai: overdue means deadline < today
+             */
+            today: string;
+            /**
+             * Starts On
+             * Format: date
+             * @description the period's first day
+             */
+            starts_on: string;
+            /**
+             * Ends On
+             * Format: date
+             * @description the period's last day
+             */
+            ends_on: string;
+            /**
+             * Center Id
+             * @description the one center asked for; null: all in scope
+             */
+            center_id: number | null;
+            /** @description the sums over the centers in scope */
+            totals: components["schemas"]["Figures"];
+            /**
+             * Centers
+             * @description each center in scope (the league table), by id
+             */
+            centers: components["schemas"]["CenterFigures"][];
+            /** @description open hazards now */
+            open: components["schemas"]["OpenHazards"];
+            /** @description overdue hazards now */
+            overdue: components["schemas"]["Overdue"];
+            /** @description of the period's hazards closed by now */
+            days_to_close: components["schemas"]["DaysToClose"];
+            /**
+             * Weekly
+             * @description reported vs closed per week of the period, oldest first, every week (zeros included)
+             */
+            weekly: components["schemas"]["Week"][];
+            /**
+             * Campaigns
+             * @description dispatched campaigns whose window or 回执 due day falls in the period, latest due first
+             */
+            campaigns: components["schemas"]["CampaignReceipts"][];
         };
         /** Page[AccountabilityOut] */
         Page_AccountabilityOut_: {
@@ -6353,6 +6781,25 @@ export interface components {
              * @description 销号依据: the documents relied on (评估报告, 验收记录 ...)
              */
             documents?: string | null;
+        };
+        /** Week */
+        Week: {
+            /**
+             * Starts On
+             * Format: date
+             * @description the week's Monday (the period's first week may start before the period: only its days in the period count)
+             */
+            starts_on: string;
+            /**
+             * Reported
+             * @description hazards reported in the week
+             */
+            reported: number;
+            /**
+             * Closed
+             * @description hazards closed in the week (whenever reported)
+             */
+            closed: number;
         };
         /** WeightsIn */
         WeightsIn: {
@@ -15397,6 +15844,128 @@ export interface operations {
             };
             /** @description Precondition Required: `precondition_required` */
             428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    stats_overview: {
+        parameters: {
+            query?: {
+                /** @description the period's first day (Asia/Shanghai); default: the Monday 11 weeks before the week of `to`, so 12 weeks */
+                from?: string | null;
+                /** @description the period's last day; default: today */
+                to?: string | null;
+                /** @description one center (a center's manager: only their own) */
+                center_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverviewOut"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `center_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `stats_period_invalid`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    stream_events: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the last `id` received: the stream resumes after it; without it, the stream starts with the next event */
+                "Last-Event-ID"?: number | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `text/event-stream`: a `retry:` line, then each event as `id: <id>` and `data: <StreamEvent as JSON>`, and a `: heartbeat` comment after 15 quiet seconds */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @description the event's `id`: send it back as Last-Event-ID */
+                        id: string;
+                        /**
+                         * @description always `message` (the type is in the data)
+                         * @enum {string}
+                         */
+                        event: "message";
+                        data: string;
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,65 @@
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import Response, StreamingResponse
+from pydantic import TypeAdapter
+from sqlalchemy.orm import Session
+
+from backend.accounts.models import User
+from backend.deps import BearerToken, get_principal, hot_read
+from backend.openapi import error_responses
+from backend.stats import service, stream
+from backend.stats.errors import PeriodInvalid
+from backend.stats.schemas import OverviewOut
+from backend.types import Day, DbId
+
+router = APIRouter(tags=["stats"])
+
+_OVERVIEW = TypeAdapter(OverviewOut)
+READERS_ONLY = error_responses("forbidden")
+
+
+@router.get("/stats/overview", response_model=OverviewOut,
+            responses=error_responses("forbidden", "center_not_found", PeriodInvalid))
+async def stats_overview(
+    request: Request, token: BearerToken,
+    from_: Annotated[Day | None, Query(alias="from", description=(
+        "the period's first day (Asia/Shanghai); default: the Monday 11 weeks before the "
+        "week of `to`, so 12 weeks"))] = None,
+    to: Annotated[Day | None, Query(description="the period's last day; default: today")]
+    = None,
+    center_id: Annotated[DbId | None, Query(description="one center (a center's manager: "
+                                            "only their own)")] = None,
+) -> Response:
+    """The control room's figures (质监办 and leaders: the whole group or one center; a
+    center's manager: their own center). Open and overdue hazards are as of now; the rest is
+    over the period (at most 366 days). Rates are null when there is nothing to divide by."""
+
+    def figures(session: Session, user: User) -> OverviewOut:
+        return service.overview(session, user, from_, to, center_id)
+
+    return await hot_read(request, token, figures, _OVERVIEW)
+
+
+def _reader(token: str, session: Session) -> User:
+    return service.check_reader(get_principal(session, token).user)
+
+
+@router.get("/events/stream", response_class=StreamingResponse,
+            responses={200: stream.STREAM_DOC, **READERS_ONLY})
+async def stream_events(
+    request: Request, token: BearerToken,
+    last_event_id: Annotated[int | None, Header(
+        alias="Last-Event-ID", ge=0, le=2**62,
+        description="the last `id` received: the stream resumes after it; without it, the "
+                    "stream starts with the next event")] = None,
+) -> StreamingResponse:
+    """Server-Sent Events: the domain events (hazards reported, assigned, closed...; tasks
+    done and missed; campaigns) of what the caller may read (质监办 and leaders: the group; a
+    center's manager: their center), in order, as they commit. Read it with `fetch` (the
+    bearer token is a header) and send `Last-Event-ID` when reconnecting."""
+    events = stream.EventStream(request, partial(_reader, token), last_event_id)
+    await events.open()
+    return StreamingResponse(events.body(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
