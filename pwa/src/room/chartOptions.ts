@@ -36,7 +36,11 @@ export const PAPER: Look = {
 
 export type Labeller = (group: 'status' | 'category' | 'grade', value: string) => string
 
-function donut(look: Look, items: { name: string; value: number; color: string }[]): ChartOption {
+/** A ring of the non-zero parts (ECharts draws equal slices when all are zero); null when there
+ *  is nothing to draw: the chart then says so in words. */
+function donut(look: Look, parts: { name: string; value: number; color: string }[]): ChartOption | null {
+  const items = parts.filter((p) => p.value > 0)
+  if (!items.length) return null
   return {
     animation: false,
     textStyle: { color: look.text, fontSize: look.fontSize },
@@ -52,13 +56,13 @@ function donut(look: Look, items: { name: string; value: number; color: string }
 }
 
 /** Open hazards by status (待指派 / 整改中 / 待验收). */
-export function statusOption(o: OverviewOut, look: Look, label: Labeller): ChartOption {
+export function statusOption(o: OverviewOut, look: Look, label: Labeller): ChartOption | null {
   const statuses = ['reported', 'assigned', 'submitted'] as const
   return donut(look, statuses.map((s) => ({ name: label('status', s), value: o.open.by_status[s] ?? 0, color: look.status[s] })))
 }
 
 /** Open hazards by grade (一般 / 重大). */
-export function gradeOption(o: OverviewOut, look: Look, label: Labeller): ChartOption {
+export function gradeOption(o: OverviewOut, look: Look, label: Labeller): ChartOption | null {
   return donut(look, [
     { name: label('grade', 'general'), value: o.open.by_grade.general ?? 0, color: look.general },
     { name: label('grade', 'major'), value: o.open.by_grade.major ?? 0, color: look.major },
@@ -66,7 +70,7 @@ export function gradeOption(o: OverviewOut, look: Look, label: Labeller): ChartO
 }
 
 /** Patrol tasks of the period: done, missed (漏检), still within their window. */
-export function completionOption(o: OverviewOut, look: Look, names: { done: string; missed: string; pending: string }): ChartOption {
+export function completionOption(o: OverviewOut, look: Look, names: { done: string; missed: string; pending: string }): ChartOption | null {
   const t = o.totals
   return donut(look, [
     { name: names.done, value: t.tasks_done, color: look.status.closed },
@@ -84,9 +88,10 @@ function axisStyle(look: Look) {
 }
 
 /** Open hazards by category, the largest first (horizontal bars: the Chinese names stay level). */
-export function categoryOption(o: OverviewOut, look: Look, label: Labeller): ChartOption {
+export function categoryOption(o: OverviewOut, look: Look, label: Labeller): ChartOption | null {
   const rows = Object.entries(o.open.by_category).filter(([, n]) => (n ?? 0) > 0)
     .sort((a, b) => (a[1] ?? 0) - (b[1] ?? 0))
+  if (!rows.length) return null
   return {
     animation: false,
     textStyle: { color: look.text, fontSize: look.fontSize },
@@ -106,7 +111,8 @@ function weekLabel(w: Week): string {
 }
 
 /** Reported vs closed per week of the period. */
-export function weeklyOption(o: OverviewOut, look: Look, names: { reported: string; closed: string }): ChartOption {
+export function weeklyOption(o: OverviewOut, look: Look, names: { reported: string; closed: string }): ChartOption | null {
+  if (!o.weekly.length) return null
   const line = (name: string, data: number[], color: string): LineSeriesOption => ({
     type: 'line', name, data, symbolSize: look.fontSize * 0.5, lineStyle: { width: look.fontSize / 6, color },
     itemStyle: { color }, label: { show: o.weekly.length <= 8, color: look.text, fontSize: look.fontSize * 0.85 },
