@@ -143,7 +143,7 @@ HAZARD_COLUMNS = [
     "title", "description", "category", "grade", "source", "status", "assignee_id", "measures",
     "cost_estimate", "deadline", "interim_measures", "rectification", "submitted_by_id",
     "submitted_at", "verifier_id", "closed_at", "closed_late", "fixed_on_spot", "cancel_reason",
-    "captured_at", "version", "created_at", "updated_at",
+    "captured_at", "version", "created_at", "updated_at", "restricted_use",
 ]
 PHOTO_COLUMNS = ["id", "uploader_id", "sha256", "storage_key", "content_type", "bytes", "width",
                  "height", "taken_at", "site_id", "received_at"]
@@ -271,7 +271,7 @@ def generate(rows: int, org: Org, now: float, postgres: bool,
             stamp(submitted_at) if submitted_at else None, verifier,
             stamp(closed_at) if closed_at else None, closed_late,
             true if fixed else false, cancel_reason, stamp(created - rng.random() * 600),
-            version, stamp(created), stamp(updated),
+            version, stamp(created), stamp(updated), false,
         ))
         if hid % 4 == 0:  # a quarter of the hazards carry a before-photo
             photo_id += 1

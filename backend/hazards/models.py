@@ -36,6 +36,11 @@ class Hazard(TimestampMixin, Base):
         Index("ix_hazards_center_status_created", "center_id", "status", "created_at", "id"),
         Index("ix_hazards_created", "created_at", "id"),
         Index("ix_hazards_status_deadline", "status", "deadline"),
+        # the control room's GROUP BYs (backend/stats), each answered by its index alone
+        Index("ix_hazards_open", "status", "center_id", "category", "grade", "deadline"),
+        Index("ix_hazards_center_created_outcome", "center_id", "created_at", "status",
+              "closed_late", "closed_at"),
+        Index("ix_hazards_center_closed", "center_id", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

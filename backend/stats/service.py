@@ -18,7 +18,6 @@ from backend.campaigns import service as campaigns
 from backend.campaigns.models import Campaign, CampaignStatus, ReceiptStatus
 from backend.errors import Forbidden, NotFound
 from backend.hazards.models import Hazard
-from backend.hazards.service import overdue_clause
 from backend.hazards.workflow import OPEN, Status
 from backend.org.models import Center
 from backend.org.service import CENTER_DATA_READERS
@@ -150,13 +149,19 @@ class _Overview:
                                    by_grade=by_grade, by_category=by_category)
 
     def oldest_overdue(self) -> schemas.OldestOverdue | None:
-        row = self.session.execute(
+        """The first entry of each open status in ix_hazards_status_deadline, the earliest of
+        them. One statement with ``status IN (...)`` made PostgreSQL fetch every overdue
+        hazard's row to sort them (57 ms on 200,000 hazards, against 1 ms for the three)."""
+        rows = [self.session.execute(
             select(Hazard.id, Hazard.title, Hazard.center_id, Hazard.site_id, Hazard.grade,
                    Hazard.deadline)
-            .where(overdue_clause(self.today), Hazard.center_id.in_(self.ids))
-            .order_by(Hazard.deadline, Hazard.id).limit(1)).first()
-        if row is None:
+            .where(Hazard.status == status, Hazard.deadline < self.today,
+                   Hazard.center_id.in_(self.ids))
+            .order_by(Hazard.deadline, Hazard.id).limit(1)).first() for status in OPEN]
+        found = [r for r in rows if r is not None]
+        if not found:
             return None
+        row = min(found, key=lambda r: (r.deadline, r.id))
         return schemas.OldestOverdue(hazard_id=row.id, title=row.title,
                                      center_id=row.center_id, site_id=row.site_id,
                                      grade=row.grade, deadline=row.deadline,
