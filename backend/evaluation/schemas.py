@@ -27,6 +27,12 @@ class EvaluationParameters(Strict):
 
 
 class WeightsIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "weights": {"on_time_closure": 30, "overdue": 20, "patrol_completion": 20,
+                    "repeat_findings": 10, "tables_on_time": 5, "drills_trainings": 15},
+        "parameters": {"overdue_full_penalty_days": 30, "drills_per_year": 2,
+                       "trainings_per_year": 4}}]})
+
     weights: FactorWeights
     parameters: EvaluationParameters
 

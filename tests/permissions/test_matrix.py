@@ -12,7 +12,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from backend.clock import today
 from backend.vocab import Grade, Role
-from tests.permissions import campaign_calls, records_calls, stats_calls
+from tests.permissions import campaign_calls, evaluation_calls, records_calls, stats_calls
 
 # who: (role, center of the user: "own" = the catering center that owns the objects)
 PEOPLE = {
@@ -119,6 +119,7 @@ EXPECTED = {
     **campaign_calls.EXPECTED,
     **records_calls.EXPECTED,
     **stats_calls.EXPECTED,
+    **evaluation_calls.EXPECTED,
 }
 
 
@@ -223,6 +224,8 @@ def call(name, client, make, user):
         return records_calls.call(name, client, make, user)
     if name in stats_calls.EXPECTED:
         return stats_calls.call(name, client, make, user)
+    if name in evaluation_calls.EXPECTED:
+        return evaluation_calls.call(name, client, make, user)
     org = make.org
     headers = make.headers(user)
     if name.endswith(("_plan", "_plans", "_plan_templates", "_tasks", "_from_template")):

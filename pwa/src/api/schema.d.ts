@@ -6801,7 +6801,24 @@ export interface components {
              */
             closed: number;
         };
-        /** WeightsIn */
+        /**
+         * WeightsIn
+         * @example {
+         *       "parameters": {
+         *         "drills_per_year": 2,
+         *         "overdue_full_penalty_days": 30,
+         *         "trainings_per_year": 4
+         *       },
+         *       "weights": {
+         *         "drills_trainings": 15,
+         *         "on_time_closure": 30,
+         *         "overdue": 20,
+         *         "patrol_completion": 20,
+         *         "repeat_findings": 10,
+         *         "tables_on_time": 5
+         *       }
+         *     }
+         */
         WeightsIn: {
             weights: components["schemas"]["FactorWeights"];
             parameters: components["schemas"]["EvaluationParameters"];
