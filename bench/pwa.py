@@ -6,7 +6,7 @@ throttling and DevTools' "Fast 3G" profile: once cold (empty cache, no service w
 warm (service worker installed, app shell precached). Prints the gzipped size of the JS and CSS the
 first screen loaded and the time from navigation start until 首页 showed the user's data, and beside
 them the lazy chunks the first screen must never load (the QR viewfinder and its decoder, the photo
-editor), with their sizes from pwa/dist.
+editor, the group views with ECharts), with their sizes from pwa/dist.
 
 Usage: .venv/bin/python bench/pwa.py [--runs N]       (build first: cd pwa && npm run build)
 
@@ -36,6 +36,7 @@ LAZY = {
     "QR decoder (ZXing, JS)": re.compile(r"^qrWasm-[\w-]+\.js$"),
     "QR decoder (ZXing, .wasm)": re.compile(r"^zxing_reader-[\w-]+\.wasm$"),
     "photo editor": re.compile(r"^PhotoMarkup-[\w-]+\.(js|css)$"),
+    "control room + monthly report (ECharts)": re.compile(r"^group-views-[\w-]+\.(js|css)$"),
 }
 WARM_BUDGET_MS = 1000
 
@@ -114,13 +115,16 @@ def lazy_report(first_visit: set[str]) -> None:
     """The lazy chunks' gzipped sizes (from the build) and whether the page fetched any of them on
     its first visit to 首页."""
     assets = ROOT / "pwa" / "dist" / "assets"
+    precache = (ROOT / "pwa" / "dist" / "sw.js").read_text()
     print("lazy chunks (loaded on a tap, never by the first screen):")
     for label, pattern in LAZY.items():
         names = sorted(p.name for p in assets.iterdir() if pattern.match(p.name))
         size = sum(gz_size(n) for n in names)
         loaded = first_visit & set(names)
+        cached = "precached" if any(n in precache for n in names) else "not precached"
         print(f"  {size / 1024:7.1f} KB gz  {label}: {', '.join(names) or 'MISSING'} "
-              f"{'LOADED BY THE FIRST SCREEN' if loaded else 'not loaded by the first screen: OK'}")
+              f"{'LOADED BY THE FIRST SCREEN' if loaded else 'not loaded by the first screen: OK'}"
+              f" ({cached})")
 
 
 Sizes = tuple[int, int, dict[str, int], set[str]]  # first screen, first visit, its files, all names

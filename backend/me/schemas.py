@@ -30,6 +30,9 @@ class Capabilities(BaseModel):
                     "fill (`time_limit` may be left to the deadline); empty: not required here")
     campaigns: CampaignRights
     escalations: bool = Field(description="reads the escalation ladder (逾期升级)")
+    group_views: bool = Field(
+        description="may open the group's control room (总控制室) and monthly report: 质监办 "
+                    "and leaders, who read every center")
 
 
 class MeOut(UserOut):

@@ -18,6 +18,7 @@ from backend.hazards.workflow import (
 )
 from backend.inspections.service import allowed_kinds
 from backend.me.schemas import CampaignRights, Capabilities, InspectionKinds, TodoOut
+from backend.org.service import CENTER_DATA_READERS
 from backend.vocab import Grade
 
 ANOTHER_CENTER = -1  # no center has this id: "a site of some other center"
@@ -35,7 +36,8 @@ def capabilities(settings: Settings, user: User) -> Capabilities:
         governance_plan_required=list(GOVERNANCE_PLAN_FIELDS)
         if settings.major_hazard_governance_plan else [],
         campaigns=CampaignRights(**campaign_rights(user)),
-        escalations=user.has_role(*ESCALATION_READERS))
+        escalations=user.has_role(*ESCALATION_READERS),
+        group_views=user.has_role(*CENTER_DATA_READERS))
 
 
 def todo(session: Session, user: User) -> TodoOut:

@@ -9,8 +9,12 @@ declare module 'vue-router' {
     title?: MessageKey
     tab?: boolean
     public?: boolean
+    /** a screen of its own: no nav bar, no tab bar (the wall screen, the printed report) */
+    bare?: boolean
   }
 }
+
+const groupViews = () => import('./room/guard').then((m) => m.groupViewsGuard())
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', component: () => import('./pages/LoginPage.vue'), meta: { public: true, title: 'login.title' } },
@@ -27,6 +31,9 @@ const routes: RouteRecordRaw[] = [
   { path: '/campaigns/:id', component: () => import('./pages/CampaignDetailPage.vue'), meta: { title: 'campaign.title' } },
   { path: '/escalations', component: () => import('./pages/EscalationsPage.vue'), meta: { title: 'escalation.title' } },
   { path: '/queue', component: () => import('./pages/QueuePage.vue'), meta: { title: 'sync.queue' } },
+  // the group views: desk and wall pages that phones never load (their chunks are not precached)
+  { path: '/control', component: () => import('./pages/ControlRoomPage.vue'), meta: { bare: true }, beforeEnter: groupViews },
+  { path: '/report/monthly', component: () => import('./pages/MonthlyReportPage.vue'), meta: { bare: true }, beforeEnter: groupViews },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]
 

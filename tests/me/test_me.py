@@ -20,6 +20,15 @@ def test_me_says_which_kinds_each_user_may_start_and_what_a_plan_needs(client, m
     assert mine["capabilities"]["plan_required"] == make.settings.hazard_plan_required
 
 
+@pytest.mark.parametrize(("role", "allowed"), [
+    (Role.qa_officer, True), (Role.leader, True), (Role.center_manager, False),
+    (Role.inspector, False), (Role.admin, False)])
+def test_me_says_who_may_open_the_group_views(client, make, role, allowed):
+    user = make.user(role, center=make.org.qa if role is Role.qa_officer else None)
+    caps = client.get("/api/v1/me", headers=make.headers(user)).json()["capabilities"]
+    assert caps["group_views"] is allowed
+
+
 @pytest.fixture
 def desk(make):
     inspector = make.user(Role.inspector)

@@ -1,7 +1,7 @@
 """control room indexes: GET /stats/overview reads every figure from an index alone
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0024 (re-chained after the evaluation weights when stats12 and eval12 met in room12)
 
 - ix_hazards_open (status, center_id, category, grade, deadline): open hazards by center,
   category, grade and status with how many are overdue, one GROUP BY over the open hazards'

@@ -2893,6 +2893,11 @@ export interface components {
              * @description reads the escalation ladder (逾期升级)
              */
             escalations: boolean;
+            /**
+             * Group Views
+             * @description may open the group's control room (总控制室) and monthly report: 质监办 and leaders, who read every center
+             */
+            group_views: boolean;
         };
         /**
          * Category

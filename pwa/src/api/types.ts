@@ -28,6 +28,8 @@ export type Role = S['Role']
 export type AnswerResult = S['AnswerResult']
 export type InspectionKind = S['InspectionKind']
 export type TodoOut = S['TodoOut']
+export type TrainingOut = S['TrainingOut']
+export type EvaluationOut = S['EvaluationOut']
 export type Page<T> = { items: T[]; next_cursor: string | null }
 
 export interface ErrorBody {

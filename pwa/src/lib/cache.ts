@@ -113,6 +113,8 @@ export interface Capabilities {
   plan_required: string[]
   campaigns?: components['schemas']['CampaignRights']
   escalations?: boolean
+  /** the group's control room and monthly report (质监办, leaders) */
+  group_views: boolean
 }
 
 const FIVE_FIXES = ['assignee_id', 'measures', 'cost_estimate', 'deadline', 'interim_measures']
@@ -123,13 +125,14 @@ function capabilitiesFromRoles(roles: readonly string[]): Capabilities {
   const qa = roles.includes('qa_officer') ? ['supervision', 'special', 'holiday', 'external'] : []
   const center = roles.includes('inspector') || roles.includes('center_manager') ? ['routine', 'special', 'holiday', 'external'] : []
   const union = (a: string[], b: string[]): string[] => [...new Set([...a, ...b])]
-  return { inspection_kinds: { own_center: union(center, qa), other_centers: qa }, plan_required: FIVE_FIXES }
+  return { inspection_kinds: { own_center: union(center, qa), other_centers: qa }, plan_required: FIVE_FIXES,
+    group_views: roles.includes('qa_officer') || roles.includes('leader') }
 }
 
 export async function capabilities(): Promise<Capabilities> {
   try {
     const me = (await cachedGet<{ capabilities?: Capabilities }>('/me')).data
-    if (me.capabilities) return me.capabilities
+    if (me.capabilities) return { ...capabilitiesFromRoles(session.user?.roles ?? []), ...me.capabilities }
   } catch (err) {
     if (!(err instanceof NetworkError)) console.warn('capabilities unavailable', err)
   }

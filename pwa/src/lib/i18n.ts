@@ -331,9 +331,13 @@ export function setLang(l: Lang): void {
   Locale.use(l, l === 'en-US' ? enUS : zhCN)
 }
 
-export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const text: string = lang.value === 'en-US' ? en[key] : zh[key]
+/** A message with its {placeholders} filled in. */
+export function fill(text: string, params: Record<string, string | number>): string {
   return text.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''))
+}
+
+export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+  return fill(lang.value === 'en-US' ? en[key] : zh[key], params)
 }
 
 /** A label for a vocabulary value (status, category, grade, role, kind), falling back to the value. */
