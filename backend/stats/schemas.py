@@ -36,6 +36,8 @@ class Figures(BaseModel):
     tasks_pending: int = Field(description="of those, still within their window")
     completion_rate: float | None = Field(description="tasks_done / (tasks_done + "
                                           "tasks_missed): " + RATE)
+    drills_this_year: int = Field(description="应急演练 held this calendar year up to today")
+    trainings_this_year: int = Field(description="安全培训 held this calendar year up to today")
 
 
 class CenterFigures(Figures):

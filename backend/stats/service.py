@@ -22,6 +22,7 @@ from backend.hazards.workflow import OPEN, Status
 from backend.org.models import Center
 from backend.org.service import CENTER_DATA_READERS
 from backend.plans.models import PatrolTask, TaskState
+from backend.records.models import Training, TrainingKind
 from backend.stats import schemas
 from backend.stats.errors import PeriodInvalid
 from backend.stats.sqlfn import days_between, rounded, week_index
@@ -106,7 +107,8 @@ class _Tally:
     def figures(self) -> dict[str, Any]:
         c = self.counts
         names = ("open", "major_open", "overdue", "reported", "cancelled", "closed",
-                 "closed_on_time", "tasks_done", "tasks_missed", "tasks_pending")
+                 "closed_on_time", "tasks_done", "tasks_missed", "tasks_pending",
+                 "drills_this_year", "trainings_this_year")
         out: dict[str, Any] = {name: c[name] for name in names}
         out["tasks_due"] = c["tasks_done"] + c["tasks_missed"] + c["tasks_pending"]
         out["closure_rate"] = rate(c["closed"], c["reported"] - c["cancelled"])
@@ -238,6 +240,19 @@ class _Overview:
                 .group_by(PatrolTask.center_id, PatrolTask.state)):
             self.tally[center_id].add(**{names[state]: n})
 
+    def trainings(self) -> None:
+        """Drills and trainings held this calendar year (Asia/Shanghai) up to today, by center
+        and kind (ix_trainings_center_held)."""
+        names = {TrainingKind.drill: "drills_this_year",
+                 TrainingKind.training: "trainings_this_year"}
+        for center_id, kind, n in self.session.execute(
+                select(Training.center_id, Training.kind, func.count())
+                .where(Training.center_id.in_(self.ids),
+                       Training.held_on >= date(self.today.year, 1, 1),
+                       Training.held_on <= self.today)
+                .group_by(Training.center_id, Training.kind)):
+            self.tally[center_id].add(**{names[kind]: n})
+
 
 def _campaigns(session: Session, user: User, ids: Iterable[int],
                period: Period) -> list[schemas.CampaignReceipts]:
@@ -279,6 +294,7 @@ def overview(session: Session, user: User, starts_on: date | None, ends_on: date
     open_now = q.open_hazards()
     reported, closed = q.reported(), q.closed_per_week()
     q.tasks()
+    q.trainings()
     total = _Tally()
     for tally in q.tally.values():
         total.add(**tally.counts)

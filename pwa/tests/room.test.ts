@@ -6,7 +6,8 @@ import type { CenterFigures } from '../src/room/overview'
 
 function row(name: string, over: Partial<CenterFigures>): CenterFigures {
   return { center_id: name.length, name, open: 0, major_open: 0, overdue: 0, reported: 0, cancelled: 0, closed: 0, closed_on_time: 0,
-    closure_rate: null, on_time_rate: null, tasks_due: 0, tasks_done: 0, tasks_missed: 0, tasks_pending: 0, completion_rate: null, ...over }
+    closure_rate: null, on_time_rate: null, tasks_due: 0, tasks_done: 0, tasks_missed: 0, tasks_pending: 0, completion_rate: null,
+    drills_this_year: 0, trainings_this_year: 0, ...over }
 }
 
 describe('the league table', () => {

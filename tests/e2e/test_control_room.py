@@ -87,7 +87,10 @@ def drawn_charts(page) -> list[int]:  # noqa: ANN001
 def test_the_control_room_draws_its_figures_and_shows_a_new_hazard_live(live, world, browser):  # noqa: ANN001
     context = desk(browser, live, world["qa"])
     page = context.new_page()
-    page.goto(f"{live.base_url}/control")
+    page.goto(f"{live.base_url}/me")  # 我的 links the group views for 质监办 and leaders
+    page.locator("[data-test=me-report]").wait_for()
+    page.locator("[data-test=me-control]").click()
+    page.wait_for_url(re.compile(r"/control$"))
     page.locator("[data-test=control-room][data-loaded=yes]").wait_for()
     page.locator("[data-test=room-stream][data-state=live]").wait_for()
     # status, grade, weekly, category drawn; no patrol task is due: completion says so in words
@@ -137,6 +140,10 @@ def test_the_control_room_is_refused_to_an_inspector(live, world, browser):  # n
     page.evaluate("s => localStorage.setItem('anxun.session', s)", json.dumps({
         "token": login["access_token"], "user": login["user"], "expiresAt": login["expires_at"],
         "expired": False}))
+    page.goto(f"{live.base_url}/me")
+    page.locator("[data-test=me-title], .van-cell-group").first.wait_for()
+    page.wait_for_timeout(500)
+    assert page.locator("[data-test=me-control]").count() == 0
     page.goto(f"{live.base_url}/control")
     page.locator(".van-toast", has_text="仅供质监办、集团领导查看").wait_for()
     page.wait_for_url(re.compile(r"/$"))

@@ -22,6 +22,7 @@ from backend.inspections.models import InspectionKind
 from backend.modules.models import PatrolModule
 from backend.org.models import Campus, Center, Group, Site
 from backend.plans.models import PatrolTask, TaskState
+from backend.records.models import Training, TrainingKind
 from backend.vocab import Category, CenterKind, Grade, HazardSource, Role, SiteKind
 
 NOW = datetime(2026, 6, 10, 12, 0, tzinfo=SHANGHAI)
@@ -140,5 +141,16 @@ def build(make) -> dict[str, Hazard]:  # noqa: ANN001
                          CampaignStatus.cancelled),
                 campaign("五月检查", date(2026, 5, 10), date(2026, 5, 15), date(2026, 5, 20))):
         make.db.add(CampaignCenter(campaign_id=row.id, center_id=org.catering.id))
+    # this year's drills and trainings up to today (06-10): C two drills and a training, P a
+    # training; last year's and tomorrow's are not counted
+    make.db.add_all([
+        Training(center_id=center.id, kind=kind, held_on=held_on, topic="演练与培训")
+        for center, kind, held_on in (
+            (org.catering, TrainingKind.drill, date(2026, 1, 1)),
+            (org.catering, TrainingKind.drill, date(2026, 6, 10)),
+            (org.catering, TrainingKind.training, date(2026, 3, 12)),
+            (org.catering, TrainingKind.drill, date(2025, 12, 31)),
+            (org.catering, TrainingKind.training, date(2026, 6, 11)),
+            (org.property, TrainingKind.training, date(2026, 4, 2)))])
     make.db.commit()
     return h

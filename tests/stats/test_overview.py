@@ -11,13 +11,16 @@ URL = "/api/v1/stats/overview"
 
 FIGURES_C = dict(open=3, major_open=1, overdue=1, reported=5, cancelled=0, closed=2,
                  closed_on_time=1, closure_rate=0.4, on_time_rate=0.5, tasks_due=5,
-                 tasks_done=3, tasks_missed=1, tasks_pending=1, completion_rate=0.75)
+                 tasks_done=3, tasks_missed=1, tasks_pending=1, completion_rate=0.75,
+                 drills_this_year=2, trainings_this_year=1)
 FIGURES_P = dict(open=1, major_open=0, overdue=1, reported=3, cancelled=1, closed=2,
                  closed_on_time=2, closure_rate=1.0, on_time_rate=1.0, tasks_due=2,
-                 tasks_done=1, tasks_missed=1, tasks_pending=0, completion_rate=0.5)
+                 tasks_done=1, tasks_missed=1, tasks_pending=0, completion_rate=0.5,
+                 drills_this_year=0, trainings_this_year=1)
 NOTHING = dict(open=0, major_open=0, overdue=0, reported=0, cancelled=0, closed=0,
                closed_on_time=0, closure_rate=None, on_time_rate=None, tasks_due=0,
-               tasks_done=0, tasks_missed=0, tasks_pending=0, completion_rate=None)
+               tasks_done=0, tasks_missed=0, tasks_pending=0, completion_rate=None,
+               drills_this_year=0, trainings_this_year=0)
 
 
 @pytest.fixture
@@ -38,7 +41,7 @@ def test_the_group_figures_for_qa(client, make, data):
     assert body["totals"] == dict(
         open=4, major_open=1, overdue=2, reported=8, cancelled=1, closed=4, closed_on_time=3,
         closure_rate=0.5714, on_time_rate=0.75, tasks_due=7, tasks_done=4, tasks_missed=2,
-        tasks_pending=1, completion_rate=0.6667)
+        tasks_pending=1, completion_rate=0.6667, drills_this_year=2, trainings_this_year=2)
     assert body["centers"] == [
         {"center_id": org.catering.id, "name": "测试饮食中心", **FIGURES_C},
         {"center_id": org.property.id, "name": "测试物业中心", **FIGURES_P},

@@ -2999,6 +2999,16 @@ export interface components {
              */
             completion_rate: number | null;
             /**
+             * Drills This Year
+             * @description 应急演练 held this calendar year up to today
+             */
+            drills_this_year: number;
+            /**
+             * Trainings This Year
+             * @description 安全培训 held this calendar year up to today
+             */
+            trainings_this_year: number;
+            /**
              * Center Id
              * @description the center
              */
@@ -3921,6 +3931,16 @@ export interface components {
              * @description tasks_done / (tasks_done + tasks_missed): a share from 0 to 1 (4 decimals), null when its denominator is 0
              */
             completion_rate: number | null;
+            /**
+             * Drills This Year
+             * @description 应急演练 held this calendar year up to today
+             */
+            drills_this_year: number;
+            /**
+             * Trainings This Year
+             * @description 安全培训 held this calendar year up to today
+             */
+            trainings_this_year: number;
         };
         /**
          * FindingIn
