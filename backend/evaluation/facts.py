@@ -77,7 +77,8 @@ def _hazards(session: Session, ids: list[int], p: Period, into: Figures) -> None
                    count(open_at_end))
             .where(*carried, or_(Hazard.closed_at.is_(None), Hazard.closed_at >= p.start))
             .group_by(Hazard.center_id)):
-        into[center_id].update(closed=closed, closed_on_time=on_time, open=still_open)
+        into[center_id].update(closed=int(closed), closed_on_time=int(on_time),
+                               open=int(still_open))
     overdue: dict[int, dict[int, int]] = defaultdict(dict)
     for center_id, deadline, n in session.execute(
             select(Hazard.center_id, Hazard.deadline, func.count())
@@ -102,7 +103,8 @@ def _findings(session: Session, ids: list[int], p: Period, into: Figures) -> Non
     for center_id, findings, keys in session.execute(
             select(per_key.c.center_id, func.sum(per_key.c.n), func.count())
             .group_by(per_key.c.center_id)):
-        into[center_id].update(findings=findings, finding_keys=keys)
+        # int(): PostgreSQL's SUM of counts is a numeric (a Decimal)
+        into[center_id].update(findings=int(findings), finding_keys=keys)
 
 
 def _tasks(session: Session, ids: list[int], p: Period, into: Figures) -> None:
