@@ -5,51 +5,31 @@ SQLite has no row locks and serialises writers: its workers take turns."""
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
-
-from backend.dedupe import insert_or_skip_returning
-from backend.events.cursors import WorkerCursor
-from backend.events.models import DomainEvent, EventHead
-from backend.events.service import HEAD_ID
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]  # commits when the block succeeds
 BATCH_SIZE = 500
 
 
-@dataclass(frozen=True)
-class Mark:
-    """A step's mark for a day: its name holds the settings its ``where`` depends on, so a
-    changed setting starts from every row again; ``events_of``: the rows' object type in the
-    domain events."""
+class PassMark(Protocol):
+    """Where a step's passes stand today (:class:`backend.events.marks.Mark`): it narrows the
+    candidates to the rows changed since its last complete pass, and is moved on when a pass
+    handled every row it read."""
 
-    step: str
-    day: date
-    settings: tuple[object, ...] = ()
-    events_of: str = "hazard"
+    def changed_only(self, session: Session, candidates: Select[Any],
+                     ids: ColumnElement[Any]) -> Select[Any]: ...
 
-    def __post_init__(self) -> None:
-        if len(self.name) > 48:  # WorkerCursor.name
-            raise ValueError(f"mark name too long: {self.name}")
-
-    @property
-    def name(self) -> str:
-        return ":".join(str(part) for part in (self.prefix, self.day, *self.settings))
-
-    @property
-    def prefix(self) -> str:
-        return f"pass:{self.step}"
+    def complete(self, session: Session) -> None: ...
 
 
 def in_locked_batches(session_factory: SessionFactory, model: type[Any],
                       where: ColumnElement[bool], handle: Callable[[Session, list[Any]], int],
                       size: int = BATCH_SIZE,
                       columns: Sequence[InstrumentedAttribute[Any]] = (),
-                      mark: Mark | None = None) -> int:
+                      mark: PassMark | None = None) -> int:
     """Call ``handle(session, rows)`` on the ``model`` rows matching ``where``, in id order, a
     locked batch per transaction; the sum of what ``handle`` returns. With ``columns`` the
     rows are plain rows of those columns (the id first), not entities: measured on 50,000
@@ -62,7 +42,7 @@ def in_locked_batches(session_factory: SessionFactory, model: type[Any],
     that way, 17 ms through the (status, deadline) index). A row that starts matching during
     the pass is left for the next one, as is a row locked by someone else.
 
-    With a ``mark`` (per step, day and settings: :class:`Mark`), a pass reads only the rows
+    With a ``mark`` (per step, day and settings), a pass reads only the rows
     with a domain event since the last pass that handled every row it read: ``where`` may
     change only with a row's own state, which changes only with an event of it. Events are
     numbered in commit order without gaps, so none is missed; a pass that found a row locked
@@ -70,13 +50,9 @@ def in_locked_batches(session_factory: SessionFactory, model: type[Any],
     hazards): a pass after the day's first re-read the ~50,000 due hazards' anti-joins each
     time."""
     with session_factory() as session:
-        head = session.scalar(select(EventHead.last_id).where(EventHead.id == HEAD_ID))
         candidates = select(model.id).where(where)
-        since = session.get(WorkerCursor, mark.name) if mark else None
-        if mark and since:
-            candidates = candidates.where(model.id.in_(
-                select(DomainEvent.object_id).where(DomainEvent.id > since.last_event_id,
-                                                    DomainEvent.object_type == mark.events_of)))
+        if mark:
+            candidates = mark.changed_only(session, candidates, model.id)
         ids = sorted(session.scalars(candidates))
     total, handled = 0, 0
     for first in range(0, len(ids), size):
@@ -88,20 +64,7 @@ def in_locked_batches(session_factory: SessionFactory, model: type[Any],
             rows = list(result if columns else result.scalars())
             total += handle(session, rows) if rows else 0
             handled += len(rows)
-    if mark and handled == len(ids) and head is not None and \
-            (since is None or since.last_event_id < head):
+    if mark and handled == len(ids):
         with session_factory() as session:
-            _advance(session, mark, head)
+            mark.complete(session)
     return total
-
-
-def _advance(session: Session, mark: Mark, head: int) -> None:
-    """Every row's events up to ``head`` are handled; the step's marks of other days go. Two
-    workers may both write: the higher mark stands."""
-    session.execute(delete(WorkerCursor).where(WorkerCursor.name.startswith(mark.prefix + ":"),
-                                               WorkerCursor.name != mark.name))
-    insert_or_skip_returning(session, WorkerCursor, [{"name": mark.name, "last_event_id": head}],
-                             ("name",), WorkerCursor.name)
-    session.execute(update(WorkerCursor).where(WorkerCursor.name == mark.name,
-                                               WorkerCursor.last_event_id < head)
-                    .values(last_event_id=head))

@@ -16,9 +16,10 @@ from backend import events
 from backend.dedupe import insert_or_skip_returning
 from backend.escalations.models import OverdueRecord
 from backend.escalations.service import HAZARD_COLUMNS, groups_of_centers
+from backend.events.marks import Mark
 from backend.hazards.models import Hazard
 from backend.hazards.service import overdue_clause
-from backend.workshare import Mark, SessionFactory, in_locked_batches
+from backend.workshare import SessionFactory, in_locked_batches
 
 KEY = ("object_type", "object_id", "due_on")
 

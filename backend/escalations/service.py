@@ -16,13 +16,14 @@ from backend.config import Settings
 from backend.dedupe import insert_or_skip_returning
 from backend.escalations.models import Escalation
 from backend.escalations.schemas import EscalatedHazardOut, EscalationOut
+from backend.events.marks import Mark
 from backend.hazards.models import Hazard
 from backend.hazards.service import is_overdue, overdue_clause
 from backend.org.models import Center
 from backend.org.service import CENTER_DATA_READERS, scoped_to_user
 from backend.pagination import keyset_page
 from backend.vocab import Role
-from backend.workshare import Mark, SessionFactory, in_locked_batches
+from backend.workshare import SessionFactory, in_locked_batches
 
 MANAGER, QA = 1, 2
 # who reads the ladder: 质监办 and leaders the group's, a center's managers their center's

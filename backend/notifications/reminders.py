@@ -19,12 +19,13 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from backend.clock import month_day
 from backend.config import Settings
+from backend.events.marks import Mark
 from backend.hazards.models import Hazard
 from backend.hazards.workflow import Status
 from backend.notifications.models import Notification
 from backend.notifications.models import NotificationKind as Kind
 from backend.notifications.service import Notice, deliver
-from backend.workshare import Mark, SessionFactory, in_locked_batches
+from backend.workshare import SessionFactory, in_locked_batches
 
 KeyPart = str | InstrumentedAttribute[Any]
 COLUMNS = (Hazard.id, Hazard.assignee_id, Hazard.title, Hazard.deadline)
