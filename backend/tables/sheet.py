@@ -4,6 +4,7 @@ footnotes, and the print setup (A4 landscape, one page wide, header rows on ever
 
 import math
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -111,3 +112,25 @@ def print_setup(ws: Worksheet, header_rows: str, last_column: int) -> None:
     footer = ws.oddFooter
     assert footer is not None
     footer.center.text = "第 &P 页，共 &N 页"
+
+
+Cell = tuple[Any, bool]  # a value and whether it is centred
+
+
+def one_header_table(ws: Worksheet, center_name: str, title: str, headings: Sequence[str],
+                     widths: Sequence[float], rows: Sequence[Sequence[Cell]]) -> None:
+    """附表1 and 附表2: the titles, one header row (row 3), a row per record from row 4 (each
+    cell a value and whether it is centred, dates as dates), heights fitted, the header
+    repeated when printed."""
+    last = len(headings)
+    set_widths(ws, widths)
+    write_titles(ws, last, table_title(center_name, title))
+    for column, text in enumerate(headings, start=1):
+        header(ws, 3, column, text)
+    for r, cells in enumerate(rows, start=4):
+        for column, (value, centred) in enumerate(cells, start=1):
+            body(ws, r, column, value, centred=centred,
+                 number_format=DATE_FORMAT if isinstance(value, date) else None)
+        fit_height(ws, r, last)
+    ws.freeze_panes = "A4"
+    print_setup(ws, "3:3", last)

@@ -29,21 +29,9 @@ class Row:
 
 
 def write(ws: Worksheet, center_name: str, rows: Sequence[Row]) -> None:
-    last = len(HEADER)
-    sheet.set_widths(ws, WIDTHS)
-    sheet.write_titles(ws, last, sheet.table_title(center_name, TITLE))
-    for column, text in enumerate(HEADER, start=1):
-        sheet.header(ws, 3, column, text)
-    for offset, row in enumerate(rows):
-        r = FIRST_ROW + offset
-        sheet.body(ws, r, 1, row.seq, centred=True)
-        sheet.body(ws, r, 2, row.title)
-        sheet.body(ws, r, 3, row.doc_number or "-", centred=True)
-        sheet.body(ws, r, 4, row.issued_on, centred=True, number_format=sheet.DATE_FORMAT)
-        sheet.body(ws, r, 5, row.remark)
-        sheet.fit_height(ws, r, last)
-    ws.freeze_panes = f"A{FIRST_ROW}"
-    sheet.print_setup(ws, "3:3", last)
+    sheet.one_header_table(ws, center_name, TITLE, HEADER, WIDTHS, [
+        [(row.seq, True), (row.title, False), (row.doc_number or "-", True),
+         (row.issued_on, True), (row.remark, False)] for row in rows])
 
 
 def is_header(values: Sequence[Any]) -> bool:
