@@ -50,3 +50,11 @@ Day = Annotated[
     Field(description=f"ISO 8601 date (YYYY-MM-DD), {FIRST_DAY}..{LAST_DAY}"),
 ]
 """A calendar day from a client (deadlines, date filters), in Asia/Shanghai's calendar."""
+
+UPDATED_SINCE = (
+    "only what changed at or after this instant (its `updated_at`), with a time zone. With "
+    "`sort=updated`, page to the end and ask again from the last item's `updated_at`. A change "
+    "is stamped before its transaction commits, so one committing late can carry an earlier "
+    "stamp than a change you have already seen: ask from a minute before the last "
+    "`updated_at` (you may see items again), or follow GET /events, which misses nothing.")
+"""The ``updated_since`` filter of the lists that have one (the changes feed, issue 13)."""

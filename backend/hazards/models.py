@@ -41,6 +41,9 @@ class Hazard(TimestampMixin, Base):
         Index("ix_hazards_center_created_outcome", "center_id", "created_at", "status",
               "closed_late", "closed_at"),
         Index("ix_hazards_center_closed", "center_id", "closed_at"),
+        # ?sort=updated and ?updated_since (the changes feed), group-wide and per center
+        Index("ix_hazards_updated", "updated_at", "id"),
+        Index("ix_hazards_center_updated", "center_id", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response, status
@@ -39,7 +39,7 @@ from backend.hazards.workflow import (
 from backend.idempotency import ClientId, IdempotencyMismatch, merge_keys
 from backend.openapi import error_responses
 from backend.pagination import CursorParam, LimitParam, Page, keyset_page
-from backend.types import Day, DbId
+from backend.types import UPDATED_SINCE, Day, DbId, Timestamp
 from backend.vocab import Category, Grade, HazardSource
 
 router = APIRouter(prefix="/hazards", tags=["hazards"])
@@ -85,6 +85,7 @@ class _ListQuery:
     q: str | None
     sort: str
     can: Action | None = None
+    updated_since: datetime | None = None
 
     def page(self, session: Session, user: User) -> tuple[list[Hazard], str | None]:
         stmt = service.readable_hazards(user)
@@ -110,6 +111,11 @@ class _ListQuery:
         if self.q:
             stmt = stmt.where(or_(Hazard.title.contains(self.q, autoescape=True),
                                   Hazard.description.contains(self.q, autoescape=True)))
+        if self.updated_since is not None:
+            stmt = stmt.where(Hazard.updated_at >= self.updated_since)
+        if self.sort == "updated":
+            return keyset_page(session, stmt, [Hazard.updated_at, Hazard.id],
+                               limit=self.limit, cursor=self.cursor)
         if self.sort == "deadline":
             return keyset_page(session, stmt, [Hazard.deadline_sort, Hazard.id],
                                limit=self.limit, cursor=self.cursor)
@@ -139,13 +145,15 @@ async def list_hazards(
     deadline_from: Annotated[Day | None, Query(description="deadline on or after")] = None,
     deadline_to: Annotated[Day | None, Query(description="deadline on or before")] = None,
     q: Annotated[str | None, Query(max_length=100, description="in title or description")] = None,
-    sort: Annotated[str, Query(pattern="^(created|deadline)$",
-                               description="`created` newest first, `deadline` soonest first")]
+    sort: Annotated[str, Query(pattern="^(created|deadline|updated)$",
+                               description="`created` newest first, `deadline` soonest first, "
+                                           "`updated` least recently changed first")]
     = "created",
     can: Annotated[PublicAction | None, Query(
         description="only hazards on which the caller may take this action now (exactly "
                     "those whose `allowed_actions` include it): `assign` is 待我指派, "
                     "`verify` 待我验收")] = None,
+    updated_since: Annotated[Timestamp | None, Query(description=UPDATED_SINCE)] = None,
 ) -> Response:
     """Hazards the user may see, newest first (or by deadline, soonest first; none last)."""
     query = _ListQuery(
@@ -155,7 +163,7 @@ async def list_hazards(
         {Hazard.campus_id: campus_id, Hazard.site_id: site_id, Hazard.source: source,
          Hazard.assignee_id: assignee_id},
         overdue, created_from, created_to, deadline_from, deadline_to, q, sort,
-        Action(can) if can else None)
+        Action(can) if can else None, updated_since)
 
     def page(session: Session, user: User) -> Page[HazardOut]:
         rows, next_cursor = query.page(session, user)

@@ -39,6 +39,9 @@ class Inspection(TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint("inspector_id", "client_id"),
         Index("ix_inspections_center_created", "center_id", "created_at", "id"),
+        # ?sort=updated and ?updated_since (the changes feed), group-wide and per center
+        Index("ix_inspections_updated", "updated_at", "id"),
+        Index("ix_inspections_center_updated", "center_id", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

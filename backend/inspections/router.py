@@ -31,7 +31,7 @@ from backend.openapi import error_responses
 from backend.pagination import CursorParam, LimitParam, Page, keyset_page
 from backend.photos.service import photos_by_owner
 from backend.photos.views import photo_out
-from backend.types import Day, DbId
+from backend.types import UPDATED_SINCE, Day, DbId, Timestamp
 
 router = APIRouter(prefix="/inspections", tags=["inspections"])
 
@@ -114,8 +114,11 @@ async def list_inspections(
     created_from: Annotated[Day | None, Query(description="started on or after (Asia/Shanghai)")]
     = None,
     created_to: Annotated[Day | None, Query(description="started on or before")] = None,
+    updated_since: Annotated[Timestamp | None, Query(description=UPDATED_SINCE)] = None,
+    sort: Annotated[str, Query(pattern="^(created|updated)$", description=(
+        "`created` newest first, `updated` least recently changed first"))] = "created",
 ) -> Response:
-    """Inspections the user may see, newest first."""
+    """Inspections the user may see, newest first (or least recently changed first)."""
 
     def page(session: Session, user: User) -> Page[InspectionOut]:
         stmt = service.readable_inspections(user)
@@ -133,8 +136,16 @@ async def list_inspections(
             stmt = stmt.where(Inspection.created_at >= clock.day_start(created_from))
         if created_to:
             stmt = stmt.where(Inspection.created_at < clock.day_start(created_to, plus_days=1))
-        rows, next_cursor = keyset_page(session, stmt, [Inspection.created_at, Inspection.id],
-                                        limit=limit, cursor=cursor, descending=True)
+        if updated_since is not None:
+            stmt = stmt.where(Inspection.updated_at >= updated_since)
+        if sort == "updated":
+            rows, next_cursor = keyset_page(session, stmt,
+                                            [Inspection.updated_at, Inspection.id],
+                                            limit=limit, cursor=cursor)
+        else:
+            rows, next_cursor = keyset_page(session, stmt,
+                                            [Inspection.created_at, Inspection.id],
+                                            limit=limit, cursor=cursor, descending=True)
         return Page(items=_summaries(session, rows), next_cursor=next_cursor)
 
     return await hot_read(request, token, page, _PAGE_OF_INSPECTIONS)

@@ -1,7 +1,7 @@
 """Inspections: a draft bound to a module version, answers saved at any moment, and a submit
 that turns every failed item into a hazard."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 
 from sqlalchemy import Select, delete, func, select
@@ -141,13 +141,23 @@ def create(session: Session, user: User, data: InspectionCreateIn) -> tuple[Insp
             gps_lon=data.gps.lon if data.gps else None)
         session.add(inspection)
         session.flush()
+        facts = {"site_id": site.id, "module_id": data.module_id,
+                 "module_version_id": version.id, "kind": data.kind.value}
         record(session, actor=user, action="inspection.create", object_type="inspection",
-               object_id=inspection.id, summary={"after": {
-                   "site_id": site.id, "module_id": data.module_id,
-                   "module_version_id": version.id, "kind": data.kind.value}})
+               object_id=inspection.id, summary={"after": facts})
+        _emit(session, user, inspection, "started", {**facts, "inspector_id": user.id})
         return inspection
 
     return idempotency.create_once(session, find, start, same_request)
+
+
+def _emit(session: Session, user: User, inspection: Inspection, what: str,
+          data: Mapping[str, object]) -> None:
+    """``inspection.<what>``: every change of an inspection is an event (started, answers
+    saved, discarded, submitted), so a mirror of the feed stays exact."""
+    events.emit(session, f"inspection.{what}", object_type="inspection",
+                object_id=inspection.id, center_id=inspection.center_id,
+                group_id=user.group_id, actor_id=user.id, data=data)
 
 
 def _own_draft(session: Session, user: User, inspection_id: int) -> Inspection:
@@ -231,6 +241,8 @@ def save_answers(session: Session, user: User, inspection_id: int, data: Answers
     if data.note is not None:
         inspection.note = data.note
     session.flush()
+    _emit(session, user, inspection, "answers_saved",
+          {"item_ids": sorted(a.item_id for a in data.answers), "version": inspection.version})
     return inspection
 
 
@@ -248,10 +260,11 @@ def discard_draft(session: Session, user: User, inspection_id: int,
                                             PhotoLink.owner_id.in_(answer_ids)))
     session.execute(delete(InspectionAnswer)
                     .where(InspectionAnswer.inspection_id == inspection.id))
+    before = {"site_id": inspection.site_id, "module_id": inspection.module_id,
+              "answers": len(answer_ids)}
     record(session, actor=user, action="inspection.discard", object_type="inspection",
-           object_id=inspection.id, summary={"before": {
-               "site_id": inspection.site_id, "module_id": inspection.module_id,
-               "answers": len(answer_ids)}})
+           object_id=inspection.id, summary={"before": before})
+    _emit(session, user, inspection, "discarded", before)
     session.execute(delete(Inspection).where(Inspection.id == inspection.id)
                     .execution_options(synchronize_session=False))
     session.expunge(inspection)
@@ -303,11 +316,9 @@ def submit(session: Session, settings: Settings, user: User, inspection_id: int,
               if a.result is AnswerResult.failed]
     for item, answer in sorted(failed, key=lambda pair: pair[0].position):
         _hazard_from_answer(session, settings, user, inspection, item, answer)
-    events.emit(session, "inspection.submitted", object_type="inspection",
-                object_id=inspection.id, center_id=inspection.center_id,
-                group_id=user.group_id, actor_id=user.id,
-                data={"site_id": inspection.site_id, "module_id": inspection.module_id,
-                      "kind": inspection.kind, "failed_items": len(failed)})
+    _emit(session, user, inspection, "submitted",
+          {"site_id": inspection.site_id, "module_id": inspection.module_id,
+           "kind": inspection.kind, "failed_items": len(failed)})
     for hook in SUBMIT_HOOKS:
         hook(session, inspection)
     record(session, actor=user, action="inspection.submit", object_type="inspection",

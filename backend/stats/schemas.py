@@ -139,3 +139,14 @@ class StreamEvent(BaseModel):
     object_id: int = Field(description="the object's id")
     actor_id: int | None = Field(description="who made the change; null for the system")
     data: dict[str, Any] = Field(description="what changed (per type)")
+
+
+class EventsPage(BaseModel):
+    """A page of the changes feed (GET /events)."""
+
+    items: list[StreamEvent] = Field(description="the events, in sequence (commit) order")
+    next: int = Field(description="persist it, after handling `items`, and send it as `after` "
+                      "next time: every event up to it that you may read and asked for is in "
+                      "this page or an earlier one")
+    more: bool = Field(description="true: events after `next` are already committed, ask "
+                       "again at once; false: you are up to date, ask again later")
