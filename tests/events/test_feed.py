@@ -159,9 +159,10 @@ def test_a_rolled_back_change_leaves_no_event_in_the_feed(client, make, db):
     # photo refuses the submit, and the staged event goes with the rollback
     refused = client.post(f"/api/v1/hazards/{hazard.id}/actions/submit",
                           headers=make.headers(reporter),
-                          json={"rectification": "已更换",
+                          json={"description": "已更换",
                                 "photo_ids": [make.photo(make.user(Role.inspector)).id]})
     assert refused.status_code == 422, refused.text
+    assert refused.json()["error"]["code"] == "invalid_photo"
     body = client.get(URL, headers=make.headers(manager), params={"after": start}).json()
     assert body == {"items": [], "next": start, "more": False}
 
