@@ -15,6 +15,7 @@ from backend.vocab import Grade, Role
 from tests.permissions import (
     campaign_calls,
     evaluation_calls,
+    feed_calls,
     records_calls,
     rectification_calls,
     stats_calls,
@@ -130,6 +131,7 @@ EXPECTED = {
     **records_calls.EXPECTED,
     **evaluation_calls.EXPECTED,
     **stats_calls.EXPECTED,
+    **feed_calls.EXPECTED,
 }
 
 
@@ -246,6 +248,8 @@ def call(name, client, make, user):
         return evaluation_calls.call(name, client, make, user)
     if name in stats_calls.EXPECTED:
         return stats_calls.call(name, client, make, user)
+    if name in feed_calls.EXPECTED:
+        return feed_calls.call(name, client, make, user)
     org = make.org
     headers = make.headers(user)
     if name.endswith(("_plan", "_plans", "_plan_templates", "_tasks", "_from_template")):
