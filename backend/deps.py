@@ -5,14 +5,13 @@ import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Annotated, TypeVar
+from typing import Annotated, Protocol, TypeVar
 
 import anyio
 import anyio.to_thread
 from fastapi import Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import OAuth2PasswordBearer
-from pydantic import TypeAdapter
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -25,6 +24,7 @@ from backend.vocab import Role
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 T = TypeVar("T")
+T_contra = TypeVar("T_contra", contravariant=True)
 
 
 @contextmanager
@@ -168,8 +168,14 @@ async def _bearer_token(request: Request,
 BearerToken = Annotated[str, Depends(_bearer_token)]
 
 
+class JSONShape(Protocol[T_contra]):
+    """What renders a hot read's result: a ``TypeAdapter``, or a renderer of its own."""
+
+    def dump_json(self, instance: T_contra, /) -> bytes: ...
+
+
 async def hot_read(request: Request, token: str, work: Callable[[Session, User], T],
-                   shape: TypeAdapter[T]) -> Response:
+                   shape: JSONShape[T]) -> Response:
     """Run ``work(session, user)`` in one worker call (session, token check, unit of work) and
     render its result as ``shape``'s JSON after the connection is back in the pool."""
 

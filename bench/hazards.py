@@ -534,15 +534,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(url: str, tmp: Path, workers: int) -> Iterator[tuple[int, Path]]:
+def server(url: str, tmp: Path, workers: int,
+           settings: dict[str, str] | None = None) -> Iterator[tuple[int, Path]]:
     """``anxun serve`` on a free loopback port, in its own process group, until the block ends;
-    yields the port and the server's log."""
+    yields the port and the server's log. ``settings``: more ``ANXUN_`` variables."""
     port = free_port()
     data_dir = tmp / f"serve-{port}"
     data_dir.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANXUN_")}
     env |= {"ANXUN_DATA_DIR": str(data_dir), "ANXUN_DATABASE_URL": url,
-            "ANXUN_SECRET_KEY": SECRET}
+            "ANXUN_SECRET_KEY": SECRET, **(settings or {})}
     args = [str(Path(sys.executable).with_name("anxun")), "serve", "--host", "127.0.0.1",
             "--port", str(port), "--workers", str(workers)]
     logfile = data_dir / "server.log"

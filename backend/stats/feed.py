@@ -10,14 +10,16 @@ page. Each request considers at most ``SCAN`` numbers, so a rare type or another
 quiet stretch costs a bounded read; ``more`` says the client should ask again at once."""
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Text, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.events.catalogue import TypeFilter
 from backend.events.models import DomainEvent
 from backend.stats.errors import FeedAfterHead
+from backend.stats.schemas import StreamEvent
 from backend.stats.service import centers_in_scope, check_reader
 from backend.stats.stream import readable_events
 
@@ -25,11 +27,42 @@ DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 SCAN = 10_000  # sequence numbers considered by one request
 
 
+# a StreamEvent's columns as plain rows, ``data`` as its stored JSON text: building ORM
+# entities and validating each into its model took 3/4 of a 1,000-event page (profiled on
+# SQLite), and decoding ``data`` to encode it again 30 of the 48 ms its query then took
+COLUMNS = (DomainEvent.id, DomainEvent.event_id, DomainEvent.type, DomainEvent.at,
+           DomainEvent.center_id, DomainEvent.object_type, DomainEvent.object_id,
+           DomainEvent.actor_id, cast(DomainEvent.data, Text).label("data"))
+NO_DATA = b'"data":{}}'
+
+
 @dataclass(frozen=True)
 class FeedPage:
-    events: list[DomainEvent]
+    events: list[dict[str, Any]]  # a StreamEvent's fields, ``data`` as JSON text
     next: int  # persist it; the next request's ``after``
     more: bool  # events after ``next`` are already committed: ask again now
+
+    def dump_json(self) -> bytes:
+        """The body, as ``EventsPage``'s JSON: each event's fields serialized by
+        ``StreamEvent`` (its last field, ``data``, empty) with its stored ``data`` spliced
+        in (a test holds it equal to the schema's own rendering)."""
+        items = []
+        for event in self.events:
+            head = StreamEvent.model_construct(**{**event, "data": {}})
+            rendered = head.__pydantic_serializer__.to_json(head)
+            assert rendered.endswith(NO_DATA)
+            items.append(b"%s\"data\":%s}" % (rendered[:-len(NO_DATA)],
+                                              event["data"].encode()))
+        return b'{"items":[%s],"next":%d,"more":%s}' % (
+            b",".join(items), self.next, b"true" if self.more else b"false")
+
+
+class PageJSON:
+    """GET /events's renderer for :func:`backend.deps.hot_read`."""
+
+    @staticmethod
+    def dump_json(page: FeedPage, /) -> bytes:
+        return page.dump_json()
 
 
 def page(session: Session, user: User, after: int, types: TypeFilter | None,
@@ -51,6 +84,7 @@ def page(session: Session, user: User, after: int, types: TypeFilter | None,
         stmt = stmt.where(or_(DomainEvent.type.in_(types.exact),
                               *(DomainEvent.type.startswith(prefix, autoescape=True)
                                 for prefix in sorted(types.prefixes))))
-    rows = list(session.scalars(stmt.order_by(DomainEvent.id).limit(limit)))
-    scanned = rows[-1].id if len(rows) == limit else bound
+    rows = [dict(row._mapping) for row in session.execute(
+        stmt.with_only_columns(*COLUMNS).order_by(DomainEvent.id).limit(limit))]
+    scanned = rows[-1]["id"] if len(rows) == limit else bound
     return FeedPage(rows, scanned, scanned < head)

@@ -2,10 +2,12 @@
 time, with the number to persist; scoped like the control room; filtered by type and center."""
 
 import ast
+import json
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import TypeAdapter
 from sqlalchemy import func, select
 
 from backend.clock import today
@@ -15,6 +17,7 @@ from backend.events.models import DomainEvent
 from backend.hazards.service import EVENT_TYPES
 from backend.records.models import RecordType
 from backend.stats import feed
+from backend.stats.schemas import EventsPage, StreamEvent
 from backend.vocab import Role
 from tests.inspections.test_inspections import module_with
 
@@ -240,3 +243,23 @@ def test_a_bad_after_is_a_422(client, make, after):
     resp = client.get(URL, headers=make.headers(make.user(Role.qa_officer)),
                       params={"after": after})
     assert resp.status_code == 422
+
+
+def test_the_body_is_the_schemas_rendering(client, make, db):
+    """The page splices each event's stored ``data`` into its schema's rendering: the same
+    JSON as the schema would give from the rows, Chinese, nesting and nulls included."""
+    start = head(db)
+    manager = make.user(Role.center_manager)
+    hazard = make.hazard(make.user(Role.inspector))
+    emit(db, "hazard.escalated", object_type="hazard", object_id=hazard.id,
+         center_id=make.org.catering.id, group_id=make.org.group.id, actor_id=None,
+         data={"note": "超期未整改 \"引号\" \\ 换行\n", "nested": {"a": [1, None, 2.5]}})
+    db.commit()
+    resp = client.get(URL, headers=make.headers(manager), params={"after": start})
+    assert resp.status_code == 200 and resp.headers["content-type"] == "application/json"
+    rows = list(db.scalars(select(DomainEvent).where(DomainEvent.id > start)
+                           .order_by(DomainEvent.id)))
+    expected = EventsPage(items=[StreamEvent.model_validate(r, from_attributes=True)
+                                 for r in rows], next=rows[-1].id, more=False)
+    assert json.loads(resp.content) == json.loads(expected.model_dump_json())
+    assert TypeAdapter(EventsPage).validate_json(resp.content) == expected
