@@ -85,7 +85,9 @@ BATCH = 100  # events per transaction in the batched write figures
 CHUNK = 20_000
 COLUMNS = ["id", "event_id", "type", "at", "group_id", "center_id", "object_type", "object_id",
            "actor_id", "data"]
-READ_COLUMNS = "id, event_id, type, at, center_id, object_type, object_id, actor_id, data"
+# as the app reads them: data as its stored text (psycopg would decode json into objects)
+READ_COLUMNS = ("id, event_id, type, at, center_id, object_type, object_id, actor_id, "
+                "CAST(data AS TEXT) AS data")
 HAZARD_TYPES = ["hazard.reported", "hazard.assigned", "hazard.submitted", "hazard.closed",
                 "hazard.rejected", "hazard.cancelled", "hazard.overdue", "hazard.escalated"]
 INSPECTION_TYPES = ["inspection.started", "inspection.answers_saved",
@@ -217,7 +219,7 @@ def raw(url: str) -> Iterator[tuple[Any, Callable[[str], str]]]:
         yield conn, lambda sql: sql
     else:
         conn = psycopg.connect(pg_conninfo(url), autocommit=True)
-        yield conn, lambda sql: sql.replace("?", "%s")
+        yield conn, lambda sql: sql.replace("%", "%%").replace("?", "%s")
     conn.close()
 
 
