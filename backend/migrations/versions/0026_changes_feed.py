@@ -26,13 +26,19 @@ LAST_ANSWER_PHOTO = (
     " AND l.owner_type IN ('inspection_answer', 'inspection_answer_after'))")
 
 
+BACKFILL = (
+    f"UPDATE hazards SET updated_at = {LAST_HAZARD_CHANGE} "
+    f"WHERE updated_at < {LAST_HAZARD_CHANGE}",
+    "UPDATE inspections SET updated_at = submitted_at "
+    "WHERE submitted_at IS NOT NULL AND updated_at < submitted_at",
+    f"UPDATE inspections SET updated_at = {LAST_ANSWER_PHOTO} "
+    f"WHERE updated_at < {LAST_ANSWER_PHOTO}",
+)
+
+
 def upgrade() -> None:
-    op.execute(f"UPDATE hazards SET updated_at = {LAST_HAZARD_CHANGE} "
-               f"WHERE updated_at < {LAST_HAZARD_CHANGE}")
-    op.execute("UPDATE inspections SET updated_at = submitted_at "
-               "WHERE submitted_at IS NOT NULL AND updated_at < submitted_at")
-    op.execute(f"UPDATE inspections SET updated_at = {LAST_ANSWER_PHOTO} "
-               f"WHERE updated_at < {LAST_ANSWER_PHOTO}")
+    for statement in BACKFILL:
+        op.execute(statement)
     # sort=updated (oldest change first) and updated_since, for the group and for one center
     op.create_index('ix_hazards_updated', 'hazards', ['updated_at', 'id'])
     op.create_index('ix_hazards_center_updated', 'hazards', ['center_id', 'updated_at', 'id'])
