@@ -19,6 +19,7 @@ from tests.permissions import (
     rectification_calls,
     stats_calls,
     tables_calls,
+    webhook_calls,
 )
 
 # who: (role, center of the user: "own" = the catering center that owns the objects)
@@ -130,6 +131,7 @@ EXPECTED = {
     **records_calls.EXPECTED,
     **evaluation_calls.EXPECTED,
     **stats_calls.EXPECTED,
+    **webhook_calls.EXPECTED,
 }
 
 
@@ -246,6 +248,8 @@ def call(name, client, make, user):
         return evaluation_calls.call(name, client, make, user)
     if name in stats_calls.EXPECTED:
         return stats_calls.call(name, client, make, user)
+    if name in webhook_calls.EXPECTED:
+        return webhook_calls.call(name, client, make, user)
     org = make.org
     headers = make.headers(user)
     if name.endswith(("_plan", "_plans", "_plan_templates", "_tasks", "_from_template")):
