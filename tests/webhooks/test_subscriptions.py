@@ -151,3 +151,24 @@ def test_a_dingtalk_robot_gets_markdown_on_a_signed_url(
                                          hashlib.sha256).digest()).decode()
     assert query["sign"] == [expected]
     assert sub["dingtalk_sign"] is True
+
+
+def test_the_readme_receiver_snippet_verifies_a_signature_and_refuses_a_replay():
+    import re
+    import textwrap
+    import time
+    from pathlib import Path
+
+    from backend.webhooks import signing
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    [snippet] = [block for block in re.findall(r"```python\n(.*?)\n *```", readme, re.S)
+                 if "X-AnXun-Signature" in block]
+    namespace: dict = {}
+    exec(textwrap.dedent(snippet), namespace)  # noqa: S102 - our own README
+    verify = namespace["verify"]
+    body, now = b'{"delivery_id":"x"}', int(time.time())
+    assert verify("s" * 16, body, str(now), signing.signature("s" * 16, now, body))
+    assert not verify("s" * 16, body + b" ", str(now), signing.signature("s" * 16, now, body))
+    old = now - 301
+    assert not verify("s" * 16, body, str(old), signing.signature("s" * 16, old, body))
