@@ -106,8 +106,11 @@ def update(session: Session, settings: Settings, user: User, subscription_id: in
     values = patch.model_dump(exclude_unset=True)
     _check(session, settings, user, values)
     fmt = values.get("format", sub.format)
-    if values.get("dingtalk_sign", sub.dingtalk_sign) and fmt is not WebhookFormat.dingtalk:
-        values["dingtalk_sign"] = False  # signing a URL is DingTalk's alone
+    if values.get("dingtalk_sign") and fmt is not WebhookFormat.dingtalk:
+        raise Unprocessable("只有钉钉格式可以加签", details={"dingtalk_sign": True,
+                                                          "format": fmt})
+    if sub.dingtalk_sign and fmt is not WebhookFormat.dingtalk:
+        values["dingtalk_sign"] = False  # leaving DingTalk leaves its URL signing
     before = _summary(sub)
     for name, value in values.items():
         setattr(sub, name, value)

@@ -87,6 +87,9 @@ def test_event_types_and_centers_are_checked(client, make, admin_headers):
     resp = client.post(API, headers=admin_headers, json={
         "name": "x", "url": url, "event_types": ["*"], "format": "wecom", "dingtalk_sign": True})
     assert resp.status_code == 422
+    generic = subscribe(client, admin_headers, url)
+    assert client.patch(f"{API}/{generic['id']}", headers=admin_headers,
+                        json={"dingtalk_sign": True}).status_code == 422
     types = client.get(f"{API}/event-types", headers=admin_headers).json()
     assert {"type": "hazard.overdue", "label": "隐患逾期未整改"} in types
 
