@@ -151,24 +151,40 @@ def cmd_error_codes(_args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    """The scheduler alone: one pass (``--once``, for cron) or a pass every interval."""
+    """The scheduler and the webhook worker alone: one pass of each (``--once``, for cron), or
+    the scheduler every interval with webhooks sent beside it in a thread."""
+    import threading
     import time
     from functools import partial
 
     from backend.deps import request_session
     from backend.observability import configure_logging
     from backend.scheduler import run_once
+    from backend.webhooks.delivery import Worker
 
     settings = get_settings()
     configure_logging()
-    sessions = partial(request_session, get_engine(), read_only=False)
-    while True:
-        result = run_once(sessions, settings)
-        print(f"提醒 {result.reminders}, 升级 {result.escalations}, "
-              f"消息 {result.notifications}", flush=True)
+    sessions = partial(request_session, get_engine())
+    stop = threading.Event()
+    with Worker(sessions, settings) as webhooks:
         if args.once:
+            result = run_once(partial(sessions, read_only=False), settings)
+            sent = webhooks.run_once()
+            print(f"提醒 {result.reminders}, 升级 {result.escalations}, "
+                  f"消息 {result.notifications}, webhook 投递 {sent.sent}", flush=True)
             return 0
-        time.sleep(settings.scheduler_interval_seconds)
+        thread = threading.Thread(target=webhooks.run, args=(stop,), name="webhooks",
+                                  daemon=True)
+        thread.start()
+        try:
+            while True:
+                result = run_once(partial(sessions, read_only=False), settings)
+                print(f"提醒 {result.reminders}, 升级 {result.escalations}, "
+                      f"消息 {result.notifications}", flush=True)
+                time.sleep(settings.scheduler_interval_seconds)
+        finally:
+            stop.set()
+            thread.join()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -228,7 +244,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("error-codes", help="print the error-code table (Markdown, as in the README)") \
         .set_defaults(func=cmd_error_codes)
     worker = sub.add_parser("worker", help="run the scheduler (reminders, escalation, "
-                            "notifications) alone; set ANXUN_SCHEDULER_ENABLED=false for the app")
+                            "notifications) and the webhook deliveries alone; set "
+                            "ANXUN_SCHEDULER_ENABLED=false for the app")
     worker.add_argument("--once", action="store_true", help="one pass, then exit (for cron)")
     worker.set_defaults(func=cmd_worker)
     serve = sub.add_parser("serve", help="serve the API (uvicorn, uvloop, httptools)")

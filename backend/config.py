@@ -85,6 +85,28 @@ class Settings(BaseSettings):
         default=6, ge=0, le=23, description="from this hour (Asia/Shanghai) each inspector is "
                                             "told of the day's patrol tasks, once a day")
 
+    webhook_allow_private_targets: bool = Field(
+        default=False, description="let webhooks reach private, loopback and link-local "
+                                   "addresses (a receiver inside the campus network); off, such "
+                                   "URLs are refused when saved and again at each send")
+    webhook_interval_seconds: float = Field(
+        default=1.0, ge=0.05, le=60, description="how often the webhook worker looks for new "
+                                                "events and due retries")
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60,
+                                           description="per delivery attempt (connect + answer)")
+    webhook_lease_seconds: int = Field(
+        default=120, ge=10, le=3600, description="a worker sending a delivery holds it this "
+                                                 "long; a worker killed mid-send leaves it to "
+                                                 "another after it")
+    webhook_concurrency: int = Field(default=8, ge=1, le=64,
+                                     description="deliveries a worker sends at once")
+    webhook_retry_first_seconds: int = Field(
+        default=30, ge=1, description="the first retry's delay; each next one doubles")
+    webhook_retry_max_seconds: int = Field(default=3600, ge=1,
+                                           description="the longest delay between retries")
+    webhook_retry_hours: int = Field(default=24, ge=1, le=24 * 7,
+                                     description="a delivery is retried this long, then failed")
+
     @property
     def sqlalchemy_url(self) -> str:
         if self.database_url:

@@ -38,6 +38,8 @@ from backend.shutdown import signalled
 from backend.stats.router import router as stats_router
 from backend.tables.router import router as tables_router
 from backend.web import install_pwa
+from backend.webhooks import delivery as webhook_delivery
+from backend.webhooks.router import router as webhooks_router
 
 API_PREFIX = "/api/v1"
 
@@ -49,8 +51,9 @@ def operation_id(route: APIRoute) -> str:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """The scheduler runs beside the requests unless ``scheduler_enabled`` is off; a signal
-    to stop sets ``app.state.stopping`` at once (event streams end on it)."""
+    """The scheduler and the webhook worker run beside the requests unless
+    ``scheduler_enabled`` is off; a signal to stop sets ``app.state.stopping`` at once (event
+    streams end on it)."""
     settings: Settings = app.state.settings
     with signalled(app.state.stopping):
         if not settings.scheduler_enabled:
@@ -58,12 +61,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             return
         scheduler = asyncio.create_task(
             run_in_app(lambda: app.state.sessions(read_only=False), settings))
+        webhooks = asyncio.create_task(webhook_delivery.run_in_app(app.state.sessions, settings))
         try:
             yield
         finally:
-            scheduler.cancel()
-            with suppress(asyncio.CancelledError):
-                await scheduler
+            for task in (scheduler, webhooks):
+                task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await task
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -89,7 +94,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                    inspections_router, hazards_router, audit_router, notifications_router,
                    escalations_router, plans_router, campaigns_router, records_router,
                    rectification_router, tables_router,
-                   evaluation_router, stats_router):
+                   evaluation_router, stats_router, webhooks_router):
         api.include_router(router)
     app.include_router(api)
     install_openapi(app)

@@ -32,6 +32,7 @@ from backend.records.models import (
     Training,
 )
 from backend.rectification.models import RectificationEntry, RectificationYear
+from backend.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "AccountabilityRecord",
@@ -78,5 +79,8 @@ __all__ = [
     "Training",
     "User",
     "UserRole",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "WorkerCursor",
 ]

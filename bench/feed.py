@@ -1,6 +1,6 @@
 """The changes feed (issue 13): events per second read through GET /api/v1/events and written
 by ``events.emit``, each beside a floor measured in the same run, on SQLite and PostgreSQL; and
-(not here yet) webhook deliveries per second: see ``webhook_figures``.
+webhook deliveries per second to a local receiver (bench/webhooks.py's measurement, run here too).
 
 Loads the demo organisation (bench/hazards.py's ``build_org``) and N domain events (default
 100,000: hazard, inspection and task events of the four operating centers, a few of the group)
@@ -31,6 +31,7 @@ About 3 minutes for both databases with the defaults on 2 cores.
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import sqlite3
@@ -46,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import webhooks
 from dashboard import INSPECTION_COLUMNS, TASK_COLUMNS, bulk_load, patrols
 from fastapi.testclient import TestClient
 from hazards import (
@@ -83,6 +85,7 @@ from backend.modules.service import load_catalogue
 PAGE = 1000
 BATCH = 100  # events per transaction in the batched write figures
 CHUNK = 20_000
+WEBHOOK_THREADS = 8  # bench/webhooks.py's default
 COLUMNS = ["id", "event_id", "type", "at", "group_id", "center_id", "object_type", "object_id",
            "actor_id", "data"]
 # as the app reads them: data as its stored text (psycopg would decode json into objects)
@@ -319,11 +322,21 @@ def explain(engine: Engine, settings: Settings, url: str, tokens: dict[str, str]
 
 # --- webhooks ---------------------------------------------------------------------------------
 
-def webhook_figures(url: str, tmp: Path) -> list[str]:
-    """Webhook deliveries per second to a local receiver, beside the same run's floor: the
-    webhooks part of this bench (issue 13's delivery worker), measured by whoever builds the
-    worker. It gets the loaded database's URL and a working directory."""
-    return ["  webhook deliveries: not measured here (the delivery worker's part)"]
+def webhook_figures(kind: str, args: argparse.Namespace) -> list[str]:
+    """Webhook deliveries per second to a local receiver beside bare posts from the same
+    process (bench/webhooks.py, which describes the run); a database of its own."""
+    ports: multiprocessing.Queue[int] = multiprocessing.Queue()
+    receiver = multiprocessing.Process(target=webhooks.serve, args=(ports,), daemon=True)
+    receiver.start()
+    try:
+        url = f"http://127.0.0.1:{ports.get(timeout=10)}/hooks"
+        f = webhooks.run(kind, url, args.webhook_events, WEBHOOK_THREADS)
+    finally:
+        receiver.terminate()
+        receiver.join(5)
+    return [f"  webhooks ({args.webhook_events:,} events, {WEBHOOK_THREADS} threads): "
+            f"{f['webhooks']:,.0f} deliveries/s, floor {f['floor']:,.0f} bare posts/s "
+            f"({f['webhooks'] / f['floor']:.0%} of it)"]
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -361,7 +374,7 @@ def run_database(kind: str, args: argparse.Namespace, tmp: Path) -> list[str]:
             log(f"{label}: loaded in {time.perf_counter() - started:.0f} s")
             lines += read_figures(url, work, tokens, center_id, args)
             lines += write_figures(engine, url, org, group_id, args)
-            lines += webhook_figures(url, work)
+            lines += webhook_figures(kind, args)
             if args.explain and kind == "postgresql":
                 lines += ["EXPLAIN ANALYZE (PostgreSQL):",
                           *explain(engine, settings, url, tokens, center_id)]
@@ -428,6 +441,7 @@ def main() -> None:
                         help="timed passes per figure (the median is shown)")
     parser.add_argument("--writes", type=bounded(100, 100_000), default=1_000,
                         help="events written per write figure and pass")
+    parser.add_argument("--webhook-events", type=bounded(100, 100_000), default=3_000)
     parser.add_argument("--explain", action="store_true",
                         help="PostgreSQL: EXPLAIN ANALYZE the feed's and the lists' statements")
     parser.add_argument("--hazards", type=bounded(1_000, 3_000_000), default=200_000)

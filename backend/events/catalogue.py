@@ -13,12 +13,46 @@ class EventType:
     meaning: str
     data: str  # the fields of the event's ``data``
 
+    @property
+    def label(self) -> str:
+        return LABELS[self.name]
+
 
 HAZARD_STEP = ("`seq` (its timeline entry), `action`, `from_status`, `to_status`, `grade`, "
                "`site_id`, `changes` (`{field: {from, to}}`)")
 TASK = "`plan_id`, `site_id`, `due_on`, `campaign_id`"
 RECORD_KINDS = {"responsibility_item": "附表1 item", "regulation": "附表2 regulation",
                 "training": "drill or training", "accountability": "通报/约谈 record"}
+
+# The Chinese label of each type: webhook robots' messages and GET /webhooks/event-types
+_RECORD_LABELS = {"responsibility_item": "安全责任体系（附表1）",
+                  "regulation": "安全管理制度（附表2）", "training": "演练与培训记录",
+                  "accountability": "通报与约谈记录"}
+_RECORD_ACTIONS = {"created": "新增", "updated": "修改", "deleted": "删除", "attach": "添加附件",
+                   "detach": "删除附件"}
+LABELS: dict[str, str] = {
+    "hazard.reported": "新隐患上报", "hazard.fixed_on_spot": "隐患当场整改",
+    "hazard.edited": "隐患信息已修改", "hazard.assigned": "隐患已指派整改",
+    "hazard.submitted": "整改已提交，待验收", "hazard.closed": "隐患已验收闭环",
+    "hazard.rejected": "整改验收未通过", "hazard.cancelled": "隐患已撤销",
+    "hazard.extension_requested": "整改延期申请", "hazard.extension_decided": "延期申请已处理",
+    "hazard.reopened": "隐患已重新打开", "hazard.supervised": "重大隐患挂牌督办",
+    "hazard.reported_upward": "重大隐患已向上报告", "hazard.overdue": "隐患逾期未整改",
+    "hazard.escalated": "逾期隐患已升级督办",
+    "inspection.started": "检查已开始", "inspection.answers_saved": "检查记录已保存",
+    "inspection.discarded": "检查草稿已删除", "inspection.submitted": "检查已提交",
+    "task.done": "巡检任务已完成", "task.missed": "巡检任务漏检",
+    "campaign.dispatched": "专项检查已下发", "campaign.cancelled": "专项检查已撤销",
+    "campaign.receipt_submitted": "专项检查回执已提交",
+    "action_campaign.created": "三年行动已创建", "action_campaign.updated": "三年行动已修改",
+    "action_campaign.table_submitted": "附表已报送",
+    **{f"{kind}.{action}": f"{label}{verb}" for kind, label in _RECORD_LABELS.items()
+       for action, verb in _RECORD_ACTIONS.items()},
+    "rectification.entry_created": "整改计划（附表3）条目新增",
+    "rectification.entry_updated": "整改计划（附表3）条目修改",
+    "rectification.entry_deleted": "整改计划（附表3）条目删除",
+    "evaluation.weights_updated": "考评权重已修改",
+}
 
 
 def _types() -> list[EventType]:
@@ -89,6 +123,7 @@ def _types() -> list[EventType]:
 
 TYPES: dict[str, EventType] = {t.name: t for t in _types()}
 FAMILIES = frozenset(name.split(".")[0] for name in TYPES)
+assert set(LABELS) == set(TYPES), "every event type has its label, and only those"
 
 
 class EventTypeUnknown(Unprocessable):

@@ -20,6 +20,7 @@ from tests.permissions import (
     rectification_calls,
     stats_calls,
     tables_calls,
+    webhook_calls,
 )
 
 # who: (role, center of the user: "own" = the catering center that owns the objects)
@@ -132,6 +133,7 @@ EXPECTED = {
     **evaluation_calls.EXPECTED,
     **stats_calls.EXPECTED,
     **feed_calls.EXPECTED,
+    **webhook_calls.EXPECTED,
 }
 
 
@@ -250,6 +252,8 @@ def call(name, client, make, user):
         return stats_calls.call(name, client, make, user)
     if name in feed_calls.EXPECTED:
         return feed_calls.call(name, client, make, user)
+    if name in webhook_calls.EXPECTED:
+        return webhook_calls.call(name, client, make, user)
     org = make.org
     headers = make.headers(user)
     if name.endswith(("_plan", "_plans", "_plan_templates", "_tasks", "_from_template")):

@@ -533,7 +533,7 @@ export interface paths {
         };
         /**
          * List Inspections
-         * @description Inspections the user may see, newest first.
+         * @description Inspections the user may see, newest first (or least recently changed first).
          */
         get: operations["list_inspections"];
         put?: never;
@@ -2075,6 +2075,235 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Events
+         * @description The changes feed: the domain events of what the caller may read (质监办 and
+         *     leaders: the group's; a center's manager: their center's; API keys: scope `events:read`), in
+         *     sequence order, a page at a time. Sequence numbers (`id`) follow commit order without gaps.
+         *
+         *     Start with `after=0` (or the newest `id` you hold), handle `items`, persist `next`, and ask
+         *     again with `after=<next>` at once while `more` is true, then every few seconds: nothing is
+         *     missed or repeated, whatever the filters (`next` is how far the server looked, not the last
+         *     event returned). Persisting `next` before the handling commits may lose events on a crash;
+         *     after, may repeat a page: `event_id` is stable, so handle idempotently.
+         *
+         *     A mirror of hazards and inspections: for each `hazard.*` or `inspection.*` event, GET the
+         *     object by `object_id` (`/hazards/{id}`, `/inspections/{id}`) and store it; a 404 (an
+         *     `inspection.discarded` draft) removes it. `hazard.cancelled` is a hazard's end without
+         *     closure; hazards are never deleted. `hazard.overdue` and `hazard.escalated` change no row.
+         *
+         *     `types`: exact types or a family with `.*` (e.g. `hazard.*,inspection.submitted`), repeated
+         *     or comma separated; an unknown one is 422 `event_type_unknown`. `center_id`: only those
+         *     centers' events (events of the group, with no center, are left out). An `after` beyond the
+         *     newest event (a database restored from an older backup) is 409 `events_after_head`.
+         *
+         *     Event types and their `data`:
+         *
+         *     | type | meaning | `data` |
+         *     |---|---|---|
+         *     | `hazard.reported` | reported (随手拍, a failed checklist item, an external finding): `changes` holds `title`, `grade`, `category` (and `inspection_id`, `item_id` for a finding) | `seq` (its timeline entry), `action`, `from_status`, `to_status`, `grade`, `site_id`, `changes` (`{field: {from, to}}`) |
+         *     | `hazard.fixed_on_spot` | 当场整改 while inspecting: closed (general) or submitted (major) | `seq` (its timeline entry), `action`, `from_status`, `to_status`, `grade`, `site_id`, `changes` (`{field: {from, to}}`) |
+         *     | `hazard.edited` | title or description edited | `seq` (its timeline entry), `action`, `from_status`, `to_status`, `grade`, `site_id`, `changes` (`{field: {from, to}}`) |
+         *     | `hazard.assigned` | assigned or re-assigned | `seq` (its timeline entry), `action`, `from_status`, `to_status`, `grade`, `site_id`, `changes` (`{field: {from, to}}`) |
+         *     | `hazard.submitted` | rectification submitted for verification | `seq` (its timeline entry), `action`, `from_status`, `to_status`, `grade`, `site_id`, `changes` (`{field: {from, to}}`) |
+         *     | `hazard.closed` | verified and closed (销号) | `seq` (its timeline entry), `action`, `from_status`, `to_status`, `grade`, `site_id`, `changes` (`{field: {from, to}}`) |
+         *     | `hazard.rejected` | rectification rejected | `seq` (its timeline entry), `action`, `from_status`, `to_status`, `grade`, `site_id`, `changes` (`{field: {from, to}}`) |
+         *     | `hazard.cancelled` | cancelled (已撤销): no longer open; `changes` holds the reason | `seq` (its timeline entry), `action`, `from_status`, `to_status`, `grade`, `site_id`, `changes` (`{field: {from, to}}`) |
+         *     | `hazard.extension_requested` | deadline extension requested | `seq` (its timeline entry), `action`, `from_status`, `to_status`, `grade`, `site_id`, `changes` (`{field: {from, to}}`) |
+         *     | `hazard.extension_decided` | extension approved or denied (`action` says which) | `seq` (its timeline entry), `action`, `from_status`, `to_status`, `grade`, `site_id`, `changes` (`{field: {from, to}}`) |
+         *     | `hazard.reopened` | closed hazard reopened by 质监办 | `seq` (its timeline entry), `action`, `from_status`, `to_status`, `grade`, `site_id`, `changes` (`{field: {from, to}}`) |
+         *     | `hazard.supervised` | 挂牌督办 recorded | `seq` (its timeline entry), `action`, `from_status`, `to_status`, `grade`, `site_id`, `changes` (`{field: {from, to}}`) |
+         *     | `hazard.reported_upward` | 上报 recorded | `seq` (its timeline entry), `action`, `from_status`, `to_status`, `grade`, `site_id`, `changes` (`{field: {from, to}}`) |
+         *     | `hazard.overdue` | its deadline passed while open (written by the scheduler; the row does not change) | `due_on`, `days_overdue` |
+         *     | `hazard.escalated` | overdue long enough to be escalated to a level (1: the center's managers, 2: 质监办; the row does not change) | `level`, `due_on`, `days_overdue`, `escalation_id` |
+         *     | `inspection.started` | a draft started | `site_id`, `module_id`, `module_version_id`, `kind`, `inspector_id` |
+         *     | `inspection.answers_saved` | answers (with their photos) or the note of a draft saved | `item_ids` (the answers sent), `version` |
+         *     | `inspection.discarded` | a draft deleted with its answers (GET by id is 404 from now on) | `site_id`, `module_id`, `answers` (how many) |
+         *     | `inspection.submitted` | submitted; its failed items became hazards (each has its `hazard.reported`) | `site_id`, `module_id`, `kind`, `failed_items` |
+         *     | `task.done` | a patrol task done by a submitted inspection | `plan_id`, `site_id`, `due_on`, `campaign_id`, `inspection_id` |
+         *     | `task.missed` | a patrol task's window ended undone (漏检) | `plan_id`, `site_id`, `due_on`, `campaign_id`, `missed_at` |
+         *     | `campaign.dispatched` | a campaign dispatched to a center (one event per target center) | `title`, `kind`, `starts_on`, `ends_on`, `receipt_due_on`, `tasks` |
+         *     | `campaign.cancelled` | a campaign cancelled; its due tasks are cancelled | `reason`, `tasks_cancelled` |
+         *     | `campaign.receipt_submitted` | a center's 回执 submitted or corrected | `center_id`, `done`, `findings_count`, `corrected`, `late` |
+         *     | `action_campaign.created` | a three-year action created | its fields |
+         *     | `action_campaign.updated` | a three-year action changed | `{field: {from, to}}` |
+         *     | `action_campaign.table_submitted` | a center handed in table 1/2/3 | `table`, `late`, `due_on` |
+         *     | `evaluation.weights_updated` | the evaluation's weights changed | `version` and `{field: {from, to}}` |
+         *     | `rectification.entry_created` | a 附表3 plan entry created | its fields |
+         *     | `rectification.entry_updated` | a 附表3 plan entry updated | `{field: {from, to}}` |
+         *     | `rectification.entry_deleted` | a 附表3 plan entry deleted | its fields before |
+         *     | `responsibility_item.created` | a 附表1 item created | its fields |
+         *     | `responsibility_item.updated` | a 附表1 item changed | `version`, `{field: {from, to}}` |
+         *     | `responsibility_item.deleted` | a 附表1 item deleted | its fields before |
+         *     | `responsibility_item.attach` | a document attached to a 附表1 item | `attachment_id`, `name`, `content_type`, `bytes`, `sha256` |
+         *     | `responsibility_item.detach` | a document removed from a 附表1 item | `attachment_id`, `name`, `content_type`, `bytes`, `sha256` |
+         *     | `regulation.created` | a 附表2 regulation created | its fields |
+         *     | `regulation.updated` | a 附表2 regulation changed | `version`, `{field: {from, to}}` |
+         *     | `regulation.deleted` | a 附表2 regulation deleted | its fields before |
+         *     | `regulation.attach` | a document attached to a 附表2 regulation | `attachment_id`, `name`, `content_type`, `bytes`, `sha256` |
+         *     | `regulation.detach` | a document removed from a 附表2 regulation | `attachment_id`, `name`, `content_type`, `bytes`, `sha256` |
+         *     | `training.created` | a drill or training created | its fields |
+         *     | `training.updated` | a drill or training changed | `version`, `{field: {from, to}}` |
+         *     | `training.deleted` | a drill or training deleted | its fields before |
+         *     | `training.attach` | a document attached to a drill or training | `attachment_id`, `name`, `content_type`, `bytes`, `sha256` |
+         *     | `training.detach` | a document removed from a drill or training | `attachment_id`, `name`, `content_type`, `bytes`, `sha256` |
+         *     | `accountability.created` | a 通报/约谈 record created | its fields |
+         *     | `accountability.updated` | a 通报/约谈 record changed | `version`, `{field: {from, to}}` |
+         *     | `accountability.deleted` | a 通报/约谈 record deleted | its fields before |
+         *     | `accountability.attach` | a document attached to a 通报/约谈 record | `attachment_id`, `name`, `content_type`, `bytes`, `sha256` |
+         *     | `accountability.detach` | a document removed from a 通报/约谈 record | `attachment_id`, `name`, `content_type`, `bytes`, `sha256` |
+         */
+        get: operations["list_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Webhook Event Types
+         * @description The event types a subscription may name (or a family: `hazard.*`; or `*`).
+         */
+        get: operations["list_webhook_event_types"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Webhooks
+         * @description The group's subscriptions, oldest first (their secrets are never shown again).
+         */
+        get: operations["list_webhooks"];
+        put?: never;
+        /**
+         * Create Webhook
+         * @description Subscribe a URL to events; the answer shows the `secret` this once. Every request
+         *     carries `X-AnXun-Event`, `X-AnXun-Delivery`, `X-AnXun-Timestamp` and `X-AnXun-Signature:
+         *     sha256=HMAC-SHA256(secret, timestamp + "." + body)`; see the README for a receiver.
+         */
+        post: operations["create_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{subscription_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read Webhook */
+        get: operations["read_webhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Webhook
+         * @description Remove a subscription with its deliveries and their log.
+         */
+        delete: operations["delete_webhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Webhook
+         * @description Change a subscription (`enabled: false` pauses it: no new deliveries, its pending ones
+         *     wait); the fields sent only. A new `secret` signs from the next attempt on.
+         */
+        patch: operations["update_webhook"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{subscription_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Webhook Deliveries
+         * @description The subscription's delivery log, newest first: status, attempts, last response code
+         *     and error.
+         */
+        get: operations["list_webhook_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{subscription_id}/deliveries/{delivery_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Webhook Delivery
+         * @description A delivery with its body and every attempt (number, outcome, status code, duration,
+         *     error).
+         */
+        get: operations["read_webhook_delivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{subscription_id}/deliveries/{delivery_id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resend Webhook Delivery
+         * @description Send a delivery again at once, with the same `X-AnXun-Delivery` and body, and a new
+         *     retry window; one being sent right now is 409.
+         */
+        post: operations["resend_webhook_delivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2521,6 +2750,35 @@ export interface components {
              */
             url: string;
         };
+        /** AttemptOut */
+        AttemptOut: {
+            /**
+             * Number
+             * @description 1 for the first attempt
+             */
+            number: number;
+            /** @description `lost`: the worker stopped mid-send */
+            outcome: components["schemas"]["AttemptOutcome"];
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Duration Ms */
+            duration_ms: number | null;
+            /**
+             * Status Code
+             * @description the receiver's HTTP status
+             */
+            status_code: number | null;
+            /** Error */
+            error: string | null;
+        };
+        /**
+         * AttemptOutcome
+         * @enum {string}
+         */
+        AttemptOutcome: "in_flight" | "succeeded" | "failed" | "lost";
         /**
          * AuditEntryOut
          * @description One write, as it happened (append-only, hash-chained).
@@ -3191,6 +3449,108 @@ export interface components {
              */
             p90: number | null;
         };
+        /** DeliveryDetailOut */
+        DeliveryDetailOut: {
+            /**
+             * Delivery Id
+             * @description `X-AnXun-Delivery`: the same on every attempt
+             */
+            delivery_id: string;
+            /**
+             * Event Seq
+             * @description the event's sequence number (`id` of the event)
+             */
+            event_seq: number;
+            /** Event Type */
+            event_type: string;
+            /** @description `pending` (waiting or being sent), `succeeded`, `failed` (no success within the retry window) */
+            status: components["schemas"]["DeliveryStatus"];
+            /**
+             * In Flight
+             * @description a worker is sending it now
+             */
+            in_flight: boolean;
+            /** Attempts */
+            attempts: number;
+            /**
+             * Next Attempt At
+             * @description when pending: the next attempt
+             */
+            next_attempt_at: string | null;
+            /**
+             * Give Up At
+             * Format: date-time
+             */
+            give_up_at: string;
+            /** Last Status Code */
+            last_status_code: number | null;
+            /** Last Error */
+            last_error: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delivered At */
+            delivered_at: string | null;
+            /**
+             * Body
+             * @description the request body sent (every attempt sends the same)
+             */
+            body: string;
+            /** Attempt Log */
+            attempt_log: components["schemas"]["AttemptOut"][];
+        };
+        /** DeliveryOut */
+        DeliveryOut: {
+            /**
+             * Delivery Id
+             * @description `X-AnXun-Delivery`: the same on every attempt
+             */
+            delivery_id: string;
+            /**
+             * Event Seq
+             * @description the event's sequence number (`id` of the event)
+             */
+            event_seq: number;
+            /** Event Type */
+            event_type: string;
+            /** @description `pending` (waiting or being sent), `succeeded`, `failed` (no success within the retry window) */
+            status: components["schemas"]["DeliveryStatus"];
+            /**
+             * In Flight
+             * @description a worker is sending it now
+             */
+            in_flight: boolean;
+            /** Attempts */
+            attempts: number;
+            /**
+             * Next Attempt At
+             * @description when pending: the next attempt
+             */
+            next_attempt_at: string | null;
+            /**
+             * Give Up At
+             * Format: date-time
+             */
+            give_up_at: string;
+            /** Last Status Code */
+            last_status_code: number | null;
+            /** Last Error */
+            last_error: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delivered At */
+            delivered_at: string | null;
+        };
+        /**
+         * DeliveryStatus
+         * @enum {string}
+         */
+        DeliveryStatus: "pending" | "succeeded" | "failed";
         /** DrillsTrainingsOut */
         DrillsTrainingsOut: {
             /**
@@ -3416,6 +3776,8 @@ export interface components {
          *     - `rectification_entry_not_found` (404): 整改计划条目不存在
          *     - `site_not_found` (404): 点位不存在
          *     - `supervision_not_found` (404): 该隐患未挂牌督办
+         *     - `webhook_delivery_not_found` (404): Webhook 投递记录不存在
+         *     - `webhook_not_found` (404): Webhook 订阅不存在
          *     - `method_not_allowed` (405): 不支持此请求方法
          *     - `campaign_cancelled` (409): 该检查任务已撤销
          *     - `campaign_changed` (409): 检查任务已被他人修改，请刷新后重试
@@ -3424,6 +3786,7 @@ export interface components {
          *     - `center_inactive` (409): 该中心已停用，不能新建检查、隐患或加入用户
          *     - `conflict` (409): 与现有数据冲突
          *     - `duplicate` (409): 代码或名称已存在
+         *     - `events_after_head` (409): after 超出了最新的事件序号（数据库是否已恢复为旧的备份？）
          *     - `hazard_conflict` (409): 隐患已被他人修改，请刷新后重试
          *     - `hazard_invalid_transition` (409): 当前状态不允许此操作
          *     - `inspection_submitted` (409): 检查已提交，不能再修改
@@ -3437,6 +3800,7 @@ export interface components {
          *     - `standard_item_fixed` (409): 附表1的固定条目（安全工作组织机构、安全责任网络表、安全生产责任书）不能删除或改名
          *     - `table_already_submitted` (409): 本中心已提交该附表
          *     - `username_taken` (409): 用户名已存在
+         *     - `webhook_delivery_in_flight` (409): 该投递正在发送中，请稍后再重新发送
          *     - `precondition_failed` (412): 对象已被修改（If-Match 不符），请刷新后重试
          *     - `payload_too_large` (413): 请求体过大
          *     - `workbook_too_large` (413): 工作簿过大（文件、解压后的内容或行数超出上限）
@@ -3452,6 +3816,7 @@ export interface components {
          *     - `deadline_in_past` (422): 整改期限不能早于今天
          *     - `evaluation_period_invalid` (422): 考评期间无效：开始日期不能晚于结束日期
          *     - `evaluation_weights_invalid` (422): 考评权重无效：每项权重须为 0 到 1000 的整数且合计大于 0，参数须在允许范围内
+         *     - `event_type_unknown` (422): 未知的事件类型
          *     - `extension_not_later` (422): 新期限必须晚于当前期限
          *     - `external_target_invalid` (422): 上级检查涉及的中心或点位不属于本集团
          *     - `governance_plan_required` (422): 重大隐患须制定完整的治理方案
@@ -3493,6 +3858,8 @@ export interface components {
          *     - `upward_report_before_hazard` (422): 上报时间不能早于隐患被发现的时间
          *     - `validation_error` (422): 提交的数据不符合要求（details.errors 逐项说明）
          *     - `weak_password` (422): 密码不符合要求
+         *     - `webhook_event_types_unknown` (422): 事件类型不存在（可用完整类型、类别前缀如 hazard.* 或 *）
+         *     - `webhook_url_refused` (422): Webhook 地址不可用：只允许 http(s) 公网地址
          *     - `precondition_required` (428): 修改须带 If-Match（读取时的 ETag），以免覆盖他人的修改
          *     - `login_locked` (429): 登录失败次数过多，请稍后再试
          *     - `password_check_locked` (429): 密码错误次数过多，请稍后再试
@@ -3502,7 +3869,7 @@ export interface components {
          *     - `photo_queue_full` (503): 照片处理繁忙，请稍后重试
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "accountability_write_forbidden" | "campaign_receipt_forbidden" | "evaluation_forbidden" | "evaluation_weights_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "plan_manage_forbidden" | "record_write_forbidden" | "rectification_manage_forbidden" | "table_submit_forbidden" | "url_expired" | "action_campaign_not_found" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "record_attachment_not_found" | "record_not_found" | "rectification_entry_not_found" | "site_not_found" | "supervision_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "order_no_taken" | "plan_changed" | "receipt_already_submitted" | "record_changed" | "rectification_entry_changed" | "rectification_hazard_planned" | "site_inactive" | "standard_item_fixed" | "table_already_submitted" | "username_taken" | "precondition_failed" | "payload_too_large" | "workbook_too_large" | "attachment_type_unsupported" | "table_file_unsupported" | "unsupported_media_type" | "action_years_invalid" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "closure_evidence_required" | "date_in_future" | "deadline_in_past" | "evaluation_period_invalid" | "evaluation_weights_invalid" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "record_center_required" | "record_links_invalid" | "rectification_center_required" | "rectification_entry_incomplete" | "rectification_hazard_invalid" | "restricted_use_major_only" | "review_incomplete" | "roles_required" | "stats_period_invalid" | "supervision_deadline_before_date" | "table_empty" | "table_file_corrupt" | "table_header_mismatch" | "table_rows_rejected" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "upward_report_before_hazard" | "validation_error" | "weak_password" | "precondition_required" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
+        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "accountability_write_forbidden" | "campaign_receipt_forbidden" | "evaluation_forbidden" | "evaluation_weights_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "plan_manage_forbidden" | "record_write_forbidden" | "rectification_manage_forbidden" | "table_submit_forbidden" | "url_expired" | "action_campaign_not_found" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "record_attachment_not_found" | "record_not_found" | "rectification_entry_not_found" | "site_not_found" | "supervision_not_found" | "webhook_delivery_not_found" | "webhook_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "events_after_head" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "order_no_taken" | "plan_changed" | "receipt_already_submitted" | "record_changed" | "rectification_entry_changed" | "rectification_hazard_planned" | "site_inactive" | "standard_item_fixed" | "table_already_submitted" | "username_taken" | "webhook_delivery_in_flight" | "precondition_failed" | "payload_too_large" | "workbook_too_large" | "attachment_type_unsupported" | "table_file_unsupported" | "unsupported_media_type" | "action_years_invalid" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "closure_evidence_required" | "date_in_future" | "deadline_in_past" | "evaluation_period_invalid" | "evaluation_weights_invalid" | "event_type_unknown" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "record_center_required" | "record_links_invalid" | "rectification_center_required" | "rectification_entry_incomplete" | "rectification_hazard_invalid" | "restricted_use_major_only" | "review_incomplete" | "roles_required" | "stats_period_invalid" | "supervision_deadline_before_date" | "table_empty" | "table_file_corrupt" | "table_header_mismatch" | "table_rows_rejected" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "upward_report_before_hazard" | "validation_error" | "weak_password" | "webhook_event_types_unknown" | "webhook_url_refused" | "precondition_required" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
         /**
          * ErrorDetails
          * @description Facts about the error (ids, fields, allowed values); for 400 `malformed_json` and 422 `validation_error`, `errors` lists each problem.
@@ -3658,6 +4025,37 @@ export interface components {
             };
             /** Photos */
             photos: components["schemas"]["PhotoOut"][];
+        };
+        /** EventTypeOut */
+        EventTypeOut: {
+            /** Type */
+            type: string;
+            /**
+             * Label
+             * @description Chinese, as the robots' messages say it
+             */
+            label: string;
+        };
+        /**
+         * EventsPage
+         * @description A page of the changes feed (GET /events).
+         */
+        EventsPage: {
+            /**
+             * Items
+             * @description the events, in sequence (commit) order
+             */
+            items: components["schemas"]["StreamEvent"][];
+            /**
+             * Next
+             * @description persist it, after handling `items`, and send it as `after` next time: every event up to it that you may read and asked for is in this page or an earlier one
+             */
+            next: number;
+            /**
+             * More
+             * @description true: events after `next` are already committed, ask again at once; false: you are up to date, ask again later
+             */
+            more: boolean;
         };
         /**
          * ExtensionIn
@@ -5512,6 +5910,19 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[DeliveryOut] */
+        Page_DeliveryOut_: {
+            /**
+             * Items
+             * @description This page's items, in the list's order.
+             */
+            items: components["schemas"]["DeliveryOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Page[EntryOut] */
         Page_EntryOut_: {
             /**
@@ -5649,6 +6060,19 @@ export interface components {
              * @description This page's items, in the list's order.
              */
             items: components["schemas"]["SiteOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[SubscriptionOut] */
+        Page_SubscriptionOut_: {
+            /**
+             * Items
+             * @description This page's items, in the list's order.
+             */
+            items: components["schemas"]["SubscriptionOut"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` for the next page; null on the last page.
@@ -6560,6 +6984,60 @@ export interface components {
          */
         Status: "reported" | "assigned" | "submitted" | "closed" | "cancelled";
         /**
+         * StreamEvent
+         * @description One domain event as ``data:`` of a Server-Sent Event (its ``id:`` is ``id``).
+         */
+        StreamEvent: {
+            /**
+             * Id
+             * @description the event's sequence number: send it back as Last-Event-ID
+             */
+            id: number;
+            /**
+             * Event Id
+             * @description a stable public id (UUID)
+             */
+            event_id: string;
+            /**
+             * Type
+             * @description e.g. `hazard.reported`, `hazard.closed`, `task.missed`
+             */
+            type: string;
+            /**
+             * At
+             * Format: date-time
+             * @description when the change was made
+             */
+            at: string;
+            /**
+             * Center Id
+             * @description the center concerned
+             */
+            center_id: number | null;
+            /**
+             * Object Type
+             * @description `hazard`, `patrol_task`, `campaign`, `inspection`...
+             */
+            object_type: string;
+            /**
+             * Object Id
+             * @description the object's id
+             */
+            object_id: number;
+            /**
+             * Actor Id
+             * @description who made the change; null for the system
+             */
+            actor_id: number | null;
+            /**
+             * Data
+             * @description what changed (per type)
+             */
+            data: {
+                [key: string]: unknown;
+            };
+        };
+        /**
          * SubmissionIn
          * @example {
          *       "note": "电子版已发质监办邮箱",
@@ -6604,6 +7082,160 @@ export interface components {
              * @description after-photos
              */
             photo_ids: number[];
+        };
+        /** SubscriptionCreatedOut */
+        SubscriptionCreatedOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Url */
+            url: string;
+            /** Event Types */
+            event_types: string[];
+            /** Center Ids */
+            center_ids: number[] | null;
+            format: components["schemas"]["WebhookFormat"];
+            /** Dingtalk Sign */
+            dingtalk_sign: boolean;
+            /** Enabled */
+            enabled: boolean;
+            /** Created By */
+            created_by: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Secret
+             * @description shown this once: keep it to verify `X-AnXun-Signature`
+             */
+            secret: string;
+        };
+        /**
+         * SubscriptionIn
+         * @example {
+         *       "event_types": [
+         *         "hazard.*",
+         *         "task.missed"
+         *       ],
+         *       "format": "generic",
+         *       "name": "智慧后勤平台",
+         *       "url": "https://platform.example.edu.cn/anxun/hooks"
+         *     }
+         */
+        SubscriptionIn: {
+            /** Name */
+            name: string;
+            /**
+             * Url
+             * @description http(s) URL; private, loopback and link-local targets are refused (unless the `ANXUN_WEBHOOK_ALLOW_PRIVATE_TARGETS` setting allows them)
+             */
+            url: string;
+            /**
+             * Event Types
+             * @description exact types (`hazard.closed`), a family (`hazard.*`) or `*`: see `GET /webhooks/event-types`
+             */
+            event_types: string[];
+            /**
+             * Center Ids
+             * @description only events of these centers (events of no center, e.g. `evaluation.weights_updated`, then never match); null: every center
+             */
+            center_ids?: number[] | null;
+            /**
+             * @description `generic`: the event as JSON; `wecom`: a 企业微信群机器人 markdown message; `dingtalk`: a 钉钉自定义机器人 markdown message
+             * @default generic
+             */
+            format: components["schemas"]["WebhookFormat"];
+            /** Secret */
+            secret?: string | null;
+            /**
+             * Dingtalk Sign
+             * @description DingTalk 加签 mode: sign the URL with `secret` (timestamp and sign parameters)
+             * @default false
+             */
+            dingtalk_sign: boolean;
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+        };
+        /** SubscriptionOut */
+        SubscriptionOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Url */
+            url: string;
+            /** Event Types */
+            event_types: string[];
+            /** Center Ids */
+            center_ids: number[] | null;
+            format: components["schemas"]["WebhookFormat"];
+            /** Dingtalk Sign */
+            dingtalk_sign: boolean;
+            /** Enabled */
+            enabled: boolean;
+            /** Created By */
+            created_by: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * SubscriptionPatchIn
+         * @description Only the fields sent are changed; `center_ids: null` means every center again.
+         * @example {
+         *       "enabled": false
+         *     }
+         */
+        SubscriptionPatchIn: {
+            /** Name */
+            name?: string;
+            /**
+             * Url
+             * @description http(s) URL; private, loopback and link-local targets are refused (unless the `ANXUN_WEBHOOK_ALLOW_PRIVATE_TARGETS` setting allows them)
+             */
+            url?: string;
+            /**
+             * Event Types
+             * @description exact types (`hazard.closed`), a family (`hazard.*`) or `*`: see `GET /webhooks/event-types`
+             */
+            event_types?: string[];
+            /**
+             * Center Ids
+             * @description only events of these centers (events of no center, e.g. `evaluation.weights_updated`, then never match); null: every center
+             */
+            center_ids?: number[] | null;
+            /** @description `generic`: the event as JSON; `wecom`: a 企业微信群机器人 markdown message; `dingtalk`: a 钉钉自定义机器人 markdown message */
+            format?: components["schemas"]["WebhookFormat"];
+            /**
+             * Secret
+             * @description the HMAC key of `X-AnXun-Signature` (for a DingTalk robot in 加签 mode, its `SEC...` secret); default: generated, returned once
+             */
+            secret?: string;
+            /**
+             * Dingtalk Sign
+             * @description DingTalk 加签 mode: sign the URL with `secret` (timestamp and sign parameters)
+             */
+            dingtalk_sign?: boolean;
+            /** Enabled */
+            enabled?: boolean;
         };
         /**
          * SuperviseIn
@@ -7217,6 +7849,11 @@ export interface components {
              */
             documents?: string | null;
         };
+        /**
+         * WebhookFormat
+         * @enum {string}
+         */
+        WebhookFormat: "generic" | "wecom" | "dingtalk";
         /** Week */
         Week: {
             /**
@@ -9497,6 +10134,10 @@ export interface operations {
                 created_from?: string | null;
                 /** @description started on or before */
                 created_to?: string | null;
+                /** @description only what changed at or after this instant (its `updated_at`), with a time zone. With `sort=updated`, page to the end and ask again from the last item's `updated_at`. A change is stamped before its transaction commits, so one committing late can carry an earlier stamp than a change you have already seen: ask from a minute before the last `updated_at` (you may see items again), or follow GET /events, which misses nothing. */
+                updated_since?: string | null;
+                /** @description `created` newest first, `updated` least recently changed first */
+                sort?: string;
             };
             header?: never;
             path?: never;
@@ -10010,10 +10651,12 @@ export interface operations {
                 deadline_to?: string | null;
                 /** @description in title or description */
                 q?: string | null;
-                /** @description `created` newest first, `deadline` soonest first */
+                /** @description `created` newest first, `deadline` soonest first, `updated` least recently changed first */
                 sort?: string;
                 /** @description only hazards on which the caller may take this action now (exactly those whose `allowed_actions` include it): `assign` is 待我指派, `verify` 待我验收 */
                 can?: components["schemas"]["PublicAction"] | null;
+                /** @description only what changed at or after this instant (its `updated_at`), with a time zone. With `sort=updated`, page to the end and ask again from the last item's `updated_at`. A change is stamped before its transaction commits, so one committing late can carry an earlier stamp than a change you have already seen: ask from a minute before the last `updated_at` (you may see items again), or follow GET /events, which misses nothing. */
+                updated_since?: string | null;
             };
             header?: never;
             path?: never;
@@ -17215,6 +17858,705 @@ export interface operations {
             };
             /** @description Forbidden: `forbidden` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_events: {
+        parameters: {
+            query?: {
+                /** @description the last `next` you persisted; 0: from the first event */
+                after?: number;
+                /** @description any of these types or families (`hazard.*`), comma separated or repeated */
+                types?: string[] | null;
+                /** @description any of these centers */
+                center_id?: number[] | null;
+                /** @description at most this many events */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventsPage"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `center_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `events_after_head` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `event_type_unknown`, `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_webhook_event_types: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTypeOut"][];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `unknown_parameter` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_webhooks: {
+        parameters: {
+            query?: {
+                /** @description Page size: at most this many items. */
+                limit?: number;
+                /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SubscriptionOut_"];
+                };
+            };
+            /** @description Bad Request: `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionCreatedOut"];
+                };
+            };
+            /** @description Bad Request: `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_center`, `unknown_parameter`, `validation_error`, `webhook_event_types_unknown`, `webhook_url_refused` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    read_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription's id. */
+                subscription_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found`, `webhook_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    delete_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription's id. */
+                subscription_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found`, `webhook_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    update_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription's id. */
+                subscription_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionPatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path`, `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found`, `webhook_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_center`, `unknown_parameter`, `validation_error`, `webhook_event_types_unknown`, `webhook_url_refused` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_webhook_deliveries: {
+        parameters: {
+            query?: {
+                /** @description Page size: at most this many items. */
+                limit?: number;
+                /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
+                cursor?: string | null;
+                /** @description only deliveries in this status */
+                status?: components["schemas"]["DeliveryStatus"] | null;
+            };
+            header?: never;
+            path: {
+                /** @description The subscription's id. */
+                subscription_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DeliveryOut_"];
+                };
+            };
+            /** @description Bad Request: `invalid_cursor`, `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found`, `webhook_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    read_webhook_delivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription's id. */
+                subscription_id: number;
+                /** @description `X-AnXun-Delivery` */
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryDetailOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found`, `webhook_delivery_not_found`, `webhook_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resend_webhook_delivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription's id. */
+                subscription_id: number;
+                /** @description `X-AnXun-Delivery` */
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found`, `webhook_delivery_not_found`, `webhook_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `webhook_delivery_in_flight` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
