@@ -85,6 +85,16 @@ class Settings(BaseSettings):
         default=6, ge=0, le=23, description="from this hour (Asia/Shanghai) each inspector is "
                                             "told of the day's patrol tasks, once a day")
 
+    rate_limit_user_per_minute: int = Field(
+        default=600, ge=0, description="requests a person may make per window (all their "
+                                       "sessions together); 0: no limit")
+    rate_limit_key_per_minute: int = Field(
+        default=600, ge=0, description="requests an API key may make per window, unless the key "
+                                       "has its own limit; 0: no limit")
+    rate_limit_window_seconds: int = Field(
+        default=60, ge=1, le=3600, description="the rate limits' window (the name says minute: "
+                                               "the default)")
+
     @property
     def sqlalchemy_url(self) -> str:
         if self.database_url:
