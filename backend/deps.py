@@ -122,7 +122,7 @@ def operation_path(request: Request) -> str:
     paths: dict[int, str] | None = getattr(request.app.state, "operation_paths", None)
     if paths is None:
         paths = {id(c.original_route): c.path_format
-                 for c in iter_route_contexts(request.app.routes)}
+                 for c in iter_route_contexts(request.app.routes) if c.path_format}
         request.app.state.operation_paths = paths
     return paths.get(id(request.scope.get("route")), request.url.path)
 

@@ -112,7 +112,7 @@ def _automatic_codes(route: RouteContext, method: str,
     if operation.get("security"):
         codes.setdefault(401, set()).update({"not_authenticated", "invalid_token"})
         # an API key outside its scopes (backend/accounts/scopes.py); any caller over its limit
-        needs = scopes.needed(method, route.path_format)
+        needs = scopes.needed(method, route.path_format or "")
         codes.setdefault(403, set()).add("people_only" if needs == scopes.PEOPLE
                                          else "scope_missing")
         codes.setdefault(429, set()).add("rate_limited")
