@@ -55,7 +55,8 @@ class InvalidAssignee(Unprocessable):
 
 class SourceReserved(AppError):
     code = "source_reserved"
-    message = "检查发现的隐患由提交检查生成，上级检查发现由上级检查记录生成"
+    message = ("检查发现的隐患由提交检查生成，上级检查发现由上级检查记录生成，"
+               "传感器上报须使用 API 密钥")
 
 
 # sources only the server writes: a checklist's findings, an external inspection's, and what an
