@@ -101,4 +101,4 @@ class ApiKey(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]
 
-    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined", innerjoin=True)
