@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from backend.clock import today, utcnow
 from backend.vocab import Grade, Role
 from tests.permissions import (
+    apikeys_calls,
     campaign_calls,
     evaluation_calls,
     records_calls,
@@ -130,6 +131,7 @@ EXPECTED = {
     **records_calls.EXPECTED,
     **evaluation_calls.EXPECTED,
     **stats_calls.EXPECTED,
+    **apikeys_calls.EXPECTED,
 }
 
 
@@ -246,6 +248,8 @@ def call(name, client, make, user):
         return evaluation_calls.call(name, client, make, user)
     if name in stats_calls.EXPECTED:
         return stats_calls.call(name, client, make, user)
+    if name in apikeys_calls.EXPECTED:
+        return apikeys_calls.call(name, client, make, user)
     org = make.org
     headers = make.headers(user)
     if name.endswith(("_plan", "_plans", "_plan_templates", "_tasks", "_from_template")):
