@@ -162,3 +162,46 @@ def test_writes_are_audited_under_the_keys_name(client, make, db):
     created = db.scalar(select(AuditEntry).where(AuditEntry.action == "api_key.create",
                                                  AuditEntry.object_id == str(key.id)))
     assert created is not None and key.prefix in str(created.summary)
+
+
+def test_concurrent_revocations_and_uses_of_a_key(live):
+    """On a live server (both databases): two administrators revoke one key at once while it
+    is being used: both answers show one revocation, one audit entry, and once the revocation
+    is committed the key is 401."""
+    import threading
+
+    import httpx
+
+    session, make = live.factory()
+    key, secret = make.api_key("hazards:read")
+    admins = [make.user(Role.admin) for _ in range(2)]
+    tokens = [live.token(session, admin) for admin in admins]
+    barrier = threading.Barrier(4)
+    results: dict[str, list[httpx.Response]] = {"revoke": [], "use": []}
+
+    def revoke(token: str) -> None:
+        with httpx.Client(base_url=live.base_url, timeout=60) as client:
+            barrier.wait()
+            results["revoke"].append(client.post(f"{KEYS}/{key.id}/revoke",
+                                                 headers=bearer(token)))
+
+    def use() -> None:
+        with httpx.Client(base_url=live.base_url, timeout=60) as client:
+            barrier.wait()
+            results["use"].append(client.get("/api/v1/hazards", headers=bearer(secret)))
+
+    threads = [threading.Thread(target=revoke, args=(t,)) for t in tokens]
+    threads += [threading.Thread(target=use) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [r.status_code for r in results["revoke"]] == [200, 200]
+    assert len({r.json()["revoked_at"] for r in results["revoke"]}) == 1
+    assert {r.status_code for r in results["use"]} <= {200, 401}
+    entries = session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "api_key.revoke", AuditEntry.object_id == str(key.id))).all()
+    assert len(entries) == 1
+    with httpx.Client(base_url=live.base_url) as client:
+        assert client.get("/api/v1/hazards", headers=bearer(secret)).status_code == 401
+    session.close()
