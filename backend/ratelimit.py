@@ -9,8 +9,10 @@ end); a request over the limit is 429 ``rate_limited`` with ``Retry-After``.
 Where the counters live:
 - PostgreSQL: the table ``rate_limit_counters`` of the main database, UNLOGGED (no WAL, no
   flush: a lost window only lets one window's requests through again), each upsert its own
-  autocommit statement on a pooled connection, never inside the request's transaction (whose
-  row lock would queue a caller's parallel requests for their whole duration).
+  autocommit statement, never inside the request's transaction (whose row lock would queue a
+  caller's parallel requests for their whole duration), on a small pool of its own per process
+  without the app pool's ping on checkout (the ping doubled the count's round trips; a
+  connection found dead is replaced and the count retried once).
 - SQLite: a side file ``ratelimit.db`` in the data directory, not the main database: a write
   there takes the database's single write lock, so every read would have queued behind (and
   in front of) the real writes. The side file has its own lock, WAL and ``synchronous=OFF``.
@@ -27,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import BigInteger, Engine, String, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.config import Settings
@@ -75,6 +78,21 @@ class Verdict:
                               headers={**self.headers(), "Retry-After": str(self.reset)})
 
 
+_shared: dict[str, Engine] = {}
+_shared_lock = threading.Lock()
+
+
+def _server_engine(main: Engine) -> Engine:
+    """The counters' pool for a database server, one per URL in this process."""
+    url = main.url.render_as_string(hide_password=False)
+    with _shared_lock:
+        engine = _shared.get(url)
+        if engine is None:
+            engine = _shared[url] = create_engine(url, isolation_level="AUTOCOMMIT",
+                                                  pool_size=2, max_overflow=8)
+        return engine
+
+
 def _side_engine(path: Path) -> Engine:
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(f"sqlite:///{path}", isolation_level="AUTOCOMMIT",
@@ -110,8 +128,7 @@ class RateLimiter:
                         weakref.finalize(self, side.dispose)
                         self._engine = side
                     else:
-                        self._engine = self._main.execution_options(
-                            isolation_level="AUTOCOMMIT")
+                        self._engine = _server_engine(self._main)
         return self._engine
 
     def hit(self, bucket: str, limit: int, now: float | None = None) -> Verdict:
@@ -119,10 +136,19 @@ class RateLimiter:
         now = time.time() if now is None else now
         size = self.settings.rate_limit_window_seconds
         window = int(now // size) * size
+        try:
+            hits = self._bump(bucket, window)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            hits = self._bump(bucket, window)  # a connection the server had dropped
+        reset = max(1, int(window + size - now + 0.999))
+        return Verdict(limit, max(0, limit - hits), reset, hits <= limit)
+
+    def _bump(self, bucket: str, window: int) -> int:
         with self._counters().connect() as conn:
             if window != self._purged_window:
                 self._purged_window = window
                 conn.execute(_PURGE, {"window": window})
-            hits = conn.execute(_BUMP, {"bucket": bucket, "window": window}).scalar_one()
-        reset = max(1, int(window + size - now + 0.999))
-        return Verdict(limit, max(0, limit - hits), reset, hits <= limit)
+            hits: int = conn.execute(_BUMP, {"bucket": bucket, "window": window}).scalar_one()
+            return hits
