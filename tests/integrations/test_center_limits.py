@@ -125,3 +125,29 @@ def test_the_limit_is_set_and_removed_by_an_administrator(client, make):
     # a non-admin can't set it
     assert client.patch(url, headers=make.headers(leader),
                         json={"center_limit": None}).status_code == 403
+
+
+def test_the_limit_rules_alone():
+    from dataclasses import dataclass
+
+    from backend.org.service import reads_whole_group, sees_center, within_limit
+
+    @dataclass
+    class Someone:
+        roles: tuple[Role, ...]
+        center_id: int | None = None
+        center_limit: list[int] | None = None
+        id: int = 1
+        username: str = "x"
+        group_id: int = 1
+
+        def has_role(self, *roles: Role) -> bool:
+            return any(r in roles for r in self.roles)
+
+    leader, limited = Someone((Role.leader,)), Someone((Role.leader,), center_limit=[2])
+    manager = Someone((Role.center_manager,), center_id=3, center_limit=[2])
+    assert sees_center(leader, 5) and reads_whole_group(leader) and within_limit(leader, 5)
+    assert sees_center(limited, 2) and not sees_center(limited, 3)
+    assert not reads_whole_group(limited)
+    # a limit never widens: a manager of center 3 limited to 2 sees neither
+    assert not sees_center(manager, 3) and not sees_center(manager, 2)
