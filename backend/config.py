@@ -106,6 +106,15 @@ class Settings(BaseSettings):
                                            description="the longest delay between retries")
     webhook_retry_hours: int = Field(default=24, ge=1, le=24 * 7,
                                      description="a delivery is retried this long, then failed")
+    rate_limit_user_per_minute: int = Field(
+        default=600, ge=0, description="requests a person may make per window (all their "
+                                       "sessions together); 0: no limit")
+    rate_limit_key_per_minute: int = Field(
+        default=600, ge=0, description="requests an API key may make per window, unless the key "
+                                       "has its own limit; 0: no limit")
+    rate_limit_window_seconds: int = Field(
+        default=60, ge=1, le=3600, description="the rate limits' window (the name says minute: "
+                                               "the default)")
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -11,12 +11,16 @@ import anyio
 import anyio.to_thread
 from fastapi import Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import iter_route_contexts
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from backend.accounts.models import AuthToken, User
+from backend.accounts import apikeys, scopes
+from backend.accounts.models import ApiKey, AuthToken, User
 from backend.accounts.service import user_for_token
+from backend.clock import utcnow
 from backend.config import Settings
 from backend.db import new_session
 from backend.errors import AppError, Forbidden, NotAuthenticated
@@ -79,17 +83,101 @@ bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 @dataclass(frozen=True)
 class Principal:
+    """Who calls: a person with their login token, or an API key's service user with the key."""
+
     user: User
-    token: AuthToken
+    token: AuthToken | None = None
+    api_key: ApiKey | None = None
 
 
-def get_principal(session: SessionDep, token: Annotated[str | None, Depends(bearer)]) -> Principal:
+def get_principal(request: Request, session: SessionDep,
+                  token: Annotated[str | None, Depends(bearer)]) -> Principal:
+    """The caller of ``request``: a login token's user, or an API key (``anx_...``) allowed the
+    operation by its scopes (403 ``scope_missing`` / ``people_only``). The first call of a
+    request also counts it against the caller's rate limit (429 ``rate_limited``); later ones
+    (an event stream's polls) only check the credential again."""
     if not token:
         raise NotAuthenticated()
-    found = user_for_token(session, token)
-    if found is None:
-        raise NotAuthenticated("登录已失效，请重新登录", code="invalid_token")
-    return Principal(*found)
+    if apikeys.is_key_secret(token):
+        key = apikeys.key_for_secret(session, token)
+        if key is None:
+            raise NotAuthenticated("API 密钥无效、已吊销或已过期", code="invalid_token")
+        scopes.check(request.method, operation_path(request), key.scopes)
+        principal = Principal(key.user, api_key=key)
+    else:
+        found = user_for_token(session, token)
+        if found is None:
+            raise NotAuthenticated("登录已失效，请重新登录", code="invalid_token")
+        principal = Principal(*found)
+    if not getattr(request.state, "admitted", False):
+        request.state.admitted = True
+        _admit(request, session, principal)
+    return principal
+
+
+def operation_path(request: Request) -> str:
+    """The path template of the request's operation as the OpenAPI document writes it
+    (``/api/v1/hazards/{hazard_id}``): the matched route is the router's own, whose path lacks
+    the prefixes it was included under. Mapped once per app."""
+    paths: dict[int, str] | None = getattr(request.app.state, "operation_paths", None)
+    if paths is None:
+        paths = {id(c.original_route): c.path_format
+                 for c in iter_route_contexts(request.app.routes) if c.path_format}
+        request.app.state.operation_paths = paths
+    return paths.get(id(request.scope.get("route")), request.url.path)
+
+
+def _admit(request: Request, session: Session, principal: Principal) -> None:
+    """Count the request against its caller's limit (the headers are added to the answer by
+    :class:`RateLimitHeaders`), and note a key's use (at most once a minute): in the request's
+    own transaction when it writes, else in a short one of its own, so that a read keeps its
+    read-only transaction (on SQLite, a write lock taken by every read would queue them all)."""
+    settings: Settings = request.app.state.settings
+    key = principal.api_key
+    if key is not None:
+        limit = key.rate_limit_per_minute if key.rate_limit_per_minute is not None \
+            else settings.rate_limit_key_per_minute
+        bucket = f"key:{key.id}"
+        if request.method in SAFE_METHODS:
+            if key.last_used_at is None or \
+                    key.last_used_at <= utcnow() - apikeys.LAST_USED_RESOLUTION:
+                with request.app.state.sessions(read_only=False) as writer:
+                    apikeys.note_use(writer, key)
+        else:
+            apikeys.note_use(session, key)
+    else:
+        limit, bucket = settings.rate_limit_user_per_minute, f"user:{principal.user.id}"
+    if limit:
+        verdict = request.app.state.limiter.hit(bucket, limit)
+        request.state.rate_limit = verdict.headers()
+        verdict.enforce()
+
+
+class RateLimitHeaders:
+    """Adds the ``RateLimit-*`` headers of the request's count to its answer (a pure ASGI
+    middleware: the count is known only once the caller is)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                counted = scope.get("state", {}).get("rate_limit")
+                if counted:
+                    headers = list(message.get("headers", []))
+                    present = {name.lower() for name, _ in headers}
+                    headers += [(name.lower().encode(), value.encode())
+                                for name, value in counted.items()
+                                if name.lower().encode() not in present]
+                    message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
@@ -147,7 +235,7 @@ def _hot_read_limiter(request: Request) -> anyio.CapacityLimiter:
 
 def _check_token(request: Request, token: str) -> None:
     with request.app.state.sessions(read_only=True) as session:
-        get_principal(session, token)
+        get_principal(request, session, token)
 
 
 async def _bearer_token(request: Request,
@@ -181,7 +269,7 @@ async def hot_read(request: Request, token: str, work: Callable[[Session, User],
 
     def run() -> bytes:
         with request.app.state.sessions(read_only=True) as session:
-            result = work(session, get_principal(session, token).user)
+            result = work(session, get_principal(request, session, token).user)
         return shape.dump_json(result)
 
     body = await anyio.to_thread.run_sync(run, limiter=_hot_read_limiter(request))

@@ -16,7 +16,7 @@ from backend.audit.router import router as audit_router
 from backend.campaigns.router import router as campaigns_router
 from backend.config import Settings, get_settings
 from backend.db import READ_ONLY, get_engine
-from backend.deps import request_session
+from backend.deps import RateLimitHeaders, request_session
 from backend.errors import error_body, install_error_handlers
 from backend.escalations.router import router as escalations_router
 from backend.evaluation.router import router as evaluation_router
@@ -30,6 +30,7 @@ from backend.openapi import install_openapi, reject_unknown_query_parameters
 from backend.org.router import router as org_router
 from backend.photos.router import router as photos_router
 from backend.plans.router import router as plans_router
+from backend.ratelimit import RateLimiter
 from backend.records.router import router as records_router
 from backend.rectification.router import router as rectification_router
 from backend.scheduler import run_in_app
@@ -84,7 +85,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine or get_engine()
     app.state.sessions = partial(request_session, app.state.engine)
     app.state.stopping = threading.Event()  # set when the server is stopping (backend/shutdown)
+    app.state.limiter = RateLimiter(settings, app.state.engine)
     install_error_handlers(app)
+    app.add_middleware(RateLimitHeaders)
     app.add_middleware(InputGuardMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)  # also on the guard's refusals
     app.add_middleware(RequestIdMiddleware)  # last added, so outermost: every answer has an id

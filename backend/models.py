@@ -1,6 +1,6 @@
 """Imports every domain's models so that ``Base.metadata`` is complete (Alembic, tests)."""
 
-from backend.accounts.models import AuthToken, LoginThrottle, User, UserRole
+from backend.accounts.models import ApiKey, AuthToken, LoginThrottle, User, UserRole
 from backend.audit.models import AuditEntry, AuditHead
 from backend.campaigns.models import (
     Campaign,
@@ -22,6 +22,7 @@ from backend.notifications.models import Notification
 from backend.org.models import Campus, Center, Group, Site
 from backend.photos.models import Photo, PhotoLink
 from backend.plans.models import PatrolDay, PatrolPlan, PatrolTask
+from backend.ratelimit import RateLimitCounter
 from backend.records.models import (
     AccountabilityRecord,
     ActionCampaign,
@@ -36,6 +37,7 @@ from backend.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubs
 
 __all__ = [
     "AccountabilityRecord",
+    "ApiKey",
     "ActionCampaign",
     "AuditEntry",
     "AuditHead",
@@ -69,6 +71,7 @@ __all__ = [
     "PatrolTask",
     "Photo",
     "PhotoLink",
+    "RateLimitCounter",
     "RecordAttachment",
     "RectificationEntry",
     "RectificationYear",

@@ -20,6 +20,8 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from pydantic import BaseModel
 
+from backend import ratelimit  # noqa: F401 - registers rate_limited
+from backend.accounts import scopes
 from backend.errors import (
     CATALOGUE,
     HTTP_CODES,
@@ -109,6 +111,11 @@ def _automatic_codes(route: RouteContext, method: str,
         codes.setdefault(422, set()).add("validation_error")
     if operation.get("security"):
         codes.setdefault(401, set()).update({"not_authenticated", "invalid_token"})
+        # an API key outside its scopes (backend/accounts/scopes.py); any caller over its limit
+        needs = scopes.needed(method, route.path_format or "")
+        codes.setdefault(403, set()).add("people_only" if needs == scopes.PEOPLE
+                                         else "scope_missing")
+        codes.setdefault(429, set()).add("rate_limited")
     if any(call.startswith("require_roles.") for call in calls):
         codes.setdefault(403, set()).add("forbidden")
     if any(p["in"] == "query" and p["name"] == "cursor" for p in parameters):

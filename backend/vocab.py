@@ -74,6 +74,7 @@ class HazardSource(StrEnum):
     adhoc = "adhoc"  # 随手拍
     external = "external"  # a school or authority check
     plan = "plan"  # 整改计划 (附表3)
+    sensor = "sensor"  # a sensor or inspection robot, through an API key (传感器/巡检机器人)
 
 
 class ItemKind(StrEnum):

@@ -20,6 +20,11 @@ directly, so what is timed is fetching that page, not walking to it):
 
 Usage: .venv/bin/python bench/hazards.py [--rows N] [--db sqlite|postgresql|both]
            [--samples N] [--seconds S] [--clients N] [--workers N[,N...]]
+           [--rate-limit off|on]
+
+``--rate-limit on`` serves with every request counted against the caller's rate limit
+(backend/ratelimit.py) with a limit no pass reaches, so that the counting's cost is what
+changes; ``off`` (the default) serves with the limits disabled.
 
 Issue targets: deep page <= 1.3x the first page; ORM <= 5x the raw driver; HTTP >= 60% of the
 in-process ceiling with p99 < 5x p50; PostgreSQL pool <= 2x cores. HTTP needs ``wrk`` (Debian
@@ -533,9 +538,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+RATE_LIMIT = {"off": "0", "on": "1000000000"}  # on: counted, never reached
+
+
 @contextmanager
 def server(url: str, tmp: Path, workers: int,
-           settings: dict[str, str] | None = None) -> Iterator[tuple[int, Path]]:
+           settings: dict[str, str] | None = None,
+           rate_limit: str = "off") -> Iterator[tuple[int, Path]]:
     """``anxun serve`` on a free loopback port, in its own process group, until the block ends;
     yields the port and the server's log. ``settings``: more ``ANXUN_`` variables."""
     port = free_port()
@@ -543,7 +552,8 @@ def server(url: str, tmp: Path, workers: int,
     data_dir.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANXUN_")}
     env |= {"ANXUN_DATA_DIR": str(data_dir), "ANXUN_DATABASE_URL": url,
-            "ANXUN_SECRET_KEY": SECRET, **(settings or {})}
+            "ANXUN_SECRET_KEY": SECRET,
+            "ANXUN_RATE_LIMIT_USER_PER_MINUTE": RATE_LIMIT[rate_limit], **(settings or {})}
     args = [str(Path(sys.executable).with_name("anxun")), "serve", "--host", "127.0.0.1",
             "--port", str(port), "--workers", str(workers)]
     logfile = data_dir / "server.log"
@@ -713,7 +723,7 @@ def measure_http(figures: Figures, url: str, work: Path, token: str, center_id: 
     again just before and just after each pass (the server idle), so that the pass's share of
     the ceiling compares figures from the same minute of a machine that may be busy."""
     for workers in args.workers:
-        with server(url, work, workers) as (port, logfile):
+        with server(url, work, workers, rate_limit=args.rate_limit) as (port, logfile):
             for name, cursor in scenarios.items():
                 path = list_path(center_id, cursor)
                 status, body = fetch(port, path, token)
@@ -837,6 +847,9 @@ def main() -> None:
                         help="concurrent HTTP connections (default 50)")
     parser.add_argument("--workers", type=worker_counts, default=[1, 2],
                         help="uvicorn worker processes, one HTTP run each (default 1,2)")
+    parser.add_argument("--rate-limit", choices=("off", "on"), default="off",
+                        help="serve with the rate limits counting every request (on) or "
+                             "disabled (off, the default)")
     args = parser.parse_args()
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     started, load_before = time.perf_counter(), os.getloadavg()[0]
@@ -846,7 +859,8 @@ def main() -> None:
             lines += report(run_database(kind, args, Path(name)), args)
     print(f"\nhazard list, {os.cpu_count()} cores, GET /api/v1/hazards?center_id=C&status=assigned"
           f"&limit={LIMIT} as a QA officer; {args.samples} in-process samples, HTTP "
-          f"{args.seconds} s per pass; {time.perf_counter() - started:.0f} s in all; load "
+          f"{args.seconds} s per pass; rate limits {args.rate_limit}; "
+          f"{time.perf_counter() - started:.0f} s in all; load "
           f"average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (other processes "
           f"make the figures noisy)")
     print("\n".join(lines))

@@ -33,6 +33,12 @@ def _reset_postgres(engine: Engine) -> None:
         conn.execute(text("CREATE SCHEMA public"))
 
 
+# The suite's clients send thousands of requests a minute as one user (the contract gate); a
+# limit on would answer them 429, which the OpenAPI document declares, so fewer cases would
+# test what they name. The limits are tested where set: tests/integrations/test_rate_limits.py.
+NO_RATE_LIMITS = {"rate_limit_user_per_minute": 0, "rate_limit_key_per_minute": 0}
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if TEST_DATABASE_URL:
@@ -75,7 +81,8 @@ def db(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
     return Settings(data_dir=tmp_path / "data", database_url=database_url,
-                    secret_key="test-secret-key-not-for-production", scheduler_enabled=False)
+                    secret_key="test-secret-key-not-for-production", scheduler_enabled=False,
+                    **NO_RATE_LIMITS)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from backend.accounts.models import User, UserRole
+from backend.accounts.models import ApiKey, User, UserRole
 from backend.accounts.passwords import hash_password
 from backend.accounts.service import issue_token
 from backend.clock import utcnow
@@ -99,6 +99,20 @@ class Factory:
         token = issue_token(self.db, self.settings, user).token
         self.db.commit()
         return token
+
+    def api_key(self, *scopes: str, center_ids: list[int] | None = None,
+                expires_at: datetime | None = None, rate_limit_per_minute: int | None = None,
+                name: str = "测试集成") -> tuple[ApiKey, str]:
+        """An API key made by an administrator, and its secret."""
+        from backend.accounts.apikeys import create_key
+        from backend.accounts.scopes import Scope
+
+        admin = self.user(Role.admin)
+        key, secret = create_key(self.db, admin, name=name, scopes=[Scope(s) for s in scopes],
+                                 center_ids=center_ids, expires_at=expires_at,
+                                 rate_limit_per_minute=rate_limit_per_minute)
+        self.db.commit()
+        return key, secret
 
     def headers(self, user: User) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(user)}"}

@@ -41,7 +41,8 @@ class LiveServer:
         else:
             url = f"sqlite:///{tmp / 'live.db'}"
         settings = Settings(data_dir=tmp / "data", database_url=url,
-                            secret_key="live-test-secret", scheduler_enabled=False)
+                            secret_key="live-test-secret", scheduler_enabled=False,
+                            rate_limit_user_per_minute=0, rate_limit_key_per_minute=0)
         engine = make_engine(url)
         with engine.begin() as conn:
             upgrade(conn)

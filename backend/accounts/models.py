@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.db import Base, TimestampMixin
@@ -19,6 +19,13 @@ class User(TimestampMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     password_changed_at: Mapped[datetime | None]
+    # the service user an API key acts through: never logs in with a password, receives no
+    # notifications, is managed under /api-keys (backend/accounts/apikeys.py)
+    is_integration: Mapped[bool] = mapped_column(default=False)
+    # None: every center the roles allow; else only these centers' objects (a leader of one
+    # center, a key for one canteen's sensors). A JSON list on the row, not a table: the token
+    # lookup of every request reads it without another join, and centers are never deleted
+    center_limit: Mapped[list[int] | None] = mapped_column(JSON)
 
     role_rows: Mapped[list["UserRole"]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="UserRole.role"
@@ -70,3 +77,28 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(default=0)
     window_started_at: Mapped[datetime] = mapped_column(index=True)
     locked_until: Mapped[datetime | None]
+
+
+class ApiKey(Base):
+    """A machine credential of a named integration: it acts through its service user
+    (``user``: roles from its scopes, ``center_limit`` its centers), so every role check and
+    the one scoping helper apply to it; its scopes decide which operations it may call
+    (backend/accounts/scopes.py). Only the SHA-256 of the secret is stored."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    prefix: Mapped[str] = mapped_column(String(16))  # the secret's first characters, shown
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    rate_limit_per_minute: Mapped[int | None]  # None: the setting's
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined", innerjoin=True)

@@ -3,9 +3,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request, status
 from sqlalchemy import select
 
-from backend.accounts import service
-from backend.accounts.models import User, UserRole
+from backend.accounts import apikeys, service
+from backend.accounts.models import ApiKey, User, UserRole
 from backend.accounts.schemas import (
+    ApiKeyCreatedOut,
+    ApiKeyCreateIn,
+    ApiKeyOut,
     LoginIn,
     LoginOut,
     MemberOut,
@@ -19,6 +22,7 @@ from backend.deps import AdminUser, CurrentUser, PrincipalDep, SessionDep, Setti
 from backend.errors import NotFound
 from backend.openapi import error_responses
 from backend.org.models import Center
+from backend.org.service import GROUP_WIDE_ROLES, sees_center
 from backend.pagination import CursorParam, LimitParam, Page, keyset_page
 from backend.types import DbId
 from backend.vocab import Role
@@ -54,6 +58,7 @@ def login_form(form: Annotated[LoginIn, Form()], request: Request, session: Sess
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
 def logout(principal: PrincipalDep, session: SessionDep) -> None:
     """Revoke the token used for this request."""
+    assert principal.token is not None  # people only (backend/accounts/scopes.py)
     service.logout(session, principal.user, principal.token)
 
 
@@ -65,7 +70,8 @@ def change_my_password(body: PasswordChangeIn, principal: PrincipalDep, session:
     """Change one's own password; other sessions of this user are logged out. Wrong current
     passwords count like failed logins (429 ``password_check_locked`` after too many)."""
     service.change_password(session, settings, principal.user, body.current_password,
-                            body.new_password, keep_token_id=principal.token.id)
+                            body.new_password,
+                            keep_token_id=principal.token.id if principal.token else None)
 
 
 @router.get("/centers/{center_id}/members", response_model=list[MemberOut],
@@ -74,9 +80,8 @@ def list_center_members(center_id: DbId, user: CurrentUser, session: SessionDep)
     """Active users of a center (to pick an assignee): one's own center, or any for
     qa/leader/admin."""
     center = session.get(Center, center_id)
-    sees_all = user.has_role(Role.qa_officer, Role.leader, Role.admin)
     if center is None or center.group_id != user.group_id or \
-            (not sees_all and user.center_id != center_id):
+            not sees_center(user, center_id, GROUP_WIDE_ROLES):
         raise NotFound("中心不存在", code="center_not_found", details={"center_id": center_id})
     return list(session.scalars(select(User).where(User.center_id == center_id,
                                                    User.is_active.is_(True))
@@ -94,7 +99,7 @@ def list_users(admin: AdminUser, session: SessionDep, limit: LimitParam = 50,
                    max_length=64, description="in username or display name")] = None,
                ) -> Page[UserOut]:
     """List users (admin)."""
-    stmt = select(User).where(User.group_id == admin.group_id)
+    stmt = select(User).where(User.group_id == admin.group_id, User.is_integration.is_(False))
     if center_id is not None:
         stmt = stmt.where(User.center_id == center_id)
     if role is not None:
@@ -136,3 +141,44 @@ def reset_user_password(user_id: DbId, body: PasswordResetIn, admin: AdminUser,
                         session: SessionDep) -> None:
     """Set a new password for a user (admin); all their sessions end."""
     service.reset_password(session, admin, user_id, body.new_password)
+
+
+def _key_out(key: ApiKey, shape: type[ApiKeyOut] = ApiKeyOut, **extra: str) -> ApiKeyOut:
+    return shape.model_validate({
+        **{name: getattr(key, name) for name in ApiKeyOut.model_fields
+           if name not in ("center_ids", "status")},
+        "center_ids": key.user.center_limit, "status": apikeys.key_status(key), **extra})
+
+
+@router.post("/api-keys", response_model=ApiKeyCreatedOut, status_code=status.HTTP_201_CREATED,
+             tags=["api-keys"], responses=error_responses("unknown_center",
+                                                          apikeys.ApiKeyExpiryInvalid))
+def create_api_key(body: ApiKeyCreateIn, admin: AdminUser, session: SessionDep) -> ApiKeyOut:
+    """Create an API key for a named integration (admin). The answer is the only time the
+    secret is shown; send it as `Authorization: Bearer anx_...`."""
+    key, secret = apikeys.create_key(session, admin, name=body.name, scopes=body.scopes,
+                                     center_ids=body.center_ids, expires_at=body.expires_at,
+                                     rate_limit_per_minute=body.rate_limit_per_minute)
+    return _key_out(key, ApiKeyCreatedOut, secret=secret)
+
+
+@router.get("/api-keys", response_model=Page[ApiKeyOut], tags=["api-keys"])
+def list_api_keys(admin: AdminUser, session: SessionDep, limit: LimitParam = 50,
+                  cursor: CursorParam = None) -> Page[ApiKeyOut]:
+    """The group's API keys (admin), newest first, with their status and last use; never
+    their secrets."""
+    rows, next_cursor = keyset_page(session, apikeys.keys_of_group(admin.group_id),
+                                    [ApiKey.id], limit=limit, cursor=cursor, descending=True)
+    return Page(items=[_key_out(k) for k in rows], next_cursor=next_cursor)
+
+
+@router.get("/api-keys/{key_id}", response_model=ApiKeyOut, tags=["api-keys"])
+def read_api_key(key_id: DbId, admin: AdminUser, session: SessionDep) -> ApiKeyOut:
+    """One API key (admin), without its secret."""
+    return _key_out(apikeys.get_key(session, admin, key_id))
+
+
+@router.post("/api-keys/{key_id}/revoke", response_model=ApiKeyOut, tags=["api-keys"])
+def revoke_api_key(key_id: DbId, admin: AdminUser, session: SessionDep) -> ApiKeyOut:
+    """Revoke an API key (admin): its next request is 401. Revoking again changes nothing."""
+    return _key_out(apikeys.revoke_key(session, admin, key_id))

@@ -1,10 +1,11 @@
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from backend.schemas_base import Omittable
-from backend.types import DbId
+from backend.accounts.scopes import Scope
+from backend.schemas_base import Omittable, Strict
+from backend.types import DbId, Timestamp
 from backend.vocab import Role
 
 Username = Annotated[
@@ -15,6 +16,10 @@ DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length
 Password = Annotated[str, Field(min_length=1, max_length=128)]
 Phone = Annotated[str, Field(max_length=32)]
 Roles = Annotated[list[Role], Field(min_length=1)]
+CenterLimit = Annotated[list[DbId], Field(min_length=1, max_length=100)]
+CENTER_LIMIT_DOC = ("limit what the user reads to these centers (ids of the group, else 422 "
+                    "`unknown_center`): a leader of one center; other centers' objects answer "
+                    "404")
 
 PASSWORD_POLICY = ("at least 8 characters, not a common or easily guessed one "
                    "(else 422 `weak_password`)")
@@ -40,6 +45,9 @@ class UserOut(BaseModel):
                                   "roles such as leader or admin")
     roles: list[Role] = Field(description="what the user may do; at least one")
     is_active: bool = Field(description="false: disabled, cannot log in")
+    center_limit: list[int] | None = Field(
+        default=None, description="only these centers' objects are visible (e.g. a leader of "
+                                  "one center); null: every center the roles allow")
     created_at: datetime
 
 
@@ -72,6 +80,7 @@ class UserCreateIn(BaseModel):
     center_id: DbId | None = Field(default=None,
                                    description="the user's center (中心), an active one")
     phone: Phone | None = Field(default=None, description="contact phone")
+    center_limit: CenterLimit | None = Field(default=None, description=CENTER_LIMIT_DOC)
 
 
 class UserUpdateIn(BaseModel):
@@ -90,6 +99,8 @@ class UserUpdateIn(BaseModel):
     roles: Omittable[Roles] = Field(default=None, description="replaces all the roles")
     is_active: Omittable[bool] = Field(
         default=None, description="false disables the user and ends their sessions")
+    center_limit: CenterLimit | None = Field(
+        default=None, description=CENTER_LIMIT_DOC + "; null removes the limit")
 
 
 class PasswordResetIn(BaseModel):
@@ -107,3 +118,48 @@ class MemberOut(BaseModel):
     id: int
     display_name: str
     roles: list[Role]
+
+
+KeyName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+
+
+class ApiKeyCreateIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "name": "燃气泄漏报警器-第二食堂", "scopes": ["hazards:write", "photos:write"],
+        "center_ids": [1], "expires_at": "2027-12-31T16:00:00Z"}]})
+
+    name: KeyName = Field(description="the integration's name: shown as the reporter of what "
+                          "it reports and in the audit log")
+    scopes: Annotated[list[Scope], Field(min_length=1, max_length=len(Scope))] = Field(
+        description="what the key may call (every operation's scope: /docs, and the README)")
+    center_ids: CenterLimit | None = Field(
+        default=None, description="only these centers' objects (and sites to report at); "
+                                  "null: every center")
+    expires_at: Timestamp | None = Field(default=None, description="after this the key is 401; "
+                                         "null: until revoked")
+    rate_limit_per_minute: Annotated[int, Field(ge=0, le=1_000_000)] | None = Field(
+        default=None, description="requests per rate-limit window; null: the server's setting; "
+                                  "0: none")
+
+
+class ApiKeyOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    prefix: str = Field(description="the secret's first characters, to recognise it")
+    scopes: list[Scope]
+    center_ids: list[int] | None = Field(description="the centers it is limited to; null: all")
+    status: Literal["active", "revoked", "expired"]
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None = Field(description="last request, to the minute")
+    rate_limit_per_minute: int | None
+    user_id: int = Field(description="the service user it acts as (reporter of its hazards)")
+    created_by_id: int | None
+    created_at: datetime
+
+
+class ApiKeyCreatedOut(ApiKeyOut):
+    secret: str = Field(description="send as `Authorization: Bearer <secret>`; shown only now, "
+                                    "never again (only its hash is kept)")

@@ -33,7 +33,8 @@ from backend.org.errors import CenterInactive
 from backend.org.models import Center
 from backend.vocab import Role
 
-AUDITED_FIELDS = ("username", "display_name", "phone", "center_id", "roles", "is_active")
+AUDITED_FIELDS = ("username", "display_name", "phone", "center_id", "roles", "is_active",
+                  "center_limit")
 
 
 class InvalidCredentials(NotAuthenticated):
@@ -155,9 +156,10 @@ def login(session: Session, settings: Settings, username: str, password: str,
         _audit_login_failure(session, key, user, "locked")
         raise
     valid = verify_password(password, user.password_hash if user else None)
-    if not valid or user is None or not user.is_active:
+    if not valid or user is None or not user.is_active or user.is_integration:
         _record_failure(session, throttle, key, settings, now)
-        reason = "unknown_user" if user is None else "wrong_password" if not valid else "inactive"
+        reason = "unknown_user" if user is None else "wrong_password" if not valid else \
+            "integration" if user.is_integration else "inactive"
         _audit_login_failure(session, key, user, reason)
         raise InvalidCredentials()
     if throttle is not None:
@@ -231,6 +233,21 @@ def _check_center(session: Session, group_id: int, center_id: int | None) -> Non
         raise CenterInactive("该中心已停用，不能加入用户", details={"center_id": center_id})
 
 
+def check_center_limit(session: Session, group_id: int,
+                       center_ids: Iterable[int] | None) -> list[int] | None:
+    """The centers a user (or key) is limited to, sorted, each one of the group (else 422
+    ``unknown_center``); None: no limit."""
+    if center_ids is None:
+        return None
+    wanted = sorted(set(center_ids))
+    found = set(session.scalars(select(Center.id).where(Center.id.in_(wanted),
+                                                        Center.group_id == group_id)))
+    missing = [c for c in wanted if c not in found]
+    if missing:
+        raise Unprocessable("中心不存在", code="unknown_center", details={"center_ids": missing})
+    return wanted
+
+
 def _check_roles(roles: Iterable[Role], center_id: int | None) -> None:
     if not roles:
         raise Unprocessable("至少需要一个角色", code="roles_required")
@@ -241,7 +258,7 @@ def _check_roles(roles: Iterable[Role], center_id: int | None) -> None:
 
 def create_user(session: Session, *, group_id: int, username: str, display_name: str,
                 password: str, roles: Iterable[Role], center_id: int | None = None,
-                phone: str | None = None) -> User:
+                phone: str | None = None, center_limit: Iterable[int] | None = None) -> User:
     username = normalise_username(username)
     roles = set(roles)
     _check_center(session, group_id, center_id)
@@ -251,6 +268,7 @@ def create_user(session: Session, *, group_id: int, username: str, display_name:
         raise Conflict("用户名已存在", code="username_taken", details={"username": username})
     user = User(group_id=group_id, username=username, display_name=display_name, phone=phone,
                 center_id=center_id, password_hash=hash_password(password),
+                center_limit=check_center_limit(session, group_id, center_limit),
                 password_changed_at=utcnow(),
                 role_rows=[UserRole(role=role) for role in sorted(roles)])
     session.add(user)
@@ -274,8 +292,9 @@ def add_user(session: Session, actor: User | None, group_id: int, **fields: Any)
 
 
 def get_user_in_group(session: Session, admin: User, user_id: int) -> User:
+    """A person of the admin's group (an API key's service user is managed as its key)."""
     user = session.get(User, user_id)
-    if user is None or user.group_id != admin.group_id:
+    if user is None or user.group_id != admin.group_id or user.is_integration:
         raise NotFound(details={"user_id": user_id})
     return user
 
@@ -294,6 +313,8 @@ def update_user(session: Session, admin: User, user_id: int, changes: Mapping[st
     if "center_id" in changes and changes["center_id"] != user.center_id:
         _check_center(session, user.group_id, changes["center_id"])
         user.center_id = changes["center_id"]
+    if "center_limit" in changes:
+        user.center_limit = check_center_limit(session, user.group_id, changes["center_limit"])
     roles = changes.get("roles")
     new_roles = set(roles) if roles is not None else set(user.roles)
     _check_roles(new_roles, user.center_id)

@@ -34,7 +34,7 @@ from backend.inspections.models import InspectionKind
 from backend.jsonsafe import json_safe
 from backend.modules.models import ModuleVersion, PatrolModule
 from backend.org.models import Center, Site
-from backend.org.service import CENTER_DATA_READERS, scoped_to_user
+from backend.org.service import CENTER_DATA_READERS, reads_whole_group, scoped_to_user
 from backend.plans.models import PatrolTask, TaskState
 from backend.statewrite import compare_and_set
 from backend.vocab import CenterKind, Role
@@ -46,7 +46,7 @@ RECEIPT_SUBMITTERS = (Role.center_manager,)  # a center's manager submits its å›
 
 def campaign_rights(user: User) -> dict[str, bool]:
     """What the user may do with campaigns, by the rules the routes apply (for GET /me)."""
-    all_centers = user.has_role(*CENTER_DATA_READERS)
+    all_centers = reads_whole_group(user)
     return {"read": all_centers or user.center_id is not None, "all_centers": all_centers,
             "dispatch": user.has_role(*DISPATCHERS),
             "submit_receipt": user.has_role(*RECEIPT_SUBMITTERS) and user.center_id is not None}

@@ -17,6 +17,7 @@ from backend.evaluation.errors import EvaluationForbidden, PeriodInvalid, Weight
 from backend.evaluation.models import EvaluationWeights
 from backend.evaluation.scoring import Factor, Weights
 from backend.org.models import Center
+from backend.org.service import within_limit
 from backend.records.models import AccountabilityKind
 from backend.statewrite import compare_and_set
 from backend.vocab import Role
@@ -130,5 +131,6 @@ def evaluate(session: Session, user: User, first: date | None, last: date | None
             for c, s, t, r in zip(centers, scores, totals, ranks, strict=True)]
     if not user.has_role(*WHOLE_RANKING):
         rows = [r for r in rows if r.center.id == user.center_id]
+    rows = [r for r in rows if within_limit(user, r.center.id)]
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.center.id))
     return Evaluation(p, weights, row, expected, sum(r is not None for r in ranks), rows)

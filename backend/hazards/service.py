@@ -55,11 +55,14 @@ class InvalidAssignee(Unprocessable):
 
 class SourceReserved(AppError):
     code = "source_reserved"
-    message = "检查发现的隐患由提交检查生成，上级检查发现由上级检查记录生成"
+    message = ("检查发现的隐患由提交检查生成，上级检查发现由上级检查记录生成，"
+               "传感器上报须使用 API 密钥")
 
 
-# sources only the server writes: a checklist's findings and an external inspection's
-RESERVED_SOURCES = frozenset({HazardSource.inspection, HazardSource.external})
+# sources only the server writes: a checklist's findings, an external inspection's, and what an
+# API key (a sensor, an inspection robot) reports
+RESERVED_SOURCES = frozenset({HazardSource.inspection, HazardSource.external,
+                              HazardSource.sensor})
 
 
 def is_overdue(hazard: Hazard, on: Any) -> bool:
@@ -290,7 +293,11 @@ def report(session: Session, settings: Settings, user: User, data: HazardCreateI
            reserved_source: HazardSource | None = None) -> tuple[Hazard, bool]:
     """Report a hazard (随手拍). A retry with the same ``client_id`` returns the first hazard
     (``created`` False), even when two retries race. A reserved source is refused unless it
-    is ``reserved_source``: the internal path of the one feature that writes it."""
+    is ``reserved_source``: the internal path of the one feature that writes it. Whatever an
+    API key reports is a sensor's (its service user, named as the key, is the reporter)."""
+    if user.is_integration:
+        data = data.model_copy(update={"source": HazardSource.sensor})
+        reserved_source = HazardSource.sensor
     request_hash = idempotency.fingerprint(data.model_dump(exclude={"client_id"},
                                                            exclude_defaults=True))
 

@@ -48,9 +48,11 @@ def deliver(session: Session, addressed: Iterable[Addressed], at: datetime) -> l
 
 def holders_of(session: Session, role: Role, *, group_id: int,
                center_id: int | None = None) -> list[User]:
-    """Active users of the group holding ``role`` (in ``center_id`` when given)."""
+    """Active people of the group holding ``role`` (in ``center_id`` when given); an API key's
+    service user is told nothing."""
     stmt = (select(User).join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == role, User.group_id == group_id, User.is_active)
+            .where(UserRole.role == role, User.group_id == group_id, User.is_active,
+                   User.is_integration.is_(False))
             .order_by(User.id))
     if center_id is not None:
         stmt = stmt.where(User.center_id == center_id)

@@ -41,6 +41,8 @@ class Member(Protocol):
     def group_id(self) -> int: ...
     @property
     def center_id(self) -> int | None: ...
+    @property
+    def center_limit(self) -> list[int] | None: ...
     def has_role(self, *roles: Role) -> bool: ...
 
 
@@ -51,11 +53,33 @@ def new_site_code() -> str:
 def scoped_to_user(stmt: Select[Any], center_id: Any, user: Member,
                    read_all_roles: tuple[Role, ...]) -> Select[Any]:
     """Restrict ``stmt`` to the user's group, and to their own center (``center_id`` is the
-    column naming the row's center) unless they hold one of ``read_all_roles``."""
+    column naming the row's center) unless they hold one of ``read_all_roles``; always to the
+    user's ``center_limit`` when they have one (a leader of one center, a key for some)."""
     stmt = stmt.join(Center, Center.id == center_id).where(Center.group_id == user.group_id)
     if not user.has_role(*read_all_roles):
         stmt = stmt.where(center_id == user.center_id)
+    if user.center_limit is not None:
+        stmt = stmt.where(center_id.in_(user.center_limit))
     return stmt
+
+
+def within_limit(user: Member, center_id: int | None) -> bool:
+    """The center is inside the user's center limit (or they have none)."""
+    return user.center_limit is None or center_id in user.center_limit
+
+
+def sees_center(user: Member, center_id: int | None,
+                read_all_roles: tuple[Role, ...] = CENTER_DATA_READERS) -> bool:
+    """What :func:`scoped_to_user` lets through, for one center: the user's own, or any for
+    ``read_all_roles``; within their center limit."""
+    return (user.has_role(*read_all_roles) or center_id == user.center_id) and \
+        within_limit(user, center_id)
+
+
+def reads_whole_group(user: Member,
+                      read_all_roles: tuple[Role, ...] = CENTER_DATA_READERS) -> bool:
+    """Every center of the group: ``read_all_roles`` and no center limit."""
+    return user.has_role(*read_all_roles) and user.center_limit is None
 
 
 def readable_sites(user: Member) -> Select[Site]:

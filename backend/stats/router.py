@@ -43,8 +43,8 @@ async def stats_overview(
     return await hot_read(request, token, figures, _OVERVIEW)
 
 
-def _reader(token: str, session: Session) -> User:
-    return service.check_reader(get_principal(session, token).user)
+def _reader(request: Request, token: str, session: Session) -> User:
+    return service.check_reader(get_principal(request, session, token).user)
 
 
 @router.get("/events/stream", response_class=StreamingResponse,
@@ -60,7 +60,7 @@ async def stream_events(
     done and missed; campaigns) of what the caller may read (质监办 and leaders: the group; a
     center's manager: their center), in order, as they commit. Read it with `fetch` (the
     bearer token is a header) and send `Last-Event-ID` when reconnecting."""
-    events = stream.EventStream(request, partial(_reader, token), last_event_id)
+    events = stream.EventStream(request, partial(_reader, request, token), last_event_id)
     await events.open()
     return StreamingResponse(events.body(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

@@ -78,6 +78,8 @@ def centers_in_scope(session: Session, user: User, center_id: int | None) -> lis
     stmt = select(Center).where(Center.group_id == user.group_id).order_by(Center.id)
     if not user.has_role(*CENTER_DATA_READERS):
         stmt = stmt.where(Center.id == user.center_id)
+    if user.center_limit is not None:
+        stmt = stmt.where(Center.id.in_(user.center_limit))
     if center_id is not None:
         stmt = stmt.where(Center.id == center_id)
     centers = list(session.scalars(stmt))

@@ -35,8 +35,10 @@ RETRY_MS = 3000  # the client's reconnection delay
 
 def readable_events(user: User) -> Select[DomainEvent]:
     """The events about what the user may read: the group's for 质监办 and leaders, their
-    center's for a center's manager."""
+    center's for a center's manager; only their centers' for one limited to some."""
     stmt = select(DomainEvent)
+    if user.center_limit is not None:
+        stmt = stmt.where(DomainEvent.center_id.in_(user.center_limit))
     if user.has_role(*CENTER_DATA_READERS):
         return stmt.where(DomainEvent.group_id == user.group_id)
     return stmt.where(DomainEvent.center_id == user.center_id)

@@ -16,7 +16,7 @@ from backend.errors import Forbidden, NotFound
 from backend.hazards.models import Hazard
 from backend.hazards.workflow import Status
 from backend.org.models import Center
-from backend.org.service import CENTER_DATA_READERS
+from backend.org.service import CENTER_DATA_READERS, reads_whole_group, sees_center
 from backend.records import seed
 from backend.records.access import readable
 from backend.records.actions import get_action
@@ -55,14 +55,16 @@ def export_center(session: Session, user: User, center_id: int | None) -> Center
     """The center to export: the one named (404 unless the caller may read it), else the
     caller's own; None (every center) for 质监办 and leaders who name none."""
     if center_id is None:
-        if user.has_role(*CENTER_DATA_READERS):
+        if reads_whole_group(user):
             return None
-        if user.center_id is None:
-            raise Forbidden(details={"required_roles": [r.value for r in CENTER_DATA_READERS]})
-        center_id = user.center_id
+        if user.has_role(*CENTER_DATA_READERS) and user.center_limit:
+            center_id = user.center_limit[0]  # a reader limited to centers: the first of them
+        elif user.center_id is None:
+                raise Forbidden(details={"required_roles": [r.value for r in CENTER_DATA_READERS]})
+        else:
+            center_id = user.center_id
     center = session.get(Center, center_id)
-    if center is None or center.group_id != user.group_id or not (
-            user.has_role(*CENTER_DATA_READERS) or center.id == user.center_id):
+    if center is None or center.group_id != user.group_id or not sees_center(user, center.id):
         raise NotFound(code="center_not_found", details={"center_id": center_id})
     return center
 

@@ -60,7 +60,10 @@ def test_every_code_a_route_declares_is_in_the_catalogue():
 
 def test_role_checks_and_lists_are_documented():
     users = SPEC["paths"]["/api/v1/users"]["get"]["responses"]
-    assert users["403"][CODES_KEY] == ["forbidden"]
+    assert users["403"][CODES_KEY] == ["forbidden", "people_only"]  # people only: no API key
+    assert users["429"][CODES_KEY] == ["rate_limited"]
+    hazards = SPEC["paths"]["/api/v1/hazards"]["get"]["responses"]
+    assert hazards["403"][CODES_KEY] == ["scope_missing"]  # a key without hazards:read
     assert "invalid_cursor" in users["400"][CODES_KEY]
     login = SPEC["paths"]["/api/v1/auth/login"]["post"]["responses"]
     assert {"401", "429"} <= set(login) and "malformed_json" in login["400"][CODES_KEY]

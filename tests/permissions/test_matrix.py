@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from backend.clock import today, utcnow
 from backend.vocab import Grade, Role
 from tests.permissions import (
+    apikeys_calls,
     campaign_calls,
     evaluation_calls,
     feed_calls,
@@ -134,6 +135,7 @@ EXPECTED = {
     **stats_calls.EXPECTED,
     **feed_calls.EXPECTED,
     **webhook_calls.EXPECTED,
+    **apikeys_calls.EXPECTED,
 }
 
 
@@ -254,6 +256,8 @@ def call(name, client, make, user):
         return feed_calls.call(name, client, make, user)
     if name in webhook_calls.EXPECTED:
         return webhook_calls.call(name, client, make, user)
+    if name in apikeys_calls.EXPECTED:
+        return apikeys_calls.call(name, client, make, user)
     org = make.org
     headers = make.headers(user)
     if name.endswith(("_plan", "_plans", "_plan_templates", "_tasks", "_from_template")):

@@ -175,6 +175,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Api Keys
+         * @description The group's API keys (admin), newest first, with their status and last use; never
+         *     their secrets.
+         */
+        get: operations["list_api_keys"];
+        put?: never;
+        /**
+         * Create Api Key
+         * @description Create an API key for a named integration (admin). The answer is the only time the
+         *     secret is shown; send it as `Authorization: Bearer anx_...`.
+         */
+        post: operations["create_api_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys/{key_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Api Key
+         * @description One API key (admin), without its secret.
+         */
+        get: operations["read_api_key"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/api-keys/{key_id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke Api Key
+         * @description Revoke an API key (admin): its next request is 401. Revoking again changes nothing.
+         */
+        post: operations["revoke_api_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -2683,6 +2749,146 @@ export interface components {
             note?: string | null;
         };
         /**
+         * ApiKeyCreateIn
+         * @example {
+         *       "center_ids": [
+         *         1
+         *       ],
+         *       "expires_at": "2027-12-31T16:00:00Z",
+         *       "name": "燃气泄漏报警器-第二食堂",
+         *       "scopes": [
+         *         "hazards:write",
+         *         "photos:write"
+         *       ]
+         *     }
+         */
+        ApiKeyCreateIn: {
+            /**
+             * Name
+             * @description the integration's name: shown as the reporter of what it reports and in the audit log
+             */
+            name: string;
+            /**
+             * Scopes
+             * @description what the key may call (every operation's scope: /docs, and the README)
+             */
+            scopes: components["schemas"]["Scope"][];
+            /**
+             * Center Ids
+             * @description only these centers' objects (and sites to report at); null: every center
+             */
+            center_ids?: number[] | null;
+            /**
+             * Expires At
+             * @description after this the key is 401; null: until revoked
+             */
+            expires_at?: string | null;
+            /**
+             * Rate Limit Per Minute
+             * @description requests per rate-limit window; null: the server's setting; 0: none
+             */
+            rate_limit_per_minute?: number | null;
+        };
+        /** ApiKeyCreatedOut */
+        ApiKeyCreatedOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Prefix
+             * @description the secret's first characters, to recognise it
+             */
+            prefix: string;
+            /** Scopes */
+            scopes: components["schemas"]["Scope"][];
+            /**
+             * Center Ids
+             * @description the centers it is limited to; null: all
+             */
+            center_ids: number[] | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "revoked" | "expired";
+            /** Expires At */
+            expires_at: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /**
+             * Last Used At
+             * @description last request, to the minute
+             */
+            last_used_at: string | null;
+            /** Rate Limit Per Minute */
+            rate_limit_per_minute: number | null;
+            /**
+             * User Id
+             * @description the service user it acts as (reporter of its hazards)
+             */
+            user_id: number;
+            /** Created By Id */
+            created_by_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Secret
+             * @description send as `Authorization: Bearer <secret>`; shown only now, never again (only its hash is kept)
+             */
+            secret: string;
+        };
+        /** ApiKeyOut */
+        ApiKeyOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Prefix
+             * @description the secret's first characters, to recognise it
+             */
+            prefix: string;
+            /** Scopes */
+            scopes: components["schemas"]["Scope"][];
+            /**
+             * Center Ids
+             * @description the centers it is limited to; null: all
+             */
+            center_ids: number[] | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "revoked" | "expired";
+            /** Expires At */
+            expires_at: string | null;
+            /** Revoked At */
+            revoked_at: string | null;
+            /**
+             * Last Used At
+             * @description last request, to the minute
+             */
+            last_used_at: string | null;
+            /** Rate Limit Per Minute */
+            rate_limit_per_minute: number | null;
+            /**
+             * User Id
+             * @description the service user it acts as (reporter of its hazards)
+             */
+            user_id: number;
+            /** Created By Id */
+            created_by_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
          * AssignIn
          * @description The plan (五定: 责任人、措施、资金、期限、预案; 六定 adds the 复查人).
          * @example {
@@ -3751,12 +3957,15 @@ export interface components {
          *     - `inspection_kind_forbidden` (403): 您不能在该点位进行此类检查
          *     - `invalid_signature` (403): 链接无效或已过期
          *     - `not_the_inspector` (403): 只有检查人可以修改该检查
+         *     - `people_only` (403): 此接口仅供人员账号使用，API 密钥不能调用
          *     - `plan_manage_forbidden` (403): 只有本中心负责人或质监办可以管理巡检计划
          *     - `record_write_forbidden` (403): 只有本中心负责人或质监办可以修改本中心的记录
          *     - `rectification_manage_forbidden` (403): 只有本中心负责人或质监办可以编辑整改计划
+         *     - `scope_missing` (403): 该 API 密钥没有调用此接口所需的权限范围
          *     - `table_submit_forbidden` (403): 只有本中心负责人可以提交本中心的附表
          *     - `url_expired` (403): 照片链接已过期
          *     - `action_campaign_not_found` (404): 三年行动不存在
+         *     - `api_key_not_found` (404): API 密钥不存在
          *     - `campaign_attachment_not_found` (404): 该检查任务没有附件
          *     - `campaign_not_found` (404): 检查任务不存在
          *     - `campus_not_found` (404): 校区不存在
@@ -3808,6 +4017,7 @@ export interface components {
          *     - `table_file_unsupported` (415): 请上传 Excel 工作簿（.xlsx）
          *     - `unsupported_media_type` (415): 不支持的内容类型
          *     - `action_years_invalid` (422): 三年行动的起止年份无效：结束年份不能早于开始年份，且不超过10年
+         *     - `api_key_expiry_invalid` (422): API 密钥的有效期必须晚于当前时间
          *     - `campaign_target_invalid` (422): 检查对象无效：中心须为本集团在用的业务中心，且至少有一个适用的点位
          *     - `campaign_window_invalid` (422): 检查时间无效：结束日期不能早于开始日期或今天，回执截止日期不能早于结束日期
          *     - `center_required` (422): 巡检员和中心负责人必须属于一个中心
@@ -3863,13 +4073,14 @@ export interface components {
          *     - `precondition_required` (428): 修改须带 If-Match（读取时的 ETag），以免覆盖他人的修改
          *     - `login_locked` (429): 登录失败次数过多，请稍后再试
          *     - `password_check_locked` (429): 密码错误次数过多，请稍后再试
+         *     - `rate_limited` (429): 请求过于频繁，请稍后再试
          *     - `too_many_requests` (429): 请求过于频繁，请稍后再试
          *     - `internal_error` (500): 服务器内部错误
          *     - `database_unavailable` (503): 数据库不可用
          *     - `photo_queue_full` (503): 照片处理繁忙，请稍后重试
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "accountability_write_forbidden" | "campaign_receipt_forbidden" | "evaluation_forbidden" | "evaluation_weights_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "plan_manage_forbidden" | "record_write_forbidden" | "rectification_manage_forbidden" | "table_submit_forbidden" | "url_expired" | "action_campaign_not_found" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "record_attachment_not_found" | "record_not_found" | "rectification_entry_not_found" | "site_not_found" | "supervision_not_found" | "webhook_delivery_not_found" | "webhook_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "events_after_head" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "order_no_taken" | "plan_changed" | "receipt_already_submitted" | "record_changed" | "rectification_entry_changed" | "rectification_hazard_planned" | "site_inactive" | "standard_item_fixed" | "table_already_submitted" | "username_taken" | "webhook_delivery_in_flight" | "precondition_failed" | "payload_too_large" | "workbook_too_large" | "attachment_type_unsupported" | "table_file_unsupported" | "unsupported_media_type" | "action_years_invalid" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "closure_evidence_required" | "date_in_future" | "deadline_in_past" | "evaluation_period_invalid" | "evaluation_weights_invalid" | "event_type_unknown" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "record_center_required" | "record_links_invalid" | "rectification_center_required" | "rectification_entry_incomplete" | "rectification_hazard_invalid" | "restricted_use_major_only" | "review_incomplete" | "roles_required" | "stats_period_invalid" | "supervision_deadline_before_date" | "table_empty" | "table_file_corrupt" | "table_header_mismatch" | "table_rows_rejected" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "upward_report_before_hazard" | "validation_error" | "weak_password" | "webhook_event_types_unknown" | "webhook_url_refused" | "precondition_required" | "login_locked" | "password_check_locked" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
+        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "accountability_write_forbidden" | "campaign_receipt_forbidden" | "evaluation_forbidden" | "evaluation_weights_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "people_only" | "plan_manage_forbidden" | "record_write_forbidden" | "rectification_manage_forbidden" | "scope_missing" | "table_submit_forbidden" | "url_expired" | "action_campaign_not_found" | "api_key_not_found" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "record_attachment_not_found" | "record_not_found" | "rectification_entry_not_found" | "site_not_found" | "supervision_not_found" | "webhook_delivery_not_found" | "webhook_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "events_after_head" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "order_no_taken" | "plan_changed" | "receipt_already_submitted" | "record_changed" | "rectification_entry_changed" | "rectification_hazard_planned" | "site_inactive" | "standard_item_fixed" | "table_already_submitted" | "username_taken" | "webhook_delivery_in_flight" | "precondition_failed" | "payload_too_large" | "workbook_too_large" | "attachment_type_unsupported" | "table_file_unsupported" | "unsupported_media_type" | "action_years_invalid" | "api_key_expiry_invalid" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "closure_evidence_required" | "date_in_future" | "deadline_in_past" | "evaluation_period_invalid" | "evaluation_weights_invalid" | "event_type_unknown" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "record_center_required" | "record_links_invalid" | "rectification_center_required" | "rectification_entry_incomplete" | "rectification_hazard_invalid" | "restricted_use_major_only" | "review_incomplete" | "roles_required" | "stats_period_invalid" | "supervision_deadline_before_date" | "table_empty" | "table_file_corrupt" | "table_header_mismatch" | "table_rows_rejected" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "upward_report_before_hazard" | "validation_error" | "weak_password" | "webhook_event_types_unknown" | "webhook_url_refused" | "precondition_required" | "login_locked" | "password_check_locked" | "rate_limited" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
         /**
          * ErrorDetails
          * @description Facts about the error (ids, fields, allowed values); for 400 `malformed_json` and 422 `validation_error`, `errors` lists each problem.
@@ -4864,7 +5075,7 @@ export interface components {
          * HazardSource
          * @enum {string}
          */
-        HazardSource: "inspection" | "adhoc" | "external" | "plan";
+        HazardSource: "inspection" | "adhoc" | "external" | "plan" | "sensor";
         /**
          * HeightLimits
          * @description Limits that apply at sites from a building height up.
@@ -5319,6 +5530,11 @@ export interface components {
              * @description false: disabled, cannot log in
              */
             is_active: boolean;
+            /**
+             * Center Limit
+             * @description only these centers' objects are visible (e.g. a leader of one center); null: every center the roles allow
+             */
+            center_limit?: number[] | null;
             /**
              * Created At
              * Format: date-time
@@ -5878,6 +6094,19 @@ export interface components {
              * @description This page's items, in the list's order.
              */
             items: components["schemas"]["ActionCampaignOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[ApiKeyOut] */
+        Page_ApiKeyOut_: {
+            /**
+             * Items
+             * @description This page's items, in the list's order.
+             */
+            items: components["schemas"]["ApiKeyOut"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` for the next page; null on the last page.
@@ -6816,6 +7045,11 @@ export interface components {
          */
         Role: "inspector" | "center_manager" | "qa_officer" | "leader" | "admin";
         /**
+         * Scope
+         * @enum {string}
+         */
+        Scope: "hazards:read" | "hazards:write" | "inspections:read" | "photos:write" | "stats:read" | "events:read" | "exports:read";
+        /**
          * SiteCondition
          * @description An attribute of a site that decides whether an item is asked there.
          * @enum {string}
@@ -7736,6 +7970,11 @@ export interface components {
              * @description contact phone
              */
             phone?: string | null;
+            /**
+             * Center Limit
+             * @description limit what the user reads to these centers (ids of the group, else 422 `unknown_center`): a leader of one center; other centers' objects answer 404
+             */
+            center_limit?: number[] | null;
         };
         /** UserOut */
         UserOut: {
@@ -7768,6 +8007,11 @@ export interface components {
              * @description false: disabled, cannot log in
              */
             is_active: boolean;
+            /**
+             * Center Limit
+             * @description only these centers' objects are visible (e.g. a leader of one center); null: every center the roles allow
+             */
+            center_limit?: number[] | null;
             /**
              * Created At
              * Format: date-time
@@ -7814,6 +8058,11 @@ export interface components {
              * @description false disables the user and ends their sessions
              */
             is_active?: boolean;
+            /**
+             * Center Limit
+             * @description limit what the user reads to these centers (ids of the group, else 422 `unknown_center`): a leader of one center; other centers' objects answer 404; null removes the limit
+             */
+            center_limit?: number[] | null;
         };
         /** ValidationIssue */
         ValidationIssue: {
@@ -8106,6 +8355,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Request Entity Too Large: `payload_too_large` */
             413: {
                 headers: {
@@ -8117,6 +8375,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8164,6 +8431,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Request Entity Too Large: `payload_too_large` */
             413: {
                 headers: {
@@ -8182,7 +8458,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too Many Requests: `password_check_locked` */
+            /** @description Too Many Requests: `password_check_locked`, `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -8232,6 +8508,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `center_not_found` */
             404: {
                 headers: {
@@ -8243,6 +8528,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8301,7 +8595,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8312,6 +8606,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8361,7 +8664,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8390,6 +8693,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `center_required`, `invalid_value`, `roles_required`, `unknown_center`, `unknown_parameter`, `validation_error`, `weak_password` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8438,7 +8750,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8458,6 +8770,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8510,7 +8831,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8548,6 +8869,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `center_required`, `invalid_value`, `roles_required`, `unknown_center`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8598,7 +8928,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8627,6 +8957,326 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error`, `weak_password` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    list_api_keys: {
+        parameters: {
+            query?: {
+                /** @description Page size: at most this many items. */
+                limit?: number;
+                /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ApiKeyOut_"];
+                };
+            };
+            /** @description Bad Request: `invalid_cursor` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    create_api_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyCreateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyCreatedOut"];
+                };
+            };
+            /** @description Bad Request: `malformed_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `api_key_expiry_invalid`, `invalid_value`, `unknown_center`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    read_api_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key's id. */
+                key_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    revoke_api_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key's id. */
+                key_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8663,8 +9313,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Unprocessable Entity: `unknown_parameter` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8701,8 +9369,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Unprocessable Entity: `unknown_parameter` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8739,8 +9425,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Unprocessable Entity: `unknown_parameter` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8790,7 +9494,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8819,6 +9523,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8871,7 +9584,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8916,6 +9629,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     list_campuses: {
@@ -8945,8 +9667,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Unprocessable Entity: `unknown_parameter` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8996,7 +9736,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9025,6 +9765,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9077,7 +9826,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9115,6 +9864,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9175,8 +9933,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9226,7 +10002,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9255,6 +10031,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_campus`, `unknown_center`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9303,6 +10088,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `not_found`, `site_not_found` */
             404: {
                 headers: {
@@ -9314,6 +10108,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9362,6 +10165,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `site_not_found` */
             404: {
                 headers: {
@@ -9373,6 +10185,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9425,7 +10246,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9463,6 +10284,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_campus`, `unknown_center`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9519,8 +10349,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9570,7 +10418,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9599,6 +10447,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9647,6 +10504,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `module_not_found` */
             404: {
                 headers: {
@@ -9658,6 +10524,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9706,6 +10581,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `module_not_found` */
             404: {
                 headers: {
@@ -9717,6 +10601,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9769,7 +10662,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9798,6 +10691,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9848,6 +10750,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `module_not_found`, `module_version_not_found` */
             404: {
                 headers: {
@@ -9859,6 +10770,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9927,7 +10847,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `scope_missing` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9965,6 +10885,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `idempotency_mismatch`, `image_corrupt`, `image_decode_failed`, `image_rejected`, `image_timeout`, `image_too_large`, `invalid_photo`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10022,6 +10951,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `photo_not_found` */
             404: {
                 headers: {
@@ -10033,6 +10971,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10172,8 +11119,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10232,7 +11197,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `inspection_kind_forbidden` */
+            /** @description Forbidden: `inspection_kind_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10270,6 +11235,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `module_inactive`, `module_version_mismatch`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10318,6 +11292,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `inspection_not_found` */
             404: {
                 headers: {
@@ -10329,6 +11312,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10378,7 +11370,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `not_the_inspector` */
+            /** @description Forbidden: `not_the_inspector`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10416,6 +11408,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10471,7 +11472,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `not_the_inspector` */
+            /** @description Forbidden: `not_the_inspector`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10525,6 +11526,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     submit_inspection: {
@@ -10569,7 +11579,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `hazard_action_forbidden`, `not_the_inspector` */
+            /** @description Forbidden: `hazard_action_forbidden`, `not_the_inspector`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10607,6 +11617,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `inspection_incomplete`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10691,8 +11710,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10754,7 +11791,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `hazard_action_forbidden` */
+            /** @description Forbidden: `hazard_action_forbidden`, `scope_missing` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10792,6 +11829,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_photo`, `invalid_value`, `restricted_use_major_only`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10840,6 +11886,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `hazard_not_found` */
             404: {
                 headers: {
@@ -10851,6 +11906,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10899,6 +11963,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `hazard_not_found`, `supervision_not_found` */
             404: {
                 headers: {
@@ -10910,6 +11983,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10967,7 +12049,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `hazard_action_forbidden` */
+            /** @description Forbidden: `hazard_action_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11014,6 +12096,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11071,7 +12162,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `hazard_action_forbidden` */
+            /** @description Forbidden: `hazard_action_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11118,6 +12209,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `deadline_in_past`, `governance_plan_required`, `idempotency_mismatch`, `invalid_assignee`, `invalid_value`, `plan_incomplete`, `restricted_use_major_only`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11175,7 +12275,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `hazard_action_forbidden` */
+            /** @description Forbidden: `hazard_action_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11222,6 +12322,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_photo`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11279,7 +12388,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `hazard_action_forbidden` */
+            /** @description Forbidden: `hazard_action_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11326,6 +12435,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `closure_evidence_required`, `idempotency_mismatch`, `invalid_photo`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11383,7 +12501,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `hazard_action_forbidden` */
+            /** @description Forbidden: `hazard_action_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11430,6 +12548,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11487,7 +12614,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `hazard_action_forbidden` */
+            /** @description Forbidden: `hazard_action_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11534,6 +12661,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11591,7 +12727,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `hazard_action_forbidden` */
+            /** @description Forbidden: `hazard_action_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11638,6 +12774,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `extension_not_later`, `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11695,7 +12840,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `hazard_action_forbidden` */
+            /** @description Forbidden: `hazard_action_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11742,6 +12887,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11799,7 +12953,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `hazard_action_forbidden` */
+            /** @description Forbidden: `hazard_action_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11846,6 +13000,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11903,7 +13066,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `hazard_action_forbidden` */
+            /** @description Forbidden: `hazard_action_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11950,6 +13113,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12007,7 +13179,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `hazard_action_forbidden` */
+            /** @description Forbidden: `hazard_action_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12054,6 +13226,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `date_in_future`, `idempotency_mismatch`, `invalid_value`, `supervision_deadline_before_date`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12111,7 +13292,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `hazard_action_forbidden` */
+            /** @description Forbidden: `hazard_action_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12158,6 +13339,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `date_in_future`, `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `upward_report_before_hazard`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12220,7 +13410,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12231,6 +13421,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12283,8 +13482,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12321,8 +13538,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Unprocessable Entity: `unknown_parameter` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12359,6 +13594,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Request Entity Too Large: `payload_too_large` */
             413: {
                 headers: {
@@ -12370,6 +13614,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12418,6 +13671,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `notification_not_found` */
             404: {
                 headers: {
@@ -12438,6 +13700,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12494,7 +13765,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `scope_missing` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12505,6 +13776,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12563,8 +13843,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12614,7 +13912,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `plan_manage_forbidden` */
+            /** @description Forbidden: `people_only`, `plan_manage_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12643,6 +13941,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `module_inactive`, `plan_center_required`, `plan_inspector_invalid`, `plan_schedule_invalid`, `plan_target_invalid`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12679,8 +13986,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Unprocessable Entity: `unknown_parameter` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12730,7 +14055,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `plan_manage_forbidden` */
+            /** @description Forbidden: `people_only`, `plan_manage_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12759,6 +14084,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `module_inactive`, `plan_center_required`, `plan_inspector_invalid`, `plan_schedule_invalid`, `plan_target_invalid`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12807,6 +14141,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `plan_not_found` */
             404: {
                 headers: {
@@ -12818,6 +14161,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12873,7 +14225,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `plan_manage_forbidden` */
+            /** @description Forbidden: `people_only`, `plan_manage_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12920,6 +14272,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `module_inactive`, `plan_inspector_invalid`, `plan_schedule_invalid`, `plan_target_invalid`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12980,8 +14341,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13036,8 +14415,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13096,7 +14493,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13125,6 +14522,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `campaign_target_invalid`, `campaign_window_invalid`, `idempotency_mismatch`, `invalid_value`, `module_inactive`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13173,6 +14579,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `campaign_not_found` */
             404: {
                 headers: {
@@ -13184,6 +14599,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13236,7 +14660,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13274,6 +14698,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13331,7 +14764,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `campaign_receipt_forbidden` */
+            /** @description Forbidden: `campaign_receipt_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13378,6 +14811,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13432,6 +14874,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `campaign_attachment_not_found`, `campaign_not_found` */
             404: {
                 headers: {
@@ -13443,6 +14894,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13498,7 +14958,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13552,6 +15012,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     list_external_inspections: {
@@ -13595,8 +15064,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13655,7 +15142,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden`, `hazard_action_forbidden` */
+            /** @description Forbidden: `forbidden`, `hazard_action_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13693,6 +15180,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `date_in_future`, `external_target_invalid`, `idempotency_mismatch`, `invalid_photo`, `invalid_value`, `restricted_use_major_only`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13741,6 +15237,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `external_inspection_not_found` */
             404: {
                 headers: {
@@ -13752,6 +15257,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13804,7 +15318,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden`, `hazard_action_forbidden` */
+            /** @description Forbidden: `forbidden`, `hazard_action_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13842,6 +15356,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `external_target_invalid`, `idempotency_mismatch`, `invalid_photo`, `invalid_value`, `restricted_use_major_only`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13894,8 +15417,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13957,7 +15498,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `record_write_forbidden` */
+            /** @description Forbidden: `people_only`, `record_write_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13995,6 +15536,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `record_center_required`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14043,6 +15593,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `record_not_found` */
             404: {
                 headers: {
@@ -14054,6 +15613,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14103,7 +15671,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `record_write_forbidden` */
+            /** @description Forbidden: `people_only`, `record_write_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14141,6 +15709,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14196,7 +15773,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `record_write_forbidden` */
+            /** @description Forbidden: `people_only`, `record_write_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14243,6 +15820,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14298,7 +15884,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `record_write_forbidden` */
+            /** @description Forbidden: `people_only`, `record_write_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14336,6 +15922,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14392,6 +15987,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `not_found`, `record_attachment_not_found`, `record_not_found` */
             404: {
                 headers: {
@@ -14403,6 +16007,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14451,7 +16064,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `record_write_forbidden` */
+            /** @description Forbidden: `people_only`, `record_write_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14471,6 +16084,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14523,8 +16145,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14586,7 +16226,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `record_write_forbidden` */
+            /** @description Forbidden: `people_only`, `record_write_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14615,6 +16255,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `record_center_required`, `review_incomplete`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14663,6 +16312,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `record_not_found` */
             404: {
                 headers: {
@@ -14674,6 +16332,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14723,7 +16390,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `record_write_forbidden` */
+            /** @description Forbidden: `people_only`, `record_write_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14761,6 +16428,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `review_incomplete`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14816,7 +16492,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `record_write_forbidden` */
+            /** @description Forbidden: `people_only`, `record_write_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14863,6 +16539,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `review_incomplete`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14918,7 +16603,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `record_write_forbidden` */
+            /** @description Forbidden: `people_only`, `record_write_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14956,6 +16641,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15012,6 +16706,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `not_found`, `record_attachment_not_found`, `record_not_found` */
             404: {
                 headers: {
@@ -15023,6 +16726,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15071,7 +16783,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `record_write_forbidden` */
+            /** @description Forbidden: `people_only`, `record_write_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15091,6 +16803,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15143,8 +16864,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15206,7 +16945,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `record_write_forbidden` */
+            /** @description Forbidden: `people_only`, `record_write_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15235,6 +16974,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `record_center_required`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15283,6 +17031,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `record_not_found` */
             404: {
                 headers: {
@@ -15294,6 +17051,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15343,7 +17109,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `record_write_forbidden` */
+            /** @description Forbidden: `people_only`, `record_write_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15381,6 +17147,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15436,7 +17211,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `record_write_forbidden` */
+            /** @description Forbidden: `people_only`, `record_write_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15483,6 +17258,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15538,7 +17322,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `record_write_forbidden` */
+            /** @description Forbidden: `people_only`, `record_write_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15576,6 +17360,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15632,6 +17425,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `not_found`, `record_attachment_not_found`, `record_not_found` */
             404: {
                 headers: {
@@ -15643,6 +17445,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15691,7 +17502,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `record_write_forbidden` */
+            /** @description Forbidden: `people_only`, `record_write_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15711,6 +17522,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15763,8 +17583,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15826,7 +17664,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `accountability_write_forbidden` */
+            /** @description Forbidden: `accountability_write_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -15855,6 +17693,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `record_center_required`, `record_links_invalid`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15903,6 +17750,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `record_not_found` */
             404: {
                 headers: {
@@ -15914,6 +17770,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -15963,7 +17828,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `accountability_write_forbidden` */
+            /** @description Forbidden: `accountability_write_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16001,6 +17866,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `record_links_invalid`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16056,7 +17930,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `accountability_write_forbidden` */
+            /** @description Forbidden: `accountability_write_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16103,6 +17977,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `record_links_invalid`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16158,7 +18041,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `accountability_write_forbidden` */
+            /** @description Forbidden: `accountability_write_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16196,6 +18079,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16252,6 +18144,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `not_found`, `record_attachment_not_found`, `record_not_found` */
             404: {
                 headers: {
@@ -16263,6 +18164,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16311,7 +18221,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `accountability_write_forbidden` */
+            /** @description Forbidden: `accountability_write_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16331,6 +18241,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16381,8 +18300,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16444,7 +18381,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16464,6 +18401,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `action_years_invalid`, `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16512,6 +18458,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `action_campaign_not_found` */
             404: {
                 headers: {
@@ -16523,6 +18478,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16578,7 +18542,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16632,6 +18596,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     read_table_submissions: {
@@ -16673,6 +18646,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `action_campaign_not_found` */
             404: {
                 headers: {
@@ -16684,6 +18666,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16748,7 +18739,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `table_submit_forbidden` */
+            /** @description Forbidden: `people_only`, `table_submit_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16786,6 +18777,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16842,8 +18842,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16905,7 +18923,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `rectification_manage_forbidden` */
+            /** @description Forbidden: `people_only`, `rectification_manage_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -16943,6 +18961,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_value`, `rectification_center_required`, `rectification_entry_incomplete`, `rectification_hazard_invalid`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16991,6 +19018,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Not Found: `not_found`, `rectification_entry_not_found` */
             404: {
                 headers: {
@@ -17002,6 +19038,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17051,7 +19096,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `rectification_manage_forbidden` */
+            /** @description Forbidden: `people_only`, `rectification_manage_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17089,6 +19134,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17144,7 +19198,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `rectification_manage_forbidden` */
+            /** @description Forbidden: `people_only`, `rectification_manage_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17198,6 +19252,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     export_table3: {
@@ -17232,7 +19295,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `scope_missing` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17252,6 +19315,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17291,7 +19363,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `scope_missing` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17311,6 +19383,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17350,7 +19431,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `scope_missing` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17370,6 +19451,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17425,7 +19515,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `rectification_manage_forbidden` */
+            /** @description Forbidden: `people_only`, `rectification_manage_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17463,6 +19553,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `rectification_center_required`, `table_empty`, `table_file_corrupt`, `table_header_mismatch`, `table_rows_rejected`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17518,7 +19617,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `record_write_forbidden` */
+            /** @description Forbidden: `people_only`, `record_write_forbidden` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17563,6 +19662,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     read_evaluation: {
@@ -17597,7 +19705,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `evaluation_forbidden` */
+            /** @description Forbidden: `evaluation_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17608,6 +19716,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `evaluation_period_invalid`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17644,7 +19761,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `evaluation_forbidden` */
+            /** @description Forbidden: `evaluation_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17655,6 +19772,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `unknown_parameter` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17707,7 +19833,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `evaluation_forbidden`, `evaluation_weights_forbidden` */
+            /** @description Forbidden: `evaluation_forbidden`, `evaluation_weights_forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17752,6 +19878,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     stats_overview: {
@@ -17788,7 +19923,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `scope_missing` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17808,6 +19943,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `stats_period_invalid`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17856,7 +20000,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `scope_missing` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17867,6 +20011,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17912,7 +20065,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `scope_missing` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17941,6 +20094,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `event_type_unknown`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17977,7 +20139,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -17988,6 +20150,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `unknown_parameter` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18038,7 +20209,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18049,6 +20220,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18098,7 +20278,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18118,6 +20298,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_center`, `unknown_parameter`, `validation_error`, `webhook_event_types_unknown`, `webhook_url_refused` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18166,7 +20355,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18186,6 +20375,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18232,7 +20430,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18252,6 +20450,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18304,7 +20511,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18333,6 +20540,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_center`, `unknown_parameter`, `validation_error`, `webhook_event_types_unknown`, `webhook_url_refused` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18388,7 +20604,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18408,6 +20624,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18458,7 +20683,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18478,6 +20703,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -18528,7 +20762,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `forbidden` */
+            /** @description Forbidden: `forbidden`, `people_only` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -18566,6 +20800,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
