@@ -15,6 +15,7 @@ from backend.vocab import Grade, Role
 from tests.permissions import (
     campaign_calls,
     evaluation_calls,
+    exports_calls,
     records_calls,
     rectification_calls,
     stats_calls,
@@ -130,6 +131,7 @@ EXPECTED = {
     **records_calls.EXPECTED,
     **evaluation_calls.EXPECTED,
     **stats_calls.EXPECTED,
+    **exports_calls.EXPECTED,
 }
 
 
@@ -246,6 +248,8 @@ def call(name, client, make, user):
         return evaluation_calls.call(name, client, make, user)
     if name in stats_calls.EXPECTED:
         return stats_calls.call(name, client, make, user)
+    if name in exports_calls.EXPECTED:
+        return exports_calls.call(name, client, make, user)
     org = make.org
     headers = make.headers(user)
     if name.endswith(("_plan", "_plans", "_plan_templates", "_tasks", "_from_template")):
