@@ -35,6 +35,8 @@ def neutralised(text: str) -> str:
 
 
 def csv_text(value: Cell) -> str:
+    if type(value) is str:  # most cells: checked first
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if value is None:
         return ""
     if isinstance(value, str):
