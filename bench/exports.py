@@ -120,8 +120,10 @@ def download(port: int, pid: int, path: str, token: str) -> tuple[float, float, 
         response = conn.getresponse()
         if response.status != 200:
             raise RuntimeError(f"{path}: {response.status} {response.read()[:500]!r}")
-        while chunk := response.read(1 << 16):
-            lines += chunk.count(b"\r\n")
+        last = b""
+        while chunk := response.read(1 << 16):  # a CRLF may straddle two chunks
+            lines += chunk.count(b"\r\n") + (last == b"\r" and chunk[:1] == b"\n")
+            last = chunk[-1:]
     finally:
         conn.close()
         done.set()

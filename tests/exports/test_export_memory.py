@@ -54,8 +54,10 @@ def peak_while_exporting(live, token: str, path: str, params: dict[str, str]) ->
         with httpx.stream("GET", f"{live.base_url}/api/v1/exports/{path}", params=params,
                           headers={"Authorization": f"Bearer {token}"}, timeout=600) as resp:
             assert resp.status_code == 200
-            for chunk in resp.iter_bytes():
-                rows += chunk.count(b"\r\n") if path.endswith(".csv") else 0
+            last = b""
+            for chunk in resp.iter_bytes():  # a CRLF may straddle two chunks
+                rows += chunk.count(b"\r\n") + (last == b"\r" and chunk[:1] == b"\n")
+                last = chunk[-1:]
         current, peak = tracemalloc.get_traced_memory()
         return peak, rows
     finally:
