@@ -13,6 +13,7 @@ The floor: the bare SELECT of the same hazard rows in the same order on the raw 
 (sqlite3 / psycopg, fetchmany of 10,000), rows/s.
 
 Usage: .venv/bin/python bench/exports.py [--rows N[,N...]] [--db sqlite|postgresql|both]
+           [--formats csv,xlsx]
 PostgreSQL as bench/hazards.py (BENCH_PG_URL; a throw-away database). Target (issue 13):
 constant memory at 1,000,000 rows: the peak growth at 1,000,000 no larger than at 100,000."""
 
@@ -38,7 +39,7 @@ from backend.config import Settings
 from backend.db import make_engine
 from backend.hazards.models import Hazard
 
-FORMATS = ("csv", "xlsx")
+FORMATS = ["csv", "xlsx"]
 
 
 @dataclass
@@ -184,7 +185,9 @@ def main() -> None:
     parser.add_argument("--rows", default="100000,1000000",
                         help="export sizes, comma-separated (default 100000,1000000)")
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--formats", default="csv,xlsx", help="csv, xlsx or both (default)")
     args = parser.parse_args()
+    FORMATS[:] = [f for f in FORMATS if f in args.formats.split(",")]
     sizes = sorted(int(n) for n in args.rows.split(","))
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
     started, load_before = time.perf_counter(), os.getloadavg()[0]
