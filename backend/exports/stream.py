@@ -15,7 +15,7 @@ import weakref
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import anyio
 import anyio.to_thread
@@ -36,10 +36,6 @@ def _limiter() -> anyio.CapacityLimiter:
     if limiter is None:
         limiter = _limiters[loop] = anyio.CapacityLimiter(SLOTS)
     return limiter
-
-
-class Batch(Protocol):
-    cursor: str | None
 
 
 @dataclass
