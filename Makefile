@@ -44,7 +44,7 @@ test: install-dev lint pwa
 
 # lint and type checks: ruff and mypy (config in pyproject.toml), vue-tsc for the phone app
 lint: install-dev pwa/node_modules/.package-lock.json
-	$(BIN)/ruff check backend tests bench
+	$(BIN)/ruff check backend tests bench docs
 	$(BIN)/mypy
 	cd pwa && npm run typecheck
 

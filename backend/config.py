@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     s3_secret_key: str | None = None
     s3_prefix: str = ""
     photo_url_ttl_seconds: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
+    export_photo_url_ttl_hours: int = Field(
+        default=168, ge=1, le=31 * 24,
+        description="how long the signed photo links in an export (CSV/XLSX) stay valid: a "
+                    "file is read for days, not the hour of a page")
     photo_watermark: bool = True
     watermark_font: Path | None = Field(
         default=None, description="a CJK TrueType/OpenType font; default: found on the system"

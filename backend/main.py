@@ -20,6 +20,7 @@ from backend.deps import RateLimitHeaders, request_session
 from backend.errors import error_body, install_error_handlers
 from backend.escalations.router import router as escalations_router
 from backend.evaluation.router import router as evaluation_router
+from backend.exports.router import router as exports_router
 from backend.hazards.router import router as hazards_router
 from backend.inspections.router import router as inspections_router
 from backend.me.router import router as me_router
@@ -97,7 +98,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                    inspections_router, hazards_router, audit_router, notifications_router,
                    escalations_router, plans_router, campaigns_router, records_router,
                    rectification_router, tables_router,
-                   evaluation_router, stats_router, webhooks_router):
+                   evaluation_router, stats_router, webhooks_router, exports_router):
         api.include_router(router)
     app.include_router(api)
     install_openapi(app)

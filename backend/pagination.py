@@ -10,7 +10,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, tuple_
+from sqlalchemy import Select, func, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from backend.errors import AppError
@@ -18,6 +18,11 @@ from backend.errors import AppError
 LimitParam = Annotated[int, Query(ge=1, le=200, description="Page size: at most this many items.")]
 CursorParam = Annotated[str | None, Query(
     max_length=500, description="Opaque: the previous page's `next_cursor`; omit for the first.")]
+
+
+CountParam = Annotated[bool, Query(
+    description="also answer `total`: how many items match the filters across all pages (a "
+                "COUNT over every match, so asked for, not given by default)")]
 
 
 class InvalidCursor(AppError):
@@ -32,6 +37,17 @@ class Page(BaseModel, Generic[T]):
     items: list[T] = Field(description="This page's items, in the list's order.")
     next_cursor: str | None = Field(
         description="Pass as `cursor` for the next page; null on the last page.")
+
+
+class CountedPage(Page[T], Generic[T]):
+    total: int | None = Field(
+        default=None, description="With `count=true`: how many items match the filters in all "
+                                  "pages; absent otherwise.")
+
+
+def count_of(session: Session, stmt: Select[Any]) -> int:
+    """How many rows ``stmt`` (a list's filtered statement, before paging) selects."""
+    return session.scalar(stmt.with_only_columns(func.count()).order_by(None)) or 0
 
 
 def _encode(values: list[Any]) -> str:

@@ -43,6 +43,7 @@ OPERATIONS: dict[tuple[str, str], Needs] = {
     # hazards
     ("GET", f"{A}/hazards"): Scope.hazards_read,
     ("GET", f"{A}/hazards/{{hazard_id}}"): Scope.hazards_read,
+    ("GET", f"{A}/hazards/stats"): (Scope.hazards_read, Scope.stats_read),
     ("GET", f"{A}/hazards/{{hazard_id}}/supervision/sheet"): Scope.hazards_read,
     ("GET", f"{A}/escalations"): Scope.hazards_read,
     ("POST", f"{A}/hazards"): Scope.hazards_write,
@@ -72,6 +73,8 @@ OPERATIONS: dict[tuple[str, str], Needs] = {
     ("GET", f"{A}/exports/table1.xlsx"): Scope.exports_read,
     ("GET", f"{A}/exports/table2.xlsx"): Scope.exports_read,
     ("GET", f"{A}/exports/table3.xlsx"): Scope.exports_read,
+    **{("GET", f"{A}/exports/{name}"): Scope.exports_read for name in (
+        "hazards.csv", "hazards.xlsx", "inspections.csv", "inspections.xlsx")},
 }
 # everything else of this API is for people: listed, so that the test can tell "classified as
 # people only" from "forgotten"

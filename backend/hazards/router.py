@@ -1,23 +1,21 @@
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response, status
 from fastapi.responses import HTMLResponse
 from pydantic import TypeAdapter
-from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
-from backend import clock
 from backend.accounts.models import User
 from backend.deps import BearerToken, CurrentUser, SessionDep, SettingsDep, hot_read
 from backend.errors import NotFound
 from backend.etag import IfMatch, PreconditionFailed, expected_versions, set_etag
-from backend.hazards import major, service, views
+from backend.hazards import aggregates, major, service, views
 from backend.hazards.bodies import HazardCreateIn
+from backend.hazards.filters import HazardFilters, HazardFiltersDep
 from backend.hazards.major_rules import OrderNoTaken
 from backend.hazards.models import Hazard
-from backend.hazards.schemas import HazardDetailOut, HazardOut
+from backend.hazards.schemas import HazardDetailOut, HazardOut, HazardStatsOut
 from backend.hazards.workflow import (
     ACTOR_RULES,
     PUBLIC_ACTIONS,
@@ -29,18 +27,23 @@ from backend.hazards.workflow import (
     ExtensionNotLater,
     GovernancePlanRequired,
     PlanIncomplete,
-    PublicAction,
     RestrictedUseMajorOnly,
-    Status,
     SupervisionDeadlineBeforeDate,
     Transition,
     UpwardReportBeforeHazard,
 )
 from backend.idempotency import ClientId, IdempotencyMismatch, merge_keys
 from backend.openapi import error_responses
-from backend.pagination import CursorParam, LimitParam, Page, keyset_page
-from backend.types import UPDATED_SINCE, Day, DbId, Timestamp
-from backend.vocab import Category, Grade, HazardSource
+from backend.pagination import (
+    CountedPage,
+    CountParam,
+    CursorParam,
+    LimitParam,
+    Page,
+    count_of,
+    keyset_page,
+)
+from backend.types import DbId
 
 router = APIRouter(prefix="/hazards", tags=["hazards"])
 
@@ -75,102 +78,73 @@ def report_hazard(body: HazardCreateIn, response: Response, user: CurrentUser,
 class _ListQuery:
     limit: int
     cursor: str | None
-    any_of: dict[Any, list[Any] | None]
-    exact: dict[Any, Any]
-    overdue: bool | None
-    created_from: date | None
-    created_to: date | None
-    deadline_from: date | None
-    deadline_to: date | None
-    q: str | None
+    filters: HazardFilters
     sort: str
-    can: Action | None = None
-    updated_since: datetime | None = None
+    count: bool = False
 
     def page(self, session: Session, user: User) -> tuple[list[Hazard], str | None]:
-        stmt = service.readable_hazards(user)
-        if self.can is not None:
-            stmt = stmt.where(service.actionable(user, self.can))
-        for column, values in self.any_of.items():
-            if values:
-                stmt = stmt.where(column.in_(values))
-        for column, value in self.exact.items():
-            if value is not None:
-                stmt = stmt.where(column == value)
-        if self.overdue is not None:
-            clause = service.overdue_clause(clock.today())
-            stmt = stmt.where(clause if self.overdue else ~clause)
-        if self.created_from:
-            stmt = stmt.where(Hazard.created_at >= clock.day_start(self.created_from))
-        if self.created_to:
-            stmt = stmt.where(Hazard.created_at < clock.day_start(self.created_to, plus_days=1))
-        if self.deadline_from:
-            stmt = stmt.where(Hazard.deadline >= self.deadline_from)
-        if self.deadline_to:
-            stmt = stmt.where(Hazard.deadline <= self.deadline_to)
-        if self.q:
-            stmt = stmt.where(or_(Hazard.title.contains(self.q, autoescape=True),
-                                  Hazard.description.contains(self.q, autoescape=True)))
-        if self.updated_since is not None:
-            stmt = stmt.where(Hazard.updated_at >= self.updated_since)
-        if self.sort == "updated":
-            return keyset_page(session, stmt, [Hazard.updated_at, Hazard.id],
-                               limit=self.limit, cursor=self.cursor)
+        stmt = self.filters.statement(user)
         if self.sort == "deadline":
             return keyset_page(session, stmt, [Hazard.deadline_sort, Hazard.id],
+                               limit=self.limit, cursor=self.cursor)
+        if self.sort == "updated":
+            return keyset_page(session, stmt, [Hazard.updated_at, Hazard.id],
                                limit=self.limit, cursor=self.cursor)
         return keyset_page(session, stmt, [Hazard.created_at, Hazard.id], limit=self.limit,
                            cursor=self.cursor, descending=True)
 
+    def total(self, session: Session, user: User) -> int | None:
+        return count_of(session, self.filters.statement(user)) if self.count else None
+
 
 _PAGE_OF_HAZARDS = TypeAdapter(Page[HazardOut])
+_COUNTED_PAGE_OF_HAZARDS = TypeAdapter(CountedPage[HazardOut])
 
 
-@router.get("", response_model=Page[HazardOut])
+@router.get("/stats", response_model=HazardStatsOut,
+            responses=error_responses(aggregates.GroupByInvalid))
+async def hazard_stats(
+    request: Request, token: BearerToken, filters: HazardFiltersDep,
+    group_by: Annotated[str, Query(
+        max_length=100, description="one or several of `center`, `status`, `grade`, "
+        "`category`, `site`, `month` (the month reported, Asia/Shanghai), comma-separated")],
+) -> Response:
+    """How many hazards the list would show, grouped: the list's filters and scope (another
+    center's hazards are never counted), each group with how many of them are overdue now."""
+    dimensions = aggregates.parse_group_by(group_by)
+
+    def count(session: Session, user: User) -> HazardStatsOut:
+        return aggregates.grouped_counts(session, filters.statement(user), dimensions)
+
+    return await hot_read(request, token, count, _STATS)
+
+
+_STATS = TypeAdapter(HazardStatsOut)
+
+
+@router.get("", response_model=CountedPage[HazardOut])
 async def list_hazards(
-    request: Request, token: BearerToken, settings: SettingsDep,
+    request: Request, token: BearerToken, settings: SettingsDep, filters: HazardFiltersDep,
     limit: LimitParam = 20, cursor: CursorParam = None,
-    status_: Annotated[list[Status] | None, Query(alias="status", description="any of")] = None,
-    center_id: Annotated[list[DbId] | None, Query(description="any of")] = None,
-    campus_id: Annotated[DbId | None, Query(description="campus")] = None,
-    site_id: Annotated[DbId | None, Query(description="site")] = None,
-    category: Annotated[list[Category] | None, Query(description="any of")] = None,
-    grade: Annotated[list[Grade] | None, Query(description="any of")] = None,
-    source: Annotated[HazardSource | None, Query(description="how it was found")] = None,
-    assignee_id: Annotated[DbId | None, Query(description="责任人")] = None,
-    overdue: Annotated[bool | None, Query(description="deadline passed, still open")] = None,
-    created_from: Annotated[Day | None, Query(description="reported on or after (Asia/Shanghai)")]
-    = None,
-    created_to: Annotated[Day | None, Query(description="reported on or before")] = None,
-    deadline_from: Annotated[Day | None, Query(description="deadline on or after")] = None,
-    deadline_to: Annotated[Day | None, Query(description="deadline on or before")] = None,
-    q: Annotated[str | None, Query(max_length=100, description="in title or description")] = None,
     sort: Annotated[str, Query(pattern="^(created|deadline|updated)$",
                                description="`created` newest first, `deadline` soonest first, "
                                            "`updated` least recently changed first")]
     = "created",
-    can: Annotated[PublicAction | None, Query(
-        description="only hazards on which the caller may take this action now (exactly "
-                    "those whose `allowed_actions` include it): `assign` is 待我指派, "
-                    "`verify` 待我验收")] = None,
-    updated_since: Annotated[Timestamp | None, Query(description=UPDATED_SINCE)] = None,
+    count: CountParam = False,
 ) -> Response:
     """Hazards the user may see, newest first (or by deadline, soonest first; none last)."""
-    query = _ListQuery(
-        limit, cursor,
-        {Hazard.status: status_, Hazard.center_id: center_id, Hazard.category: category,
-         Hazard.grade: grade},
-        {Hazard.campus_id: campus_id, Hazard.site_id: site_id, Hazard.source: source,
-         Hazard.assignee_id: assignee_id},
-        overdue, created_from, created_to, deadline_from, deadline_to, q, sort,
-        Action(can) if can else None, updated_since)
+    query = _ListQuery(limit, cursor, filters, sort, count)
 
     def page(session: Session, user: User) -> Page[HazardOut]:
         rows, next_cursor = query.page(session, user)
-        return Page(items=views.hazard_list(session, settings, user, rows),
-                    next_cursor=next_cursor)
+        items = views.hazard_list(session, settings, user, rows)
+        if count:
+            return CountedPage(items=items, next_cursor=next_cursor,
+                               total=query.total(session, user))
+        return Page(items=items, next_cursor=next_cursor)
 
-    return await hot_read(request, token, page, _PAGE_OF_HAZARDS)
+    shape: TypeAdapter[Any] = _COUNTED_PAGE_OF_HAZARDS if count else _PAGE_OF_HAZARDS
+    return await hot_read(request, token, page, shape)
 
 
 @router.get("/{hazard_id}", response_model=HazardDetailOut)

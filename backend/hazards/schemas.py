@@ -145,3 +145,25 @@ class HazardDetailOut(HazardOut):
     upward_reports: list[UpwardReportOut] = Field(description="上报记录, oldest first")
     closure: ClosureOut | None = Field(
         description="the last 销号 / 验收 while closed (a reopen sets it aside)")
+
+
+class HazardGroupOut(BaseModel):
+    """One group of ``GET /hazards/stats``: the values of the dimensions grouped by (null for
+    those not grouped by) and its counts."""
+
+    center_id: int | None = None
+    status: Status | None = None
+    grade: Grade | None = None
+    category: Category | None = None
+    site_id: int | None = None
+    month: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}$",
+                              description="the month reported, Asia/Shanghai: `2026-06`")
+    count: int = Field(description="hazards in the group")
+    overdue: int = Field(description="of those, overdue now (deadline passed, still open)")
+
+
+class HazardStatsOut(BaseModel):
+    group_by: list[str] = Field(description="the dimensions, in the order asked")
+    total: int = Field(description="hazards matching the filters: the sum of the groups' counts")
+    overdue: int = Field(description="of those, overdue now")
+    groups: list[HazardGroupOut] = Field(description="ordered by the dimensions' values")

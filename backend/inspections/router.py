@@ -5,18 +5,16 @@ from pydantic import TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backend import clock
 from backend.accounts.models import User
 from backend.config import Settings
 from backend.deps import BearerToken, CurrentUser, SessionDep, SettingsDep, hot_read
 from backend.etag import IfMatch, PreconditionFailed, expected_versions, set_etag
 from backend.idempotency import IdempotencyMismatch
 from backend.inspections import service
+from backend.inspections.filters import InspectionFiltersDep
 from backend.inspections.models import (
     Inspection,
     InspectionAnswer,
-    InspectionKind,
-    InspectionStatus,
 )
 from backend.inspections.schemas import (
     AnswerOut,
@@ -28,10 +26,18 @@ from backend.inspections.schemas import (
     Progress,
 )
 from backend.openapi import error_responses
-from backend.pagination import CursorParam, LimitParam, Page, keyset_page
+from backend.pagination import (
+    CountedPage,
+    CountParam,
+    CursorParam,
+    LimitParam,
+    Page,
+    count_of,
+    keyset_page,
+)
 from backend.photos.service import photos_by_owner
 from backend.photos.views import photo_out
-from backend.types import UPDATED_SINCE, Day, DbId, Timestamp
+from backend.types import DbId
 
 router = APIRouter(prefix="/inspections", tags=["inspections"])
 
@@ -99,45 +105,20 @@ def start_inspection(body: InspectionCreateIn, response: Response, user: Current
 
 
 _PAGE_OF_INSPECTIONS = TypeAdapter(Page[InspectionOut])
+_COUNTED_PAGE_OF_INSPECTIONS = TypeAdapter(CountedPage[InspectionOut])
 
 
-@router.get("", response_model=Page[InspectionOut])
+@router.get("", response_model=CountedPage[InspectionOut])
 async def list_inspections(
-    request: Request, token: BearerToken, limit: LimitParam = 20, cursor: CursorParam = None,
-    site_id: Annotated[DbId | None, Query(description="site")] = None,
-    module_id: Annotated[DbId | None, Query(description="patrol module")] = None,
-    inspector_id: Annotated[DbId | None, Query(description="who inspected")] = None,
-    center_id: Annotated[list[DbId] | None, Query(description="any of")] = None,
-    kind: Annotated[list[InspectionKind] | None, Query(description="any of")] = None,
-    status_: Annotated[list[InspectionStatus] | None,
-                       Query(alias="status", description="any of")] = None,
-    created_from: Annotated[Day | None, Query(description="started on or after (Asia/Shanghai)")]
-    = None,
-    created_to: Annotated[Day | None, Query(description="started on or before")] = None,
-    updated_since: Annotated[Timestamp | None, Query(description=UPDATED_SINCE)] = None,
+    request: Request, token: BearerToken, filters: InspectionFiltersDep,
+    limit: LimitParam = 20, cursor: CursorParam = None, count: CountParam = False,
     sort: Annotated[str, Query(pattern="^(created|updated)$", description=(
         "`created` newest first, `updated` least recently changed first"))] = "created",
 ) -> Response:
     """Inspections the user may see, newest first (or least recently changed first)."""
 
     def page(session: Session, user: User) -> Page[InspectionOut]:
-        stmt = service.readable_inspections(user)
-        exact = {Inspection.site_id: site_id, Inspection.module_id: module_id,
-                 Inspection.inspector_id: inspector_id}
-        for column, value in exact.items():
-            if value is not None:
-                stmt = stmt.where(column == value)
-        any_of: dict[Any, list[Any] | None] = {
-            Inspection.center_id: center_id, Inspection.kind: kind, Inspection.status: status_}
-        for column, values in any_of.items():
-            if values:
-                stmt = stmt.where(column.in_(values))
-        if created_from:
-            stmt = stmt.where(Inspection.created_at >= clock.day_start(created_from))
-        if created_to:
-            stmt = stmt.where(Inspection.created_at < clock.day_start(created_to, plus_days=1))
-        if updated_since is not None:
-            stmt = stmt.where(Inspection.updated_at >= updated_since)
+        stmt = filters.statement(user)
         if sort == "updated":
             rows, next_cursor = keyset_page(session, stmt,
                                             [Inspection.updated_at, Inspection.id],
@@ -146,9 +127,13 @@ async def list_inspections(
             rows, next_cursor = keyset_page(session, stmt,
                                             [Inspection.created_at, Inspection.id],
                                             limit=limit, cursor=cursor, descending=True)
+        if count:
+            return CountedPage(items=_summaries(session, rows), next_cursor=next_cursor,
+                               total=count_of(session, stmt))
         return Page(items=_summaries(session, rows), next_cursor=next_cursor)
 
-    return await hot_read(request, token, page, _PAGE_OF_INSPECTIONS)
+    shape: TypeAdapter[Any] = _COUNTED_PAGE_OF_INSPECTIONS if count else _PAGE_OF_INSPECTIONS
+    return await hot_read(request, token, page, shape)
 
 
 @router.get("/{inspection_id}", response_model=InspectionDetailOut)

@@ -39,7 +39,8 @@ DOMAIN_LAYERS = (
     {"tables"},  # the official tables (附表1/2/3) as .xlsx from the records, and back
     {"evaluation"},  # scores centers on hazards, patrol tasks and the records
     {"me", "stats"},  # the signed-in user's view, the control room: across every domain
-    {"webhooks"},  # any domain's events, sent out (a robot's message names hazards and sites)
+    {"webhooks", "exports"},  # any domain's events sent out (a robot's message names hazards and
+    # sites); the lists' hazards and inspections as CSV / XLSX files
 )
 
 Edges = dict[str, dict[str, set[str]]]  # importer -> imported -> the files that import it

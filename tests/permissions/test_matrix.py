@@ -16,6 +16,7 @@ from tests.permissions import (
     apikeys_calls,
     campaign_calls,
     evaluation_calls,
+    exports_calls,
     feed_calls,
     records_calls,
     rectification_calls,
@@ -136,6 +137,7 @@ EXPECTED = {
     **feed_calls.EXPECTED,
     **webhook_calls.EXPECTED,
     **apikeys_calls.EXPECTED,
+    **exports_calls.EXPECTED,
 }
 
 
@@ -258,6 +260,8 @@ def call(name, client, make, user):
         return webhook_calls.call(name, client, make, user)
     if name in apikeys_calls.EXPECTED:
         return apikeys_calls.call(name, client, make, user)
+    if name in exports_calls.EXPECTED:
+        return exports_calls.call(name, client, make, user)
     org = make.org
     headers = make.headers(user)
     if name.endswith(("_plan", "_plans", "_plan_templates", "_tasks", "_from_template")):

@@ -707,6 +707,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hazards/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Hazard Stats
+         * @description How many hazards the list would show, grouped: the list's filters and scope (another
+         *     center's hazards are never counted), each group with how many of them are overdue now.
+         */
+        get: operations["hazard_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hazards/{hazard_id}": {
         parameters: {
             query?: never;
@@ -2370,6 +2391,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exports/hazards.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Hazards Csv
+         * @description The hazards `GET /hazards` would list with these filters (the same scope: another
+         *     center's are never included), newest first, streamed as CSV: a row per hazard with its
+         *     plan, overdue, photo links (signed, valid `ANXUN_EXPORT_PHOTO_URL_TTL_HOURS`) and its
+         *     timeline in one cell (an entry per line).
+         */
+        get: operations["export_hazards_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/hazards.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Hazards Xlsx
+         * @description As `hazards.csv`, as a workbook: the sheet 隐患 (a row per hazard) and the sheet 时间线
+         *     (a row per timeline entry: 隐患编号, 序号, 时间, 操作, 操作人, 原状态, 新状态, 意见, 照片).
+         *     Text stays text; times are Excel dates in Asia/Shanghai.
+         */
+        get: operations["export_hazards_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/inspections.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Inspections Csv
+         * @description The inspections `GET /inspections` would list with these filters (the same scope),
+         *     newest first, streamed as CSV: a row per answer (检查项, 检查结果, 数值, 备注, photo links,
+         *     the hazard it reported) with the inspection's columns repeated; a draft without answers
+         *     has one row.
+         */
+        get: operations["export_inspections_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/inspections.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Inspections Xlsx
+         * @description As `inspections.csv`, as a workbook (the sheet 检查结果).
+         */
+        get: operations["export_inspections_xlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3632,6 +3741,42 @@ export interface components {
             /** Comment */
             comment?: string | null;
         };
+        /** CountedPage[HazardOut] */
+        CountedPage_HazardOut_: {
+            /**
+             * Items
+             * @description This page's items, in the list's order.
+             */
+            items: components["schemas"]["HazardOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+            /**
+             * Total
+             * @description With `count=true`: how many items match the filters in all pages; absent otherwise.
+             */
+            total?: number | null;
+        };
+        /** CountedPage[InspectionOut] */
+        CountedPage_InspectionOut_: {
+            /**
+             * Items
+             * @description This page's items, in the list's order.
+             */
+            items: components["schemas"]["InspectionOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+            /**
+             * Total
+             * @description With `count=true`: how many items match the filters in all pages; absent otherwise.
+             */
+            total?: number | null;
+        };
         /**
          * DaysToClose
          * @description Days from report to close of the hazards reported in the period and closed by now, in
@@ -4030,6 +4175,7 @@ export interface components {
          *     - `extension_not_later` (422): 新期限必须晚于当前期限
          *     - `external_target_invalid` (422): 上级检查涉及的中心或点位不属于本集团
          *     - `governance_plan_required` (422): 重大隐患须制定完整的治理方案
+         *     - `group_by_invalid` (422): 分组维度无效
          *     - `idempotency_mismatch` (422): 该幂等键已用于内容不同的请求
          *     - `image_corrupt` (422): 照片文件已损坏或不完整
          *     - `image_decode_failed` (422): 照片处理失败，文件可能过大或已损坏
@@ -4080,7 +4226,7 @@ export interface components {
          *     - `photo_queue_full` (503): 照片处理繁忙，请稍后重试
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "accountability_write_forbidden" | "campaign_receipt_forbidden" | "evaluation_forbidden" | "evaluation_weights_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "people_only" | "plan_manage_forbidden" | "record_write_forbidden" | "rectification_manage_forbidden" | "scope_missing" | "table_submit_forbidden" | "url_expired" | "action_campaign_not_found" | "api_key_not_found" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "record_attachment_not_found" | "record_not_found" | "rectification_entry_not_found" | "site_not_found" | "supervision_not_found" | "webhook_delivery_not_found" | "webhook_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "events_after_head" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "order_no_taken" | "plan_changed" | "receipt_already_submitted" | "record_changed" | "rectification_entry_changed" | "rectification_hazard_planned" | "site_inactive" | "standard_item_fixed" | "table_already_submitted" | "username_taken" | "webhook_delivery_in_flight" | "precondition_failed" | "payload_too_large" | "workbook_too_large" | "attachment_type_unsupported" | "table_file_unsupported" | "unsupported_media_type" | "action_years_invalid" | "api_key_expiry_invalid" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "closure_evidence_required" | "date_in_future" | "deadline_in_past" | "evaluation_period_invalid" | "evaluation_weights_invalid" | "event_type_unknown" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "record_center_required" | "record_links_invalid" | "rectification_center_required" | "rectification_entry_incomplete" | "rectification_hazard_invalid" | "restricted_use_major_only" | "review_incomplete" | "roles_required" | "stats_period_invalid" | "supervision_deadline_before_date" | "table_empty" | "table_file_corrupt" | "table_header_mismatch" | "table_rows_rejected" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "upward_report_before_hazard" | "validation_error" | "weak_password" | "webhook_event_types_unknown" | "webhook_url_refused" | "precondition_required" | "login_locked" | "password_check_locked" | "rate_limited" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
+        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "accountability_write_forbidden" | "campaign_receipt_forbidden" | "evaluation_forbidden" | "evaluation_weights_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "people_only" | "plan_manage_forbidden" | "record_write_forbidden" | "rectification_manage_forbidden" | "scope_missing" | "table_submit_forbidden" | "url_expired" | "action_campaign_not_found" | "api_key_not_found" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "record_attachment_not_found" | "record_not_found" | "rectification_entry_not_found" | "site_not_found" | "supervision_not_found" | "webhook_delivery_not_found" | "webhook_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "events_after_head" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "order_no_taken" | "plan_changed" | "receipt_already_submitted" | "record_changed" | "rectification_entry_changed" | "rectification_hazard_planned" | "site_inactive" | "standard_item_fixed" | "table_already_submitted" | "username_taken" | "webhook_delivery_in_flight" | "precondition_failed" | "payload_too_large" | "workbook_too_large" | "attachment_type_unsupported" | "table_file_unsupported" | "unsupported_media_type" | "action_years_invalid" | "api_key_expiry_invalid" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "closure_evidence_required" | "date_in_future" | "deadline_in_past" | "evaluation_period_invalid" | "evaluation_weights_invalid" | "event_type_unknown" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "group_by_invalid" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "record_center_required" | "record_links_invalid" | "rectification_center_required" | "rectification_entry_incomplete" | "rectification_hazard_invalid" | "restricted_use_major_only" | "review_incomplete" | "roles_required" | "stats_period_invalid" | "supervision_deadline_before_date" | "table_empty" | "table_file_corrupt" | "table_header_mismatch" | "table_rows_rejected" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "upward_report_before_hazard" | "validation_error" | "weak_password" | "webhook_event_types_unknown" | "webhook_url_refused" | "precondition_required" | "login_locked" | "password_check_locked" | "rate_limited" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
         /**
          * ErrorDetails
          * @description Facts about the error (ids, fields, allowed values); for 400 `malformed_json` and 422 `validation_error`, `errors` lists each problem.
@@ -4961,6 +5107,35 @@ export interface components {
             /** @description the last 销号 / 验收 while closed (a reopen sets it aside) */
             closure: components["schemas"]["ClosureOut"] | null;
         };
+        /**
+         * HazardGroupOut
+         * @description One group of ``GET /hazards/stats``: the values of the dimensions grouped by (null for
+         *     those not grouped by) and its counts.
+         */
+        HazardGroupOut: {
+            /** Center Id */
+            center_id?: number | null;
+            status?: components["schemas"]["Status"] | null;
+            grade?: components["schemas"]["Grade"] | null;
+            category?: components["schemas"]["Category"] | null;
+            /** Site Id */
+            site_id?: number | null;
+            /**
+             * Month
+             * @description the month reported, Asia/Shanghai: `2026-06`
+             */
+            month?: string | null;
+            /**
+             * Count
+             * @description hazards in the group
+             */
+            count: number;
+            /**
+             * Overdue
+             * @description of those, overdue now (deadline passed, still open)
+             */
+            overdue: number;
+        };
         /** HazardOut */
         HazardOut: {
             /** Id */
@@ -5076,6 +5251,29 @@ export interface components {
          * @enum {string}
          */
         HazardSource: "inspection" | "adhoc" | "external" | "plan" | "sensor";
+        /** HazardStatsOut */
+        HazardStatsOut: {
+            /**
+             * Group By
+             * @description the dimensions, in the order asked
+             */
+            group_by: string[];
+            /**
+             * Total
+             * @description hazards matching the filters: the sum of the groups' counts
+             */
+            total: number;
+            /**
+             * Overdue
+             * @description of those, overdue now
+             */
+            overdue: number;
+            /**
+             * Groups
+             * @description ordered by the dimensions' values
+             */
+            groups: components["schemas"]["HazardGroupOut"][];
+        };
         /**
          * HeightLimits
          * @description Limits that apply at sites from a building height up.
@@ -6185,32 +6383,6 @@ export interface components {
              * @description This page's items, in the list's order.
              */
             items: components["schemas"]["ExternalInspectionOut"][];
-            /**
-             * Next Cursor
-             * @description Pass as `cursor` for the next page; null on the last page.
-             */
-            next_cursor: string | null;
-        };
-        /** Page[HazardOut] */
-        Page_HazardOut_: {
-            /**
-             * Items
-             * @description This page's items, in the list's order.
-             */
-            items: components["schemas"]["HazardOut"][];
-            /**
-             * Next Cursor
-             * @description Pass as `cursor` for the next page; null on the last page.
-             */
-            next_cursor: string | null;
-        };
-        /** Page[InspectionOut] */
-        Page_InspectionOut_: {
-            /**
-             * Items
-             * @description This page's items, in the list's order.
-             */
-            items: components["schemas"]["InspectionOut"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` for the next page; null on the last page.
@@ -11065,6 +11237,10 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
                 cursor?: string | null;
+                /** @description also answer `total`: how many items match the filters across all pages (a COUNT over every match, so asked for, not given by default) */
+                count?: boolean;
+                /** @description `created` newest first, `updated` least recently changed first */
+                sort?: string;
                 /** @description site */
                 site_id?: number | null;
                 /** @description patrol module */
@@ -11083,8 +11259,6 @@ export interface operations {
                 created_to?: string | null;
                 /** @description only what changed at or after this instant (its `updated_at`), with a time zone. With `sort=updated`, page to the end and ask again from the last item's `updated_at`. A change is stamped before its transaction commits, so one committing late can carry an earlier stamp than a change you have already seen: ask from a minute before the last `updated_at` (you may see items again), or follow GET /events, which misses nothing. */
                 updated_since?: string | null;
-                /** @description `created` newest first, `updated` least recently changed first */
-                sort?: string;
             };
             header?: never;
             path?: never;
@@ -11098,7 +11272,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_InspectionOut_"];
+                    "application/json": components["schemas"]["CountedPage_InspectionOut_"];
                 };
             };
             /** @description Bad Request: `invalid_cursor` */
@@ -11642,6 +11816,10 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque: the previous page's `next_cursor`; omit for the first. */
                 cursor?: string | null;
+                /** @description `created` newest first, `deadline` soonest first, `updated` least recently changed first */
+                sort?: string;
+                /** @description also answer `total`: how many items match the filters across all pages (a COUNT over every match, so asked for, not given by default) */
+                count?: boolean;
                 /** @description any of */
                 status?: components["schemas"]["Status"][] | null;
                 /** @description any of */
@@ -11670,8 +11848,6 @@ export interface operations {
                 deadline_to?: string | null;
                 /** @description in title or description */
                 q?: string | null;
-                /** @description `created` newest first, `deadline` soonest first, `updated` least recently changed first */
-                sort?: string;
                 /** @description only hazards on which the caller may take this action now (exactly those whose `allowed_actions` include it): `assign` is 待我指派, `verify` 待我验收 */
                 can?: components["schemas"]["PublicAction"] | null;
                 /** @description only what changed at or after this instant (its `updated_at`), with a time zone. With `sort=updated`, page to the end and ask again from the last item's `updated_at`. A change is stamped before its transaction commits, so one committing late can carry an earlier stamp than a change you have already seen: ask from a minute before the last `updated_at` (you may see items again), or follow GET /events, which misses nothing. */
@@ -11689,7 +11865,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_HazardOut_"];
+                    "application/json": components["schemas"]["CountedPage_HazardOut_"];
                 };
             };
             /** @description Bad Request: `invalid_cursor` */
@@ -11828,6 +12004,97 @@ export interface operations {
                 };
             };
             /** @description Unprocessable Entity: `idempotency_mismatch`, `invalid_photo`, `invalid_value`, `restricted_use_major_only`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    hazard_stats: {
+        parameters: {
+            query: {
+                /** @description one or several of `center`, `status`, `grade`, `category`, `site`, `month` (the month reported, Asia/Shanghai), comma-separated */
+                group_by: string;
+                /** @description any of */
+                status?: components["schemas"]["Status"][] | null;
+                /** @description any of */
+                center_id?: number[] | null;
+                /** @description campus */
+                campus_id?: number | null;
+                /** @description site */
+                site_id?: number | null;
+                /** @description any of */
+                category?: components["schemas"]["Category"][] | null;
+                /** @description any of */
+                grade?: components["schemas"]["Grade"][] | null;
+                /** @description how it was found */
+                source?: components["schemas"]["HazardSource"] | null;
+                /** @description 责任人 */
+                assignee_id?: number | null;
+                /** @description deadline passed, still open */
+                overdue?: boolean | null;
+                /** @description reported on or after (Asia/Shanghai) */
+                created_from?: string | null;
+                /** @description reported on or before */
+                created_to?: string | null;
+                /** @description deadline on or after */
+                deadline_from?: string | null;
+                /** @description deadline on or before */
+                deadline_to?: string | null;
+                /** @description in title or description */
+                q?: string | null;
+                /** @description only hazards on which the caller may take this action now (exactly those whose `allowed_actions` include it): `assign` is 待我指派, `verify` 待我验收 */
+                can?: components["schemas"]["PublicAction"] | null;
+                /** @description only what changed at or after this instant (its `updated_at`), with a time zone. With `sort=updated`, page to the end and ask again from the last item's `updated_at`. A change is stamped before its transaction commits, so one committing late can carry an earlier stamp than a change you have already seen: ask from a minute before the last `updated_at` (you may see items again), or follow GET /events, which misses nothing. */
+                updated_since?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HazardStatsOut"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `group_by_invalid`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -20791,6 +21058,334 @@ export interface operations {
             };
             /** @description Request Entity Too Large: `payload_too_large` */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    export_hazards_csv: {
+        parameters: {
+            query?: {
+                /** @description any of */
+                status?: components["schemas"]["Status"][] | null;
+                /** @description any of */
+                center_id?: number[] | null;
+                /** @description campus */
+                campus_id?: number | null;
+                /** @description site */
+                site_id?: number | null;
+                /** @description any of */
+                category?: components["schemas"]["Category"][] | null;
+                /** @description any of */
+                grade?: components["schemas"]["Grade"][] | null;
+                /** @description how it was found */
+                source?: components["schemas"]["HazardSource"] | null;
+                /** @description 责任人 */
+                assignee_id?: number | null;
+                /** @description deadline passed, still open */
+                overdue?: boolean | null;
+                /** @description reported on or after (Asia/Shanghai) */
+                created_from?: string | null;
+                /** @description reported on or before */
+                created_to?: string | null;
+                /** @description deadline on or after */
+                deadline_from?: string | null;
+                /** @description deadline on or before */
+                deadline_to?: string | null;
+                /** @description in title or description */
+                q?: string | null;
+                /** @description only hazards on which the caller may take this action now (exactly those whose `allowed_actions` include it): `assign` is 待我指派, `verify` 待我验收 */
+                can?: components["schemas"]["PublicAction"] | null;
+                /** @description only what changed at or after this instant (its `updated_at`), with a time zone. With `sort=updated`, page to the end and ask again from the last item's `updated_at`. A change is stamped before its transaction commits, so one committing late can carry an earlier stamp than a change you have already seen: ask from a minute before the last `updated_at` (you may see items again), or follow GET /events, which misses nothing. */
+                updated_since?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description UTF-8 with a BOM, a header row in Chinese, then a row per item; text that would run as a formula is prefixed with `'` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    export_hazards_xlsx: {
+        parameters: {
+            query?: {
+                /** @description any of */
+                status?: components["schemas"]["Status"][] | null;
+                /** @description any of */
+                center_id?: number[] | null;
+                /** @description campus */
+                campus_id?: number | null;
+                /** @description site */
+                site_id?: number | null;
+                /** @description any of */
+                category?: components["schemas"]["Category"][] | null;
+                /** @description any of */
+                grade?: components["schemas"]["Grade"][] | null;
+                /** @description how it was found */
+                source?: components["schemas"]["HazardSource"] | null;
+                /** @description 责任人 */
+                assignee_id?: number | null;
+                /** @description deadline passed, still open */
+                overdue?: boolean | null;
+                /** @description reported on or after (Asia/Shanghai) */
+                created_from?: string | null;
+                /** @description reported on or before */
+                created_to?: string | null;
+                /** @description deadline on or after */
+                deadline_from?: string | null;
+                /** @description deadline on or before */
+                deadline_to?: string | null;
+                /** @description in title or description */
+                q?: string | null;
+                /** @description only hazards on which the caller may take this action now (exactly those whose `allowed_actions` include it): `assign` is 待我指派, `verify` 待我验收 */
+                can?: components["schemas"]["PublicAction"] | null;
+                /** @description only what changed at or after this instant (its `updated_at`), with a time zone. With `sort=updated`, page to the end and ask again from the last item's `updated_at`. A change is stamped before its transaction commits, so one committing late can carry an earlier stamp than a change you have already seen: ask from a minute before the last `updated_at` (you may see items again), or follow GET /events, which misses nothing. */
+                updated_since?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    export_inspections_csv: {
+        parameters: {
+            query?: {
+                /** @description site */
+                site_id?: number | null;
+                /** @description patrol module */
+                module_id?: number | null;
+                /** @description who inspected */
+                inspector_id?: number | null;
+                /** @description any of */
+                center_id?: number[] | null;
+                /** @description any of */
+                kind?: components["schemas"]["InspectionKind"][] | null;
+                /** @description any of */
+                status?: components["schemas"]["InspectionStatus"][] | null;
+                /** @description started on or after (Asia/Shanghai) */
+                created_from?: string | null;
+                /** @description started on or before */
+                created_to?: string | null;
+                /** @description only what changed at or after this instant (its `updated_at`), with a time zone. With `sort=updated`, page to the end and ask again from the last item's `updated_at`. A change is stamped before its transaction commits, so one committing late can carry an earlier stamp than a change you have already seen: ask from a minute before the last `updated_at` (you may see items again), or follow GET /events, which misses nothing. */
+                updated_since?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description UTF-8 with a BOM, a header row in Chinese, then a row per item; text that would run as a formula is prefixed with `'` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    export_inspections_xlsx: {
+        parameters: {
+            query?: {
+                /** @description site */
+                site_id?: number | null;
+                /** @description patrol module */
+                module_id?: number | null;
+                /** @description who inspected */
+                inspector_id?: number | null;
+                /** @description any of */
+                center_id?: number[] | null;
+                /** @description any of */
+                kind?: components["schemas"]["InspectionKind"][] | null;
+                /** @description any of */
+                status?: components["schemas"]["InspectionStatus"][] | null;
+                /** @description started on or after (Asia/Shanghai) */
+                created_from?: string | null;
+                /** @description started on or before */
+                created_to?: string | null;
+                /** @description only what changed at or after this instant (its `updated_at`), with a time zone. With `sort=updated`, page to the end and ask again from the last item's `updated_at`. A change is stamped before its transaction commits, so one committing late can carry an earlier stamp than a change you have already seen: ask from a minute before the last `updated_at` (you may see items again), or follow GET /events, which misses nothing. */
+                updated_since?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `scope_missing` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
