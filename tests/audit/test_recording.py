@@ -88,7 +88,8 @@ def test_user_create_and_update_record_before_and_after(client, make, db):
     assert entry.actor_id == admin.id and entry.object_id == str(user_id)
     assert entry.summary["after"] == {
         "username": "audited", "display_name": "被审计", "phone": None,
-        "center_id": make.org.catering.id, "roles": ["inspector"], "is_active": True}
+        "center_id": make.org.catering.id, "roles": ["inspector"], "is_active": True,
+        "center_limit": None}
     assert "Audit-Trail-Passphrase-1" not in str(entry.summary)
 
     resp = client.patch(f"/api/v1/users/{user_id}", headers=headers,
