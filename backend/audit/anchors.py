@@ -151,9 +151,9 @@ def check_anchors(session: Session, settings: Settings,
     found: dict[int, str] = {}
     ids = sorted({a.entry_id for a in listed})
     for start in range(0, len(ids), LOOKUP_BATCH):
-        found.update(session.execute(select(AuditEntry.id, AuditEntry.hash)
-                                     .where(AuditEntry.id.in_(ids[start:start + LOOKUP_BATCH])))
-                     .tuples().all())
+        rows = session.execute(select(AuditEntry.id, AuditEntry.hash)
+                               .where(AuditEntry.id.in_(ids[start:start + LOOKUP_BATCH])))
+        found.update({row.id: row.hash for row in rows})
     source = anchor_file(settings)
     for anchor in listed:
         if found.get(anchor.entry_id) != anchor.hash:
