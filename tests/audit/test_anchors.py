@@ -16,7 +16,7 @@ from backend.audit import anchors
 from backend.audit.anchors import anchor_daily, read_anchors
 from backend.config import Settings
 from backend.deps import request_session
-from backend.scheduler import run_once
+from backend.scheduler import PassResult, run_once
 from backend.webhooks import signing
 from tests.audit.conftest import clear_settings_caches
 from tests.audit.tamper import append
@@ -64,13 +64,13 @@ def test_two_passes_at_once_write_one_anchor(deployment, monkeypatch):
     monkeypatch.setattr(anchors, "append", slow_write)
     gate = threading.Barrier(2)
 
-    def scheduler_pass(_: int) -> anchors.Anchor | None:
+    def scheduler_pass(_: int) -> PassResult:
         gate.wait()
-        return anchor_daily(sessions(deployment), deployment.settings, MORNING)
+        return run_once(sessions(deployment), deployment.settings, MORNING)
 
     with ThreadPoolExecutor(2) as pool:
         results = list(pool.map(scheduler_pass, range(2)))
-    assert sum(result is not None for result in results) == 1
+    assert sorted(result.anchored for result in results) == [0, 1]
     assert len(read_anchors(deployment.settings)) == 1
 
 
