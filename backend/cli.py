@@ -1,5 +1,5 @@
 """``anxun``: the command line (serve, migrate, load-catalogue, catalogue-report, demo,
-create-user, setup, photos-gc, audit verify, error-codes, worker)."""
+create-user, setup, photos-gc, audit verify/anchor, error-codes, worker)."""
 
 import argparse
 import getpass
@@ -8,7 +8,9 @@ import sys
 
 from sqlalchemy import select
 
-from backend.config import get_settings
+from backend.audit import cli as audit_cli
+from backend.audit.anchors import Anchor
+from backend.config import Settings, get_settings
 from backend.db import get_engine, new_session
 
 
@@ -134,13 +136,10 @@ def cmd_photos_gc(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_audit_verify(_args: argparse.Namespace) -> int:
-    from backend.audit import verify_chain
+def publish_anchor(settings: Settings, anchor: Anchor) -> bool:
+    from backend.webhooks.anchors import post_anchor
 
-    with new_session(read_only=True) as session:
-        result = verify_chain(session)
-    print(result.message, file=sys.stdout if result.ok else sys.stderr)
-    return 0 if result.ok else 1
+    return post_anchor(settings, anchor)
 
 
 def cmd_error_codes(_args: argparse.Namespace) -> int:
@@ -237,10 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     gc.add_argument("--older-than-hours", type=int,
                     help="default: ANXUN_PHOTO_GC_AGE_HOURS (7 days or the token lifetime)")
     gc.set_defaults(func=cmd_photos_gc)
-    audit = sub.add_parser("audit", help="the audit log")
-    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
-    audit_sub.add_parser("verify", help="check the audit log's hash chain") \
-        .set_defaults(func=cmd_audit_verify)
+    audit_cli.add_commands(sub, publish_anchor)
     sub.add_parser("error-codes", help="print the error-code table (Markdown, as in the README)") \
         .set_defaults(func=cmd_error_codes)
     worker = sub.add_parser("worker", help="run the scheduler (reminders, escalation, "

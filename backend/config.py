@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -119,6 +119,33 @@ class Settings(BaseSettings):
     rate_limit_window_seconds: int = Field(
         default=60, ge=1, le=3600, description="the rate limits' window (the name says minute: "
                                                "the default)")
+
+    audit_key: str | None = Field(
+        default=None, min_length=16,
+        description="the audit chain's HMAC key; default: derived from the secret. Keep it off "
+                    "the database's host and out of its backups (a systemd credential, a vault), "
+                    "and never change it: entries written with it verify only with it")
+    audit_anchor_dir: Path | None = Field(
+        default=None, description="where the audit chain's head is anchored (a file appended "
+                                  "daily and by `anxun audit anchor`); default: data_dir/anchors. "
+                                  "In production another disk or host (an NFS or WORM mount): "
+                                  "whoever can rewrite the database must not reach it")
+    audit_anchor_url: str | None = Field(
+        default=None, pattern=r"^https?://\S+$",
+        description="also POST each anchor here (JSON, signed as the webhooks are)")
+    audit_anchor_secret: str | None = Field(
+        default=None, min_length=16,
+        description="the anchor POST's signing secret (X-AnXun-Signature); required with the URL")
+
+    @model_validator(mode="after")
+    def _anchor_url_needs_secret(self) -> "Settings":
+        if self.audit_anchor_url and not self.audit_anchor_secret:
+            raise ValueError("ANXUN_AUDIT_ANCHOR_URL needs ANXUN_AUDIT_ANCHOR_SECRET")
+        return self
+
+    @property
+    def anchor_dir(self) -> Path:
+        return self.audit_anchor_dir or self.data_dir / "anchors"
 
     @property
     def sqlalchemy_url(self) -> str:

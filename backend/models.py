@@ -1,7 +1,7 @@
 """Imports every domain's models so that ``Base.metadata`` is complete (Alembic, tests)."""
 
 from backend.accounts.models import ApiKey, AuthToken, LoginThrottle, User, UserRole
-from backend.audit.models import AuditEntry, AuditHead
+from backend.audit.models import AuditAnchorDay, AuditEntry, AuditHead
 from backend.campaigns.models import (
     Campaign,
     CampaignCenter,
@@ -38,6 +38,7 @@ from backend.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubs
 __all__ = [
     "AccountabilityRecord",
     "ApiKey",
+    "AuditAnchorDay",
     "ActionCampaign",
     "AuditEntry",
     "AuditHead",

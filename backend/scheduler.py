@@ -1,11 +1,11 @@
 """The scheduler: what happens because time passed or something was committed. One pass
 (:func:`run_once`) writes the day's patrol tasks and marks those whose window ended undone as
 missed (漏检), sends the day's reminders, records hazards that became overdue
-(``hazard.overdue``), escalates overdue hazards and turns new domain events into
-notifications. Every step is idempotent (unique keys, ``ON CONFLICT DO NOTHING``, ``SKIP
-LOCKED`` batches), so a restart, a clock jump or two workers at once write nothing
-twice. It runs inside the app (:func:`run_in_app`, every ``scheduler_interval_seconds``) or
-alone as ``anxun worker``."""
+(``hazard.overdue``), escalates overdue hazards, turns new domain events into notifications and
+anchors the audit chain's head outside the database once a day. Every step is idempotent (unique
+keys, ``ON CONFLICT DO NOTHING``, ``SKIP LOCKED`` batches), so a restart, a clock jump or two
+workers at once write nothing twice. It runs inside the app (:func:`run_in_app`, every
+``scheduler_interval_seconds``) or alone as ``anxun worker``."""
 
 import asyncio
 import logging
@@ -15,6 +15,7 @@ from datetime import datetime
 from starlette.concurrency import run_in_threadpool
 
 from backend import clock
+from backend.audit.anchors import anchor_daily
 from backend.campaigns.notices import send_receipt_reminders
 from backend.config import Settings
 from backend.escalations.overdue import record_overdue
@@ -23,6 +24,7 @@ from backend.notifications import patrol_tasks
 from backend.notifications.consumer import consume_events
 from backend.notifications.reminders import send_reminders
 from backend.plans import tasks
+from backend.webhooks.anchors import post_anchor
 from backend.workshare import SessionFactory
 
 log = logging.getLogger("anxun.scheduler")
@@ -37,6 +39,7 @@ class PassResult:
     escalations: int
     notifications: int  # from events, escalations' included
     overdue: int = 0  # hazard.overdue events
+    anchored: int = 0  # the day's audit anchor, written by this pass
 
 
 def run_once(session_factory: SessionFactory, settings: Settings,
@@ -54,7 +57,12 @@ def run_once(session_factory: SessionFactory, settings: Settings,
     overdue = record_overdue(session_factory, today, now)
     escalations = escalate_overdue(session_factory, settings, today, now)
     notifications = consume_events(session_factory, now)
-    return PassResult(written, missed, reminders, escalations, notifications, overdue)
+    # last: an anchor directory that cannot be written fails only this step, every pass
+    anchor = anchor_daily(session_factory, settings, now)
+    if anchor is not None:
+        post_anchor(settings, anchor)
+    return PassResult(written, missed, reminders, escalations, notifications, overdue,
+                      anchored=int(anchor is not None))
 
 
 async def run_in_app(session_factory: SessionFactory, settings: Settings) -> None:

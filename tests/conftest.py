@@ -25,6 +25,10 @@ from tests.factories import Factory
 from tests.live import LiveServer
 
 TEST_DATABASE_URL = os.environ.get("ANXUN_TEST_DATABASE_URL")
+# the audit chain's key is the process's (backend.audit.hashing.process_key): one for the whole
+# run, set before anything reads the settings (the migrations seal the chain's head with it)
+TEST_AUDIT_KEY = "test-audit-key-not-for-production"
+os.environ.setdefault("ANXUN_AUDIT_KEY", TEST_AUDIT_KEY)
 
 
 def _reset_postgres(engine: Engine) -> None:

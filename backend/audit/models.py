@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String
@@ -36,10 +36,26 @@ class AuditEntry(Base):
 
 class AuditHead(Base):
     """The chain's single head row (id 1). Appending locks it, so two writers can never both
-    chain onto the same entry."""
+    chain onto the same entry. Entries from ``keyed_from`` on are keyed (HMAC), those before
+    it were written by versions before 0028; ``seal`` is the key's HMAC of the other columns
+    (:mod:`backend.audit.hashing`)."""
 
     __tablename__ = "audit_head"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     last_id: Mapped[int] = mapped_column(default=0)
     last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
+    keyed_from: Mapped[int] = mapped_column(default=1)
+    seal: Mapped[str] = mapped_column(String(64))
+
+
+class AuditAnchorDay(Base):
+    """The days whose daily anchor was written (:mod:`backend.audit.anchors`): the key makes
+    two scheduler passes at once write one. A copy for scheduling only: verification reads the
+    anchors from outside the database."""
+
+    __tablename__ = "audit_anchor_days"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    entry_id: Mapped[int]
+    anchored_at: Mapped[datetime]

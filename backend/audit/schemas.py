@@ -5,7 +5,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class AuditEntryOut(BaseModel):
-    """One write, as it happened (append-only, hash-chained)."""
+    """One write, as it happened (append-only, hash-chained with a key)."""
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -20,5 +20,7 @@ class AuditEntryOut(BaseModel):
     request_id: str = Field(description="The request's `X-Request-ID` (also in the log lines).")
     summary: dict[str, Any] = Field(description="Small before/after summary; never a password "
                                                 "or token.")
-    prev_hash: str = Field(description="SHA-256 (hex) of the previous entry.")
-    hash: str = Field(description="SHA-256 (hex) of this entry's content with `prev_hash`.")
+    prev_hash: str = Field(description="The previous entry's `hash`.")
+    hash: str = Field(description="HMAC-SHA256 (hex), with the server's chain key, of this "
+                                  "entry's content with `prev_hash` (plain SHA-256 for entries "
+                                  "written before the chain was keyed).")

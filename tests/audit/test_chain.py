@@ -8,8 +8,8 @@ from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DBAPIError
 
 from backend.audit import changes, record, verify_chain
+from backend.audit.hashing import entry_hash, process_key
 from backend.audit.models import GENESIS_HASH, AuditEntry, AuditHead
-from backend.audit.service import entry_hash
 from backend.vocab import Grade, Role
 
 
@@ -43,7 +43,7 @@ def test_entries_chain_onto_each_other_and_the_head(db, three):
         assert entry_hash({c: getattr(entry, c) for c in
                            ("id", "group_id", "at", "actor_id", "actor_label", "action",
                             "object_type", "object_id", "request_id", "summary",
-                            "prev_hash")}) == entry.hash
+                            "prev_hash")}, process_key()) == entry.hash
     head = db.get(AuditHead, 1, populate_existing=True)
     assert (head.last_id, head.last_hash) == (third.id, third.hash)
     result = verify_chain(db)
@@ -103,7 +103,7 @@ def test_rehashing_an_edited_entry_breaks_the_next_link(db, three):
     forged = {c.name: getattr(three[1], c.name) for c in AuditEntry.__table__.columns}
     forged["summary"] = {"after": {"deadline": "2027-12-31"}}
     db.execute(update(AuditEntry).where(AuditEntry.id == three[1].id)
-               .values(summary=forged["summary"], hash=entry_hash(forged)))
+               .values(summary=forged["summary"], hash=entry_hash(forged, process_key())))
     result = verify_chain(db)
     assert (result.bad_id, result.reason) == (three[2].id, "broken_link")
 

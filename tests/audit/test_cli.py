@@ -1,4 +1,5 @@
-"""`anxun audit verify` on the embedded default database."""
+"""`anxun audit verify` on the embedded default database, in processes of their own, with the
+default chain key (derived from the data dir's secret.key)."""
 
 import os
 import sqlite3
@@ -6,9 +7,11 @@ import subprocess
 import sys
 
 
-def cli(data_dir, *args, check=True):
-    env = {**os.environ, "ANXUN_DATA_DIR": str(data_dir)}
-    env.pop("ANXUN_DATABASE_URL", None)
+def cli(data_dir, *args, check=True, **settings):
+    env = {**os.environ, "ANXUN_DATA_DIR": str(data_dir), **settings}
+    for default in ("ANXUN_DATABASE_URL", "ANXUN_AUDIT_KEY"):
+        if default not in settings:
+            env.pop(default, None)
     return subprocess.run([sys.executable, "-m", "backend.cli", *args], env=env,
                           capture_output=True, text=True, timeout=120, check=check)
 
@@ -20,6 +23,9 @@ def test_audit_verify_passes_then_finds_tampering(tmp_path):
     ok = cli(data_dir, "audit", "verify")
     assert ok.returncode == 0
     assert "审计链完整 2 条" in ok.stdout  # the catalogue load and the new user
+    other_key = cli(data_dir, "audit", "verify", check=False,
+                    ANXUN_AUDIT_KEY="not-the-key-the-chain-was-written-with")
+    assert other_key.returncode == 1 and "第 1 条 内容与哈希不符" in other_key.stderr
 
     with sqlite3.connect(data_dir / "anxun.db") as conn:
         actions = [row[0] for row in conn.execute("SELECT action FROM audit_log ORDER BY id")]
