@@ -1,5 +1,5 @@
 """``anxun``: the command line (serve, migrate, load-catalogue, catalogue-report, demo,
-create-user, setup, photos-gc, audit verify, error-codes, worker)."""
+create-user, setup, photos-gc, audit verify, error-codes, worker, backup, restore)."""
 
 import argparse
 import getpass
@@ -8,6 +8,7 @@ import sys
 
 from sqlalchemy import select
 
+from backend.backup.commands import add_commands as add_backup_commands
 from backend.config import get_settings
 from backend.db import get_engine, new_session
 
@@ -248,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "ANXUN_SCHEDULER_ENABLED=false for the app")
     worker.add_argument("--once", action="store_true", help="one pass, then exit (for cron)")
     worker.set_defaults(func=cmd_worker)
+    add_backup_commands(sub)
     serve = sub.add_parser("serve", help="serve the API (uvicorn, uvloop, httptools)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)

@@ -1,0 +1,194 @@
+"""``anxun backup DIR`` and ``anxun restore DIR``: what they do, in order (layout.py shows DIR).
+
+The secret: HMAC-signed photo links, the keyed hashes of usernames kept by the login throttle
+and the audit log, and the audit chain's key all use it, so a restore needs the same one. When
+it lives in the data dir (``secret.key``) the snapshot holds a copy (the backup is as sensitive
+as the data dir); when it comes from ``ANXUN_SECRET_KEY`` only a fingerprint is kept and the
+restoring process must be given the same setting (it is told when it is not)."""
+
+import hashlib
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine
+
+from backend.audit import verify_chain
+from backend.backup import database, objects
+from backend.backup.layout import (
+    Manifest,
+    new_snapshot_dir,
+    sha256_file,
+    snapshot_names,
+    snapshots_dir,
+)
+from backend.config import Settings
+from backend.db import new_session
+from backend.photos.service import get_storage
+
+
+class BackupUnusable(Exception):
+    """The backup can't be restored: no snapshot, a damaged file, another database kind."""
+
+
+class TargetNotEmpty(Exception):
+    """The database, the store or the data dir already holds data: nothing was touched."""
+
+
+@dataclass
+class BackupReport:
+    manifest: Manifest
+    copied: int
+    copied_bytes: int
+    reused: int
+    seconds: float
+
+
+@dataclass
+class RestoreReport:
+    manifest: Manifest
+    objects: int
+    seconds: float
+    chain_ok: bool
+    chain_message: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def _fingerprint(secret: str) -> str:
+    return hashlib.sha256(b"anxun-backup-secret\0" + secret.encode()).hexdigest()[:16]
+
+
+def _secret_file(settings: Settings) -> Path:
+    return settings.data_dir / "secret.key"
+
+
+def backup(settings: Settings, engine: Engine, root: Path) -> BackupReport:
+    started = time.perf_counter()
+    names = snapshot_names(root)
+    earlier = Manifest.read(snapshots_dir(root) / names[-1]).objects if names else {}
+    directory = new_snapshot_dir(root)
+    db_file = directory / database.file_name(engine)
+
+    def read(conn: Connection) -> tuple[dict[str, int], str | None, list[objects.StoredObject]]:
+        return database.count_rows(conn), database.revision(conn), objects.referenced(conn)
+
+    tables, revision, stored = database.copy_database(engine, db_file, read)
+    copy = objects.back_up(get_storage(settings), stored, root, earlier)
+    manifest = Manifest(
+        name=directory.name, created_at=datetime.now(UTC).isoformat(),
+        engine=engine.dialect.name, revision=revision,
+        database={"file": db_file.name, "sha256": sha256_file(db_file),
+                  "bytes": db_file.stat().st_size},
+        secret=_back_up_secret(settings, directory), store=settings.photo_storage,
+        tables=tables, objects=copy.entries, problems=copy.problems)
+    manifest.write(directory)
+    return BackupReport(manifest, copy.copied, copy.copied_bytes, copy.reused,
+                        time.perf_counter() - started)
+
+
+def _back_up_secret(settings: Settings, directory: Path) -> dict[str, str] | None:
+    source = _secret_file(settings)
+    from_file = source.is_file() and (settings.secret_key is None or
+                                      source.read_text("ascii").strip() == settings.secret_key)
+    if from_file:
+        target = directory / "secret.key"
+        shutil.copyfile(source, target)
+        target.chmod(0o600)
+        return {"file": target.name, "sha256": sha256_file(target)}
+    if settings.secret_key:
+        return {"setting": _fingerprint(settings.secret_key)}
+    return None  # the app has not made one yet: nothing was signed with it
+
+
+def choose(root: Path, name: str | None) -> Path:
+    names = snapshot_names(root)
+    if name is None and not names:
+        raise BackupUnusable(f"{root} 中没有完整的快照 (no complete snapshot)")
+    if name is not None and name not in names:
+        raise BackupUnusable(f"快照不存在或不完整 (no complete snapshot named) {name}; "
+                             f"可用 (available): {', '.join(names) or '无'}")
+    return snapshots_dir(root) / (name or names[-1])
+
+
+def restore(settings: Settings, engine: Engine, root: Path,
+            name: str | None = None) -> RestoreReport:
+    """Check the target is empty and every hash matches, then write; nothing is written
+    before both checks pass."""
+    started = time.perf_counter()
+    directory = choose(root, name)
+    try:
+        manifest = Manifest.read(directory)
+    except (ValueError, TypeError, OSError) as exc:
+        raise BackupUnusable(f"清单无法读取 (manifest unreadable): {exc}") from exc
+    if manifest.engine != engine.dialect.name:
+        raise BackupUnusable(f"快照是 {manifest.engine} 数据库, 目标是 {engine.dialect.name} "
+                             f"(a snapshot restores into the same kind of database)")
+    storage = get_storage(settings)
+    _check_empty(settings, engine, storage.is_empty())
+    _check_hashes(root, directory, manifest)
+
+    database.restore_database(engine, directory / manifest.database["file"])
+    warnings = _restore_secret(settings, directory, manifest)
+    count = objects.restore(storage, root, manifest.objects)
+    with engine.connect() as conn:
+        tables = database.count_rows(conn)
+    if tables != manifest.tables:
+        differ = sorted(t for t in tables.keys() | manifest.tables.keys()
+                        if tables.get(t) != manifest.tables.get(t))
+        warnings.append(f"恢复后行数与清单不同 (row counts differ): {', '.join(differ)}")
+    with new_session(engine, read_only=True) as session:
+        chain = verify_chain(session)
+    return RestoreReport(manifest, count, time.perf_counter() - started, chain.ok,
+                         chain.message, warnings)
+
+
+def _check_empty(settings: Settings, engine: Engine, store_empty: bool) -> None:
+    found = []
+    if not database.is_empty(engine):
+        found.append(f"数据库已有数据表 (the database has tables): "
+                     f"{engine.url.render_as_string(hide_password=True)}")
+    if not store_empty:
+        found.append(f"文件存储不为空 (the {settings.photo_storage} store holds files)")
+    if _secret_file(settings).exists():
+        found.append(f"数据目录已有密钥 (the data dir has a secret): {_secret_file(settings)}")
+    if found:
+        raise TargetNotEmpty("; ".join(found))
+
+
+def _check_hashes(root: Path, directory: Path, manifest: Manifest) -> None:
+    files = [manifest.database] + ([manifest.secret] if manifest.secret and
+                                   "file" in manifest.secret else [])
+    bad = {}
+    for entry in files:
+        path = directory / entry["file"]
+        if not path.is_file():
+            bad[entry["file"]] = "missing"
+        elif sha256_file(path) != entry["sha256"]:
+            bad[entry["file"]] = "hash mismatch"
+    bad.update(objects.damaged(root, manifest.objects))
+    if bad:
+        listed = "; ".join(f"{k}: {v}" for k, v in sorted(bad.items())[:10])
+        raise BackupUnusable(f"备份已损坏, {len(bad)} 个文件与清单不符 (damaged backup): {listed}")
+
+
+def _restore_secret(settings: Settings, directory: Path, manifest: Manifest) -> list[str]:
+    secret = manifest.secret
+    if secret is None:
+        return []
+    if "file" in secret:
+        target = _secret_file(settings)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(directory / secret["file"], target)
+        os.chmod(target, 0o600)
+        restored = target.read_text("ascii").strip()
+        if settings.secret_key and settings.secret_key != restored:
+            return ["ANXUN_SECRET_KEY 与备份的密钥不同, 程序将用前者 (the setting overrides the "
+                    "restored secret.key: signed links and keyed hashes will not match)"]
+        return []
+    if settings.secret_key is None or _fingerprint(settings.secret_key) != secret["setting"]:
+        return ["备份时密钥来自 ANXUN_SECRET_KEY; 请设置为同一个值 (set ANXUN_SECRET_KEY to the "
+                "value the backed-up server used)"]
+    return []
