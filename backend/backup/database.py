@@ -44,6 +44,14 @@ def revision(conn: Connection) -> str | None:
     return None if found is None else str(found)
 
 
+def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    from backend.migrate import alembic_config
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
 def copy_database(engine: Engine, target: Path, read: Callable[[Connection], Any]) -> Any:
     """Copy the database to ``target`` and return what ``read`` finds in the same snapshot."""
     if engine.dialect.name == "sqlite":

@@ -1,23 +1,16 @@
-"""``anxun backup DIR`` and ``anxun restore DIR``: what they do, in order (layout.py shows DIR).
+"""``anxun backup DIR`` and ``anxun restore DIR``: what they do, in order (layout.py shows DIR,
+secret.py what a restore needs of the secret)."""
 
-The secret: HMAC-signed photo links, the keyed hashes of usernames kept by the login throttle
-and the audit log, and the audit chain's key all use it, so a restore needs the same one. When
-it lives in the data dir (``secret.key``) the snapshot holds a copy (the backup is as sensitive
-as the data dir); when it comes from ``ANXUN_SECRET_KEY`` only a fingerprint is kept and the
-restoring process must be given the same setting (it is told when it is not)."""
-
-import hashlib
-import os
-import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
 from backend.audit import verify_chain
-from backend.backup import database, objects
+from backend.backup import database, objects, secret
 from backend.backup.layout import (
     Manifest,
     new_snapshot_dir,
@@ -57,18 +50,9 @@ class RestoreReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def _fingerprint(secret: str) -> str:
-    return hashlib.sha256(b"anxun-backup-secret\0" + secret.encode()).hexdigest()[:16]
-
-
-def _secret_file(settings: Settings) -> Path:
-    return settings.data_dir / "secret.key"
-
-
 def backup(settings: Settings, engine: Engine, root: Path) -> BackupReport:
     started = time.perf_counter()
-    names = snapshot_names(root)
-    earlier = Manifest.read(snapshots_dir(root) / names[-1]).objects if names else {}
+    earlier = _latest_objects(root)
     directory = new_snapshot_dir(root)
     db_file = directory / database.file_name(engine)
 
@@ -82,25 +66,19 @@ def backup(settings: Settings, engine: Engine, root: Path) -> BackupReport:
         engine=engine.dialect.name, revision=revision,
         database={"file": db_file.name, "sha256": sha256_file(db_file),
                   "bytes": db_file.stat().st_size},
-        secret=_back_up_secret(settings, directory), store=settings.photo_storage,
+        secret=secret.back_up(settings, directory), store=settings.photo_storage,
         tables=tables, objects=copy.entries, problems=copy.problems)
     manifest.write(directory)
     return BackupReport(manifest, copy.copied, copy.copied_bytes, copy.reused,
                         time.perf_counter() - started)
 
 
-def _back_up_secret(settings: Settings, directory: Path) -> dict[str, str] | None:
-    source = _secret_file(settings)
-    from_file = source.is_file() and (settings.secret_key is None or
-                                      source.read_text("ascii").strip() == settings.secret_key)
-    if from_file:
-        target = directory / "secret.key"
-        shutil.copyfile(source, target)
-        target.chmod(0o600)
-        return {"file": target.name, "sha256": sha256_file(target)}
-    if settings.secret_key:
-        return {"setting": _fingerprint(settings.secret_key)}
-    return None  # the app has not made one yet: nothing was signed with it
+def _latest_objects(root: Path) -> dict[str, dict[str, Any]]:
+    names = snapshot_names(root)
+    try:
+        return Manifest.read(snapshots_dir(root) / names[-1]).objects if names else {}
+    except (ValueError, TypeError, OSError):
+        return {}  # a damaged manifest: every file is read again
 
 
 def choose(root: Path, name: str | None) -> Path:
@@ -131,8 +109,12 @@ def restore(settings: Settings, engine: Engine, root: Path,
     _check_hashes(root, directory, manifest)
 
     database.restore_database(engine, directory / manifest.database["file"])
-    warnings = _restore_secret(settings, directory, manifest)
+    warnings = secret.restore(settings, directory, manifest.secret)
     count = objects.restore(storage, root, manifest.objects)
+    if manifest.revision != database.head_revision():
+        warnings.append(f"快照的数据库版本 {manifest.revision} 与程序的 "
+                        f"{database.head_revision()} 不同: 旧则运行 anxun migrate, 新则换用新程序 "
+                        f"(the snapshot's schema revision differs from the program's)")
     with engine.connect() as conn:
         tables = database.count_rows(conn)
     if tables != manifest.tables:
@@ -152,8 +134,8 @@ def _check_empty(settings: Settings, engine: Engine, store_empty: bool) -> None:
                      f"{engine.url.render_as_string(hide_password=True)}")
     if not store_empty:
         found.append(f"文件存储不为空 (the {settings.photo_storage} store holds files)")
-    if _secret_file(settings).exists():
-        found.append(f"数据目录已有密钥 (the data dir has a secret): {_secret_file(settings)}")
+    if (secret_file := secret.data_dir_file(settings)).exists():
+        found.append(f"数据目录已有密钥 (the data dir has a secret): {secret_file}")
     if found:
         raise TargetNotEmpty("; ".join(found))
 
@@ -172,23 +154,3 @@ def _check_hashes(root: Path, directory: Path, manifest: Manifest) -> None:
     if bad:
         listed = "; ".join(f"{k}: {v}" for k, v in sorted(bad.items())[:10])
         raise BackupUnusable(f"备份已损坏, {len(bad)} 个文件与清单不符 (damaged backup): {listed}")
-
-
-def _restore_secret(settings: Settings, directory: Path, manifest: Manifest) -> list[str]:
-    secret = manifest.secret
-    if secret is None:
-        return []
-    if "file" in secret:
-        target = _secret_file(settings)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(directory / secret["file"], target)
-        os.chmod(target, 0o600)
-        restored = target.read_text("ascii").strip()
-        if settings.secret_key and settings.secret_key != restored:
-            return ["ANXUN_SECRET_KEY 与备份的密钥不同, 程序将用前者 (the setting overrides the "
-                    "restored secret.key: signed links and keyed hashes will not match)"]
-        return []
-    if settings.secret_key is None or _fingerprint(settings.secret_key) != secret["setting"]:
-        return ["备份时密钥来自 ANXUN_SECRET_KEY; 请设置为同一个值 (set ANXUN_SECRET_KEY to the "
-                "value the backed-up server used)"]
-    return []
