@@ -62,6 +62,8 @@ def copy_database(engine: Engine, target: Path, read: Callable[[Connection], Any
             copy = sqlite3.connect(target)
             try:
                 source.backup(copy)
+                # a file on its own: opening it never creates -wal and -shm files beside it
+                copy.execute("PRAGMA journal_mode=DELETE")
             finally:
                 copy.close()
             conn.rollback()
@@ -100,7 +102,7 @@ def restore_database(engine: Engine, source: Path) -> None:
 
 @contextmanager
 def closing_sqlite(path: Path) -> Iterator[sqlite3.Connection]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
     try:
         yield conn
     finally:

@@ -100,8 +100,11 @@ def _copy_in(storage: Storage, key: str, root: Path) -> tuple[str, int]:
                 size += len(chunk)
                 out.write(chunk)
         target = object_path(root, digest.hexdigest())
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(tmp, target)
+        if target.is_file():  # the same bytes under another key: kept once
+            Path(tmp).unlink()
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -94,6 +94,9 @@ def test_restore_of_a_backup_taken_under_writes_is_the_snapshot(live, backed_up,
     assert done.returncode == 0, done.stderr
     assert "审计链完整" in done.stdout and "已恢复快照" in done.stdout
     assert done.stderr == ""  # no warning: the same secret, the same row counts
+    snapshot = snapshots_dir(backed_up.root) / backed_up.manifest.name
+    assert sorted(p.name for p in snapshot.iterdir()) == sorted(  # reading it left nothing
+        [backed_up.manifest.database["file"], "manifest.json"])
 
     assert dump_engine(target_engine) == backed_up.rows  # every row of every table
     restored = local_files(data_dir / "photos")
