@@ -56,9 +56,9 @@ def referenced(conn: Connection) -> list[StoredObject]:
 @dataclass
 class CopyReport:
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
-    copied: int = 0  # objects read from the store and written into DIR/objects
+    copied: int = 0  # files written into DIR/objects
     copied_bytes: int = 0
-    reused: int = 0  # already in DIR/objects
+    reused: int = 0  # keys whose bytes DIR/objects already held
     problems: dict[str, str] = field(default_factory=dict)
 
 
@@ -74,21 +74,25 @@ def back_up(storage: Storage, objects: list[StoredObject], root: Path,
                                        "content_type": obj.content_type}
             continue
         try:
-            actual, size = _copy_in(storage, obj.key, root)
+            actual, size, written = _copy_in(storage, obj.key, root)
         except ObjectMissing:
             report.problems[obj.key] = "missing"
             continue
         if obj.sha256 and actual != obj.sha256:
             report.problems[obj.key] = f"sha256 {actual} != {obj.sha256}"
-        report.copied += 1
-        report.copied_bytes += size
+        if written:
+            report.copied += 1
+            report.copied_bytes += size
+        else:
+            report.reused += 1
         report.entries[obj.key] = {"sha256": actual, "bytes": size,
                                    "content_type": obj.content_type}
     return report
 
 
-def _copy_in(storage: Storage, key: str, root: Path) -> tuple[str, int]:
-    """Stream one object into ``root/objects`` under the hash of the bytes read."""
+def _copy_in(storage: Storage, key: str, root: Path) -> tuple[str, int, bool]:
+    """Stream one object into ``root/objects`` under the hash of the bytes read; the hash,
+    the size and whether the file is new."""
     incoming = root / "objects" / ".incoming"
     incoming.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
@@ -100,15 +104,16 @@ def _copy_in(storage: Storage, key: str, root: Path) -> tuple[str, int]:
                 size += len(chunk)
                 out.write(chunk)
         target = object_path(root, digest.hexdigest())
-        if target.is_file():  # the same bytes under another key: kept once
-            Path(tmp).unlink()
-        else:
+        written = not target.is_file()  # else the same bytes under another key: kept once
+        if written:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp, target)
+        else:
+            Path(tmp).unlink()
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return digest.hexdigest(), size
+    return digest.hexdigest(), size, written
 
 
 def damaged(root: Path, entries: dict[str, dict[str, Any]]) -> dict[str, str]:

@@ -2,6 +2,7 @@
 secret.py what a restore needs of the secret)."""
 
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -55,6 +56,17 @@ def backup(settings: Settings, engine: Engine, root: Path) -> BackupReport:
     started = time.perf_counter()
     earlier = _latest_objects(root)
     directory = new_snapshot_dir(root)
+    try:
+        manifest, copy = _write_snapshot(settings, engine, root, directory, earlier)
+    except BaseException:
+        shutil.rmtree(directory, ignore_errors=True)  # no half snapshot left to confuse anyone
+        raise
+    return BackupReport(manifest, copy.copied, copy.copied_bytes, copy.reused,
+                        time.perf_counter() - started)
+
+
+def _write_snapshot(settings: Settings, engine: Engine, root: Path, directory: Path,
+                    earlier: dict[str, dict[str, Any]]) -> tuple[Manifest, objects.CopyReport]:
     db_file = directory / database.file_name(engine)
 
     def read(conn: Connection) -> tuple[dict[str, int], str | None, list[objects.StoredObject]]:
@@ -73,8 +85,7 @@ def backup(settings: Settings, engine: Engine, root: Path) -> BackupReport:
     # fsync per file (603 photo files: 2.1-3.2 s with an fsync each, 0.3 s this way, here)
     os.sync()
     manifest.write(directory)
-    return BackupReport(manifest, copy.copied, copy.copied_bytes, copy.reused,
-                        time.perf_counter() - started)
+    return manifest, copy
 
 
 def _latest_objects(root: Path) -> dict[str, dict[str, Any]]:
@@ -114,6 +125,9 @@ def restore(settings: Settings, engine: Engine, root: Path,
 
     database.restore_database(engine, directory / manifest.database["file"])
     warnings = secret.restore(settings, directory, manifest.secret)
+    if manifest.problems:
+        warnings.append(f"备份时已有 {len(manifest.problems)} 个文件缺失或不符, 未能恢复 "
+                        f"(files the backup could not read: manifest.json problems)")
     count = objects.restore(storage, root, manifest.objects)
     if manifest.revision != database.head_revision():
         warnings.append(f"快照的数据库版本 {manifest.revision} 与程序的 "
