@@ -111,7 +111,7 @@ def closing_sqlite(path: Path) -> Iterator[sqlite3.Connection]:
 
 def _pg_run(tool: str, engine: Engine, conn: Connection, *args: str) -> None:
     server = int(conn.scalar(text("SHOW server_version_num")) or 0) // 10000
-    program = _pg_tool(tool, server)
+    program = pg_tool(tool, server)
     url = engine.url
     env = {**os.environ, "PGHOST": url.host or "", "PGPORT": str(url.port or 5432),
            "PGUSER": url.username or ""}
@@ -123,7 +123,7 @@ def _pg_run(tool: str, engine: Engine, conn: Connection, *args: str) -> None:
         raise DatabaseError(f"{tool} 失败 ({tool} failed): {done.stderr.strip()[-2000:]}")
 
 
-def _pg_tool(tool: str, server_major: int) -> str:
+def pg_tool(tool: str, server_major: int) -> str:
     """``tool`` of the server's major version when installed there (Debian keeps one per
     version), else the one on PATH; pg_dump refuses a server newer than itself."""
     versioned = Path(f"/usr/lib/postgresql/{server_major}/bin/{tool}")
