@@ -106,6 +106,15 @@ def test_restore_of_a_backup_taken_under_writes_is_the_snapshot(live, backed_up,
     assert any(key.startswith("documents/") for key in restored)
     assert len(restored) == len(backed_up.manifest.objects)
 
+    # the restored installation backs up to the same snapshot: the same rows and files
+    again = cli("backup", str(tmp_path / "again"), data_dir=data_dir, database_url=target_url,
+                secret_key=SECRET)
+    assert again.returncode == 0, again.stderr
+    assert f"新复制 {len(set(restored.values()))} 个" in again.stdout
+    (manifest,) = [Manifest.read(p) for p in snapshots_dir(tmp_path / "again").iterdir()]
+    assert (manifest.objects, manifest.tables, manifest.secret) == (
+        backed_up.manifest.objects, backed_up.manifest.tables, backed_up.manifest.secret)
+
 
 def test_restore_onto_a_non_empty_target_is_refused_and_changes_nothing(backed_up, tmp_path,
                                                                        target_url,
