@@ -1,5 +1,5 @@
 """``anxun``: the command line (serve, migrate, load-catalogue, catalogue-report, demo,
-create-user, setup, photos-gc, audit verify/anchor, error-codes, worker)."""
+create-user, setup, photos-gc, audit verify/anchor, error-codes, worker, backup, restore)."""
 
 import argparse
 import getpass
@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from backend.audit import cli as audit_cli
 from backend.audit.anchors import Anchor
+from backend.backup.commands import add_commands as add_backup_commands
 from backend.config import Settings, get_settings
 from backend.db import get_engine, new_session
 
@@ -244,6 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "ANXUN_SCHEDULER_ENABLED=false for the app")
     worker.add_argument("--once", action="store_true", help="one pass, then exit (for cron)")
     worker.set_defaults(func=cmd_worker)
+    add_backup_commands(sub)
     serve = sub.add_parser("serve", help="serve the API (uvicorn, uvloop, httptools)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)

@@ -17,6 +17,7 @@ class Storage(Protocol):
     def exists(self, key: str) -> bool: ...
     def iter_bytes(self, key: str) -> Iterator[bytes]: ...
     def delete(self, key: str) -> None: ...
+    def is_empty(self) -> bool: ...
 
 
 class ObjectMissing(Exception):
@@ -65,6 +66,9 @@ class LocalStorage:
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    def is_empty(self) -> bool:
+        return not self.root.exists() or not any(p.is_file() for p in self.root.rglob("*"))
 
 
 class S3Storage:
@@ -117,3 +121,7 @@ class S3Storage:
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+
+    def is_empty(self) -> bool:
+        listed = self.client.list_objects_v2(Bucket=self.bucket, Prefix=self.prefix, MaxKeys=1)
+        return listed.get("KeyCount", 0) == 0

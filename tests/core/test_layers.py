@@ -41,6 +41,7 @@ DOMAIN_LAYERS = (
     {"me", "stats"},  # the signed-in user's view, the control room: across every domain
     {"webhooks", "exports"},  # any domain's events sent out (a robot's message names hazards and
     # sites); the lists' hazards and inspections as CSV / XLSX files
+    {"backup"},  # copies every domain's rows and the store objects they name
 )
 
 Edges = dict[str, dict[str, set[str]]]  # importer -> imported -> the files that import it
