@@ -3096,7 +3096,7 @@ export interface components {
         AttemptOutcome: "in_flight" | "succeeded" | "failed" | "lost";
         /**
          * AuditEntryOut
-         * @description One write, as it happened (append-only, hash-chained).
+         * @description One write, as it happened (append-only, hash-chained with a key).
          */
         AuditEntryOut: {
             /**
@@ -3149,12 +3149,12 @@ export interface components {
             };
             /**
              * Prev Hash
-             * @description SHA-256 (hex) of the previous entry.
+             * @description The previous entry's `hash`.
              */
             prev_hash: string;
             /**
              * Hash
-             * @description SHA-256 (hex) of this entry's content with `prev_hash`.
+             * @description HMAC-SHA256 (hex), with the server's chain key, of this entry's content with `prev_hash` (plain SHA-256 for entries written before the chain was keyed).
              */
             hash: string;
         };
