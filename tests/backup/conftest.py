@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from backend.db import make_engine
+from tests.conftest import TEST_AUDIT_KEY
 from tests.photos.images import jpeg
 
 Rows = dict[str, list[tuple]]
@@ -122,9 +123,11 @@ def target_engine(target_url: str) -> Iterator[Engine]:
 
 def cli(*args: str, data_dir: Path, database_url: str, **settings: str) -> \
         subprocess.CompletedProcess[str]:
-    """``anxun ARGS`` in a process of its own, configured only by the given settings."""
+    """``anxun ARGS`` in a process of its own, configured only by the given settings and the
+    suite's audit key (the deployment's, which the live servers' entries are keyed with)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ANXUN_")}
     env.update({"ANXUN_DATA_DIR": str(data_dir), "ANXUN_DATABASE_URL": database_url,
+                "ANXUN_AUDIT_KEY": TEST_AUDIT_KEY,
                 **{f"ANXUN_{k.upper()}": v for k, v in settings.items()}})
     return subprocess.run([sys.executable, "-m", "backend.cli", *args], env=env,
                           capture_output=True, text=True, timeout=120)
