@@ -137,16 +137,25 @@ class TypeFilter:
     prefixes: frozenset[str]  # "hazard." for "hazard.*"
 
 
+def known_pattern(pattern: str) -> bool:
+    """A type of the catalogue, a family's ``family.*``, or ``*`` (every type): how the feed's
+    ``types`` and a webhook subscription name events."""
+    if pattern == "*":
+        return True
+    if pattern.endswith(".*"):
+        return pattern[:-2] in FAMILIES
+    return pattern in TYPES
+
+
 def parse_types(values: list[str]) -> TypeFilter | None:
     """``types`` as sent (repeated and/or comma separated): exact types and families such as
-    ``hazard.*``; None when nothing was asked (every type). An unknown one is a 422, so a typo
-    never reads as "no such events"."""
+    ``hazard.*``; None when nothing was asked or ``*`` (every type). An unknown one is a 422,
+    so a typo never reads as "no such events"."""
     tokens = [t.strip() for value in values for t in value.split(",") if t.strip()]
-    unknown = [t for t in tokens if t not in TYPES and
-               not (t.endswith(".*") and t[:-2] in FAMILIES)]
+    unknown = [t for t in tokens if not known_pattern(t)]
     if unknown:
         raise EventTypeUnknown(details={"unknown": unknown, "families": sorted(FAMILIES)})
-    if not tokens:
+    if not tokens or "*" in tokens:
         return None
     return TypeFilter(frozenset(t for t in tokens if not t.endswith(".*")),
                       frozenset(t[:-1] for t in tokens if t.endswith(".*")))

@@ -100,7 +100,8 @@ async def list_events(
     after: Annotated[int, Query(ge=0, le=2**62, description="the last `next` you persisted; "
                                 "0: from the first event")] = 0,
     types: Annotated[list[str] | None, Query(max_length=2000, description=(
-        "any of these types or families (`hazard.*`), comma separated or repeated"))] = None,
+        "any of these types or families (`hazard.*`; `*`: every type, as a webhook "
+        "subscription names it), comma separated or repeated"))] = None,
     center_id: Annotated[list[DbId] | None, Query(description="any of these centers")] = None,
     limit: Annotated[int, Query(ge=1, le=feed.MAX_LIMIT, description="at most this many "
                                 "events")] = feed.DEFAULT_LIMIT,

@@ -4,7 +4,7 @@ prefix (``hazard.*``) or ``*``; a type not listed is refused (a typo would never
 
 import re
 
-from backend.events.catalogue import FAMILIES, LABELS, TYPES
+from backend.events.catalogue import LABELS, known_pattern
 
 _PATTERN = re.compile(r"^(\*|[a-z_]+\.\*|[a-z_]+\.[a-z_]+)$")
 
@@ -15,15 +15,7 @@ def label(event_type: str) -> str:
 
 def unknown_patterns(patterns: list[str]) -> list[str]:
     """The patterns that name no known type or family."""
-    def known(pattern: str) -> bool:
-        if not _PATTERN.match(pattern):
-            return False
-        if pattern == "*":
-            return True
-        if pattern.endswith(".*"):
-            return pattern[:-2] in FAMILIES
-        return pattern in TYPES
-    return [p for p in patterns if not known(p)]
+    return [p for p in patterns if not (_PATTERN.match(p) and known_pattern(p))]
 
 
 def matches(patterns: list[str], event_type: str) -> bool:

@@ -13,6 +13,7 @@ from backend import audit, clock
 from backend.accounts.models import User
 from backend.config import Settings
 from backend.errors import Unprocessable
+from backend.events.catalogue import FAMILIES
 from backend.events.models import EventHead
 from backend.events.service import HEAD_ID
 from backend.org.models import Center
@@ -48,7 +49,7 @@ def _check(session: Session, settings: Settings, user: User, values: dict[str, A
         unknown = catalogue.unknown_patterns(values["event_types"])
         if unknown:
             raise WebhookEventTypesUnknown(details={"unknown": unknown,
-                                                    "families": sorted(catalogue.FAMILIES)})
+                                                    "families": sorted(FAMILIES)})
         values["event_types"] = sorted(set(values["event_types"]))
     if values.get("center_ids") is not None:
         wanted = sorted(set(values["center_ids"]))

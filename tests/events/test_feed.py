@@ -122,6 +122,7 @@ def test_types_and_centers_filter(client, make, db):
                       ("action_campaign.created", 1)]
     assert seen(types="hazard.assigned") == [("hazard.assigned", catering)]
     assert seen(types="hazard.*") == seen()[:3]
+    assert seen(types="*") == seen()  # every type, as a webhook subscription names it
     assert seen(types=["hazard.assigned", "evaluation.*"]) == \
         [("hazard.assigned", catering), ("evaluation.weights_updated", 1)]
     assert seen(types="hazard.reported, action_campaign.*") == \
@@ -130,7 +131,7 @@ def test_types_and_centers_filter(client, make, db):
     assert seen(center_id=[make.org.property.id, make.org.catering.id],
                 types="hazard.reported") == [("hazard.reported", catering),
                                              ("hazard.reported", prop)]
-    for bad in ("hazard.unknown", "hazard", "hazard.a*", "*", "action.campaign.*"):
+    for bad in ("hazard.unknown", "hazard", "hazard.a*", "**", "action.campaign.*"):
         resp = client.get(URL, headers=headers, params={"types": bad})
         assert resp.status_code == 422, bad
         assert resp.json()["error"]["code"] == "event_type_unknown"

@@ -20301,7 +20301,7 @@ export interface operations {
             query?: {
                 /** @description the last `next` you persisted; 0: from the first event */
                 after?: number;
-                /** @description any of these types or families (`hazard.*`), comma separated or repeated */
+                /** @description any of these types or families (`hazard.*`; `*`: every type, as a webhook subscription names it), comma separated or repeated */
                 types?: string[] | null;
                 /** @description any of these centers */
                 center_id?: number[] | null;
