@@ -5,6 +5,7 @@ import argparse
 import getpass
 import secrets
 import sys
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -163,7 +164,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from backend.webhooks.delivery import Worker
 
     settings = get_settings()
-    configure_logging()
+    configure_logging(settings.log_format)
+    if settings.worker_metrics_port and settings.metrics_token and not args.once:
+        from backend.metrics import serve_process_metrics
+
+        serve_process_metrics(settings.host, settings.worker_metrics_port, settings.metrics_token)
     sessions = partial(request_session, get_engine())
     stop = threading.Event()
     with Worker(sessions, settings) as webhooks:
@@ -176,9 +181,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
         thread = threading.Thread(target=webhooks.run, args=(stop,), name="webhooks",
                                   daemon=True)
         thread.start()
+        heartbeat = settings.data_dir / "worker.alive"  # a health check reads its age
+        heartbeat.parent.mkdir(parents=True, exist_ok=True)
         try:
             while True:
                 result = run_once(partial(sessions, read_only=False), settings)
+                heartbeat.touch()
                 print(f"提醒 {result.reminders}, 升级 {result.escalations}, "
                       f"消息 {result.notifications}", flush=True)
                 time.sleep(settings.scheduler_interval_seconds)
@@ -190,14 +198,36 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from backend.observability import configure_logging
+    from backend.observability import logging_config
 
     settings = get_settings()
-    configure_logging()
+    if args.workers > 1:
+        _share_metrics(settings.metrics_dir)
     uvicorn.run("backend.main:create_app", factory=True, host=args.host or settings.host,
                 port=args.port or settings.port, loop="uvloop", http="httptools",
-                workers=args.workers, proxy_headers=True)
+                workers=args.workers, proxy_headers=True,
+                log_config=logging_config(settings.log_format), access_log=False)
     return 0
+
+
+def _share_metrics(directory: Path | None) -> None:
+    """Workers write their metrics into one directory (prometheus-client's multiprocess mode,
+    read from the environment the workers inherit); emptied first, as the library requires:
+    a previous run's files would add its counts to this one's."""
+    import atexit
+    import os
+    import shutil
+    import tempfile
+
+    from backend.metrics import MULTIPROC_ENV
+
+    if directory is None:
+        directory = Path(tempfile.mkdtemp(prefix="anxun-metrics-"))
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    else:
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True)
+    os.environ[MULTIPROC_ENV] = str(directory)
 
 
 def cmd_setup(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from starlette.concurrency import run_in_threadpool
 
-from backend import clock
+from backend import clock, metrics
 from backend.campaigns.notices import send_receipt_reminders
 from backend.config import Settings
 from backend.escalations.overdue import record_overdue
@@ -45,15 +45,16 @@ def run_once(session_factory: SessionFactory, settings: Settings,
     so that what they emit is notified in the same pass; each step is its own transaction."""
     now = now or clock.utcnow()
     today = now.astimezone(clock.SHANGHAI).date()
-    with session_factory() as session:
-        written = tasks.materialize(session, today)
-    with session_factory() as session:
-        missed = tasks.mark_missed(session, now)
-    reminders = send_reminders(session_factory, settings, today, now)
-    reminders += send_receipt_reminders(session_factory, settings, today, now)
-    overdue = record_overdue(session_factory, today, now)
-    escalations = escalate_overdue(session_factory, settings, today, now)
-    notifications = consume_events(session_factory, now)
+    with metrics.scheduler_pass():
+        with session_factory() as session:
+            written = tasks.materialize(session, today)
+        with session_factory() as session:
+            missed = tasks.mark_missed(session, now)
+        reminders = send_reminders(session_factory, settings, today, now)
+        reminders += send_receipt_reminders(session_factory, settings, today, now)
+        overdue = record_overdue(session_factory, today, now)
+        escalations = escalate_overdue(session_factory, settings, today, now)
+        notifications = consume_events(session_factory, now)
     return PassResult(written, missed, reminders, escalations, notifications, overdue)
 
 
