@@ -24,7 +24,7 @@ from backend.exports.router import router as exports_router
 from backend.hazards.router import router as hazards_router
 from backend.inspections.router import router as inspections_router
 from backend.me.router import router as me_router
-from backend.metrics import instrument_pool, process_stopped
+from backend.metrics import instrument_pool, live_process
 from backend.metrics_route import router as metrics_router
 from backend.modules.router import router as modules_router
 from backend.notifications.router import router as notifications_router
@@ -59,10 +59,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     ``scheduler_enabled`` is off; a signal to stop sets ``app.state.stopping`` at once (event
     streams end on it)."""
     settings: Settings = app.state.settings
-    with signalled(app.state.stopping):
+    with signalled(app.state.stopping), live_process():
         if not settings.scheduler_enabled:
             yield
-            process_stopped()
             return
         scheduler = asyncio.create_task(
             run_in_app(lambda: app.state.sessions(read_only=False), settings))
@@ -74,7 +73,6 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
                 task.cancel()
                 with suppress(asyncio.CancelledError):
                     await task
-            process_stopped()
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:

@@ -82,26 +82,33 @@ def scheduler_pass() -> Iterator[None]:
     SCHEDULER_SECONDS.observe(time.perf_counter() - started)
 
 
+def _checked_out(*_args: Any) -> None:
+    DB_POOL_CHECKED_OUT.inc()
+
+
+def _checked_in(*_args: Any) -> None:
+    DB_POOL_CHECKED_OUT.dec()
+
+
 def instrument_pool(engine: Engine) -> None:
     """Count the engine's checked-out connections (pool events: every worker process updates
-    its own value, not only the one a scrape reaches)."""
+    its own value, not only the one a scrape reaches); once per engine."""
     size = getattr(engine.pool, "size", None)
     if callable(size):
         DB_POOL_SIZE.set(size())
-
-    @event.listens_for(engine, "checkout")
-    def checked_out(*_args: Any) -> None:
-        DB_POOL_CHECKED_OUT.inc()
-
-    @event.listens_for(engine, "checkin")
-    def checked_in(*_args: Any) -> None:
-        DB_POOL_CHECKED_OUT.dec()
+    if not event.contains(engine, "checkout", _checked_out):
+        event.listen(engine, "checkout", _checked_out)
+        event.listen(engine, "checkin", _checked_in)
 
 
-def process_stopped() -> None:
+@contextmanager
+def live_process() -> Iterator[None]:
     """A worker's live gauges leave the sums when it stops (multiprocess mode only)."""
-    if os.environ.get(MULTIPROC_ENV):
-        multiprocess.mark_process_dead(os.getpid())
+    try:
+        yield
+    finally:
+        if os.environ.get(MULTIPROC_ENV):
+            multiprocess.mark_process_dead(os.getpid())
 
 
 def bearer_matches(authorization: str, token: str) -> bool:

@@ -227,4 +227,5 @@ def test_two_app_processes_one_database_s3_and_a_worker(stack, stack_database, r
     read = ("anxun_http_request_duration_seconds_count",
             (("method", "GET"), ("route", "/api/v1/hazards/{hazard_id}")))
     assert scrape(a)[read] == 4
+    assert scrape(a)[("anxun_db_pool_size", ())] == 2 * 2 * os.cpu_count()  # 2 workers' pools
     assert scrape(b)[("anxun_photo_ingest_duration_seconds_count", (("stage", "decode"),))] == 1
