@@ -5,7 +5,6 @@ import argparse
 import getpass
 import secrets
 import sys
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -198,36 +197,17 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from backend.metrics import share_between_workers
     from backend.observability import logging_config
 
     settings = get_settings()
     if args.workers > 1:
-        _share_metrics(settings.metrics_dir)
+        share_between_workers(settings.metrics_dir)
     uvicorn.run("backend.main:create_app", factory=True, host=args.host or settings.host,
                 port=args.port or settings.port, loop="uvloop", http="httptools",
                 workers=args.workers, proxy_headers=True,
                 log_config=logging_config(settings.log_format), access_log=False)
     return 0
-
-
-def _share_metrics(directory: Path | None) -> None:
-    """Workers write their metrics into one directory (prometheus-client's multiprocess mode,
-    read from the environment the workers inherit); emptied first, as the library requires:
-    a previous run's files would add its counts to this one's."""
-    import atexit
-    import os
-    import shutil
-    import tempfile
-
-    from backend.metrics import MULTIPROC_ENV
-
-    if directory is None:
-        directory = Path(tempfile.mkdtemp(prefix="anxun-metrics-"))
-        atexit.register(shutil.rmtree, directory, ignore_errors=True)
-    else:
-        shutil.rmtree(directory, ignore_errors=True)
-        directory.mkdir(parents=True)
-    os.environ[MULTIPROC_ENV] = str(directory)
 
 
 def cmd_setup(args: argparse.Namespace) -> int:

@@ -6,12 +6,16 @@ With several uvicorn workers (``anxun serve --workers N``) ``cli`` points
 ``PROMETHEUS_MULTIPROC_DIR`` at a fresh directory before the workers start: each writes its
 values there, and any worker's scrape sums them all (gauges: the sum over live workers)."""
 
+import atexit
 import os
 import secrets
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
@@ -99,6 +103,20 @@ def instrument_pool(engine: Engine) -> None:
     if not event.contains(engine, "checkout", _checked_out):
         event.listen(engine, "checkout", _checked_out)
         event.listen(engine, "checkin", _checked_in)
+
+
+def share_between_workers(directory: Path | None) -> None:
+    """Before uvicorn starts its workers: they write their metrics into one directory
+    (multiprocess mode, read from the environment they inherit), emptied first as the library
+    requires (a previous run's files would add its counts to this one's); default: a new
+    temporary directory, removed at exit."""
+    if directory is None:
+        directory = Path(tempfile.mkdtemp(prefix="anxun-metrics-"))
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    else:
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True)
+    os.environ[MULTIPROC_ENV] = str(directory)
 
 
 @contextmanager

@@ -39,22 +39,22 @@ class PassResult:
     overdue: int = 0  # hazard.overdue events
 
 
+@metrics.scheduler_pass()  # counted by outcome, timed when it succeeds
 def run_once(session_factory: SessionFactory, settings: Settings,
              now: datetime | None = None) -> PassResult:
     """One pass at ``now`` (default: the clock). Tasks and escalations come before the events
     so that what they emit is notified in the same pass; each step is its own transaction."""
     now = now or clock.utcnow()
     today = now.astimezone(clock.SHANGHAI).date()
-    with metrics.scheduler_pass():
-        with session_factory() as session:
-            written = tasks.materialize(session, today)
-        with session_factory() as session:
-            missed = tasks.mark_missed(session, now)
-        reminders = send_reminders(session_factory, settings, today, now)
-        reminders += send_receipt_reminders(session_factory, settings, today, now)
-        overdue = record_overdue(session_factory, today, now)
-        escalations = escalate_overdue(session_factory, settings, today, now)
-        notifications = consume_events(session_factory, now)
+    with session_factory() as session:
+        written = tasks.materialize(session, today)
+    with session_factory() as session:
+        missed = tasks.mark_missed(session, now)
+    reminders = send_reminders(session_factory, settings, today, now)
+    reminders += send_receipt_reminders(session_factory, settings, today, now)
+    overdue = record_overdue(session_factory, today, now)
+    escalations = escalate_overdue(session_factory, settings, today, now)
+    notifications = consume_events(session_factory, now)
     return PassResult(written, missed, reminders, escalations, notifications, overdue)
 
 

@@ -5,6 +5,7 @@ import pytest
 from fastapi.routing import iter_route_contexts
 from prometheus_client.parser import text_string_to_metric_families
 
+from backend.scheduler import run_once
 from backend.vocab import Role
 from tests.notifications.helpers import run_scheduler
 from tests.photos.images import jpeg
@@ -91,3 +92,13 @@ def test_photo_ingest_stages_and_outbox_lag(client, make, scrape, app):
     assert value(done, "anxun_scheduler_runs_total", outcome="ok") == runs + 1
     assert value(done, "anxun_events_unconsumed", consumer="notifications") == 0
     assert value(done, "anxun_events_oldest_unconsumed_age_seconds", consumer="notifications") == 0
+
+
+def test_a_failed_scheduler_pass_is_counted(scrape, settings):
+    def database_down():
+        raise ConnectionError("database down")
+
+    failed = value(scrape(), "anxun_scheduler_runs_total", outcome="failed")
+    with pytest.raises(ConnectionError):
+        run_once(database_down, settings)
+    assert value(scrape(), "anxun_scheduler_runs_total", outcome="failed") == failed + 1
