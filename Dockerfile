@@ -1,4 +1,4 @@
-# The phone app, built with Node
+# The phone app, built with Node 20
 FROM node:20-slim AS pwa
 WORKDIR /pwa
 COPY pwa/package.json pwa/package-lock.json ./
@@ -18,4 +18,7 @@ COPY --from=pwa /pwa/dist /app/pwa/dist
 ENV ANXUN_DATA_DIR=/data ANXUN_HOST=0.0.0.0 ANXUN_PWA_DIR=/app/pwa/dist
 VOLUME /data
 EXPOSE 8000
-CMD ["sh", "-c", "anxun setup && anxun serve --workers 2"]
+HEALTHCHECK --interval=10s --timeout=5s --start-period=20s \
+    CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=3)"
+# alone (docker run): migrate, then serve; docker-compose.yml runs setup, app and worker apart
+CMD ["sh", "-c", "anxun setup && exec anxun serve --workers ${ANXUN_WORKERS:-2}"]

@@ -36,7 +36,7 @@ install-dev: $(VENV)/.installed-dev
 
 run: install pwa
 	$(BIN)/anxun setup --demo
-	$(BIN)/anxun serve --host $(HOST) --port $(PORT)
+	ANXUN_LOG_FORMAT=$${ANXUN_LOG_FORMAT:-plain} $(BIN)/anxun serve --host $(HOST) --port $(PORT)
 
 test: install-dev lint pwa
 	cd pwa && npm test

@@ -163,7 +163,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from backend.webhooks.delivery import Worker
 
     settings = get_settings()
-    configure_logging()
+    configure_logging(settings.log_format)
+    if settings.worker_metrics_port and settings.metrics_token and not args.once:
+        from backend.metrics import serve_process_metrics
+
+        serve_process_metrics(settings.host, settings.worker_metrics_port, settings.metrics_token)
     sessions = partial(request_session, get_engine())
     stop = threading.Event()
     with Worker(sessions, settings) as webhooks:
@@ -176,9 +180,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
         thread = threading.Thread(target=webhooks.run, args=(stop,), name="webhooks",
                                   daemon=True)
         thread.start()
+        heartbeat = settings.data_dir / "worker.alive"  # a health check reads its age
+        heartbeat.parent.mkdir(parents=True, exist_ok=True)
         try:
             while True:
                 result = run_once(partial(sessions, read_only=False), settings)
+                heartbeat.touch()
                 print(f"提醒 {result.reminders}, 升级 {result.escalations}, "
                       f"消息 {result.notifications}", flush=True)
                 time.sleep(settings.scheduler_interval_seconds)
@@ -190,13 +197,16 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from backend.observability import configure_logging
+    from backend.metrics import share_between_workers
+    from backend.observability import logging_config
 
     settings = get_settings()
-    configure_logging()
+    if args.workers > 1:
+        share_between_workers(settings.metrics_dir)
     uvicorn.run("backend.main:create_app", factory=True, host=args.host or settings.host,
                 port=args.port or settings.port, loop="uvloop", http="httptools",
-                workers=args.workers, proxy_headers=True)
+                workers=args.workers, proxy_headers=True,
+                log_config=logging_config(settings.log_format), access_log=False)
     return 0
 
 

@@ -147,6 +147,21 @@ class Settings(BaseSettings):
     def anchor_dir(self) -> Path:
         return self.audit_anchor_dir or self.data_dir / "anchors"
 
+    log_format: Literal["json", "plain"] = Field(
+        default="json", description="log lines as JSON objects (for a log collector) or plain "
+                                    "text (to read in a terminal; `make run` uses it)")
+    metrics_token: str | None = Field(
+        default=None, description="the bearer token GET /metrics asks for (Prometheus "
+                                  "`authorization: {credentials: ...}`); unset: /metrics is 404")
+    worker_metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, description="`anxun worker` serves its own metrics "
+                                                  "(scheduler passes) on this port, behind "
+                                                  "metrics_token; unset: none")
+    metrics_dir: Path | None = Field(
+        default=None, description="`anxun serve --workers N` (N > 1): where the workers write "
+                                  "their metrics for each other (emptied at start); default: "
+                                  "a new temporary directory per start")
+
     @property
     def sqlalchemy_url(self) -> str:
         if self.database_url:

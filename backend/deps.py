@@ -11,7 +11,6 @@ import anyio
 import anyio.to_thread
 from fastapi import Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import iter_route_contexts
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -24,6 +23,7 @@ from backend.clock import utcnow
 from backend.config import Settings
 from backend.db import new_session
 from backend.errors import AppError, Forbidden, NotAuthenticated
+from backend.observability import route_template
 from backend.vocab import Role
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -111,20 +111,15 @@ def get_principal(request: Request, session: SessionDep,
         principal = Principal(*found)
     if not getattr(request.state, "admitted", False):
         request.state.admitted = True
+        request.state.user_id = principal.user.id  # for the access log line
+        request.state.api_key_id = principal.api_key.id if principal.api_key else None
         _admit(request, session, principal)
     return principal
 
 
 def operation_path(request: Request) -> str:
-    """The path template of the request's operation as the OpenAPI document writes it
-    (``/api/v1/hazards/{hazard_id}``): the matched route is the router's own, whose path lacks
-    the prefixes it was included under. Mapped once per app."""
-    paths: dict[int, str] | None = getattr(request.app.state, "operation_paths", None)
-    if paths is None:
-        paths = {id(c.original_route): c.path_format
-                 for c in iter_route_contexts(request.app.routes) if c.path_format}
-        request.app.state.operation_paths = paths
-    return paths.get(id(request.scope.get("route")), request.url.path)
+    """The path template of the request's operation as the OpenAPI document writes it."""
+    return route_template(request.scope) or request.url.path
 
 
 def _admit(request: Request, session: Session, principal: Principal) -> None:

@@ -24,9 +24,11 @@ from backend.exports.router import router as exports_router
 from backend.hazards.router import router as hazards_router
 from backend.inspections.router import router as inspections_router
 from backend.me.router import router as me_router
+from backend.metrics import instrument_pool, live_process
+from backend.metrics_route import router as metrics_router
 from backend.modules.router import router as modules_router
 from backend.notifications.router import router as notifications_router
-from backend.observability import RequestIdMiddleware
+from backend.observability import AccessLogMiddleware, RequestIdMiddleware
 from backend.openapi import install_openapi, reject_unknown_query_parameters
 from backend.org.router import router as org_router
 from backend.photos.router import router as photos_router
@@ -57,7 +59,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     ``scheduler_enabled`` is off; a signal to stop sets ``app.state.stopping`` at once (event
     streams end on it)."""
     settings: Settings = app.state.settings
-    with signalled(app.state.stopping):
+    with signalled(app.state.stopping), live_process():
         if not settings.scheduler_enabled:
             yield
             return
@@ -83,7 +85,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.engine = engine or get_engine()
+    if engine is None:
+        engine = get_engine()
+        instrument_pool(engine)  # the process's own engine (tests pass theirs)
+    app.state.engine = engine
     app.state.sessions = partial(request_session, app.state.engine)
     app.state.stopping = threading.Event()  # set when the server is stopping (backend/shutdown)
     app.state.limiter = RateLimiter(settings, app.state.engine)
@@ -91,6 +96,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(RateLimitHeaders)
     app.add_middleware(InputGuardMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)  # also on the guard's refusals
+    app.add_middleware(AccessLogMiddleware)  # outside the guard: its refusals are logged too
     app.add_middleware(RequestIdMiddleware)  # last added, so outermost: every answer has an id
 
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(reject_unknown_query_parameters)])
@@ -101,6 +107,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                    evaluation_router, stats_router, webhooks_router, exports_router):
         api.include_router(router)
     app.include_router(api)
+    app.include_router(metrics_router)
     install_openapi(app)
 
     @app.get("/healthz", tags=["health"], include_in_schema=False)

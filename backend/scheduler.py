@@ -14,7 +14,7 @@ from datetime import datetime
 
 from starlette.concurrency import run_in_threadpool
 
-from backend import clock
+from backend import clock, metrics
 from backend.audit.anchors import anchor_daily
 from backend.campaigns.notices import send_receipt_reminders
 from backend.config import Settings
@@ -42,6 +42,7 @@ class PassResult:
     anchored: int = 0  # the day's audit anchor, written by this pass
 
 
+@metrics.scheduler_pass()  # counted by outcome, timed when it succeeds
 def run_once(session_factory: SessionFactory, settings: Settings,
              now: datetime | None = None) -> PassResult:
     """One pass at ``now`` (default: the clock). Tasks and escalations come before the events

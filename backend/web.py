@@ -17,7 +17,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
 DEFAULT_DIST = Path(__file__).resolve().parent.parent / "pwa" / "dist"
-SERVER_PREFIXES = ("/api", "/docs", "/redoc", "/openapi.json", "/healthz", "/readyz")
+SERVER_PREFIXES = ("/api", "/docs", "/redoc", "/openapi.json", "/healthz", "/readyz",
+                   "/metrics")
 IMMUTABLE = "public, max-age=31536000, immutable"
 NO_CACHE = "no-cache"
 

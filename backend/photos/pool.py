@@ -19,6 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from backend import metrics
 from backend.errors import AppError
 from backend.photos.processing import ImageRejected
 
@@ -126,10 +127,16 @@ class DecodePool:
             if self._in_flight >= self.capacity:
                 raise DecoderBusy()
             self._in_flight += 1
+            self._publish()
 
     def _release(self) -> None:
         with self._lock:
             self._in_flight -= 1
+            self._publish()
+
+    def _publish(self) -> None:
+        metrics.DECODE_IN_FLIGHT.set(self._in_flight)
+        metrics.DECODE_QUEUE_DEPTH.set(max(0, self._in_flight - self.workers))
 
     def _submit(self, fn: Callable[..., Any],
                 args: tuple[Any, ...]) -> tuple[ProcessPoolExecutor, Future[Any]]:

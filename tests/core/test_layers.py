@@ -18,7 +18,8 @@ BACKEND = Path(__file__).parents[2] / "backend"
 # import no domain package: everything else is built on them
 FOUNDATIONS = ("clock", "commitlog", "config", "db", "dedupe", "errors", "etag", "idempotency",
                "ratelimit",
-               "jsonsafe", "observability", "pagination", "schemas_base", "shutdown", "statewrite",
+               "jsonsafe", "metrics", "observability", "pagination", "schemas_base", "shutdown",
+               "statewrite",
                "types", "vocab", "workshare")
 # domain packages, lowest first: each imports only packages of the layers below it
 DOMAIN_LAYERS = (
