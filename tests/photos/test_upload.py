@@ -6,7 +6,7 @@ from PIL import Image
 
 from backend.photos import signing
 from backend.vocab import Role
-from tests.photos.conftest import stored_files
+from tests.photos.conftest import stored_files, temp_files
 from tests.photos.images import BLUE, RED, encode, halves, jpeg, png_bomb
 
 
@@ -102,8 +102,7 @@ def test_oversize_upload_is_413_and_leaves_nothing(client, upload, settings):
     resp = upload(big, filename="big.png")
     assert resp.status_code == 413
     assert resp.json()["error"]["code"] == "payload_too_large"
-    tmp = settings.data_dir / "tmp"
-    assert not tmp.exists() or list(tmp.iterdir()) == []
+    assert temp_files(settings) == []
     assert stored_files(settings, "") == []
 
 
