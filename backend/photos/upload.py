@@ -14,6 +14,7 @@ from typing import IO
 
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.requests import ClientDisconnect
 
 from backend.errors import AppError
 
@@ -140,10 +141,12 @@ async def receive_upload(content_type: str | None, content_length: str | None,
         parser.finalize()
         if receiver.upload.path is None or receiver._file_bytes == 0:
             raise BadUpload("缺少照片文件 (file)")
-    except MultipartParseError as exc:
+    except (MultipartParseError, ClientDisconnect) as exc:
         receiver.close()
         receiver.upload.discard()
-        raise BadUpload("multipart 格式错误") from exc
+        # a phone that lost its network mid-upload sent a bad upload, not a server error (500)
+        raise BadUpload("上传中断" if isinstance(exc, ClientDisconnect)
+                        else "multipart 格式错误") from exc
     except BaseException:
         receiver.close()
         receiver.upload.discard()

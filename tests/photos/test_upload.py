@@ -1,10 +1,13 @@
+import asyncio
 import io
 import uuid
 
 import pytest
 from PIL import Image
+from starlette.requests import ClientDisconnect
 
 from backend.photos import signing
+from backend.photos.upload import BadUpload, receive_upload
 from backend.vocab import Role
 from tests.photos.conftest import stored_files, temp_files
 from tests.photos.images import BLUE, RED, encode, halves, jpeg, png_bomb
@@ -104,6 +107,20 @@ def test_oversize_upload_is_413_and_leaves_nothing(client, upload, settings):
     assert resp.json()["error"]["code"] == "payload_too_large"
     assert temp_files(settings) == []
     assert stored_files(settings, "") == []
+
+
+def test_a_phone_gone_mid_upload_is_a_bad_upload_and_leaves_nothing(tmp_path):
+    """Found by bench/chaos.py: the disconnect escaped as an unhandled error (500, and a
+    traceback logged for every phone that lost its network mid-upload)."""
+    async def cut_off():
+        yield (b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n'
+               b"Content-Type: image/jpeg\r\n\r\n" + VALID[:500])
+        raise ClientDisconnect()
+
+    with pytest.raises(BadUpload):
+        asyncio.run(receive_upload("multipart/form-data; boundary=b", None, cut_off(), tmp_path,
+                                   10**6))
+    assert list(tmp_path.iterdir()) == []
 
 
 VALID = jpeg()
