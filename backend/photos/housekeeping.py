@@ -16,6 +16,7 @@ from backend.clock import utcnow
 from backend.config import Settings
 from backend.photos.models import Photo, PhotoLink
 from backend.photos.service import derived_key, get_storage, original_key, temp_root
+from backend.photos.storage import LocalStorage
 from backend.photos.tempdirs import release, remove_dead
 
 # A phone that uploaded a photo and went offline before sending the report that uses it may
@@ -80,6 +81,13 @@ def clean_temp_files(directory: Path, older_than: timedelta = TEMP_FILE_MAX_AGE)
     return removed
 
 
+def temp_dirs(settings: Settings) -> list[Path]:
+    """Where processes keep their temporary files: the data dir's and the local store's."""
+    storage = get_storage(settings)
+    staging = [storage.staging] if isinstance(storage, LocalStorage) else []
+    return [temp_root(settings), *staging]
+
+
 def run_gc(session: Session, settings: Settings, older_than: timedelta) -> tuple[int, int]:
     """Unreferenced photos older than ``older_than`` and stale temporary files; returns the
     numbers of storage objects and of temporary files deleted."""
@@ -88,13 +96,16 @@ def run_gc(session: Session, settings: Settings, older_than: timedelta) -> tuple
     storage = get_storage(settings)
     for key in keys:  # only after the rows are gone for good
         storage.delete(key)
-    return len(keys), clean_temp_files(temp_root(settings))
+    return len(keys), sum(clean_temp_files(d) for d in temp_dirs(settings))
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """At start-up, before serving: the temporary files a crash left behind; at a clean stop,
     this process's own."""
-    await run_in_threadpool(clean_temp_files, temp_root(app.state.settings))
+    directories = temp_dirs(app.state.settings)
+    for directory in directories:
+        await run_in_threadpool(clean_temp_files, directory)
     yield
-    await run_in_threadpool(release, temp_root(app.state.settings))
+    for directory in directories:
+        await run_in_threadpool(release, directory)

@@ -34,4 +34,5 @@ def temp_files(settings):
 
 def stored_files(settings, prefix):
     root = settings.data_dir / "photos" / prefix
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.name != LOCK) \
+        if root.exists() else []

@@ -187,3 +187,29 @@ def test_a_start_removes_what_a_killed_process_left_and_keeps_a_live_ones(app, s
     finally:
         alive.kill()
         alive.wait()
+
+
+# a process storing a photo, stopped before the copy is durable (and killed there)
+STORING = """
+import os, sys, time
+from pathlib import Path
+from backend.photos.storage import LocalStorage
+data_dir = Path(sys.argv[1])
+os.fsync = lambda fd: (print("ready", flush=True), time.sleep(120))
+(data_dir / "source").write_bytes(b"photo bytes")
+LocalStorage(data_dir / "photos").put_file("originals/ab/abcd", data_dir / "source", "image/jpeg")
+"""
+
+
+def test_a_start_removes_the_copy_a_killed_process_was_storing(app, settings):
+    """Found by bench/chaos.py: `kill -9` while a photo was copied into the store left its
+    `.incoming-*` file beside the photos for ever."""
+    settings.data_dir.mkdir(parents=True)
+    proc = subprocess.Popen([sys.executable, "-c", STORING, str(settings.data_dir)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline() == "ready\n"
+    proc.kill()
+    proc.wait()
+    with TestClient(app):
+        pass
+    assert stored_files(settings, "") == []
