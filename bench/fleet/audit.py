@@ -2,7 +2,9 @@
 
 - lost: a photo, hazard, inspection or inspection finding (a failed item's hazard) the phones
   captured that is not on the server (or an inspection left unsubmitted);
-- duplicated: one of those on the server more than once, or a row the phones never made;
+- duplicated: one of those on the server more than once, or a row the phones never made; the
+  same for their domain events (one ``hazard.reported`` per hazard, one ``inspection.started``
+  and one ``inspection.submitted`` per checklist: what webhooks and the feed deliver);
 - mismatched: a photo whose sha256 (row or stored bytes) is not the phone's, a hazard or answer
   whose photos are not the ones the phone sent, an answer that is not the phone's;
 - orphans: a row that points at a missing file, and a temporary file left in the data dir."""
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
+from backend.events.models import DomainEvent
 from backend.hazards.models import Hazard
 from backend.inspections.models import Inspection, InspectionAnswer
 from backend.photos.models import Photo, PhotoLink
@@ -21,6 +24,8 @@ from backend.photos.service import VARIANTS, object_key, temp_root
 
 from .phones import Holdings, Phone
 from .world import settings_for
+
+EVENTS = ("hazard.reported", "inspection.started", "inspection.submitted")
 
 
 @dataclass
@@ -60,6 +65,8 @@ def reckon(engine: Engine, data_dir: Path, phones: list[Phone]) -> Reckoning:
                                           Inspection.client_id, Inspection.status)).all()
         answers = conn.execute(select(InspectionAnswer.id, InspectionAnswer.inspection_id,
                                       InspectionAnswer.item_id, InspectionAnswer.result)).all()
+        events = Counter(conn.execute(select(DomainEvent.type, DomainEvent.object_id).where(
+            DomainEvent.type.in_(EVENTS))).all())
         links = conn.execute(select(PhotoLink.owner_type, PhotoLink.owner_id, PhotoLink.photo_id)
                              .order_by(PhotoLink.position)).all()
     photo_of = {row.id: row for row in photos}
@@ -95,8 +102,17 @@ def reckon(engine: Engine, data_dir: Path, phones: list[Phone]) -> Reckoning:
             if i.status == "submitted":
                 _once(r, f"finding of inspection {i.id}", {str(n) for n in range(failed)},
                       Counter(str(n) for n in range(len(findings))))
+    _check_events(r, events, [h.id for h in hazards], [i.id for i in inspections])
     _check_files(r, data_dir, photos)
     return r
+
+
+def _check_events(r: Reckoning, events: Counter[tuple[str, int]], hazard_ids: list[int],
+                  inspection_ids: list[int]) -> None:
+    expected = {("hazard.reported", h) for h in hazard_ids}
+    expected |= {(t, i) for i in inspection_ids for t in EVENTS if t.startswith("inspection.")}
+    _once(r, "event", {f"{t} {n}" for t, n in expected},
+          Counter({f"{t} {n}": count for (t, n), count in events.items()}))
 
 
 def _check_answers(r: Reckoning, inspection_id: int, client_id: str, rows: list,

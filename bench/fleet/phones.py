@@ -12,6 +12,7 @@ import hashlib
 import io
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,7 +124,7 @@ class Phone:
                     wake = min(e.next_at for e in heads.values())
                     await asyncio.sleep(max(0.02, wake - loop.time()))
 
-    async def _pass(self, client: httpx.AsyncClient, now) -> None:  # noqa: ANN001
+    async def _pass(self, client: httpx.AsyncClient, now: Callable[[], float]) -> None:
         blocked: set[str] = set()
         for e in list(self.outbox):
             if e.object in blocked or e.next_at > now():

@@ -10,7 +10,9 @@ overtake one another. One request per connection: the phones' clients keep none 
 import asyncio
 import random
 from collections import Counter
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 HEAD_END = b"\r\n\r\n"
 
@@ -46,6 +48,12 @@ class Proxy:
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # asyncio keeps no reference to a handler whose phone hung up (its client timed out):
+        # held here, so that it is neither collected mid-await nor left running at close
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
         try:
             request = await read_request(reader)
             if request is None:
@@ -76,7 +84,7 @@ class Proxy:
         finally:
             writer.close()
 
-    def _spawn(self, coro) -> None:  # noqa: ANN001
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

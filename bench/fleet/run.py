@@ -14,7 +14,7 @@ from backend.db import make_engine
 from .audit import Reckoning, reckon
 from .phones import Phone
 from .proxy import Faults, Proxy
-from .world import Server, build_world, free_port, scratch_database
+from .world import Server, World, build_world, free_port, scratch_database
 
 
 @dataclass
@@ -46,16 +46,14 @@ def run_chaos(tmp: Path, *, devices: int = 50, hazards: int = 200, inspections: 
         world = build_world(url, data_dir, devices)
         log(f"chaos: seed {seed}, {devices} phones, {hazards} hazards, "
             f"{devices if inspections is None else inspections} checklists")
-        rng = random.Random(seed)
         phones = [Phone(n, account, world, random.Random(f"{seed}-{n}"), "")
                   for n, account in enumerate(world.accounts)]
         for n in range(hazards):
             phones[n % devices].capture_hazard()
         for n in range(devices if inspections is None else inspections):
             phones[n % devices].capture_inspection()
-        result = asyncio.run(_fleet(world, phones, rng, faults or Faults(), kill_every, deadline,
-                                    log))
-        result.seed = seed
+        result = asyncio.run(_fleet(world, phones, seed, faults or Faults(), kill_every,
+                                    deadline, log))
         engine = make_engine(url)
         try:
             result.reckoning = reckon(engine, data_dir, phones)
@@ -77,9 +75,10 @@ def tracebacks(log: str) -> list[str]:
     return found
 
 
-async def _fleet(world, phones: list[Phone], rng: random.Random, faults: Faults,  # noqa: ANN001
+async def _fleet(world: World, phones: list[Phone], seed: int, faults: Faults,
                  kill_every: tuple[int, int], deadline: float,
                  log: Callable[[str], None]) -> ChaosResult:
+    rng = random.Random(seed)
     server = Server(world, free_port())
     await server.start()
     proxy = Proxy(server.port, faults, random.Random(rng.random()))
@@ -116,7 +115,7 @@ async def _fleet(world, phones: list[Phone], rng: random.Random, faults: Faults,
         await proxy.close()
     defects = [f"phone {p.n}: {d}" for p in phones for d in p.defects]
     defects += [f"server log: {trace}" for trace in tracebacks(server.log.read_text(errors="replace"))]
-    result = ChaosResult(seed=0, reckoning=Reckoning(), wall=wall, kills=kills,
+    result = ChaosResult(seed=seed, reckoning=Reckoning(), wall=wall, kills=kills,
                          requests=sum(p.requests for p in phones), network=proxy.counts,
                          defects=defects, unsent=sum(len(p.outbox) for p in phones))
     log(f"chaos: {result.requests} sends, {kills} kills, network {dict(proxy.counts)}, "
