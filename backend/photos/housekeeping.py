@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 from backend.clock import utcnow
 from backend.config import Settings
 from backend.photos.models import Photo, PhotoLink
-from backend.photos.service import derived_key, get_storage, original_key, upload_dir
+from backend.photos.service import derived_key, get_storage, original_key, temp_root
+from backend.photos.storage import LocalStorage
+from backend.photos.tempdirs import release, remove_dead
 
 # A phone that uploaded a photo and went offline before sending the report that uses it may
 # send that report as long as its token lasts: the GC must not eat the evidence before then.
@@ -60,9 +62,11 @@ def collect_garbage(session: Session, older_than: timedelta) -> list[str]:
 
 
 def clean_temp_files(directory: Path, older_than: timedelta = TEMP_FILE_MAX_AGE) -> int:
-    """Delete the files in ``directory`` not modified for ``older_than``; returns how many."""
+    """Delete the directories of dead processes in ``directory`` (tempdirs.py) and the loose
+    files there not modified for ``older_than`` (left before such directories); returns how
+    many files."""
     cutoff = time.time() - older_than.total_seconds()
-    removed = 0
+    removed = remove_dead(directory, older_than.total_seconds())
     try:
         entries = list(os.scandir(directory))
     except FileNotFoundError:
@@ -77,6 +81,13 @@ def clean_temp_files(directory: Path, older_than: timedelta = TEMP_FILE_MAX_AGE)
     return removed
 
 
+def temp_dirs(settings: Settings) -> list[Path]:
+    """Where processes keep their temporary files: the data dir's and the local store's."""
+    storage = get_storage(settings)
+    staging = [storage.staging] if isinstance(storage, LocalStorage) else []
+    return [temp_root(settings), *staging]
+
+
 def run_gc(session: Session, settings: Settings, older_than: timedelta) -> tuple[int, int]:
     """Unreferenced photos older than ``older_than`` and stale temporary files; returns the
     numbers of storage objects and of temporary files deleted."""
@@ -85,11 +96,16 @@ def run_gc(session: Session, settings: Settings, older_than: timedelta) -> tuple
     storage = get_storage(settings)
     for key in keys:  # only after the rows are gone for good
         storage.delete(key)
-    return len(keys), clean_temp_files(upload_dir(settings))
+    return len(keys), sum(clean_temp_files(d) for d in temp_dirs(settings))
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """At start-up, before serving: the temporary files a crash left behind."""
-    await run_in_threadpool(clean_temp_files, upload_dir(app.state.settings))
+    """At start-up, before serving: the temporary files a crash left behind; at a clean stop,
+    this process's own."""
+    directories = temp_dirs(app.state.settings)
+    for directory in directories:
+        await run_in_threadpool(clean_temp_files, directory)
     yield
+    for directory in directories:
+        await run_in_threadpool(release, directory)

@@ -21,6 +21,7 @@ from backend.photos.models import Photo, PhotoLink
 from backend.photos.pool import DecodePool, get_pool
 from backend.photos.processing import Processed, Watermark
 from backend.photos.storage import LocalStorage, S3Storage, Storage
+from backend.photos.tempdirs import own_dir
 from backend.types import Timestamp
 
 VARIANTS = ("original", "web", "thumb")
@@ -67,8 +68,13 @@ def decode_pool(settings: Settings) -> DecodePool:
                     settings.photo_decode_timeout_seconds)
 
 
-def upload_dir(settings: Settings) -> Path:
+def temp_root(settings: Settings) -> Path:
     return settings.data_dir / "tmp"
+
+
+def upload_dir(settings: Settings) -> Path:
+    """Where this process writes its temporary files (its own, locked: tempdirs.py)."""
+    return own_dir(temp_root(settings))
 
 
 @lru_cache

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
+from backend.photos.tempdirs import own_dir
+
 CHUNK = 256 * 1024
 
 
@@ -27,6 +29,9 @@ class ObjectMissing(Exception):
 class LocalStorage:
     def __init__(self, root: Path) -> None:
         self.root = root
+        # copies are made in the process's own directory here (tempdirs.py: a killed process's
+        # is removed by the next start), on the store's file system so that the rename is atomic
+        self.staging = root / ".incoming"
 
     def _path(self, key: str) -> Path:
         path = (self.root / key).resolve()
@@ -37,7 +42,7 @@ class LocalStorage:
     def put_file(self, key: str, path: Path, content_type: str) -> None:
         target = self._path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        fd, tmp = tempfile.mkstemp(dir=own_dir(self.staging), prefix="incoming-")
         try:
             with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
                 shutil.copyfileobj(src, out, CHUNK)

@@ -22,6 +22,7 @@ from typing import IO
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from backend.errors import AppError
 
@@ -179,9 +180,11 @@ async def receive_upload(content_type: str | None, content_length: str | None,
         await run_in_threadpool(receiver.finish_file, receiver.take_batch())
         if receiver.upload.path is None or receiver._file_bytes == 0:
             raise BadUpload("缺少照片文件 (file)")
-    except MultipartParseError as exc:
+    except (MultipartParseError, ClientDisconnect) as exc:
         await _abandon(receiver, writing)
-        raise BadUpload("multipart 格式错误") from exc
+        # a phone that lost its network mid-upload sent a bad upload, not a server error (500)
+        raise BadUpload("上传中断" if isinstance(exc, ClientDisconnect)
+                        else "multipart 格式错误") from exc
     except BaseException:
         await _abandon(receiver, writing)
         raise

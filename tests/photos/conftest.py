@@ -2,6 +2,7 @@ import uuid
 
 import pytest
 
+from backend.photos.tempdirs import LOCK
 from backend.vocab import Role
 
 
@@ -25,6 +26,13 @@ def upload(client, make, inspector):
     return send
 
 
+def temp_files(settings):
+    """The temporary files under the data dir (each process's directory keeps only its lock)."""
+    root = settings.data_dir / "tmp"
+    return [p for p in root.rglob("*") if p.is_file() and p.name != LOCK]
+
+
 def stored_files(settings, prefix):
     root = settings.data_dir / "photos" / prefix
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.name != LOCK) \
+        if root.exists() else []

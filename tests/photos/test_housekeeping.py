@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from backend.clock import utcnow
 from backend.photos.housekeeping import collect_garbage, gc_age, run_gc
 from backend.photos.models import Photo, PhotoLink
+from backend.photos.service import upload_dir
 from backend.photos.storage import LocalStorage
 from tests.photos.conftest import stored_files
 from tests.photos.images import jpeg
@@ -148,3 +149,67 @@ def test_a_young_copy_keeps_its_old_original_and_orphans_go_together(client, mak
     remaining = {p.id for p in db.query(Photo)}
     assert {original["id"], young["id"]} <= remaining  # kept for the young copy
     assert not {copy["id"], lone["id"], lone_copy["id"]} & remaining  # all unreferenced
+
+
+# a server process writing a temporary file as an upload streams in, until it is killed
+UPLOADING = """
+import sys, time
+from pathlib import Path
+from backend.config import Settings
+from backend.photos.service import upload_dir
+settings = Settings(data_dir=Path(sys.argv[1]))
+directory = upload_dir(settings)
+directory.mkdir(parents=True, exist_ok=True)
+(directory / f"upload-{sys.argv[2]}").write_bytes(b"partial")
+print("ready", flush=True)
+time.sleep(120)
+"""
+
+
+def _uploading(data_dir, name):
+    proc = subprocess.Popen([sys.executable, "-c", UPLOADING, str(data_dir), name],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline() == "ready\n"
+    return proc
+
+
+def test_a_start_removes_what_a_killed_process_left_and_keeps_a_live_ones(app, settings):
+    """Found by bench/chaos.py: after `kill -9` mid-upload, the restart kept the upload's files
+    (too young to tell from another worker's upload in progress). A clean stop removes its own."""
+    killed, alive = _uploading(settings.data_dir, "killed"), _uploading(settings.data_dir, "alive")
+    try:
+        killed.kill()
+        killed.wait()
+        with TestClient(app):
+            left = [p.name for p in (settings.data_dir / "tmp").rglob("upload-*")]
+            mine = upload_dir(settings)
+        assert left == ["upload-alive"] and not mine.exists()
+    finally:
+        alive.kill()
+        alive.wait()
+
+
+# a process storing a photo, stopped before the copy is durable (and killed there)
+STORING = """
+import os, sys, time
+from pathlib import Path
+from backend.photos.storage import LocalStorage
+data_dir = Path(sys.argv[1])
+os.fsync = lambda fd: (print("ready", flush=True), time.sleep(120))
+(data_dir / "source").write_bytes(b"photo bytes")
+LocalStorage(data_dir / "photos").put_file("originals/ab/abcd", data_dir / "source", "image/jpeg")
+"""
+
+
+def test_a_start_removes_the_copy_a_killed_process_was_storing(app, settings):
+    """Found by bench/chaos.py: `kill -9` while a photo was copied into the store left its
+    `.incoming-*` file beside the photos for ever."""
+    settings.data_dir.mkdir(parents=True)
+    proc = subprocess.Popen([sys.executable, "-c", STORING, str(settings.data_dir)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline() == "ready\n"
+    proc.kill()
+    proc.wait()
+    with TestClient(app):
+        pass
+    assert stored_files(settings, "") == []

@@ -1,12 +1,15 @@
+import asyncio
 import io
 import uuid
 
 import pytest
 from PIL import Image
+from starlette.requests import ClientDisconnect
 
 from backend.photos import signing
+from backend.photos.upload import BadUpload, receive_upload
 from backend.vocab import Role
-from tests.photos.conftest import stored_files
+from tests.photos.conftest import stored_files, temp_files
 from tests.photos.images import BLUE, RED, encode, halves, jpeg, png_bomb
 
 
@@ -102,9 +105,22 @@ def test_oversize_upload_is_413_and_leaves_nothing(client, upload, settings):
     resp = upload(big, filename="big.png")
     assert resp.status_code == 413
     assert resp.json()["error"]["code"] == "payload_too_large"
-    tmp = settings.data_dir / "tmp"
-    assert not tmp.exists() or list(tmp.iterdir()) == []
+    assert temp_files(settings) == []
     assert stored_files(settings, "") == []
+
+
+def test_a_phone_gone_mid_upload_is_a_bad_upload_and_leaves_nothing(tmp_path):
+    """Found by bench/chaos.py: the disconnect escaped as an unhandled error (500, and a
+    traceback logged for every phone that lost its network mid-upload)."""
+    async def cut_off():
+        yield (b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n'
+               b"Content-Type: image/jpeg\r\n\r\n" + VALID[:500])
+        raise ClientDisconnect()
+
+    with pytest.raises(BadUpload):
+        asyncio.run(receive_upload("multipart/form-data; boundary=b", None, cut_off(), tmp_path,
+                                   10**6))
+    assert list(tmp_path.iterdir()) == []
 
 
 VALID = jpeg()

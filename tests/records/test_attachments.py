@@ -7,6 +7,7 @@ from sqlalchemy import select
 from backend.config import Settings
 from backend.photos.service import get_storage
 from backend.records.models import RecordAttachment
+from tests.photos.conftest import temp_files
 from tests.records.support import API, PDF, PNG, docx, people, training_body
 
 
@@ -60,8 +61,7 @@ def test_the_size_cap_is_413_and_leaves_nothing(client, make, app, training, db)
     resp = _upload(client, make, p.manager, url, "big.pdf", PDF + b"0" * 5000)
     assert (resp.status_code, resp.json()["error"]["code"]) == (413, "payload_too_large")
     assert db.scalar(select(RecordAttachment.id)) is None
-    tmp = settings.data_dir / "tmp"
-    assert not tmp.exists() or not any(tmp.iterdir())
+    assert temp_files(settings) == []
 
 
 def test_deleting_an_attachment_or_its_record_deletes_the_bytes(client, make, app, training,
