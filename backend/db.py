@@ -109,7 +109,10 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # as many connections as worker threads: each thread may hold one across hops, and a
+        # smaller pool (SQLAlchemy's 5 + 10) timed out waiting threads under a burst of phones
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               pool_size=5, max_overflow=THREAD_POOL_SIZE - 5)
         _configure_sqlite(engine)
     else:
         # Two connections per core: more only queue inside PostgreSQL (a 40-connection pool on

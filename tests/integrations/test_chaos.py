@@ -5,26 +5,11 @@ random moments and restarted. Everything the phones hold is on the server exactl
 photo's sha256 matches, no row points at a missing file, no temporary file is left, and no phone
 got an answer it should never get (a 500, a 4xx)."""
 
-from sqlalchemy.engine import make_url
 
 from bench.fleet import run_chaos
 
 SEED = 20261203  # fixed; replay a failure with bench/chaos.py --seed 20261203 --devices 10
 # --hazards 40 --kill-every 20,60 (the network's timing still varies from run to run)
-
-# OPEN (bench/README.md): on SQLite the server sometimes stalls 30 s, then answers 500 with
-# one of these in its log; tolerated here, and only on SQLite, until it is fixed
-SQLITE_STALL = ("database is locked", "QueuePool limit")
-
-
-def unexplained(defects: list[str], database_url: str) -> list[str]:
-    stalled = make_url(database_url).get_backend_name() == "sqlite" and any(
-        d.startswith("server log:") and any(s in d for s in SQLITE_STALL) for d in defects)
-    if not stalled:
-        return defects
-    return [d for d in defects if " answered 500" not in d
-            and not (d.startswith("server log:") and any(s in d for s in SQLITE_STALL))]
-
 
 def test_a_fleet_syncs_everything_exactly_once_through_faults_and_kills(tmp_path, database_url):
     print(f"chaos seed {SEED}")
@@ -33,7 +18,7 @@ def test_a_fleet_syncs_everything_exactly_once_through_faults_and_kills(tmp_path
     print(result.line())
     r = result.reckoning
     assert (r.lost, r.duplicated, r.mismatched, r.orphans) == (0, 0, 0, 0), "\n".join(r.details)
-    assert unexplained(result.defects, database_url) == []
+    assert result.defects == []
     assert result.kills >= 2, result.kills
     network = result.network
     assert network["dropped requests"] and network["dropped responses"] \
