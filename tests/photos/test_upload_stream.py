@@ -1,5 +1,5 @@
-"""The streaming receiver: the file's bytes are hashed and written in batches off the event
-loop; what arrives must be exactly what was sent, fields after the file included."""
+"""The streaming receiver: what arrives must be exactly what was sent, over uneven chunks,
+fields after the file included, and nothing is left past the cap."""
 
 import asyncio
 import hashlib
@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from backend.photos.upload import BATCH_BYTES, PayloadTooLarge, receive_upload
+from backend.photos.upload import PayloadTooLarge, receive_upload
 
 BOUNDARY = "----anxun-test"
+MIB = 1 << 20
 
 
 def _body(data: bytes, *, field_after: bool) -> bytes:
@@ -33,8 +34,8 @@ def _receive(body: bytes, tmp_path: Path, *, chunk: int, max_bytes: int = 1 << 3
 
 
 @pytest.mark.parametrize("chunk", [7_001, 65_536])  # boundaries straddle uneven chunks
-def test_a_file_of_several_batches_arrives_whole_with_a_field_after_it(tmp_path, chunk):
-    data = os.urandom(2 * BATCH_BYTES + 12_345)
+def test_a_large_file_arrives_whole_with_a_field_after_it(tmp_path, chunk):
+    data = os.urandom(2 * MIB + 12_345)
     upload = _receive(_body(data, field_after=True), tmp_path, chunk=chunk)
     assert upload.path is not None and upload.path.read_bytes() == data
     assert upload.sha256 == hashlib.sha256(data).hexdigest()
@@ -42,9 +43,9 @@ def test_a_file_of_several_batches_arrives_whole_with_a_field_after_it(tmp_path,
     upload.discard()
 
 
-def test_past_the_cap_mid_batch_nothing_is_left(tmp_path):
-    data = os.urandom(3 * BATCH_BYTES)
+def test_past_the_cap_nothing_is_left(tmp_path):
+    data = os.urandom(3 * MIB)
     with pytest.raises(PayloadTooLarge):
         _receive(_body(data, field_after=False), tmp_path, chunk=65_536,
-                 max_bytes=2 * BATCH_BYTES)
+                 max_bytes=2 * MIB)
     assert list(tmp_path.iterdir()) == []
