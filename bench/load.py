@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from hazards import database, free_port, server
+from hazards import SECRET, database, free_port, server
 from PIL import Image
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
@@ -355,6 +355,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="anxun-load-") as name, \
             database(args.db, Path(name)) as url:
         tmp = Path(name)
+        # the seeding's audit entries keyed as the server's (its secret; no ./data/secret.key)
+        os.environ |= {"ANXUN_DATA_DIR": str(tmp), "ANXUN_SECRET_KEY": SECRET}
         people = seed_people(url, args.inspectors, args.managers)
         settings = {"ANXUN_SCHEDULER_ENABLED": "false"}
         with server(url, tmp, args.workers, settings) as (port, logfile):
