@@ -6,9 +6,10 @@ RUN npm ci --no-audit --no-fund
 COPY pwa/ ./
 RUN npm run build
 
-# The server; a CJK font for the photo watermarks
+# The server; a CJK font for the photo watermarks; pg_dump for `anxun backup` (Debian's client
+# is 15 or newer: at least the compose database's version, as pg_dump requires)
 FROM python:3.11-slim
-RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md alembic.ini ./
