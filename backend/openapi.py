@@ -11,6 +11,7 @@ error body, and query parameters the contract doesn't name are refused.
   ``unknown_parameter`` instead of silently returning everything.
 """
 
+import threading
 from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
@@ -220,13 +221,20 @@ def _document(app: FastAPI, spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def install_openapi(app: FastAPI) -> None:
-    """Serve the post-processed document, computed once on first use."""
+    """Serve the post-processed document, computed once on first use. Built in the thread
+    pool, so under a lock: FastAPI's ``generate()`` caches its raw document in
+    ``app.openapi_schema`` before ``_document`` has finished editing it, and a second request
+    must not serve that half-made one."""
     generate = app.openapi
+    built: list[dict[str, Any]] = []
+    lock = threading.Lock()
 
     def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = _document(app, generate())
-        return app.openapi_schema
+        if not built:
+            with lock:
+                if not built:
+                    built.append(_document(app, generate()))
+        return built[0]
 
     app.openapi = openapi  # type: ignore[method-assign]
     _serve_off_the_event_loop(app)

@@ -73,7 +73,9 @@ class LocalStorage:
         self._path(key).unlink(missing_ok=True)
 
     def is_empty(self) -> bool:
-        return not self.root.exists() or not any(p.is_file() for p in self.root.rglob("*"))
+        """No stored object (the staging area's per-process lock files are not objects)."""
+        return not self.root.exists() or not any(
+            p.is_file() for p in self.root.rglob("*") if self.staging not in p.parents)
 
 
 class S3Storage:

@@ -52,10 +52,11 @@ class World:
 
 @contextmanager
 def scratch_database(url: str | None, tmp: Path) -> Iterator[str]:
-    """A SQLite file in ``tmp``, or a new database beside the PostgreSQL one ``url`` names
-    (``<its name>_<random>``, dropped at the end)."""
+    """A new SQLite file in ``tmp`` (never the one ``url`` names: in the suite that is the
+    suite's own database, which the chaos would fill), or a new database beside the PostgreSQL
+    one ``url`` names (``<its name>_<random>``, dropped at the end)."""
     if url is None or make_url(url).get_backend_name() == "sqlite":
-        yield url or f"sqlite:///{tmp / 'chaos.db'}"
+        yield f"sqlite:///{tmp / 'chaos.db'}"
         return
     base = make_url(url)
     name = f"{base.database}_{uuid.uuid4().hex[:8]}"

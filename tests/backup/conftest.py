@@ -47,11 +47,13 @@ def store_keys(engine: Engine) -> set[str]:
 
 
 def local_files(root: Path) -> dict[str, str]:
-    """``{store key: sha256}`` of a local store (``data_dir/photos``)."""
+    """``{store key: sha256}`` of a local store (``data_dir/photos``; its staging area, where
+    each process keeps a lock file, holds no object)."""
     if not root.exists():
         return {}
     return {path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in root.rglob("*") if path.is_file()}
+            for path in root.rglob("*")
+            if path.is_file() and ".incoming" not in path.relative_to(root).parts}
 
 
 class WriteLoad(threading.Thread):

@@ -138,3 +138,17 @@ def test_the_loser_of_an_insert_race_gets_the_winners_row(db, make, tmp_path):
     second, created_again = save_photo(db, user, fields, processed, "j" * 32, None)
     assert created and not created_again
     assert second.id == first.id
+
+
+def test_a_local_store_whose_objects_are_gone_is_empty_despite_its_staging_lock(tmp_path):
+    """A restore refuses a non-empty store: the lock file a process keeps in the staging area
+    once it has stored anything is not an object."""
+    from backend.photos.storage import LocalStorage
+
+    store = LocalStorage(tmp_path / "photos")
+    source = tmp_path / "p.jpg"
+    source.write_bytes(b"jpeg")
+    store.put_file("originals/ab/abc", source, "image/jpeg")
+    assert not store.is_empty()
+    store.delete("originals/ab/abc")
+    assert store.is_empty()
