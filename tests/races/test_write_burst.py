@@ -2,7 +2,9 @@
 write request took the write lock at its token check (``BEGIN IMMEDIATE``) and held it across
 thread-pool hops, so once the pool's threads all waited for the lock, the lock's holder
 waited for a thread: nothing moved until SQLite's 30 s busy timeout failed them with 500s
-(found by bench/chaos.py: "database is locked" and pool timeouts under a burst of phones)."""
+(found by bench/chaos.py: "database is locked" and pool timeouts under a burst of phones).
+On PostgreSQL the same burst got no answer in 60 s (writers queue on the event and audit
+heads while holding pooled connections across hops)."""
 
 import time
 import uuid
