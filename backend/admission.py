@@ -7,43 +7,72 @@ thread and nothing moved until SQLite's 30 s busy timeout failed them all: 120 r
 on a 40-thread pool answered 500 after 75 s (found by bench/chaos.py). Admitted at most
 :data:`WRITERS` at a time, the others wait on the event loop, holding no thread, and the
 rest of the pool stays free for the holder's hops and for reads (which never wait for the
-lock under WAL). Half the pool, not one: a writer receiving a photo from a slow phone holds
-its admission, and one such upload must not stop every other write. PostgreSQL too: its
-writers serialise on the event and audit heads at commit and hold a pooled connection across
-hops, and the same burst timed out there (no answer in 60 s) until it was bounded alike."""
+lock under WAL). PostgreSQL too: its writers serialise on the event and audit heads at commit
+and hold a pooled connection across hops, and the same burst timed out there (no answer in
+60 s) until it was bounded alike.
 
-import asyncio
-import weakref
+The admission is taken by the request's session dependency, so after FastAPI has read a JSON
+or form body, and an endpoint that streams its body (photos, attachments, imports) gives it
+back while the bytes arrive (:func:`released`): taken for the whole request (an ASGI
+middleware at first), twenty phones uploading slowly held every admission and no other write
+could start (tests/races/test_slow_senders.py)."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import anyio
-from starlette.types import ASGIApp, Receive, Scope, Send
+from fastapi import Request
 
 from backend.db import THREAD_POOL_SIZE
-from backend.deps import SAFE_METHODS
+from backend.limiters import PerLoop
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WRITERS = THREAD_POOL_SIZE // 2
-_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = \
-    weakref.WeakKeyDictionary()
+_admissions = PerLoop()
 
 
-def _limiter() -> anyio.CapacityLimiter:
-    """The admissions of this event loop (FIFO)."""
-    loop = asyncio.get_running_loop()
-    limiter = _limiters.get(loop)
-    if limiter is None:
-        limiter = _limiters[loop] = anyio.CapacityLimiter(WRITERS)
-    return limiter
+class Admission:
+    """One writing request's admission, held between :meth:`take` and :meth:`give_back`."""
+
+    def __init__(self, limiter: anyio.CapacityLimiter) -> None:
+        self._limiter = limiter
+        self._held = False
+
+    async def take(self) -> None:
+        await self._limiter.acquire_on_behalf_of(self)
+        self._held = True
+
+    def give_back(self) -> None:
+        if self._held:
+            self._held = False
+            self._limiter.release_on_behalf_of(self)
 
 
-class WriteAdmission:
-    """Pure ASGI: a writing method waits for an admission."""
+async def write_admission(request: Request) -> AsyncIterator[None]:
+    """A dependency (of the session's): a writing method waits for an admission (FIFO) and
+    keeps it until the request's transaction has ended."""
+    if request.method in SAFE_METHODS:
+        yield
+        return
+    admission = Admission(_admissions.get(WRITERS))
+    await admission.take()
+    request.state.admission = admission
+    try:
+        yield
+    finally:
+        admission.give_back()
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
-            await self.app(scope, receive, send)
-            return
-        async with _limiter():
-            await self.app(scope, receive, send)
+@asynccontextmanager
+async def released(request: Request) -> AsyncIterator[None]:
+    """Give the request's admission back for the block (a body streaming in: the block must not
+    use the database) and wait for it again after."""
+    admission: Admission | None = getattr(request.state, "admission", None)
+    if admission is None:
+        yield
+        return
+    admission.give_back()
+    try:
+        yield
+    finally:
+        await admission.take()

@@ -1,7 +1,5 @@
 """What routes get injected: the request's session, the settings and the authenticated user."""
 
-import asyncio
-import weakref
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,14 +17,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from backend.accounts import apikeys, scopes
 from backend.accounts.models import ApiKey, AuthToken, User
 from backend.accounts.service import user_for_token
+from backend.admission import SAFE_METHODS, write_admission
 from backend.clock import utcnow
 from backend.config import Settings
 from backend.db import new_session
 from backend.errors import AppError, Forbidden, NotAuthenticated
+from backend.limiters import PerLoop
 from backend.observability import route_template
 from backend.vocab import Role
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 T = TypeVar("T")
 T_contra = TypeVar("T_contra", contravariant=True)
 
@@ -61,9 +60,13 @@ def request_session(engine: Engine, *, read_only: bool) -> Iterator[Session]:
         yield session
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request. Safe methods get a read-only session (on SQLite a deferred
-    BEGIN that does not take the write lock)."""
+Admitted = Annotated[None, Depends(write_admission, scope="function")]
+
+
+def get_session(request: Request, _: Admitted) -> Iterator[Session]:
+    """One session per request, for a writing method once it is admitted (backend/admission).
+    Safe methods get a read-only session (on SQLite a deferred BEGIN that does not take the
+    write lock)."""
     with request.app.state.sessions(read_only=request.method in SAFE_METHODS) as session:
         yield session
 
@@ -214,18 +217,12 @@ AdminUser = Annotated[User, require_roles(Role.admin)]
 # only added switching: about 45% of the ceiling instead of 55-60%), at the price of queueing a
 # list behind a slow search. More throughput comes from uvicorn workers, not threads.
 HOT_READ_SLOTS = {"sqlite": 1, "postgresql": 2}
-_hot_read_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] \
-    = weakref.WeakKeyDictionary()
+_hot_read_limiters = PerLoop()
 
 
 def _hot_read_limiter(request: Request) -> anyio.CapacityLimiter:
     """The hot reads' worker slots, FIFO, one set per event loop."""
-    loop = asyncio.get_running_loop()
-    limiter = _hot_read_limiters.get(loop)
-    if limiter is None:
-        slots = HOT_READ_SLOTS.get(request.app.state.engine.dialect.name, 2)
-        limiter = _hot_read_limiters[loop] = anyio.CapacityLimiter(slots)
-    return limiter
+    return _hot_read_limiters.get(HOT_READ_SLOTS.get(request.app.state.engine.dialect.name, 2))
 
 
 def _check_token(request: Request, token: str) -> None:

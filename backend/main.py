@@ -12,7 +12,6 @@ from fastapi.routing import APIRoute
 from sqlalchemy import Engine, text
 
 from backend.accounts.router import router as accounts_router
-from backend.admission import WriteAdmission
 from backend.audit.router import router as audit_router
 from backend.campaigns.router import router as campaigns_router
 from backend.config import Settings, get_settings
@@ -94,7 +93,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.stopping = threading.Event()  # set when the server is stopping (backend/shutdown)
     app.state.limiter = RateLimiter(settings, app.state.engine)
     install_error_handlers(app)
-    app.add_middleware(WriteAdmission)  # innermost: admitted once the request is valid
     app.add_middleware(RateLimitHeaders)
     app.add_middleware(InputGuardMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)  # also on the guard's refusals

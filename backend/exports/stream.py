@@ -8,10 +8,8 @@ A batch's rows are the next ones in keyset order after the previous batch's last
 exported once even while hazards are reported and changed during the export (a row changed
 meanwhile is exported as it was read)."""
 
-import asyncio
 import os
 import tempfile
-import weakref
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,18 +22,10 @@ from sqlalchemy.orm import Session
 
 from backend.exports import writers
 from backend.exports.cells import Cell
+from backend.limiters import PerLoop
 
 SLOTS = 2
-_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = \
-    weakref.WeakKeyDictionary()
-
-
-def _limiter() -> anyio.CapacityLimiter:
-    loop = asyncio.get_running_loop()
-    limiter = _limiters.get(loop)
-    if limiter is None:
-        limiter = _limiters[loop] = anyio.CapacityLimiter(SLOTS)
-    return limiter
+_limiters = PerLoop()
 
 
 @dataclass
@@ -58,7 +48,7 @@ class Export:
             return self.read(session, cursor)
 
     async def _in_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
-        return await anyio.to_thread.run_sync(fn, *args, limiter=_limiter())
+        return await anyio.to_thread.run_sync(fn, *args, limiter=_limiters.get(SLOTS))
 
     async def open(self) -> None:
         self.first = await self._in_thread(self._batch, None)

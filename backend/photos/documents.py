@@ -15,6 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from starlette.requests import Request
 
+from backend import admission
 from backend.config import Settings
 from backend.errors import AppError
 from backend.photos.service import get_storage, upload_dir
@@ -93,20 +94,22 @@ async def received(request: Request, settings: Settings) -> AsyncIterator[Stored
     a type not accepted) and stored. The block records it; if the block fails the bytes are
     deleted. A transaction that records it must delete them if it rolls back
     (``commitlog.on_rollback``)."""
-    try:
-        upload = await receive_upload(request.headers.get("content-type"),
-                                      request.headers.get("content-length"), request.stream(),
-                                      upload_dir(settings), settings.attachment_max_bytes)
-    except PayloadTooLarge as exc:
-        raise PayloadTooLarge("附件文件过大", details=exc.details) from exc
     storage = get_storage(settings)
-    try:
-        assert upload.path is not None
-        content_type = await run_in_threadpool(sniff, upload.path, upload.filename)
-        size = upload.path.stat().st_size
-        key = await run_in_threadpool(store, storage, upload.path, content_type)
-    finally:
-        upload.discard()
+    async with admission.released(request):
+        try:
+            upload = await receive_upload(request.headers.get("content-type"),
+                                          request.headers.get("content-length"),
+                                          request.stream(), upload_dir(settings),
+                                          settings.attachment_max_bytes)
+        except PayloadTooLarge as exc:
+            raise PayloadTooLarge("附件文件过大", details=exc.details) from exc
+        try:
+            assert upload.path is not None
+            content_type = await run_in_threadpool(sniff, upload.path, upload.filename)
+            size = upload.path.stat().st_size
+            key = await run_in_threadpool(store, storage, upload.path, content_type)
+        finally:
+            upload.discard()
     name = Path(upload.filename).name[:200] if upload.filename else None
     try:
         yield StoredDocument(key, name, content_type, size, upload.sha256)

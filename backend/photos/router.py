@@ -6,7 +6,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
-from backend import metrics
+from backend import admission, metrics
 from backend.accounts.models import User
 from backend.config import Settings
 from backend.deps import CurrentUser, SessionDep, SettingsDep, require_roles
@@ -80,9 +80,11 @@ async def upload_photo(request: Request, response: Response, user: PhotoTaker,
     marked-up copy of it). JPEG, PNG, WebP or HEIC. Inspectors, center managers and 质监办 only."""
     await run_in_threadpool(session.rollback)  # don't hold the write lock while receiving
     with metrics.ingest_stage("receive"):
-        upload = await receive_upload(request.headers.get("content-type"),
-                                      request.headers.get("content-length"), request.stream(),
-                                      service.upload_dir(settings), settings.upload_max_bytes)
+        async with admission.released(request):
+            upload = await receive_upload(request.headers.get("content-type"),
+                                          request.headers.get("content-length"),
+                                          request.stream(), service.upload_dir(settings),
+                                          settings.upload_max_bytes)
     processed: Processed | None = None
     try:
         fields = service.parse_fields(upload.fields)
@@ -93,13 +95,14 @@ async def upload_photo(request: Request, response: Response, user: PhotoTaker,
             return existing
         source = upload.path
         assert source is not None  # receive_upload refuses a request without a file
-        with metrics.ingest_stage("decode"):
-            processed = await service.decode_pool(settings).run(
-                process_image, str(source), settings.upload_max_pixels, watermark)
         storage = service.get_storage(settings)
         storage_key = uuid.uuid4().hex
-        with metrics.ingest_stage("store"):
-            await run_in_threadpool(service.store, storage, processed, source, storage_key)
+        async with admission.released(request):
+            with metrics.ingest_stage("decode"):
+                processed = await service.decode_pool(settings).run(
+                    process_image, str(source), settings.upload_max_pixels, watermark)
+            with metrics.ingest_stage("store"):
+                await run_in_threadpool(service.store, storage, processed, source, storage_key)
         with metrics.ingest_stage("save"):
             out, created = await run_in_threadpool(_save, session, user, fields, processed,
                                                    storage_key, upload.filename, settings)

@@ -8,6 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from backend import admission
 from backend.accounts.models import User
 from backend.config import Settings
 from backend.deps import CurrentUser, SessionDep, SettingsDep
@@ -106,9 +107,10 @@ def _store(table: str, session: Session, user: User, center_id: int | None,
 async def _import(table: str, request: Request, user: User, session: Session,
                   settings: Settings, center_id: int | None) -> ImportOut:
     await run_in_threadpool(_check_importer, table, session, user, center_id)
-    upload = await receive_upload(request.headers.get("content-type"),
-                                  request.headers.get("content-length"), request.stream(),
-                                  upload_dir(settings), workbook.MAX_UPLOAD_BYTES)
+    async with admission.released(request):
+        upload = await receive_upload(request.headers.get("content-type"),
+                                      request.headers.get("content-length"), request.stream(),
+                                      upload_dir(settings), workbook.MAX_UPLOAD_BYTES)
     try:
         assert upload.path is not None
         return await run_in_threadpool(_store, table, session, user, center_id, upload.path)
