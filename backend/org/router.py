@@ -1,11 +1,11 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from sqlalchemy import select
 
-from backend.deps import AdminUser, CurrentUser, SessionDep
+from backend.deps import AdminUser, CurrentUser, SessionDep, SettingsDep
 from backend.openapi import error_responses
-from backend.org import service
+from backend.org import labels, service
 from backend.org.models import Campus, Center, Site
 from backend.org.schemas import (
     CampusIn,
@@ -104,6 +104,27 @@ def list_sites(user: CurrentUser, session: SessionDep, limit: LimitParam = 100,
 def create_site(body: SiteIn, admin: AdminUser, session: SessionDep) -> Site:
     """Create a site (admin); a QR code is generated unless one is given."""
     return service.add_site(session, admin, **body.model_dump())
+
+
+@router.get("/sites/labels.pdf", response_class=Response,
+            responses={200: {"description": "A4 sheets of 2 x 4 labels, in the order asked",
+                             "content": {"application/pdf": {"schema": {
+                                 "type": "string", "format": "binary"}}}},
+                       **error_responses("site_not_found")})
+def site_labels(request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep,
+                site_id: Annotated[list[DbId], Query(
+                    min_length=1, max_length=labels.MAX_LABELS,
+                    description="the sites to label (repeat the parameter), at most 200")],
+                ) -> Response:
+    """Printable QR labels of sites the user may read (404 ``site_not_found`` naming any other):
+    each label's QR holds the site's check-in link ``{public_url}/s/{code}`` (without
+    ``public_url``, the address this request was made to), with the site's name, campus,
+    center and code."""
+    base_url = settings.public_url or str(request.base_url)
+    pdf = labels.labels_pdf(service.site_labels(session, user, site_id), base_url)
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": 'attachment; filename="site-labels.pdf"',
+        "Cache-Control": "private, no-cache"})
 
 
 @router.get("/sites/by-code/{code}", response_model=SiteOut,

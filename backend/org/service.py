@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from backend import audit
 from backend.errors import Conflict, NotFound, Unprocessable
 from backend.org.errors import CampusInactive, CenterInactive, SiteInactive
+from backend.org.labels import Label
 from backend.org.models import Campus, Center, Group, Site
 from backend.vocab import Role
 
@@ -92,6 +93,19 @@ def get_readable_site(session: Session, user: Member, site_id: int) -> Site:
     if site is None:
         raise NotFound("点位不存在", code="site_not_found", details={"site_id": site_id})
     return site
+
+
+def site_labels(session: Session, user: Member, site_ids: list[int]) -> list[Label]:
+    """What the labels of ``site_ids`` show, in that order (404 naming the unreadable ones)."""
+    rows = session.execute(  # readable_sites joins the centers (scoped_to_user)
+        readable_sites(user).join(Campus, Campus.id == Site.campus_id)
+        .where(Site.id.in_(set(site_ids)))
+        .with_only_columns(Site.id, Site.name, Campus.name, Center.name, Site.code)).all()
+    found = {row[0]: Label(*row[1:]) for row in rows}
+    missing = sorted(set(site_ids) - found.keys())
+    if missing:
+        raise NotFound("点位不存在", code="site_not_found", details={"site_ids": missing})
+    return [found[site_id] for site_id in site_ids]
 
 
 def get_site_for_new_work(session: Session, user: Member, site_id: int) -> Site:

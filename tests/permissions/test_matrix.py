@@ -104,6 +104,8 @@ EXPECTED = {
                              qa=1, leader=1, admin=0),
     "center_members": dict(inspector_own=200, inspector_other=404, manager_own=200,
                            manager_other=404, qa=200, leader=200, admin=200),
+    "site_labels": dict(inspector_own=200, inspector_other=404, manager_own=200,
+                        manager_other=404, qa=200, leader=200, admin=200),
     "read_audit": dict(inspector_own=403, inspector_other=403, manager_own=403,
                        manager_other=403, qa=200, leader=403, admin=200),
     # notifications are their recipient's only: another user's is 404 to everyone
@@ -315,6 +317,9 @@ def call(name, client, make, user):
         return sum(i["id"] == inspection_id for i in items)
     if name == "center_members":
         return client.get(f"/api/v1/centers/{org.catering.id}/members",
+                          headers=headers).status_code
+    if name == "site_labels":
+        return client.get("/api/v1/sites/labels.pdf", params={"site_id": org.kitchen.id},
                           headers=headers).status_code
     assert name == "read_audit"
     return client.get("/api/v1/audit", headers=headers).status_code
