@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     )
     group_name: str = "后勤集团"
     token_lifetime_hours: int = Field(default=7 * 24, ge=1, le=90 * 24)
+    one_time_password_hours: int = Field(
+        default=72, ge=1, le=30 * 24,
+        description="a one-time password an administrator made expires unused after this long")
     login_max_failures: int = Field(default=5, ge=1)
     login_failure_window_minutes: int = Field(default=15, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)

@@ -19,6 +19,8 @@ class User(TimestampMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     password_changed_at: Mapped[datetime | None]
+    # the password is a one-time one an administrator was shown: the next login replaces it
+    must_change_password: Mapped[bool] = mapped_column(default=False)
     # the service user an API key acts through: never logs in with a password, receives no
     # notifications, is managed under /api-keys (backend/accounts/apikeys.py)
     is_integration: Mapped[bool] = mapped_column(default=False)

@@ -1,9 +1,11 @@
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request, status
 from sqlalchemy import select
 
-from backend.accounts import apikeys, service
+from backend import clock
+from backend.accounts import apikeys, onetime, service
 from backend.accounts.models import ApiKey, User, UserRole
 from backend.accounts.schemas import (
     ApiKeyCreatedOut,
@@ -12,6 +14,7 @@ from backend.accounts.schemas import (
     LoginIn,
     LoginOut,
     MemberOut,
+    OneTimePasswordOut,
     PasswordChangeIn,
     PasswordResetIn,
     UserCreateIn,
@@ -35,23 +38,32 @@ def _login_out(issued: service.IssuedToken) -> LoginOut:
                     user=UserOut.model_validate(issued.user))
 
 
+ONE_TIME_ERRORS = (onetime.PasswordChangeRequired, onetime.OneTimePasswordExpired)
+
+
 @router.post("/auth/login", response_model=LoginOut,
-             responses=error_responses("invalid_credentials", "login_locked"))
+             responses=error_responses("invalid_credentials", "login_locked", *ONE_TIME_ERRORS,
+                                       onetime.NoPasswordChangeDue, onetime.OneTimePasswordUsed,
+                                       "weak_password"))
 def login(body: LoginIn, request: Request, session: SessionDep, settings: SettingsDep) -> LoginOut:
-    """Log in with username and password; returns a new bearer token."""
+    """Log in with username and password; returns a new bearer token. A one-time password
+    (an administrator's reset) alone is 403 `password_change_required`: send it again with
+    `new_password`, which replaces it, to log in."""
     issued = service.login(session, settings, body.username, body.password,
-                           request.headers.get("user-agent"))
+                           request.headers.get("user-agent"), body.new_password)
     return _login_out(issued)
 
 
 @router.post("/auth/token", response_model=LoginOut, include_in_schema=True,
-             responses=error_responses("invalid_credentials", "login_locked"))
+             responses=error_responses("invalid_credentials", "login_locked", *ONE_TIME_ERRORS,
+                                       onetime.NoPasswordChangeDue, onetime.OneTimePasswordUsed,
+                                       "weak_password"))
 def login_form(form: Annotated[LoginIn, Form()], request: Request, session: SessionDep,
                settings: SettingsDep) -> LoginOut:
     """OAuth2 password flow (form-encoded), for the "Authorize" button of /docs. The fields are
     bounded as in the JSON login (other OAuth2 fields such as ``grant_type`` are ignored)."""
     issued = service.login(session, settings, form.username, form.password,
-                           request.headers.get("user-agent"))
+                           request.headers.get("user-agent"), form.new_password)
     return _login_out(issued)
 
 
@@ -141,6 +153,18 @@ def reset_user_password(user_id: DbId, body: PasswordResetIn, admin: AdminUser,
                         session: SessionDep) -> None:
     """Set a new password for a user (admin); all their sessions end."""
     service.reset_password(session, admin, user_id, body.new_password)
+
+
+@router.post("/users/{user_id}/one-time-password", status_code=status.HTTP_201_CREATED,
+             response_model=OneTimePasswordOut, responses=error_responses("not_found"))
+def make_one_time_password(user_id: DbId, admin: AdminUser, session: SessionDep,
+                           settings: SettingsDep) -> OneTimePasswordOut:
+    """Reset a user's password to a one-time password, shown in this answer only (admin); all
+    their sessions end. Their next login gets 403 `password_change_required` until it sends
+    `new_password` with it; unused it expires after `one_time_password_hours`."""
+    password = service.reset_password(session, admin, user_id)
+    return OneTimePasswordOut(one_time_password=password, expires_at=clock.utcnow() + timedelta(
+        hours=settings.one_time_password_hours))
 
 
 def _key_out(key: ApiKey, shape: type[ApiKeyOut] = ApiKeyOut, **extra: str) -> ApiKeyOut:

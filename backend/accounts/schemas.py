@@ -32,6 +32,9 @@ class LoginIn(BaseModel):
     username: Annotated[str, Field(min_length=1, max_length=64)] = Field(
         description="login name (case-insensitive)")
     password: Password
+    new_password: Password | None = Field(
+        default=None, description="only with a one-time password (answered 403 "
+        f"`password_change_required`): the password that replaces it, {PASSWORD_POLICY}")
 
 
 class UserOut(BaseModel):
@@ -48,6 +51,9 @@ class UserOut(BaseModel):
     center_limit: list[int] | None = Field(
         default=None, description="only these centers' objects are visible (e.g. a leader of "
                                   "one center); null: every center the roles allow")
+    must_change_password: bool = Field(
+        default=False, description="an administrator set a one-time password the user has not "
+                                   "replaced yet (their next login must)")
     created_at: datetime
 
 
@@ -101,6 +107,12 @@ class UserUpdateIn(BaseModel):
         default=None, description="false disables the user and ends their sessions")
     center_limit: CenterLimit | None = Field(
         default=None, description=CENTER_LIMIT_DOC + "; null removes the limit")
+
+
+class OneTimePasswordOut(BaseModel):
+    one_time_password: str = Field(description="shown this once: give it to the user, whose "
+                                   "next login must replace it")
+    expires_at: datetime = Field(description="unused until then, it no longer logs in")
 
 
 class PasswordResetIn(BaseModel):

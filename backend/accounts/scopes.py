@@ -57,6 +57,8 @@ OPERATIONS: dict[tuple[str, str], Needs] = {
     ("GET", f"{A}/modules/{{module_id}}/versions"): Scope.inspections_read,
     ("GET", f"{A}/modules/{{module_id}}/versions/{{version}}"): Scope.inspections_read,
     ("GET", f"{A}/tasks"): Scope.inspections_read,
+    ("GET", f"{A}/tasks/coverage/sites"): Scope.inspections_read,
+    ("GET", f"{A}/tasks/coverage/inspectors"): Scope.inspections_read,
     ("GET", f"{A}/plans"): Scope.inspections_read,
     ("GET", f"{A}/plans/{{plan_id}}"): Scope.inspections_read,
     ("GET", f"{A}/plans/templates"): Scope.inspections_read,
@@ -82,7 +84,8 @@ OPERATIONS: dict[tuple[str, str], Needs] = {
 _PEOPLE_ONLY = """
 POST /auth/logout; GET /me; POST /me/password; GET /me/todo
 GET /users; POST /users; GET /users/{user_id}; PATCH /users/{user_id}
-POST /users/{user_id}/password; GET /centers/{center_id}/members
+POST /users/{user_id}/password; POST /users/{user_id}/one-time-password
+GET /centers/{center_id}/members
 GET /api-keys; POST /api-keys; GET /api-keys/{key_id}; POST /api-keys/{key_id}/revoke
 POST /centers; PATCH /centers/{center_id}; POST /campuses; PATCH /campuses/{campus_id}
 POST /sites; PATCH /sites/{site_id}; POST /modules; POST /modules/{module_id}/versions
@@ -111,6 +114,7 @@ PATCH /webhooks/{subscription_id}; DELETE /webhooks/{subscription_id}
 GET /webhooks/{subscription_id}/deliveries
 GET /webhooks/{subscription_id}/deliveries/{delivery_id}
 POST /webhooks/{subscription_id}/deliveries/{delivery_id}/resend
+POST /webhooks/{subscription_id}/test
 """
 OPERATIONS.update({(m, A + p): PEOPLE for m, p in (
     line.split() for line in _PEOPLE_ONLY.replace(";", "\n").splitlines() if line.strip())})

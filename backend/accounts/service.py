@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from backend import audit
+from backend.accounts import onetime
 from backend.accounts.models import AuthToken, LoginThrottle, User, UserRole
 from backend.accounts.passwords import (
     check_password_policy,
@@ -139,8 +140,9 @@ def _record_failure(session: Session, throttle: LoginThrottle | None, key: str,
 
 
 def login(session: Session, settings: Settings, username: str, password: str,
-          user_agent: str | None = None) -> IssuedToken:
-    """Check the credentials and issue a new token.
+          user_agent: str | None = None, new_password: str | None = None) -> IssuedToken:
+    """Check the credentials and issue a new token (a one-time password must come with the
+    ``new_password`` that replaces it: backend/accounts/onetime.py).
 
     Failures are counted per username (existing or not); after ``login_max_failures`` within the
     window the username is locked for ``login_lockout_minutes`` and even the right password is
@@ -164,6 +166,7 @@ def login(session: Session, settings: Settings, username: str, password: str,
         raise InvalidCredentials()
     if throttle is not None:
         session.delete(throttle)
+    onetime.settle(session, settings, user, password, new_password)
     issued = issue_token(session, settings, user, user_agent)
     audit.record(session, actor=user, action="auth.login", object_type="user", object_id=user.id)
     return issued
@@ -376,13 +379,20 @@ def _audit_password_check_failure(session: Session, user: User, reason: str) -> 
                  object_id=user.id, summary={"reason": reason})
 
 
-def reset_password(session: Session, admin: User, user_id: int, new: str) -> None:
-    """An administrator sets a new password; all the user's sessions end."""
+def reset_password(session: Session, admin: User, user_id: int, new: str | None = None) -> str:
+    """An administrator sets a new password, or without ``new`` a one-time password that the
+    next login must replace (backend/accounts/onetime.py); all the user's sessions end.
+    Returns the password (a one-time one is shown to the administrator once)."""
     user = get_user_in_group(session, admin, user_id)
-    check_password_policy(new, username=user.username)
+    user.must_change_password = new is None
+    if new is None:
+        new = onetime.generate()
+    else:
+        check_password_policy(new, username=user.username)
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
     revoke_all_tokens(session, user)
     session.flush()
     audit.record(session, actor=admin, action="user.password_reset", object_type="user",
-                 object_id=user.id)
+                 object_id=user.id, summary={"one_time": user.must_change_password})
+    return new

@@ -34,3 +34,8 @@ class PlanChanged(Conflict):
 class PlanManageForbidden(Forbidden):
     code = "plan_manage_forbidden"
     message = "只有本中心负责人或质监办可以管理巡检计划"
+
+
+class CoveragePeriodInvalid(Unprocessable):
+    code = "coverage_period_invalid"
+    message = "统计期间无效：开始日期不能晚于结束日期，且期间不能超过 366 天"

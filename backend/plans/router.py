@@ -2,8 +2,8 @@ import base64
 import binascii
 import functools
 import json
-from datetime import datetime
-from typing import Annotated
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 from sqlalchemy import select
@@ -12,17 +12,19 @@ from sqlalchemy.orm import Session
 from backend import clock
 from backend.accounts.models import User
 from backend.campaigns.models import Campaign
-from backend.deps import CurrentUser, SessionDep
+from backend.deps import CurrentUser, SessionDep, require_roles
 from backend.etag import IfMatch, PreconditionFailed, expected_versions, set_etag
 from backend.openapi import error_responses
 from backend.pagination import CursorParam, InvalidCursor, LimitParam, Page, keyset_page
-from backend.plans import errors, listing, service
+from backend.plans import coverage, errors, listing, service
 from backend.plans.models import PatrolPlan, TaskState
 from backend.plans.schemas import (
     FromTemplateIn,
+    InspectorCoverageOut,
     PlanIn,
     PlanOut,
     PlanPatchIn,
+    SiteCoverageOut,
     TaskOut,
     TemplateOut,
 )
@@ -166,3 +168,37 @@ def list_tasks(
     page = _with_campaign_titles(session, rows[:limit])
     next_cursor = _encode(page[-1]) if len(rows) > limit else None
     return Page(items=page, next_cursor=next_cursor)
+
+
+CoverageReader = Annotated[User, require_roles(Role.center_manager, Role.qa_officer,
+                                               Role.leader)]
+PeriodStart = Annotated[Day | None, Query(alias="from", description=(
+    "the period's first day (Asia/Shanghai); default: 29 days before `to`"))]
+PeriodEnd = Annotated[Day | None, Query(description="the period's last day; default: today")]
+CoverageCenter = Annotated[DbId | None, Query(description="one center's tasks")]
+Rows = list[dict[str, Any]]
+
+
+def _period(start: date | None, end: date | None) -> tuple[date, date]:
+    last = end or clock.today()
+    return start or last - timedelta(days=29), last
+
+
+@router.get("/tasks/coverage/sites", response_model=list[SiteCoverageOut],
+            responses=error_responses("forbidden", errors.CoveragePeriodInvalid))
+def site_coverage(user: CoverageReader, session: SessionDep, from_: PeriodStart = None,
+                  to: PeriodEnd = None, center_id: CoverageCenter = None) -> Rows:
+    """Patrol coverage per site over the period (at most 366 days; tasks by the day they fell
+    due): tasks, done, missed (漏检), open, cancelled and the done rate; the most missed first.
+    Center managers: their center's sites; 质监办 and leaders: every center's."""
+    return coverage.by_site(session, user, *_period(from_, to), center_id)
+
+
+@router.get("/tasks/coverage/inspectors", response_model=list[InspectorCoverageOut],
+            responses=error_responses("forbidden", errors.CoveragePeriodInvalid))
+def inspector_coverage(user: CoverageReader, session: SessionDep, from_: PeriodStart = None,
+                       to: PeriodEnd = None, center_id: CoverageCenter = None) -> Rows:
+    """Patrol coverage per inspector over the period: a done task counts for whoever submitted
+    its inspection, a missed or open one for each inspector it named (a row without inspector:
+    tasks naming nobody); the most missed first."""
+    return coverage.by_inspector(session, user, *_period(from_, to), center_id)

@@ -161,3 +161,26 @@ class TaskOut(BaseModel):
                              "was cancelled while it was due)")
     inspection_id: int | None
     done_at: datetime | None
+
+
+class CoverageCounts(BaseModel):
+    tasks: int = Field(description="tasks that fell due in the period")
+    done: int
+    missed: int = Field(description="漏检: the window ended without a submitted inspection")
+    open: int = Field(description="still due (their window has not ended)")
+    cancelled: int = Field(description="their campaign was cancelled")
+    done_rate: float | None = Field(description="done / (done + missed); null when neither")
+
+
+class SiteCoverageOut(CoverageCounts):
+    site_id: int
+    site_name: str
+    center_id: int
+    center_name: str
+
+
+class InspectorCoverageOut(CoverageCounts):
+    inspector_id: int | None = Field(description="null: tasks that named no inspector")
+    inspector_name: str | None
+    center_id: int
+    center_name: str

@@ -24,3 +24,8 @@ class WebhookEventTypesUnknown(Unprocessable):
 class WebhookDeliveryInFlight(Conflict):
     code = "webhook_delivery_in_flight"
     message = "该投递正在发送中，请稍后再重新发送"
+
+
+class WebhookPaused(Conflict):
+    code = "webhook_paused"
+    message = "该订阅已暂停，启用后才能发送测试消息"

@@ -12,18 +12,21 @@ hazard's title, grade, site and status change), the center, the time in Asia/Sha
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from backend.accounts.models import User
 from backend.clock import SHANGHAI
 from backend.events.models import DomainEvent
 from backend.hazards.models import Hazard
 from backend.org.models import Center, Site
 from backend.vocab import Grade, label
 from backend.webhooks.catalogue import label as event_label
-from backend.webhooks.models import WebhookFormat
+from backend.webhooks.models import WebhookFormat, WebhookSubscription
 
+TEST_EVENT, TEST_LABEL = "webhook.test", "测试消息"
 STATUS_LABELS = {"reported": "待指派", "assigned": "整改中", "submitted": "待验收",
                  "closed": "已闭环", "cancelled": "已撤销"}
 WECOM_MAX_BYTES = 4096  # the robot refuses a longer markdown content
@@ -108,9 +111,14 @@ def _link(event: DomainEvent, names: Lookups) -> str | None:
 
 def robot_body(fmt: WebhookFormat, event: DomainEvent, names: Lookups) -> str:
     """The WeCom or DingTalk markdown message of ``event``."""
-    title = f"【安巡】{event_label(event.type)}"
-    lines = [f"### {title}", *(f"> {name}：{value}" for name, value in _facts(event, names))]
-    link = _link(event, names)
+    return _robot_message(fmt, event_label(event.type), _facts(event, names),
+                          _link(event, names))
+
+
+def _robot_message(fmt: WebhookFormat, what: str, facts: list[tuple[str, str]],
+                   link: str | None) -> str:
+    title = f"【安巡】{what}"
+    lines = [f"### {title}", *(f"> {name}：{value}" for name, value in facts)]
     if link:
         lines.append(f"[查看详情]({link})")
     if fmt is WebhookFormat.wecom:
@@ -121,6 +129,24 @@ def robot_body(fmt: WebhookFormat, event: DomainEvent, names: Lookups) -> str:
     # DingTalk's markdown breaks a line only at an empty line
     return dumps({"msgtype": "markdown",
                   "markdown": {"title": title, "text": "\n\n".join(lines)}})
+
+
+def test_body(fmt: WebhookFormat, delivery_id: str, subscription: WebhookSubscription,
+              sender: User, at: datetime) -> str:
+    """A test message (``webhook.test``, sent when an admin asks): the shape of an event's
+    body, so a receiver's whole path (signature, parsing, the robot's keyword) is tried."""
+    if fmt is WebhookFormat.generic:
+        return dumps({"delivery_id": delivery_id, "subscription_id": subscription.id,
+                      "test": True, "event": {
+                          "id": 0, "event_id": delivery_id, "type": TEST_EVENT,
+                          "label": TEST_LABEL, "at": at.isoformat(),
+                          "group_id": subscription.group_id, "center_id": None,
+                          "object_type": "webhook_subscription", "object_id": subscription.id,
+                          "actor_id": sender.id, "data": {}}})
+    return _robot_message(fmt, TEST_LABEL, [
+        ("订阅", _short(subscription.name)), ("发送人", _short(sender.display_name)),
+        ("时间", at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")),
+        ("说明", "收到此消息说明安巡可以向本群推送事件")], None)
 
 
 def render(fmt: WebhookFormat, event: DomainEvent, delivery_id: str, subscription_id: int,

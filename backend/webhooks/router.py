@@ -15,6 +15,7 @@ from backend.webhooks.errors import (
     WebhookDeliveryNotFound,
     WebhookEventTypesUnknown,
     WebhookNotFound,
+    WebhookPaused,
     WebhookUrlRefused,
 )
 from backend.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
@@ -133,3 +134,13 @@ def resend_webhook_delivery(subscription_id: DbId, delivery_id: DeliveryId, admi
     retry window; one being sent right now is 409."""
     return _delivery_out(service.resend(session, settings, admin, subscription_id,
                                         delivery_id))
+
+
+@router.post("/{subscription_id}/test", status_code=status.HTTP_201_CREATED,
+             response_model=DeliveryOut, responses=error_responses(WebhookNotFound, WebhookPaused))
+def send_webhook_test(subscription_id: DbId, admin: AdminUser, session: SessionDep,
+                      settings: SettingsDep) -> DeliveryOut:
+    """Send a test message (`webhook.test`: for `generic` the body of an event with
+    `"test": true`; for the robots a 测试消息) now, signed like every delivery; follow it in
+    the delivery log. A paused subscription is 409 `webhook_paused`."""
+    return _delivery_out(service.send_test(session, settings, admin, subscription_id))

@@ -2,11 +2,12 @@
 audited (never the secret); a subscription of another group answers 404."""
 
 import secrets
+import uuid
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from backend import audit, clock
@@ -17,13 +18,14 @@ from backend.events.catalogue import FAMILIES
 from backend.events.models import EventHead
 from backend.events.service import HEAD_ID
 from backend.org.models import Center
-from backend.webhooks import catalogue, targets
+from backend.webhooks import catalogue, formats, targets
 from backend.webhooks.delivery import Backoff
 from backend.webhooks.errors import (
     WebhookDeliveryInFlight,
     WebhookDeliveryNotFound,
     WebhookEventTypesUnknown,
     WebhookNotFound,
+    WebhookPaused,
     WebhookUrlRefused,
 )
 from backend.webhooks.models import (
@@ -180,3 +182,32 @@ def resend(session: Session, settings: Settings, user: User, subscription_id: in
                           "attempts": row.attempts})
     return row
 
+
+
+def send_test(session: Session, settings: Settings, user: User,
+              subscription_id: int) -> WebhookDelivery:
+    """A test message for the subscription, due now: sent by the worker like any delivery
+    (signed, retried, in the log), numbered -1, -2, ... among its deliveries (no event has
+    such a number). A paused subscription sends nothing: 409."""
+    sub = session.scalar(select(WebhookSubscription).where(
+        WebhookSubscription.id == get(session, user, subscription_id).id)
+        .with_for_update().execution_options(populate_existing=True))  # numbers tests in turn
+    assert sub is not None
+    if not sub.enabled:
+        raise WebhookPaused(details={"subscription_id": sub.id})
+    lowest = session.scalar(select(func.min(WebhookDelivery.event_seq)).where(
+        WebhookDelivery.subscription_id == sub.id, WebhookDelivery.event_seq < 0))
+    now = clock.utcnow()
+    delivery_id = str(uuid.uuid4())
+    row = WebhookDelivery(
+        delivery_id=delivery_id, subscription_id=sub.id, event_seq=min(lowest or 0, 0) - 1,
+        event_type=formats.TEST_EVENT,
+        body=formats.test_body(sub.format, delivery_id, sub, user, now),
+        status=DeliveryStatus.pending, attempts=0, next_attempt_at=now,
+        give_up_at=now + Backoff.from_settings(settings).window, created_at=now)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor=user, action="webhook.test",
+                 object_type="webhook_delivery", object_id=delivery_id,
+                 summary={"subscription_id": sub.id})
+    return row

@@ -13,6 +13,7 @@ ADMIN_ENDPOINTS = [
     ("GET", "/api/v1/users/1", None),
     ("PATCH", "/api/v1/users/1", {"display_name": "y"}),
     ("POST", "/api/v1/users/1/password", {"new_password": "Aa-123456789-b"}),
+    ("POST", "/api/v1/users/1/one-time-password", None),
     ("POST", "/api/v1/centers", {"code": "c9", "name": "新中心", "kind": "other"}),
     ("PATCH", "/api/v1/centers/1", {"name": "改名"}),
     ("POST", "/api/v1/campuses", {"code": "k9", "name": "新校区"}),

@@ -105,7 +105,7 @@ def test_user_create_and_update_record_before_and_after(client, make, db):
                        json={"new_password": "Reset-By-The-Admin-2026"})
     assert resp.status_code == 204
     reset = last(db, action="user.password_reset")
-    assert reset.object_id == str(user_id) and reset.summary == {}
+    assert reset.object_id == str(user_id) and reset.summary == {"one_time": False}
 
 
 def test_organisation_writes(client, make, db):

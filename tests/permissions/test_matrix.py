@@ -11,6 +11,7 @@ import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from backend.clock import today, utcnow
+from backend.plans import tasks
 from backend.vocab import Grade, Role
 from tests.permissions import (
     apikeys_calls,
@@ -130,6 +131,8 @@ EXPECTED = {
                        qa=1, leader=1, admin=0),
     "list_tasks": dict(inspector_own=1, inspector_other=0, manager_own=1, manager_other=0,
                        qa=1, leader=1, admin=0),
+    **{name: dict(inspector_own=403, inspector_other=403, manager_own=1, manager_other=0, qa=1,
+                  leader=1, admin=403) for name in ("sites_coverage", "inspectors_coverage")},
     **campaign_calls.EXPECTED,
     **rectification_calls.EXPECTED,
     **tables_calls.EXPECTED,
@@ -166,6 +169,13 @@ def call_plans(name, client, make, headers):
     if name == "list_plans":
         items = client.get("/api/v1/plans", headers=headers).json()["items"]
         return sum(p["id"] == plan_id for p in items)
+    if name.endswith("_coverage"):  # the kitchen's task of today, in the rows read
+        tasks.materialize(make.db, today())
+        make.db.commit()
+        resp = client.get(f"/api/v1/tasks/coverage/{name.split('_')[0]}", headers=headers)
+        return sum(make.org.kitchen.id == r.get("site_id", make.org.kitchen.id) and
+                   r["center_id"] == make.org.catering.id for r in resp.json()) \
+            if resp.is_success else resp.status_code
     assert name == "list_tasks"
     items = client.get("/api/v1/tasks?mine=false", headers=headers).json()["items"]
     return sum(t["plan_id"] == plan_id for t in items)
@@ -266,7 +276,8 @@ def call(name, client, make, user):
         return exports_calls.call(name, client, make, user)
     org = make.org
     headers = make.headers(user)
-    if name.endswith(("_plan", "_plans", "_plan_templates", "_tasks", "_from_template")):
+    if name.endswith(("_plan", "_plans", "_plan_templates", "_tasks", "_from_template",
+                      "_coverage")):
         return call_plans(name, client, make, headers)
     reporter = make.user(Role.inspector, center=org.catering)
     if name in MAJOR_REGIME:

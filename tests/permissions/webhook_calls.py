@@ -25,6 +25,7 @@ EXPECTED = {
     "list_webhook_deliveries": _admin_only(1),
     "read_webhook_delivery": _admin_only(200),
     "resend_webhook_delivery": _admin_only(200),
+    "send_webhook_test": _admin_only(201),
 }
 BODY = {"name": "平台", "url": "https://93.184.215.14/hooks", "event_types": ["hazard.*"]}
 
@@ -66,6 +67,8 @@ def call(name, client, make, user) -> int:  # noqa: ANN001
                             json={"enabled": False}).status_code
     if name == "delete_webhook":
         return client.delete(f"{API}/{sub}", headers=headers).status_code
+    if name == "send_webhook_test":
+        return client.post(f"{API}/{sub}/test", headers=headers).status_code
     delivery = _delivery(client, make, sub)
     if name == "list_webhook_deliveries":
         resp = client.get(f"{API}/{sub}/deliveries", headers=headers)

@@ -105,3 +105,36 @@ def test_concurrent_updates_and_resets_are_never_a_500(admin_call):
     for method, path, body in writes:
         responses = race(N, lambda _i, m=method, p=path, b=body: call("admin", m, p, json=b))
         assert {r.status_code for r in responses} <= {200, 204}, (path, [r.text for r in responses])
+
+
+def test_concurrent_test_messages_are_numbered_apart(admin_call):
+    _session, _make, call = admin_call
+    sub = call("admin", "POST", "/webhooks", json={
+        "name": "并发测试", "url": "https://93.184.215.14/hooks", "event_types": ["*"]}).json()
+    responses = race(N, lambda _i: call("admin", "POST", f"/webhooks/{sub['id']}/test"))
+    assert [r.status_code for r in responses] == [201] * N, [r.text for r in responses]
+    assert sorted(r.json()["event_seq"] for r in responses) == list(range(-N, 0))
+
+
+def test_concurrent_first_logins_with_a_one_time_password(live, admin_call):
+    session, make, call = admin_call
+    user = make.user(Role.inspector)
+    session.commit()
+    made = call("admin", "POST", f"/users/{user.id}/one-time-password").json()
+
+    def first_login(i: int) -> httpx.Response:
+        return httpx.post(f"{live.base_url}/api/v1/auth/login", timeout=60, json={
+            "username": user.username, "password": made["one_time_password"],
+            "new_password": f"Boiler-Room-Key-{i}x{i}"})
+
+    tries = 3  # below the login lockout: on SQLite the later ones are failed logins
+    responses = race(tries, first_login)
+    assert sorted(r.status_code for r in responses)[0] == 200
+    winner = next(i for i, r in enumerate(responses) if r.status_code == 200)
+    # the others: on PostgreSQL they waited on the row, on SQLite they came after the change
+    assert {r.json()["error"]["code"] for r in responses if r.status_code != 200} <= \
+        {"one_time_password_used", "invalid_credentials"}
+    assert sum(r.status_code == 200 for r in responses) == 1, [r.text for r in responses]
+    assert httpx.post(f"{live.base_url}/api/v1/auth/login", timeout=60, json={
+        "username": user.username,
+        "password": f"Boiler-Room-Key-{winner}x{winner}"}).status_code == 200

@@ -37,7 +37,7 @@ def site(live):
 
 
 def subscribe(live, headers, url, **fields) -> dict:
-    resp = httpx.post(live.base_url + API, headers=headers, json={
+    resp = httpx.post(live.base_url + API, headers=headers, timeout=30, json={
         "name": "平台", "url": url, "event_types": ["*"], **fields})
     assert resp.status_code == 201, resp.text
     return resp.json()

@@ -15,7 +15,9 @@ export interface paths {
         put?: never;
         /**
          * Login
-         * @description Log in with username and password; returns a new bearer token.
+         * @description Log in with username and password; returns a new bearer token. A one-time password
+         *     (an administrator's reset) alone is 403 `password_change_required`: send it again with
+         *     `new_password`, which replaces it, to log in.
          */
         post: operations["login"];
         delete?: never;
@@ -169,6 +171,28 @@ export interface paths {
          * @description Set a new password for a user (admin); all their sessions end.
          */
         post: operations["reset_user_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{user_id}/one-time-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make One Time Password
+         * @description Reset a user's password to a one-time password, shown in this answer only (admin); all
+         *     their sessions end. Their next login gets 403 `password_change_required` until it sends
+         *     `new_password` with it; unused it expires after `one_time_password_hours`.
+         */
+        post: operations["make_one_time_password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1256,6 +1280,50 @@ export interface paths {
          *     default, a manager's center's, every center's for 质监办 and leaders; or a campaign's.
          */
         get: operations["list_tasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/coverage/sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Site Coverage
+         * @description Patrol coverage per site over the period (at most 366 days; tasks by the day they fell
+         *     due): tasks, done, missed (漏检), open, cancelled and the done rate; the most missed first.
+         *     Center managers: their center's sites; 质监办 and leaders: every center's.
+         */
+        get: operations["site_coverage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/coverage/inspectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inspector Coverage
+         * @description Patrol coverage per inspector over the period: a done task counts for whoever submitted
+         *     its inspection, a missed or open one for each inspector it named (a row without inspector:
+         *     tasks naming nobody); the most missed first.
+         */
+        get: operations["inspector_coverage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2408,6 +2476,28 @@ export interface paths {
          *     retry window; one being sent right now is 409.
          */
         post: operations["resend_webhook_delivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{subscription_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send Webhook Test
+         * @description Send a test message (`webhook.test`: for `generic` the body of an event with
+         *     `"test": true`; for the robots a 测试消息) now, signed like every delivery; follow it in
+         *     the delivery log. A paused subscription is 409 `webhook_paused`.
+         */
+        post: operations["send_webhook_test"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4125,6 +4215,8 @@ export interface components {
          *     - `inspection_kind_forbidden` (403): 您不能在该点位进行此类检查
          *     - `invalid_signature` (403): 链接无效或已过期
          *     - `not_the_inspector` (403): 只有检查人可以修改该检查
+         *     - `one_time_password_expired` (403): 临时密码已过期，请联系管理员重新生成
+         *     - `password_change_required` (403): 这是管理员设置的临时密码，请设置新密码后登录
          *     - `people_only` (403): 此接口仅供人员账号使用，API 密钥不能调用
          *     - `plan_manage_forbidden` (403): 只有本中心负责人或质监办可以管理巡检计划
          *     - `record_write_forbidden` (403): 只有本中心负责人或质监办可以修改本中心的记录
@@ -4167,6 +4259,7 @@ export interface components {
          *     - `hazard_conflict` (409): 隐患已被他人修改，请刷新后重试
          *     - `hazard_invalid_transition` (409): 当前状态不允许此操作
          *     - `inspection_submitted` (409): 检查已提交，不能再修改
+         *     - `one_time_password_used` (409): 临时密码已被使用并已设置新密码，请用新密码登录
          *     - `order_no_taken` (409): 督办单编号已被本集团的另一份督办单使用
          *     - `plan_changed` (409): 巡检计划已被他人修改，请刷新后重试
          *     - `receipt_already_submitted` (409): 本中心已提交回执；如需更正，请带上回执版本（If-Match）重新提交
@@ -4178,6 +4271,7 @@ export interface components {
          *     - `table_already_submitted` (409): 本中心已提交该附表
          *     - `username_taken` (409): 用户名已存在
          *     - `webhook_delivery_in_flight` (409): 该投递正在发送中，请稍后再重新发送
+         *     - `webhook_paused` (409): 该订阅已暂停，启用后才能发送测试消息
          *     - `precondition_failed` (412): 对象已被修改（If-Match 不符），请刷新后重试
          *     - `payload_too_large` (413): 请求体过大
          *     - `workbook_too_large` (413): 工作簿过大（文件、解压后的内容或行数超出上限）
@@ -4190,6 +4284,7 @@ export interface components {
          *     - `campaign_window_invalid` (422): 检查时间无效：结束日期不能早于开始日期或今天，回执截止日期不能早于结束日期
          *     - `center_required` (422): 巡检员和中心负责人必须属于一个中心
          *     - `closure_evidence_required` (422): 重大隐患销号须填写销号意见并附证据照片
+         *     - `coverage_period_invalid` (422): 统计期间无效：开始日期不能晚于结束日期，且期间不能超过 366 天
          *     - `date_in_future` (422): 日期不能晚于今天
          *     - `deadline_in_past` (422): 整改期限不能早于今天
          *     - `evaluation_period_invalid` (422): 考评期间无效：开始日期不能晚于结束日期
@@ -4211,6 +4306,7 @@ export interface components {
          *     - `invalid_value` (422): 数值超出数据库允许的范围
          *     - `module_inactive` (422): 该巡检模块已停用
          *     - `module_version_mismatch` (422): 模块版本不属于该模块
+         *     - `password_change_not_required` (422): 当前密码不是临时密码，请登录后在“我的”中修改密码
          *     - `plan_center_required` (422): 请指定巡检计划所属的中心
          *     - `plan_incomplete` (422): 整改计划（五定）不完整
          *     - `plan_inspector_invalid` (422): 责任巡检员必须是该中心的在岗人员
@@ -4249,7 +4345,7 @@ export interface components {
          *     - `photo_queue_full` (503): 照片处理繁忙，请稍后重试
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "accountability_write_forbidden" | "campaign_receipt_forbidden" | "evaluation_forbidden" | "evaluation_weights_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "people_only" | "plan_manage_forbidden" | "record_write_forbidden" | "rectification_manage_forbidden" | "scope_missing" | "table_submit_forbidden" | "url_expired" | "action_campaign_not_found" | "api_key_not_found" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "record_attachment_not_found" | "record_not_found" | "rectification_entry_not_found" | "site_not_found" | "supervision_not_found" | "webhook_delivery_not_found" | "webhook_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "events_after_head" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "order_no_taken" | "plan_changed" | "receipt_already_submitted" | "record_changed" | "rectification_entry_changed" | "rectification_hazard_planned" | "site_inactive" | "standard_item_fixed" | "table_already_submitted" | "username_taken" | "webhook_delivery_in_flight" | "precondition_failed" | "payload_too_large" | "workbook_too_large" | "attachment_type_unsupported" | "table_file_unsupported" | "unsupported_media_type" | "action_years_invalid" | "api_key_expiry_invalid" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "closure_evidence_required" | "date_in_future" | "deadline_in_past" | "evaluation_period_invalid" | "evaluation_weights_invalid" | "event_type_unknown" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "group_by_invalid" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "record_center_required" | "record_links_invalid" | "rectification_center_required" | "rectification_entry_incomplete" | "rectification_hazard_invalid" | "restricted_use_major_only" | "review_incomplete" | "roles_required" | "stats_period_invalid" | "supervision_deadline_before_date" | "table_empty" | "table_file_corrupt" | "table_header_mismatch" | "table_rows_rejected" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "upward_report_before_hazard" | "validation_error" | "weak_password" | "webhook_event_types_unknown" | "webhook_url_refused" | "precondition_required" | "login_locked" | "password_check_locked" | "rate_limited" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
+        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "accountability_write_forbidden" | "campaign_receipt_forbidden" | "evaluation_forbidden" | "evaluation_weights_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "one_time_password_expired" | "password_change_required" | "people_only" | "plan_manage_forbidden" | "record_write_forbidden" | "rectification_manage_forbidden" | "scope_missing" | "table_submit_forbidden" | "url_expired" | "action_campaign_not_found" | "api_key_not_found" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "record_attachment_not_found" | "record_not_found" | "rectification_entry_not_found" | "site_not_found" | "supervision_not_found" | "webhook_delivery_not_found" | "webhook_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "events_after_head" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "one_time_password_used" | "order_no_taken" | "plan_changed" | "receipt_already_submitted" | "record_changed" | "rectification_entry_changed" | "rectification_hazard_planned" | "site_inactive" | "standard_item_fixed" | "table_already_submitted" | "username_taken" | "webhook_delivery_in_flight" | "webhook_paused" | "precondition_failed" | "payload_too_large" | "workbook_too_large" | "attachment_type_unsupported" | "table_file_unsupported" | "unsupported_media_type" | "action_years_invalid" | "api_key_expiry_invalid" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "closure_evidence_required" | "coverage_period_invalid" | "date_in_future" | "deadline_in_past" | "evaluation_period_invalid" | "evaluation_weights_invalid" | "event_type_unknown" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "group_by_invalid" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "password_change_not_required" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "record_center_required" | "record_links_invalid" | "rectification_center_required" | "rectification_entry_incomplete" | "rectification_hazard_invalid" | "restricted_use_major_only" | "review_incomplete" | "roles_required" | "stats_period_invalid" | "supervision_deadline_before_date" | "table_empty" | "table_file_corrupt" | "table_header_mismatch" | "table_rows_rejected" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "upward_report_before_hazard" | "validation_error" | "weak_password" | "webhook_event_types_unknown" | "webhook_url_refused" | "precondition_required" | "login_locked" | "password_check_locked" | "rate_limited" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
         /**
          * ErrorDetails
          * @description Facts about the error (ids, fields, allowed values); for 400 `malformed_json` and 422 `validation_error`, `errors` lists each problem.
@@ -5499,6 +5595,47 @@ export interface components {
          * @enum {string}
          */
         InspectionStatus: "draft" | "submitted";
+        /** InspectorCoverageOut */
+        InspectorCoverageOut: {
+            /**
+             * Tasks
+             * @description tasks that fell due in the period
+             */
+            tasks: number;
+            /** Done */
+            done: number;
+            /**
+             * Missed
+             * @description 漏检: the window ended without a submitted inspection
+             */
+            missed: number;
+            /**
+             * Open
+             * @description still due (their window has not ended)
+             */
+            open: number;
+            /**
+             * Cancelled
+             * @description their campaign was cancelled
+             */
+            cancelled: number;
+            /**
+             * Done Rate
+             * @description done / (done + missed); null when neither
+             */
+            done_rate: number | null;
+            /**
+             * Inspector Id
+             * @description null: tasks that named no inspector
+             */
+            inspector_id: number | null;
+            /** Inspector Name */
+            inspector_name: string | null;
+            /** Center Id */
+            center_id: number;
+            /** Center Name */
+            center_name: string;
+        };
         /**
          * ItemIn
          * @description One checklist item (检查项).
@@ -5699,6 +5836,11 @@ export interface components {
             username: string;
             /** Password */
             password: string;
+            /**
+             * New Password
+             * @description only with a one-time password (answered 403 `password_change_required`): the password that replaces it, at least 8 characters, not a common or easily guessed one (else 422 `weak_password`)
+             */
+            new_password?: string | null;
         };
         /** LoginOut */
         LoginOut: {
@@ -5756,6 +5898,12 @@ export interface components {
              * @description only these centers' objects are visible (e.g. a leader of one center); null: every center the roles allow
              */
             center_limit?: number[] | null;
+            /**
+             * Must Change Password
+             * @description an administrator set a one-time password the user has not replaced yet (their next login must)
+             * @default false
+             */
+            must_change_password: boolean;
             /**
              * Created At
              * Format: date-time
@@ -6154,6 +6302,20 @@ export interface components {
              * @description of them, by their deadline (or fixed on the spot)
              */
             closed_on_time: number;
+        };
+        /** OneTimePasswordOut */
+        OneTimePasswordOut: {
+            /**
+             * One Time Password
+             * @description shown this once: give it to the user, whose next login must replace it
+             */
+            one_time_password: string;
+            /**
+             * Expires At
+             * Format: date-time
+             * @description unused until then, it no longer logs in
+             */
+            expires_at: string;
         };
         /**
          * OpenHazards
@@ -7250,6 +7412,44 @@ export interface components {
          * @enum {string}
          */
         SiteCondition: "large_span_roof";
+        /** SiteCoverageOut */
+        SiteCoverageOut: {
+            /**
+             * Tasks
+             * @description tasks that fell due in the period
+             */
+            tasks: number;
+            /** Done */
+            done: number;
+            /**
+             * Missed
+             * @description 漏检: the window ended without a submitted inspection
+             */
+            missed: number;
+            /**
+             * Open
+             * @description still due (their window has not ended)
+             */
+            open: number;
+            /**
+             * Cancelled
+             * @description their campaign was cancelled
+             */
+            cancelled: number;
+            /**
+             * Done Rate
+             * @description done / (done + missed); null when neither
+             */
+            done_rate: number | null;
+            /** Site Id */
+            site_id: number;
+            /** Site Name */
+            site_name: string;
+            /** Center Id */
+            center_id: number;
+            /** Center Name */
+            center_name: string;
+        };
         /**
          * SiteIn
          * @description A site (点位): a place that is patrolled, labelled with a QR code.
@@ -8208,6 +8408,12 @@ export interface components {
              */
             center_limit?: number[] | null;
             /**
+             * Must Change Password
+             * @description an administrator set a one-time password the user has not replaced yet (their next login must)
+             * @default false
+             */
+            must_change_password: boolean;
+            /**
              * Created At
              * Format: date-time
              */
@@ -8436,6 +8642,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `one_time_password_expired`, `password_change_required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `one_time_password_used` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Request Entity Too Large: `payload_too_large` */
             413: {
                 headers: {
@@ -8445,7 +8669,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            /** @description Unprocessable Entity: `invalid_value`, `password_change_not_required`, `unknown_parameter`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8496,6 +8720,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Forbidden: `one_time_password_expired`, `password_change_required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `one_time_password_used` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Request Entity Too Large: `payload_too_large` */
             413: {
                 headers: {
@@ -8505,7 +8747,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            /** @description Unprocessable Entity: `invalid_value`, `password_change_not_required`, `unknown_parameter`, `validation_error`, `weak_password` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9151,6 +9393,92 @@ export interface operations {
                 };
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error`, `weak_password` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    make_one_time_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The user's id. */
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OneTimePasswordOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10274,7 +10602,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Forbidden: `people_only` */
+            /** @description Forbidden: `scope_missing` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -14709,6 +15037,132 @@ export interface operations {
                 };
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    site_coverage: {
+        parameters: {
+            query?: {
+                /** @description the period's first day (Asia/Shanghai); default: 29 days before `to` */
+                from?: string | null;
+                /** @description the period's last day; default: today */
+                to?: string | null;
+                /** @description one center's tasks */
+                center_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteCoverageOut"][];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `coverage_period_invalid`, `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    inspector_coverage: {
+        parameters: {
+            query?: {
+                /** @description the period's first day (Asia/Shanghai); default: 29 days before `to` */
+                from?: string | null;
+                /** @description the period's last day; default: today */
+                to?: string | null;
+                /** @description one center's tasks */
+                center_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectorCoverageOut"][];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `coverage_period_invalid`, `invalid_value`, `unknown_parameter`, `validation_error` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -21139,6 +21593,101 @@ export interface operations {
                 };
             };
             /** @description Conflict: `webhook_delivery_in_flight` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request Entity Too Large: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    send_webhook_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The subscription's id. */
+                subscription_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryOut"];
+                };
+            };
+            /** @description Bad Request: `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `not_found`, `webhook_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `webhook_paused` */
             409: {
                 headers: {
                     [name: string]: unknown;

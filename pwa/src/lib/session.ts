@@ -36,8 +36,11 @@ export const roles = computed(() => new Set(session.user?.roles ?? []))
 export const isManager = computed(() =>
   roles.value.has('center_manager') || roles.value.has('qa_officer') || roles.value.has('admin'))
 
-export async function login(username: string, password: string): Promise<UserOut> {
-  const out = await request<LoginOut>('/auth/login', { method: 'POST', body: { username, password } })
+/** Log in; ``newPassword`` replaces a one-time password (the server answered 403
+ *  ``password_change_required`` to the password alone). */
+export async function login(username: string, password: string, newPassword?: string): Promise<UserOut> {
+  const body = newPassword === undefined ? { username, password } : { username, password, new_password: newPassword }
+  const out = await request<LoginOut>('/auth/login', { method: 'POST', body })
   session.token = out.access_token
   session.user = out.user
   session.expiresAt = out.expires_at
