@@ -197,12 +197,16 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from backend.metrics import share_between_workers
+    from backend.metrics import MetricsDirError, share_between_workers
     from backend.observability import logging_config
 
     settings = get_settings()
     if args.workers > 1:
-        share_between_workers(settings.metrics_dir)
+        try:
+            share_between_workers(settings.metrics_dir)
+        except MetricsDirError as exc:
+            print(exc, file=sys.stderr)
+            return 2
     uvicorn.run("backend.main:create_app", factory=True, host=args.host or settings.host,
                 port=args.port or settings.port, loop="uvloop", http="httptools",
                 workers=args.workers, proxy_headers=True,
