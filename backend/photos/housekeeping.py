@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from backend.clock import utcnow
 from backend.config import Settings
 from backend.photos.models import Photo, PhotoLink
+from backend.photos.pool import pool_held
 from backend.photos.service import derived_key, get_storage, original_key, temp_root
 from backend.photos.storage import LocalStorage
 from backend.photos.tempdirs import release, remove_dead
@@ -102,10 +103,11 @@ def run_gc(session: Session, settings: Settings, older_than: timedelta) -> tuple
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """At start-up, before serving: the temporary files a crash left behind; at a clean stop,
-    this process's own."""
+    the decode pool's processes and this process's own temporary files."""
     directories = temp_dirs(app.state.settings)
     for directory in directories:
         await run_in_threadpool(clean_temp_files, directory)
-    yield
+    with pool_held():
+        yield
     for directory in directories:
         await run_in_threadpool(release, directory)
