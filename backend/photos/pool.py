@@ -119,15 +119,15 @@ class DecodePool:
             weakref.WeakKeyDictionary()
 
     def _new_executor(self, workers: int) -> ProcessPoolExecutor:
+        context: multiprocessing.context.BaseContext = multiprocessing.get_context("spawn")
         if "forkserver" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("forkserver")
+            forkserver = multiprocessing.get_context("forkserver")
             # the forkserver imports the decoders once; each worker forked from it starts in
             # milliseconds instead of importing them (2.5-3.5 s a pool, measured with the
             # load at 7: a pool per app start and per rebuild)
-            context.set_forkserver_preload(["__main__", _init_worker.__module__,
-                                            "backend.photos.processing", "pillow_heif"])
-        else:
-            context = multiprocessing.get_context("spawn")
+            forkserver.set_forkserver_preload(["__main__", _init_worker.__module__,
+                                               "backend.photos.processing", "pillow_heif"])
+            context = forkserver
         return ProcessPoolExecutor(
             max_workers=workers, mp_context=context,
             initializer=_init_worker, initargs=(self.memory_limit, os.getpid()))
