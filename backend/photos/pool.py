@@ -68,6 +68,8 @@ def _watch_owner(owner: int) -> None:
     import select
     import threading
 
+    if not hasattr(os, "pidfd_open"):  # Linux only; elsewhere the lifespan's shutdown alone
+        return
     try:
         pidfd = os.pidfd_open(owner)
     except ProcessLookupError:
