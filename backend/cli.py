@@ -126,14 +126,24 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 def cmd_photos_gc(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from backend.photos.housekeeping import gc_age, run_gc
+    from backend.backup.objects import referenced
+    from backend.photos.housekeeping import (
+        UNNAMED_OBJECT_GRACE,
+        collect_unnamed_objects,
+        gc_age,
+        run_gc,
+    )
+    from backend.photos.service import get_storage
 
     settings = get_settings()
     age = timedelta(hours=args.older_than_hours) if args.older_than_hours else gc_age(settings)
     with new_session() as session:
         objects, temp_files = run_gc(session, settings, age)
+        unnamed = collect_unnamed_objects(
+            get_storage(settings), lambda: {o.key for o in referenced(session.connection())})
     print(f"已清理未被引用超过 {age / timedelta(hours=1):g} 小时的照片文件 {objects} 个，"
-          f"残留临时文件 {temp_files} 个")
+          f"无记录引用超过 {UNNAMED_OBJECT_GRACE / timedelta(hours=1):g} 小时的存储文件 "
+          f"{unnamed} 个，残留临时文件 {temp_files} 个")
     return 0
 
 
@@ -197,12 +207,16 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from backend.metrics import share_between_workers
+    from backend.metrics import MetricsDirError, share_between_workers
     from backend.observability import logging_config
 
     settings = get_settings()
     if args.workers > 1:
-        share_between_workers(settings.metrics_dir)
+        try:
+            share_between_workers(settings.metrics_dir)
+        except MetricsDirError as exc:
+            print(exc, file=sys.stderr)
+            return 2
     uvicorn.run("backend.main:create_app", factory=True, host=args.host or settings.host,
                 port=args.port or settings.port, loop="uvloop", http="httptools",
                 workers=args.workers, proxy_headers=True,

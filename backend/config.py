@@ -162,7 +162,8 @@ class Settings(BaseSettings):
                                                   "metrics_token; unset: none")
     metrics_dir: Path | None = Field(
         default=None, description="`anxun serve --workers N` (N > 1): where the workers write "
-                                  "their metrics for each other (emptied at start); default: "
+                                  "their metrics for each other (its *.db files are deleted at "
+                                  "start; anything else in it refuses the start); default: "
                                   "a new temporary directory per start")
 
     @property

@@ -8,6 +8,7 @@ values there, and any worker's scrape sums them all (gauges: the sum over live w
 
 import atexit
 import os
+import re
 import secrets
 import shutil
 import tempfile
@@ -105,17 +106,37 @@ def instrument_pool(engine: Engine) -> None:
         event.listen(engine, "checkin", _checked_in)
 
 
+# prometheus-client's multiprocess files: <type>[_<gauge mode>]_<pid>.db
+METRICS_FILE = re.compile(r"[a-z]+(?:_[a-z]+)?_[0-9]+\.db")
+
+
+class MetricsDirError(ValueError):
+    """``ANXUN_METRICS_DIR`` holds something other than prometheus-client's own files."""
+
+
 def share_between_workers(directory: Path | None) -> None:
     """Before uvicorn starts its workers: they write their metrics into one directory
-    (multiprocess mode, read from the environment they inherit), emptied first as the library
-    requires (a previous run's files would add its counts to this one's); default: a new
-    temporary directory, removed at exit."""
+    (multiprocess mode, read from the environment they inherit), emptied first of a previous
+    run's files as the library requires (they would add its counts to this one's); default: a
+    new temporary directory, removed at exit. A configured directory holding anything else is
+    refused, never emptied: a setting pointing at the data dir (or /) must not delete it."""
     if directory is None:
         directory = Path(tempfile.mkdtemp(prefix="anxun-metrics-"))
         atexit.register(shutil.rmtree, directory, ignore_errors=True)
     else:
-        shutil.rmtree(directory, ignore_errors=True)
-        directory.mkdir(parents=True)
+        directory.mkdir(parents=True, exist_ok=True)
+        found = list(directory.iterdir())
+        foreign = sorted(p.name for p in found
+                         if not (METRICS_FILE.fullmatch(p.name) and p.is_file()
+                                 and not p.is_symlink()))
+        if foreign:
+            raise MetricsDirError(
+                f"ANXUN_METRICS_DIR={directory} 中有指标文件以外的内容, 拒绝清空 (holds files "
+                f"other than prometheus-client's *.db, refusing to empty it): "
+                f"{', '.join(foreign[:5])}{' …' if len(foreign) > 5 else ''}; "
+                f"请指向一个专用的空目录 (point it at a directory of its own)")
+        for path in found:
+            path.unlink()
     os.environ[MULTIPROC_ENV] = str(directory)
 
 

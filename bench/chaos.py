@@ -13,8 +13,11 @@ Usage: .venv/bin/python bench/chaos.py [--devices 50] [--hazards 200] [--inspect
 (``<name>_<random>``) is created and dropped; without it, a SQLite file in a temporary dir.
 Prints what the network and the kills did, then one line:
 ``lost 0 duplicated 0 mismatched 0 orphans 0 wall 123.4s`` (wall: from the phones' first send
-until the last outbox is empty). Exit status 1 when any figure but wall is not 0 or a phone got
-an answer it should never get (a 500, a 4xx).
+until the last outbox is empty), and ``unreferenced N collected N``: the stored files no row
+names (a kill between storing an upload's files and committing its row leaves them) and how
+many of them ``anxun photos-gc``'s sweep deleted afterwards. Exit status 1 when any figure but
+wall and unreferenced is not 0, the sweep left some, or a phone got an answer it should never
+get (a 500, a 4xx).
 """
 
 import argparse
@@ -48,7 +51,9 @@ def main() -> int:
         print(line, file=sys.stderr)
     print(result.line())
     r = result.reckoning
-    return 1 if (r.lost or r.duplicated or r.mismatched or r.orphans or result.defects) else 0
+    print(f"unreferenced {r.unreferenced} collected {result.collected}")
+    return 1 if (r.lost or r.duplicated or r.mismatched or r.orphans or result.defects
+                 or result.collected != r.unreferenced) else 0
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from backend.deps import unit_of_work
 from backend.main import create_app
 from backend.migrate import upgrade
 from backend.modules.service import load_catalogue
+from backend.photos.pool import pool_held
 from backend.ratelimit import RateLimiter
 from tests.factories import Factory
 from tests.live import LiveServer
@@ -44,6 +45,14 @@ def _reset_postgres(engine: Engine) -> None:
 # limit on would answer them 429, which the OpenAPI document declares, so fewer cases would
 # test what they name. The limits are tested where set: tests/integrations/test_rate_limits.py.
 NO_RATE_LIMITS = {"rate_limit_user_per_minute": 0, "rate_limit_key_per_minute": 0}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def decode_workers_end_with_the_session() -> Iterator[None]:
+    """The decode pool outlives each test's app (starting workers per test doubled the photo
+    tests' time) and ends with the run."""
+    with pool_held():
+        yield
 
 
 @pytest.fixture(scope="session")

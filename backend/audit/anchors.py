@@ -5,7 +5,9 @@ and optionally POSTed to ``audit_anchor_url`` by the caller (:mod:`backend.webho
 An anchored entry's hash fixes every entry up to it (each hash covers the previous one), so a
 database whose chain no longer holds an anchored hash at the anchored id was truncated or
 rewritten, even by someone holding the chain key. :func:`check_anchors` names the first anchor
-that disagrees."""
+that disagrees, and the daily anchors the database records as written (``audit_anchor_days``,
+one row per day, kept) that the file no longer holds: deleting or truncating the file must not
+pass as "no anchors yet"."""
 
 import json
 import os
@@ -17,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from backend.audit import service as audit
 from backend.audit.models import AuditAnchorDay, AuditEntry, AuditHead
 from backend.clock import SHANGHAI
 from backend.config import Settings
@@ -36,12 +39,19 @@ class Anchor:
     anchored_at: str  # ISO, UTC
 
     @property
+    def day(self) -> date:
+        return datetime.fromisoformat(self.anchored_at).astimezone(SHANGHAI).date()
+
+    @property
     def label(self) -> str:
-        day = datetime.fromisoformat(self.anchored_at).astimezone(SHANGHAI).date()
-        return f"{day} 条目 {self.entry_id}"
+        return day_label(self.day, self.entry_id)
 
     def json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+
+
+def day_label(day: date, entry_id: int) -> str:
+    return f"{day} 条目 {entry_id}"
 
 
 class AnchorFileError(ValueError):
@@ -96,12 +106,28 @@ def anchor_daily(session_factory: SessionFactory, settings: Settings,
 
 
 def _claim_day(session: Session, day: date, entry_id: int, now: datetime) -> bool:
-    claimed = insert_or_skip_returning(
+    return bool(insert_or_skip_returning(
         session, AuditAnchorDay, [{"day": day, "entry_id": entry_id, "anchored_at": now}],
-        ("day",), AuditAnchorDay.day)
-    if claimed:
-        session.execute(delete(AuditAnchorDay).where(AuditAnchorDay.day < day))
-    return bool(claimed)
+        ("day",), AuditAnchorDay.day))
+
+
+class AnchorsPresent(ValueError):
+    """A restart of the anchors while the file still holds some."""
+
+
+def restart(session: Session, settings: Settings) -> list[str]:
+    """Forget the daily anchors the database records, once the file was moved aside (after
+    restoring an older snapshot): an audit entry names them, so the restart is itself on the
+    keyed chain. Returns their labels; the caller commits and anchors the head anew."""
+    if read_anchors(settings):
+        raise AnchorsPresent(f"锚点文件 {anchor_file(settings)} 仍有锚点: 请先移走 (move the "
+                             "anchor file aside first; keep it as the evidence)")
+    labels = [day_label(day, entry_id) for day, entry_id in session.execute(
+        select(AuditAnchorDay.day, AuditAnchorDay.entry_id).order_by(AuditAnchorDay.day))]
+    session.execute(delete(AuditAnchorDay))
+    audit.record(session, actor=None, action="audit.anchors_restarted",
+                 summary={"forgotten": labels, "anchor_file": str(anchor_file(settings))})
+    return labels
 
 
 def read_anchors(settings: Settings) -> list[Anchor]:
@@ -129,6 +155,7 @@ class AnchorCheck:
     source: Path
     bad: Anchor | None = None
     found_hash: str | None = None  # what the database holds at the bad anchor's id
+    missing: tuple[str, ...] = ()  # daily anchors the database records and the file lacks
 
     @property
     def message(self) -> str:
@@ -138,6 +165,11 @@ class AnchorCheck:
                        f"的哈希与锚点不符 (锚点 {self.bad.hash[:12]}…, 数据库 "
                        f"{self.found_hash[:12]}…: the chain was rewritten)")
             return f"第一个不一致的锚点: {self.bad.label} {problem}; 锚点文件 {self.source}"
+        if self.missing:
+            shown = ", ".join(self.missing[:10]) + (" …" if len(self.missing) > 10 else "")
+            return (f"锚点缺失: 数据库记录已写入的 {len(self.missing)} 个每日锚点不在锚点文件中 "
+                    f"(anchors the database records as written are missing from {self.source}: "
+                    f"the file was deleted, truncated or is not the one written): {shown}")
         if not self.count:
             return f"尚无锚点 (no anchors yet in {self.source}): 可运行 anxun audit anchor"
         return f"与 {self.count} 个锚点一致 (anchors in {self.source})"
@@ -158,4 +190,8 @@ def check_anchors(session: Session, settings: Settings,
     for anchor in listed:
         if found.get(anchor.entry_id) != anchor.hash:
             return AnchorCheck(False, len(listed), source, anchor, found.get(anchor.entry_id))
-    return AnchorCheck(True, len(listed), source)
+    written = {(a.day, a.entry_id) for a in listed if a.kind == "daily"}
+    missing = tuple(day_label(day, entry_id) for day, entry_id in session.execute(
+        select(AuditAnchorDay.day, AuditAnchorDay.entry_id).order_by(AuditAnchorDay.day))
+        if (day, entry_id) not in written)
+    return AnchorCheck(not missing, len(listed), source, missing=missing)

@@ -4,7 +4,14 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from backend.audit.anchors import Anchor, AnchorFileError, anchor_now, check_anchors
+from backend.audit.anchors import (
+    Anchor,
+    AnchorFileError,
+    AnchorsPresent,
+    anchor_now,
+    check_anchors,
+    restart,
+)
 from backend.audit.hashing import process_key
 from backend.audit.service import verify_chain
 from backend.clock import utcnow
@@ -29,9 +36,20 @@ def cmd_verify(_args: argparse.Namespace) -> int:
     return 0 if all(ok for ok, _ in lines) else 1
 
 
-def cmd_anchor(_args: argparse.Namespace, publish: Publish) -> int:
-    """Anchor the head now: the file, then the webhook when one is set."""
+def cmd_anchor(args: argparse.Namespace, publish: Publish) -> int:
+    """Anchor the head now: the file, then the webhook when one is set; with ``--restart``
+    first forget the daily anchors of a file moved aside."""
     settings = get_settings()
+    if args.restart:
+        with new_session() as session:
+            try:
+                forgotten = restart(session, settings)
+            except (AnchorsPresent, AnchorFileError) as exc:
+                print(exc, file=sys.stderr)
+                return 2
+            session.commit()
+        print(f"已重新开始锚定, 审计日志记下了不再核对的 {len(forgotten)} 个每日锚点 (anchoring "
+              f"restarted; the audit log names the daily anchors no longer checked)")
     with new_session(read_only=True) as session:
         anchor = anchor_now(session, settings, utcnow())
     if anchor is None:
@@ -53,6 +71,10 @@ def add_commands(sub: "argparse._SubParsersAction[argparse.ArgumentParser]",
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     audit_sub.add_parser("verify", help="check the audit log's hash chain and its anchors") \
         .set_defaults(func=cmd_verify)
-    audit_sub.add_parser("anchor", help="anchor the chain's head now (ANXUN_AUDIT_ANCHOR_DIR, "
-                         "and ANXUN_AUDIT_ANCHOR_URL if set)") \
-        .set_defaults(func=lambda args: cmd_anchor(args, publish))
+    anchor = audit_sub.add_parser("anchor", help="anchor the chain's head now "
+                                  "(ANXUN_AUDIT_ANCHOR_DIR, and ANXUN_AUDIT_ANCHOR_URL if set)")
+    anchor.add_argument("--restart", action="store_true",
+                        help="after moving the anchor file aside (a restored older snapshot): "
+                             "stop checking the daily anchors the database records, with an "
+                             "audit entry naming them")
+    anchor.set_defaults(func=lambda args: cmd_anchor(args, publish))

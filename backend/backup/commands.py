@@ -7,7 +7,7 @@ from pathlib import Path
 from backend.config import get_settings
 from backend.db import get_engine
 
-RESTORED, CHAIN_BROKEN, UNUSABLE, NOT_EMPTY = 0, 1, 2, 3
+RESTORED, CHAIN_BROKEN, UNUSABLE, NOT_EMPTY, INTERRUPTED = 0, 1, 2, 3, 4
 
 
 def _mb(size: int) -> str:
@@ -38,7 +38,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from backend.backup.database import DatabaseError
-    from backend.backup.service import BackupUnusable, TargetNotEmpty, restore
+    from backend.backup.service import (
+        BackupUnusable,
+        RestoreInterrupted,
+        TargetNotEmpty,
+        restore,
+    )
 
     try:
         report = restore(get_settings(), get_engine(), Path(args.dir), args.snapshot)
@@ -49,6 +54,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     except (BackupUnusable, DatabaseError) as exc:
         print(f"拒绝恢复 (refused): {exc}", file=sys.stderr)
         return UNUSABLE
+    except RestoreInterrupted as exc:
+        print(f"恢复中断 (restore interrupted): {exc}", file=sys.stderr)
+        return INTERRUPTED
     print(f"已恢复快照 {report.manifest.name} (restored): 数据库 "
           f"{sum(report.manifest.tables.values())} 行, 文件 {report.objects} 个, "
           f"用时 {report.seconds:.2f} s")

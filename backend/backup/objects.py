@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from backend.backup.layout import object_path, sha256_file
+from backend.backup.layout import object_path, private_dir, sha256_file
 from backend.campaigns.models import Campaign
 from backend.photos.models import Photo
 from backend.photos.service import VARIANTS, derived_key, original_key
@@ -93,8 +93,7 @@ def back_up(storage: Storage, objects: list[StoredObject], root: Path,
 def _copy_in(storage: Storage, key: str, root: Path) -> tuple[str, int, bool]:
     """Stream one object into ``root/objects`` under the hash of the bytes read; the hash,
     the size and whether the file is new."""
-    incoming = root / "objects" / ".incoming"
-    incoming.mkdir(parents=True, exist_ok=True)
+    incoming = private_dir(private_dir(root / "objects") / ".incoming")
     digest, size = hashlib.sha256(), 0
     fd, tmp = tempfile.mkstemp(dir=incoming)
     try:
@@ -105,8 +104,8 @@ def _copy_in(storage: Storage, key: str, root: Path) -> tuple[str, int, bool]:
                 out.write(chunk)
         target = object_path(root, digest.hexdigest())
         written = not target.is_file()  # else the same bytes under another key: kept once
-        if written:
-            target.parent.mkdir(parents=True, exist_ok=True)
+        if written:  # mkstemp made it 0600
+            private_dir(target.parent)
             os.replace(tmp, target)
         else:
             Path(tmp).unlink()

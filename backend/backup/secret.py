@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from backend.backup.layout import sha256_file
+from backend.backup.layout import private_file, sha256_file
 from backend.config import Settings
 
 FILE = "secret.key"
@@ -31,9 +31,8 @@ def back_up(settings: Settings, directory: Path) -> dict[str, str] | None:
     from_file = source.is_file() and (settings.secret_key is None or
                                       source.read_text("ascii").strip() == settings.secret_key)
     if from_file:
-        target = directory / FILE
+        target = private_file(directory / FILE)
         shutil.copyfile(source, target)
-        target.chmod(0o600)
         return {"file": FILE, "sha256": sha256_file(target)}
     if settings.secret_key:
         return {"setting": fingerprint(settings.secret_key)}

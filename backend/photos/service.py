@@ -164,9 +164,10 @@ def watermark_for(settings: Settings, user: User, site_name: str | None,
 
 
 def store(storage: Storage, processed: Processed, source: Path, storage_key: str) -> None:
-    key = original_key(processed.sha256)
-    if not storage.exists(key):  # identical bytes are stored once
-        storage.put_file(key, source, processed.content_type)
+    # written even when the same bytes are stored (under the same key: still once): the write
+    # makes it young, so the GC of objects no row names (housekeeping.py) can't delete it
+    # before this upload's row commits
+    storage.put_file(original_key(processed.sha256), source, processed.content_type)
     for variant, path in (("web", processed.web_path), ("thumb", processed.thumb_path)):
         storage.put_file(f"derived/{storage_key}/{variant}.jpg", Path(path), "image/jpeg")
 

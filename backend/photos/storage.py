@@ -3,6 +3,7 @@
 Both write atomically: a reader sees the whole object or nothing, never a partial file."""
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -12,6 +13,10 @@ from typing import Protocol
 from backend.photos.tempdirs import own_dir
 
 CHUNK = 256 * 1024
+# the keys the app writes (photos/service.py, photos/documents.py); nothing else in a bucket or
+# a directory is the app's to delete or restore
+STORE_KEY = re.compile(r"originals/[0-9a-f]{2}/[0-9a-f]{64}|derived/[0-9a-f]{32}/(?:web|thumb)\.jpg"
+                       r"|documents/[0-9a-f]{32}")
 
 
 class Storage(Protocol):
@@ -20,6 +25,7 @@ class Storage(Protocol):
     def iter_bytes(self, key: str) -> Iterator[bytes]: ...
     def delete(self, key: str) -> None: ...
     def is_empty(self) -> bool: ...
+    def listing(self) -> Iterator[tuple[str, float]]: ...  # (key, last written, epoch seconds)
 
 
 class ObjectMissing(Exception):
@@ -74,8 +80,19 @@ class LocalStorage:
 
     def is_empty(self) -> bool:
         """No stored object (the staging area's per-process lock files are not objects)."""
-        return not self.root.exists() or not any(
-            p.is_file() for p in self.root.rglob("*") if self.staging not in p.parents)
+        return next(self.listing(), None) is None
+
+    def listing(self) -> Iterator[tuple[str, float]]:
+        if not self.root.exists():
+            return
+        for path in self.root.rglob("*"):
+            if self.staging in path.parents or not path.is_file():
+                continue
+            try:
+                modified = path.stat().st_mtime
+            except FileNotFoundError:  # deleted while listed
+                continue
+            yield path.relative_to(self.root).as_posix(), modified
 
 
 class S3Storage:
@@ -132,3 +149,10 @@ class S3Storage:
     def is_empty(self) -> bool:
         listed = self.client.list_objects_v2(Bucket=self.bucket, Prefix=self.prefix, MaxKeys=1)
         return listed.get("KeyCount", 0) == 0
+
+    def listing(self) -> Iterator[tuple[str, float]]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket,
+                                                                      Prefix=self.prefix)
+        for page in pages:
+            for obj in page.get("Contents", []):
+                yield obj["Key"][len(self.prefix):], obj["LastModified"].timestamp()

@@ -7,9 +7,15 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy import Engine
+
+from backend.backup.objects import referenced
 from backend.db import make_engine
+from backend.photos.housekeeping import collect_unnamed_objects
+from backend.photos.storage import LocalStorage
 
 from .audit import Reckoning, reckon
 from .phones import Phone
@@ -27,6 +33,7 @@ class ChaosResult:
     network: Counter[str]
     defects: list[str] = field(default_factory=list)  # answers no phone should ever get
     unsent: int = 0  # entries still queued at the deadline
+    collected: int = 0  # stored files no row names, deleted after the run by photos-gc's sweep
 
     def line(self) -> str:
         r = self.reckoning
@@ -57,10 +64,21 @@ def run_chaos(tmp: Path, *, devices: int = 50, hazards: int = 200, inspections: 
         engine = make_engine(url)
         try:
             result.reckoning = reckon(engine, data_dir, phones)
+            result.collected = _collect_unnamed(engine, data_dir)
         finally:
             engine.dispose()
-        log(f"chaos: {result.reckoning.unreferenced} stored files no row names")
+        log(f"chaos: {result.reckoning.unreferenced} stored files no row names, "
+            f"{result.collected} deleted by the GC of unnamed objects")
     return result
+
+
+def _collect_unnamed(engine: Engine, data_dir: Path) -> int:
+    """``anxun photos-gc``'s sweep of objects no row names, without its day of grace: the
+    server is stopped, so no upload is between storing its files and committing its row."""
+    with engine.connect() as conn:
+        return collect_unnamed_objects(LocalStorage(data_dir / "photos"),
+                                       lambda: {o.key for o in referenced(conn)},
+                                       grace=timedelta(0))
 
 
 def tracebacks(log: str) -> list[str]:

@@ -11,9 +11,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from pydantic import ValidationError
+from sqlalchemy import select
 
 from backend.audit import anchors
 from backend.audit.anchors import anchor_daily, read_anchors
+from backend.audit.models import AuditEntry
 from backend.config import Settings
 from backend.deps import request_session
 from backend.scheduler import PassResult, run_once
@@ -127,3 +129,49 @@ def test_an_anchor_url_needs_a_signing_secret(tmp_path):
     with pytest.raises(ValidationError, match="ANXUN_AUDIT_ANCHOR_SECRET"):
         Settings(data_dir=tmp_path, audit_anchor_url="https://anchors.example.edu.cn/in")
     assert Settings(data_dir=tmp_path).anchor_dir == tmp_path / "anchors"
+
+
+@pytest.fixture
+def anchored_twice(deployment):
+    """Daily anchors on two days, as the scheduler writes them."""
+    append(deployment.engine, 3)
+    assert anchor_daily(sessions(deployment), deployment.settings, MORNING) is not None
+    append(deployment.engine, 2)
+    assert anchor_daily(sessions(deployment), deployment.settings,
+                        MORNING + timedelta(days=1)) is not None
+    return deployment
+
+
+@pytest.mark.parametrize("damage", ["deleted", "emptied", "truncated"])
+def test_anchors_the_database_records_but_the_file_lacks_fail(anchored_twice, damage):
+    """Review of issue 14: deleting the anchor file passed as "no anchors yet"."""
+    path = anchors.anchor_file(anchored_twice.settings)
+    first_line = path.read_text().splitlines()[0]
+    if damage == "deleted":
+        path.unlink()
+    else:
+        path.write_text("" if damage == "emptied" else first_line + "\n")
+    run = anchored_twice.cli("audit", "verify")
+    assert run.code == 1, run
+    lacking = ["2026-12-02 条目 5"] if damage == "truncated" else \
+        ["2026-12-01 条目 3", "2026-12-02 条目 5"]
+    assert f"{len(lacking)} 个每日锚点不在锚点文件中" in run.err
+    assert ", ".join(lacking) in run.err
+
+
+def test_anchoring_restarts_on_a_new_file_with_an_audit_entry(anchored_twice):
+    """After restoring an older snapshot the operator moves the file aside and restarts."""
+    refused = anchored_twice.cli("audit", "anchor", "--restart")
+    assert refused.code == 2 and "请先移走" in refused.err
+    path = anchors.anchor_file(anchored_twice.settings)
+    path.rename(path.with_name("audit-anchors.before-restore.jsonl"))
+    run = anchored_twice.cli("audit", "anchor", "--restart")
+    assert run.code == 0 and "不再核对的 2 个每日锚点" in run.out, run
+    [anchor] = read_anchors(anchored_twice.settings)
+    assert anchor.entry_id == 6  # the restart's own entry, anchored
+    verified = anchored_twice.cli("audit", "verify")
+    assert verified.code == 0 and "与 1 个锚点一致" in verified.out, verified
+    with anchored_twice.engine.connect() as conn:
+        summary = conn.scalar(select(AuditEntry.summary)
+                              .where(AuditEntry.action == "audit.anchors_restarted"))
+    assert summary["forgotten"] == ["2026-12-01 条目 3", "2026-12-02 条目 5"]
