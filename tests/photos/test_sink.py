@@ -5,7 +5,6 @@ import errno
 import hashlib
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -17,15 +16,22 @@ CHUNK = 64 * 1024
 
 @pytest.fixture
 def stalled(monkeypatch):
-    """One worker, held until the test lets it go."""
-    workers = ThreadPoolExecutor(max_workers=1)
-    go = threading.Event()
-    workers.submit(go.wait, 10)
-    monkeypatch.setattr(sink_module, "_workers", workers)
+    """A worker held until the test lets it go."""
+    go, threads = threading.Event(), []
+
+    def submit(sink: FileSink) -> None:
+        def held() -> None:
+            go.wait(10)
+            sink._drain()
+        threads.append(threading.Thread(target=held))
+        threads[-1].start()
+
+    monkeypatch.setattr(sink_module, "_submit", submit)
     monkeypatch.setattr(sink_module, "WINDOW", 2 * CHUNK)
     yield go
     go.set()
-    workers.shutdown(wait=True)
+    for thread in threads:
+        thread.join(10)
 
 
 def test_the_receive_waits_while_a_window_is_unwritten(tmp_path, stalled):
