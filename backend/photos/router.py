@@ -90,7 +90,8 @@ def _precheck(sessions: Callable[..., ContextManager[Session]], user: User,
               settings: Settings) -> tuple[PhotoOut | None, Watermark | None]:
     """Only reads, in a read-only session of its own: on SQLite a deferred BEGIN, so a retry's
     lookup never queues for the write lock behind other uploads (in the request's session it
-    took BEGIN IMMEDIATE: 40% of a re-upload's server time was SQLite's busy wait there)."""
+    took BEGIN IMMEDIATE: py-spy of re-uploads found 194 of 437 samples in SQLite's busy wait
+    there)."""
     with sessions(read_only=True) as session:
         reader = session.get_one(User, inspect(user).identity)
         existing = service.find_existing(session, reader, fields, sha256)
@@ -127,7 +128,7 @@ async def upload_photo(request: Request, response: Response, user: PhotoTaker,
     optional ``site_id`` goes into the watermark; optional
     ``taken_at`` is the capture time the phone read before resizing, used when the file has no
     EXIF time; optional ``markup_of`` names the uploader's own original when this is a
-    marked-up copy of it). JPEG, PNG, WebP or HEIC. Inspectors, center managers and 质监办 only."""
+    marked-up copy of it. JPEG, PNG, WebP or HEIC. Inspectors, center managers and 质监办 only."""
     await run_in_threadpool(session.rollback)  # don't hold the write lock while receiving
     with metrics.ingest_stage("receive"):
         upload, fields = await _receive(request, settings, query)
