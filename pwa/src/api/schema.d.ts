@@ -543,7 +543,7 @@ export interface paths {
          *     optional ``site_id`` goes into the watermark; optional
          *     ``taken_at`` is the capture time the phone read before resizing, used when the file has no
          *     EXIF time; optional ``markup_of`` names the uploader's own original when this is a
-         *     marked-up copy of it). JPEG, PNG, WebP or HEIC. Inspectors, center managers and 质监办 only.
+         *     marked-up copy of it. JPEG, PNG, WebP or HEIC. Inspectors, center managers and 质监办 only.
          */
         post: operations["upload_photo"];
         delete?: never;
