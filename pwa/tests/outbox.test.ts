@@ -24,7 +24,7 @@ class FakeServer {
 
   fetch = async (url: string, init?: RequestInit): Promise<Response> => {
     const method = init?.method ?? 'GET'
-    const path = url.replace('/api/v1', '')
+    const path = url.replace('/api/v1', '').split('?')[0] as string
     this.log.push(`${method} ${path}`)
     if (path.includes('/actions/')) this.sentKeys.push((init?.headers as Record<string, string> | undefined)?.['Idempotency-Key'])
     const fail = this.failNext.shift()
@@ -39,9 +39,7 @@ class FakeServer {
 
   private async handle(method: string, path: string, init?: RequestInit): Promise<Response> {
     if (method === 'POST' && path === '/photos') {
-      const form = init?.body as FormData
-      const file = form.get('file') as Blob
-      const sha = await sha256Hex(file)
+      const sha = await sha256Hex(init?.body as Blob)
       const existing = this.photos.get(sha)
       const id = existing ?? this.nextId++
       this.photos.set(sha, id)
@@ -335,6 +333,22 @@ describe('outbox', () => {
     expect((await entriesOf(db, USER))[0]?.error).toMatchObject({ status: 422, code: 'idempotency_mismatch' })
   })
 
+  it('sends a photo as the raw body of its own type, its client id and site in the query', async () => {
+    await addPhoto(db, 'p1', 'a', 'hazard:h1')
+    const seen: Array<{ type: string | undefined; body: unknown; query: string }> = []
+    const inner = server.fetch
+    server.fetch = async (url, init) => {
+      const headers = init?.headers as Record<string, string>
+      seen.push({ type: headers['Content-Type'], body: init?.body, query: new URL(url, 'http://phone').search })
+      return inner(url, init)
+    }
+    await runOutbox(deps())
+    expect(seen).toHaveLength(1)
+    expect(seen[0]?.type).toBe('image/jpeg')
+    expect(seen[0]?.body).toBeInstanceOf(Blob)
+    expect(seen[0]?.query).toBe('?client_id=p1&site_id=1')
+  })
+
   it('sends the EXIF capture time read before resizing as taken_at', async () => {
     await addPhoto(db, 'p1', 'a', 'hazard:h1')
     const p = await db.get('photos', 'p1')
@@ -343,7 +357,7 @@ describe('outbox', () => {
     const seen: Array<string | null> = []
     const inner = server.fetch
     server.fetch = async (url, init) => {
-      seen.push((init?.body as FormData).get('taken_at') as string | null)
+      seen.push(new URL(url, 'http://phone').searchParams.get('taken_at'))
       return inner(url, init)
     }
     await runOutbox(deps())

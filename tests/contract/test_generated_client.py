@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -72,10 +73,17 @@ def test_the_rectification_loop_with_the_generated_client(demo_server, client_pa
     inspector = _login(demo_server, inspector_name, inspector_password)
 
     def upload(seed: int) -> int:
-        body = models.UploadPhotoBody(file=types.File(payload=io.BytesIO(jpeg(seed)),
-                                                      file_name="p.jpg", mime_type="image/jpeg"))
-        photo = _module("api.photos.upload_photo").sync(client=inspector, body=body)
+        """The raw body (the fast path, client_id in the query), then a multipart retry of the
+        same photo: the same one."""
+        file = types.File(payload=io.BytesIO(jpeg(seed)), file_name="p.jpg",
+                          mime_type="image/jpeg")
+        upload_photo, client_id = _module("api.photos.upload_photo"), str(uuid.uuid4())
+        photo = upload_photo.sync(client=inspector, body=file, client_id=client_id)
         assert isinstance(photo, models.PhotoOut), photo
+        file.payload.seek(0)
+        retry = upload_photo.sync(client=inspector, body=models.UploadPhotoFilesBody(
+            file=file, client_id=client_id))
+        assert isinstance(retry, models.PhotoOut) and retry.id == photo.id, retry
         return photo.id
 
     report = _module(hazards + "report_hazard")

@@ -55,6 +55,8 @@ export interface RequestOptions {
   method?: string
   body?: unknown
   form?: FormData
+  /** a file sent as the raw body, with its own type as Content-Type */
+  file?: Blob
   headers?: Record<string, string>
   token?: string | null
   timeoutMs?: number
@@ -78,6 +80,10 @@ async function send(path: string, opts: RequestOptions): Promise<Response> {
   if (opts.token) headers.Authorization = `Bearer ${opts.token}`
   let body: BodyInit | undefined
   if (opts.form) body = opts.form
+  else if (opts.file) {
+    headers['Content-Type'] = opts.file.type
+    body = opts.file
+  }
   else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json'
     body = JSON.stringify(opts.body)

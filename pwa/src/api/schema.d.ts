@@ -584,11 +584,13 @@ export interface paths {
         put?: never;
         /**
          * Upload Photo
-         * @description Upload a photo (multipart field ``file``; optional ``client_id`` UUID, in any spelling,
-         *     makes retries idempotent; optional ``site_id`` goes into the watermark; optional
+         * @description Upload a photo: the raw body with ``Content-Type: image/jpeg`` (or png, webp, heic) and
+         *     the fields in the query, ``client_id`` required (the fast path), or a multipart form with
+         *     the field ``file``. Optional ``client_id`` UUID, in any spelling, makes retries idempotent;
+         *     optional ``site_id`` goes into the watermark; optional
          *     ``taken_at`` is the capture time the phone read before resizing, used when the file has no
          *     EXIF time; optional ``markup_of`` names the uploader's own original when this is a
-         *     marked-up copy of it). JPEG, PNG, WebP or HEIC. Inspectors, center managers and 质监办 only.
+         *     marked-up copy of it. JPEG, PNG, WebP or HEIC. Inspectors, center managers and 质监办 only.
          */
         post: operations["upload_photo"];
         delete?: never;
@@ -11381,13 +11383,26 @@ export interface operations {
     };
     upload_photo: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description with an image body (a multipart upload sends it as a form field); required there */
+                client_id?: string | null;
+                /** @description with an image body (a multipart upload sends it as a form field) */
+                taken_at?: string | null;
+                /** @description with an image body (a multipart upload sends it as a form field) */
+                site_id?: number | null;
+                /** @description with an image body (a multipart upload sends it as a form field); a marked-up copy (arrows, circles, text): the id of the untouched original it was drawn on, which stays the evidence */
+                markup_of?: number | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
+                "image/heic": string;
+                "image/jpeg": string;
+                "image/png": string;
+                "image/webp": string;
                 "multipart/form-data": {
                     /** Format: binary */
                     file: string;
