@@ -84,11 +84,11 @@ def menu_items(page) -> list[str]:  # noqa: ANN001
 
 
 def rows(page):  # noqa: ANN001, ANN201
-    return page.locator("[data-test=hazard-table] .el-table__body-wrapper tr.el-table__row")
+    return page.locator("[data-test=hazard-table] tbody tr")
 
 
 def wait_rows(page, n: int) -> None:  # noqa: ANN001
-    page.wait_for_function("n => document.querySelectorAll('[data-test=hazard-table] .el-table__body-wrapper tr.el-table__row').length === n", arg=n)
+    page.wait_for_function("n => document.querySelectorAll('[data-test=hazard-table] tbody tr').length === n", arg=n)
 
 
 def pick(page, select: str, option: str) -> None:  # noqa: ANN001
@@ -112,6 +112,8 @@ def test_a_manager_filters_opens_a_hazard_and_bulk_assigns_two(live, world, desk
     assert page.locator(f"[data-test=row-{ids['other']}]").count() == 0
     shot(page, "console-01-hazards-filtered")
 
+    page.locator("[data-test=sort-deadline]").click()  # the API's order: soonest deadline first
+    page.wait_for_url(re.compile(r"sort=deadline"))
     page.goto(f"{live.base_url}/console/hazards?overdue=true&q={TAG}")
     wait_rows(page, 1)
     late = rows(page).first
@@ -135,10 +137,10 @@ def test_a_manager_filters_opens_a_hazard_and_bulk_assigns_two(live, world, desk
     drawer.locator("[data-test=drawer-title]").wait_for(state="hidden")
 
     # the major hazard is assigned singly (its 治理方案): no checkbox for bulk
-    major_row = page.locator("tr", has=page.locator(f"[data-test=row-{ids['major']}]"))
-    assert major_row.locator(".el-checkbox.is-disabled").count() == 1
+    assert page.locator(f"[data-test=select-{ids['major']}]").is_disabled()
     for key in ("a", "b"):
-        page.locator("tr", has=page.locator(f"[data-test=row-{ids[key]}]")).locator(".el-checkbox").click()
+        page.locator(f"[data-test=select-{ids[key]}]").check()
+    assert page.locator("[data-test=selected-count]").inner_text() == "已选 2 条"
     page.locator("[data-test=bulk-assign]").click()
     dialog = page.locator("[data-test=bulk-dialog]")
     pick(page, "f-assignee", "李巡检")
@@ -176,7 +178,7 @@ def test_refusals_show_the_servers_message(live, world, desk):  # noqa: ANN001
     resp = manager_api.post(f"/hazards/{ids['c']}/actions/edit", json={"title": f"{TAG}·插座面板破损漏电"})
     assert resp.status_code == 200, resp.text
     for key in ("c", "late"):
-        page.locator("tr", has=page.locator(f"[data-test=row-{ids[key]}]")).locator(".el-checkbox").click()
+        page.locator(f"[data-test=select-{ids[key]}]").check()
     page.locator("[data-test=bulk-assign]").click()
     dialog = page.locator("[data-test=bulk-dialog]")
     pick(page, "f-assignee", "李巡检")
