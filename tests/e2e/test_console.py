@@ -121,6 +121,11 @@ def test_a_manager_filters_opens_a_hazard_and_bulk_assigns_two(live, world, desk
     assert late.locator("[data-test=overdue-days]").inner_text() == "逾期 3 天"
     shot(page, "console-02-overdue")
 
+    page.goto(f"{live.base_url}/console/hazards?q=没有这样的隐患")
+    page.locator("[data-test=table-empty]", has_text="没有符合条件的隐患").wait_for()
+    assert page.locator("[data-test=total]").inner_text() == "共 0 条"
+    shot(page, "console-02b-empty")
+
     page.goto(f"{live.base_url}/console/hazards?status=reported&q={TAG}")
     wait_rows(page, 4)
     page.locator(f"[data-test=row-{ids['a']}]").click()
