@@ -34,6 +34,11 @@ const routes: RouteRecordRaw[] = [
   // the group views: desk and wall pages that phones never load (their chunks are not precached)
   { path: '/control', component: () => import('./pages/ControlRoomPage.vue'), meta: { bare: true }, beforeEnter: groupViews },
   { path: '/report/monthly', component: () => import('./pages/MonthlyReportPage.vue'), meta: { bare: true }, beforeEnter: groupViews },
+  // the desk console (Element Plus): chunks of their own, never precached, never loaded by a phone
+  {
+    path: '/console', component: () => import('./console/ConsoleLayout.vue'), meta: { bare: true },
+    children: [{ path: 'hazards', component: () => import('./console/HazardsPage.vue'), meta: { bare: true } }],
+  },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]
 
