@@ -5,12 +5,13 @@ added and a page deep in the list costs the same as the first."""
 
 import base64
 import json
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, func, tuple_
+from sqlalchemy import Connection, Row, Select, bindparam, func, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from backend.errors import AppError
@@ -31,6 +32,7 @@ class InvalidCursor(AppError):
 
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 class Page(BaseModel, Generic[T]):
@@ -93,16 +95,55 @@ def keyset_page(session: Session, stmt: Select[Any], keys: list[InstrumentedAttr
     All keys sort the same way, belong to the first entity selected, and the last one is unique
     (the id). Returns the page (entities when one entity is selected, else row tuples) and the
     cursor of the next page, or None on the last page."""
+    rows = session.execute(_after(stmt, keys, limit, cursor, descending)).all()
+    rows, next_cursor = _cut(rows, limit, lambda row: [getattr(row[0], k.key) for k in keys])
+    if len(stmt.column_descriptions) == 1:
+        return [row[0] for row in rows], next_cursor
+    return [tuple(row) for row in rows], next_cursor
+
+
+def keyset_statement(stmt: Select[Any], keys: list[InstrumentedAttribute[Any]], *,
+                     descending: bool, after: bool) -> Select[Any]:
+    """:func:`keyset_page`'s statement with its cursor and limit bound at execution
+    (:func:`keyset_params`), to build once per shape: ordered by ``keys``, after the row whose
+    keys are ``after_0``, ``after_1``... when ``after``."""
+    if after:
+        bound = tuple_(*keys)
+        # typed as the keys: an untyped datetime is bound as-is, and SQLite then compares its
+        # text with the stored UTC text wrongly
+        values = tuple_(*(bindparam(f"after_{i}", type_=k.type) for i, k in enumerate(keys)))
+        stmt = stmt.where(bound < values if descending else bound > values)
+    order = [k.desc() for k in keys] if descending else keys
+    return stmt.order_by(*order).limit(bindparam("limit"))
+
+
+def keyset_params(keys: list[InstrumentedAttribute[Any]], *, limit: int,
+                  cursor: str | None) -> dict[str, Any]:
+    values = _decode(cursor, keys) if cursor else []
+    return {"limit": limit + 1, **{f"after_{i}": v for i, v in enumerate(values)}}
+
+
+def keyset_rows(connection: Connection, stmt: Select[Any], params: dict[str, Any],
+                keys: list[InstrumentedAttribute[Any]],
+                limit: int) -> tuple[list[Row[Any]], str | None]:
+    """Run a :func:`keyset_statement` through Core (plain columns, no entities), each row with
+    the ``keys`` among its columns under their names: the page and the next cursor."""
+    rows = connection.execute(stmt, params).all()
+    return _cut(rows, limit, lambda row: [getattr(row, k.key) for k in keys])
+
+
+def _after(stmt: Select[Any], keys: list[InstrumentedAttribute[Any]], limit: int,
+           cursor: str | None, descending: bool) -> Select[Any]:
     if cursor:
         values = _decode(cursor, keys)
         bound = tuple_(*keys)
         stmt = stmt.where(bound < tuple_(*values) if descending else bound > tuple_(*values))
     order = [k.desc() for k in keys] if descending else keys
-    rows = session.execute(stmt.order_by(*order).limit(limit + 1)).all()
-    next_cursor = None
+    return stmt.order_by(*order).limit(limit + 1)
+
+
+def _cut(rows: Sequence[R], limit: int,
+         key_values: Callable[[R], list[Any]]) -> tuple[list[R], str | None]:
     if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = _encode([getattr(rows[-1][0], k.key) for k in keys])
-    if len(stmt.column_descriptions) == 1:
-        return [row[0] for row in rows], next_cursor
-    return [tuple(row) for row in rows], next_cursor
+        return list(rows[:limit]), _encode(key_values(rows[limit - 1]))
+    return list(rows), None

@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response, status
@@ -10,11 +10,10 @@ from backend.accounts.models import User
 from backend.deps import BearerToken, CurrentUser, SessionDep, SettingsDep, hot_read
 from backend.errors import NotFound
 from backend.etag import IfMatch, PreconditionFailed, expected_versions, set_etag
-from backend.hazards import aggregates, major, service, views
+from backend.hazards import aggregates, listing, major, service, views
 from backend.hazards.bodies import HazardCreateIn
-from backend.hazards.filters import HazardFilters, HazardFiltersDep
+from backend.hazards.filters import HazardFiltersDep
 from backend.hazards.major_rules import OrderNoTaken
-from backend.hazards.models import Hazard
 from backend.hazards.schemas import HazardDetailOut, HazardOut, HazardStatsOut
 from backend.hazards.workflow import (
     ACTOR_RULES,
@@ -39,9 +38,7 @@ from backend.pagination import (
     CountParam,
     CursorParam,
     LimitParam,
-    Page,
     count_of,
-    keyset_page,
 )
 from backend.types import DbId
 
@@ -72,33 +69,6 @@ def report_hazard(body: HazardCreateIn, response: Response, user: CurrentUser,
         response.status_code = status.HTTP_200_OK
     set_etag(response, hazard.version)
     return views.hazard_detail(session, settings, user, hazard)
-
-
-@dataclass
-class _ListQuery:
-    limit: int
-    cursor: str | None
-    filters: HazardFilters
-    sort: str
-    count: bool = False
-
-    def page(self, session: Session, user: User) -> tuple[list[Hazard], str | None]:
-        stmt = self.filters.statement(user)
-        if self.sort == "deadline":
-            return keyset_page(session, stmt, [Hazard.deadline_sort, Hazard.id],
-                               limit=self.limit, cursor=self.cursor)
-        if self.sort == "updated":
-            return keyset_page(session, stmt, [Hazard.updated_at, Hazard.id],
-                               limit=self.limit, cursor=self.cursor)
-        return keyset_page(session, stmt, [Hazard.created_at, Hazard.id], limit=self.limit,
-                           cursor=self.cursor, descending=True)
-
-    def total(self, session: Session, user: User) -> int | None:
-        return count_of(session, self.filters.statement(user)) if self.count else None
-
-
-_PAGE_OF_HAZARDS = TypeAdapter(Page[HazardOut])
-_COUNTED_PAGE_OF_HAZARDS = TypeAdapter(CountedPage[HazardOut])
 
 
 @router.get("/stats", response_model=HazardStatsOut,
@@ -133,18 +103,16 @@ async def list_hazards(
     count: CountParam = False,
 ) -> Response:
     """Hazards the user may see, newest first (or by deadline, soonest first; none last)."""
-    query = _ListQuery(limit, cursor, filters, sort, count)
 
-    def page(session: Session, user: User) -> Page[HazardOut]:
-        rows, next_cursor = query.page(session, user)
-        items = views.hazard_list(session, settings, user, rows)
+    def page(session: Session, user: User) -> listing.HazardPage:
+        found = listing.hazard_page(session, settings, user, filters, sort=sort, limit=limit,
+                                    cursor=cursor)
         if count:
-            return CountedPage(items=items, next_cursor=next_cursor,
-                               total=query.total(session, user))
-        return Page(items=items, next_cursor=next_cursor)
+            return replace(found, counted=True,
+                           total=count_of(session, filters.statement(user)))
+        return found
 
-    shape: TypeAdapter[Any] = _COUNTED_PAGE_OF_HAZARDS if count else _PAGE_OF_HAZARDS
-    return await hot_read(request, token, page, shape)
+    return await hot_read(request, token, page, listing.HazardPage)
 
 
 @router.get("/{hazard_id}", response_model=HazardDetailOut)

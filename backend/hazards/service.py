@@ -27,7 +27,12 @@ from backend.hazards.models import Hazard, HazardEvent, SupervisionOrder
 from backend.hazards.workflow import OPEN, Action, Status
 from backend.jsonsafe import json_safe
 from backend.org.models import Center
-from backend.org.service import CENTER_DATA_READERS, get_site_for_new_work, scoped_to_user
+from backend.org.service import (
+    CENTER_DATA_READERS,
+    Member,
+    get_site_for_new_work,
+    scoped_to_user,
+)
 from backend.photos.service import link_photos, register_link_access
 from backend.statewrite import compare_and_set
 from backend.vocab import Grade, HazardSource, Role
@@ -73,12 +78,12 @@ def overdue_clause(on: Any):  # noqa: ANN201 - a SQL expression
     return Hazard.deadline.is_not(None) & (Hazard.deadline < on) & Hazard.status.in_(OPEN)
 
 
-def readable_hazards(user: User) -> Select[Hazard]:
+def readable_hazards(user: Member) -> Select[Hazard]:
     """Hazards the user may read: their center's, or every center of the group for qa/leader."""
     return scoped_to_user(select(Hazard), Hazard.center_id, user, CENTER_DATA_READERS)
 
 
-def _actor_clause(actor: workflow.Actor, user: User) -> ColumnElement[bool]:
+def _actor_clause(actor: workflow.Actor, user: Member) -> ColumnElement[bool]:
     """``workflow._is`` as SQL: the hazards on which ``user`` is ``actor``."""
     member = Hazard.center_id == user.center_id if user.center_id is not None else false()
     manages = member if user.has_role(Role.center_manager) else false()
@@ -102,7 +107,7 @@ def _actor_clause(actor: workflow.Actor, user: User) -> ColumnElement[bool]:
     return and_(not_the_worker, case((Hazard.grade == Grade.major, qa), else_=or_(manages, qa)))
 
 
-def actionable(user: User, action: Action) -> ColumnElement[bool]:
+def actionable(user: Member, action: Action) -> ColumnElement[bool]:
     """The hazards whose ``allowed_actions`` for ``user`` include ``action``: the table's rule
     for ``action`` in SQL (a property test holds it equal to ``workflow.allowed_actions``)."""
     rule = workflow.TRANSITIONS[action]

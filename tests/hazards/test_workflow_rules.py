@@ -4,7 +4,7 @@ random people checking the invariants after every step."""
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
@@ -74,6 +74,32 @@ LEADER = ActorFacts(user_id=14, center_id=None, roles=frozenset({Role.leader}))
 ])
 def test_allowed_actions(user, hazard, expected):
     assert workflow.allowed_actions(user, hazard) == expected
+
+
+PEOPLE = st.sampled_from([None, 1, 2, 3])
+
+
+@settings(max_examples=400, deadline=None)
+@given(user_id=st.sampled_from([1, 2, 3]), user_center=st.sampled_from([None, 1, 2]),
+       roles=st.frozensets(st.sampled_from(list(Role)), max_size=3),
+       status=st.sampled_from([None, *Status]), grade=st.sampled_from(list(Grade)),
+       center=st.sampled_from([1, 2]), reporter=PEOPLE, assignee=PEOPLE, submitter=PEOPLE,
+       pending=st.booleans(), supervised=st.booleans(),
+       deadline=st.sampled_from([None, date(2026, 1, 1)]))
+def test_allowed_actions_of_a_standing_are_the_rules_on_the_facts(
+        user_id, user_center, roles, status, grade, center, reporter, assignee, submitter,
+        pending, supervised, deadline):
+    """allowed_actions answers from a cache keyed by the user's standing to the hazard: it
+    must be what the rules decide on the facts themselves."""
+    user = ActorFacts(user_id=user_id, center_id=user_center, roles=roles)
+    hazard = HazardFacts(status=status, grade=grade, center_id=center, reporter_id=reporter,
+                         assignee_id=assignee, submitted_by_id=submitter, deadline=deadline,
+                         extension_deadline=date(2030, 1, 1) if pending else None,
+                         supervised=supervised, hazard_id=7,
+                         found_at=datetime(2026, 1, 1, tzinfo=UTC))
+    assert workflow.allowed_actions(user, hazard) == [
+        a for a in workflow.PUBLIC_ACTIONS
+        if workflow.state_allows(a, hazard) and workflow.user_allowed(a, user, hazard)]
 
 
 def test_every_action_has_a_rule_and_closed_states_are_final_but_for_reopen():
