@@ -89,7 +89,7 @@ GET /centers/{center_id}/members
 GET /api-keys; POST /api-keys; GET /api-keys/{key_id}; POST /api-keys/{key_id}/revoke
 POST /centers; PATCH /centers/{center_id}; POST /campuses; PATCH /campuses/{campus_id}
 POST /sites; PATCH /sites/{site_id}; POST /modules; POST /modules/{module_id}/versions
-GET /audit; GET /notifications; POST /notifications/read-all
+GET /audit; GET /audit/verification; GET /notifications; POST /notifications/read-all
 GET /notifications/unread-count; POST /notifications/{notification_id}/read
 POST /inspections; DELETE /inspections/{inspection_id}
 PUT /inspections/{inspection_id}/answers; POST /inspections/{inspection_id}/submit

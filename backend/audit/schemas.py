@@ -24,3 +24,30 @@ class AuditEntryOut(BaseModel):
     hash: str = Field(description="HMAC-SHA256 (hex), with the server's chain key, of this "
                                   "entry's content with `prev_hash` (plain SHA-256 for entries "
                                   "written before the chain was keyed).")
+
+
+class ChainStatusOut(BaseModel):
+    ok: bool
+    entries: int = Field(description="entries checked (up to the first problem)")
+    unkeyed: int = Field(description="entries written before the chain was keyed (plain SHA-256)")
+    bad_entry_id: int | None = Field(description="where the first problem is")
+    reason: str | None = Field(description="`hash_mismatch`, `broken_link`, `missing_entry`, "
+                                           "`head_mismatch` or `head_seal`")
+    message: str = Field(description="as `anxun audit verify` prints it")
+
+
+class AnchorStatusOut(BaseModel):
+    ok: bool
+    anchors: int = Field(description="anchors in the anchor file")
+    first_bad: str | None = Field(description="the first anchor the database disagrees with")
+    missing: list[str] = Field(description="daily anchors the database records as written and "
+                                           "the file lacks")
+    message: str
+
+
+class VerificationOut(BaseModel):
+    ok: bool = Field(description="the chain and the anchors both hold")
+    checked_at: datetime
+    took_ms: int
+    chain: ChainStatusOut
+    anchors: AnchorStatusOut

@@ -107,8 +107,8 @@ EXPECTED = {
                            manager_other=404, qa=200, leader=200, admin=200),
     "site_labels": dict(inspector_own=200, inspector_other=404, manager_own=200,
                         manager_other=404, qa=200, leader=200, admin=200),
-    "read_audit": dict(inspector_own=403, inspector_other=403, manager_own=403,
-                       manager_other=403, qa=200, leader=403, admin=200),
+    **{name: dict(inspector_own=403, inspector_other=403, manager_own=403, manager_other=403,
+                  qa=200, leader=403, admin=200) for name in ("read_audit", "verify_audit")},
     # notifications are their recipient's only: another user's is 404 to everyone
     **{name: {person: 404 for person in PEOPLE} for name in ("read_others_notification",
                                                              "list_others_notifications")},
@@ -332,6 +332,8 @@ def call(name, client, make, user):
     if name == "site_labels":
         return client.get("/api/v1/sites/labels.pdf", params={"site_id": org.kitchen.id},
                           headers=headers).status_code
+    if name == "verify_audit":
+        return client.get("/api/v1/audit/verification", headers=headers).status_code
     assert name == "read_audit"
     return client.get("/api/v1/audit", headers=headers).status_code
 

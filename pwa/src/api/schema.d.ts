@@ -1079,6 +1079,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify Audit Trail
+         * @description Verify the audit trail now, as `anxun audit verify` does (qa_officer, admin): every
+         *     entry's keyed hash and link, the head and its seal, and every anchor in the anchor file
+         *     (and that no daily anchor the database records is missing from it). Walks the whole chain:
+         *     seconds for a large log; one verification at a time per server process.
+         */
+        get: operations["verify_audit_trail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -2886,6 +2909,28 @@ export interface components {
             /** Notes */
             notes?: string | null;
         };
+        /** AnchorStatusOut */
+        AnchorStatusOut: {
+            /** Ok */
+            ok: boolean;
+            /**
+             * Anchors
+             * @description anchors in the anchor file
+             */
+            anchors: number;
+            /**
+             * First Bad
+             * @description the first anchor the database disagrees with
+             */
+            first_bad: string | null;
+            /**
+             * Missing
+             * @description daily anchors the database records as written and the file lacks
+             */
+            missing: string[];
+            /** Message */
+            message: string;
+        };
         /** AnswerIn */
         AnswerIn: {
             /** Item Id */
@@ -3805,6 +3850,36 @@ export interface components {
             center_name: string;
             /** Tables */
             tables: components["schemas"]["TableStatusOut"][];
+        };
+        /** ChainStatusOut */
+        ChainStatusOut: {
+            /** Ok */
+            ok: boolean;
+            /**
+             * Entries
+             * @description entries checked (up to the first problem)
+             */
+            entries: number;
+            /**
+             * Unkeyed
+             * @description entries written before the chain was keyed (plain SHA-256)
+             */
+            unkeyed: number;
+            /**
+             * Bad Entry Id
+             * @description where the first problem is
+             */
+            bad_entry_id: number | null;
+            /**
+             * Reason
+             * @description `hash_mismatch`, `broken_link`, `missing_entry`, `head_mismatch` or `head_seal`
+             */
+            reason: string | null;
+            /**
+             * Message
+             * @description as `anxun audit verify` prints it
+             */
+            message: string;
         };
         /**
          * CheckinMethod
@@ -8475,6 +8550,23 @@ export interface components {
             type: string;
             /** @description What is wrong. */
             msg: string;
+        };
+        /** VerificationOut */
+        VerificationOut: {
+            /**
+             * Ok
+             * @description the chain and the anchors both hold
+             */
+            ok: boolean;
+            /**
+             * Checked At
+             * Format: date-time
+             */
+            checked_at: string;
+            /** Took Ms */
+            took_ms: number;
+            chain: components["schemas"]["ChainStatusOut"];
+            anchors: components["schemas"]["AnchorStatusOut"];
         };
         /**
          * VerifyIn
@@ -14121,6 +14213,62 @@ export interface operations {
                 };
             };
             /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    verify_audit_trail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationOut"];
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `forbidden`, `people_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `unknown_parameter` */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -1,6 +1,7 @@
 /** The assign form's plan (五定, or 六定 with the 复查人): what is missing or wrong before it is sent,
  *  and the body the server takes (tests/assignPlan.test.ts). */
-import { t } from './i18n'
+import { isoDay } from './format'
+import { t, type MessageKey } from './i18n'
 
 export interface AssignPlan {
   assignee_id: number
@@ -92,3 +93,11 @@ export function serverPlanErrors(error: { code: string; details?: Record<string,
   }
   return out
 }
+
+/** The deadline shortcuts of the assign forms (phone and desk): in 3, 7 or 30 days. */
+export const DEADLINE_CHIPS = [3, 7, 30] as const
+export const inDays = (n: number): string => isoDay(new Date(Date.now() + n * 864e5))
+
+/** The plan's free-text fields: a 治理方案's seven, or the measures (cost and interim measures follow). */
+export const planTextFields = (governance: boolean): readonly ('measures' | GovernanceField)[] => (governance ? GOVERNANCE_FIELDS : ['measures'])
+export const planFieldLabel = (f: 'measures' | GovernanceField): string => (f === 'measures' ? t('hazard.measures') : t(`plan.${f}` as MessageKey))
