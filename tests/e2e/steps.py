@@ -16,9 +16,12 @@ SAVED_OFFLINE = "已保存，等待同步"
 
 
 def api(live, user: User) -> httpx.Client:  # noqa: ANN001
-    token = httpx.post(f"{live.base_url}/api/v1/auth/login",
+    """A client of the live server as ``user``; 30 s a request: a module's first photo starts the
+    decode pool, seconds on a loaded machine (httpx's default 5 s failed CI runs under load)."""
+    token = httpx.post(f"{live.base_url}/api/v1/auth/login", timeout=30,
                        json={"username": user.username, "password": PASSWORD}).json()["access_token"]
-    return httpx.Client(base_url=f"{live.base_url}/api/v1", headers={"Authorization": f"Bearer {token}"})
+    return httpx.Client(base_url=f"{live.base_url}/api/v1", timeout=30,
+                        headers={"Authorization": f"Bearer {token}"})
 
 
 def login(page, live, user: User) -> None:  # noqa: ANN001
