@@ -247,7 +247,8 @@ def test_the_escalation_list_shows_an_escalated_hazard(live, world, browser):  #
             shot(page, f"esc-home-{who}")
             tile.click()
             row = page.locator("[data-test=escalation]", has_text="厨房排烟罩油污严重")
-            row.wait_for()
+            # the centers' names come from a request of their own: wait for them too
+            row.filter(has_text=org_name(world)).wait_for()
             assert level in row.inner_text() and "逾期 8 天" in row.inner_text()
             assert org_name(world) in row.inner_text()
             settle(page)

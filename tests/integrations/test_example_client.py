@@ -47,12 +47,12 @@ def world(live):
 
 def report(live, world, title: str) -> dict:
     headers = {"Authorization": f"Bearer {world['sensor']}"}
-    photo = httpx.post(f"{live.base_url}/api/v1/photos", headers=headers,
+    photo = httpx.post(f"{live.base_url}/api/v1/photos", headers=headers, timeout=30,
                        data={"client_id": str(uuid.uuid4())},
                        files={"file": ("smoke.jpg", jpeg_with_comment(title.encode()),
                                        "image/jpeg")})
     assert photo.status_code == 201, photo.text
-    resp = httpx.post(f"{live.base_url}/api/v1/hazards", headers=headers, json={
+    resp = httpx.post(f"{live.base_url}/api/v1/hazards", headers=headers, timeout=30, json={
         "title": title, "site_id": world["site"], "category": "fire",
         "photo_ids": [photo.json()["id"]], "client_id": str(uuid.uuid4())})
     assert resp.status_code == 201, resp.text
