@@ -96,6 +96,18 @@ def pick(page, select: str, option: str) -> None:  # noqa: ANN001
     page.locator(".el-select-dropdown__item:visible", has_text=option).click()
 
 
+def open_bulk_assign(page, measures: str, cost: str, days: int, interim: str):  # noqa: ANN001, ANN201
+    """The bulk 五定 dialog for the selected rows, filled in for 李巡检 (not yet sent)."""
+    page.locator("[data-test=bulk-assign]").click()
+    dialog = page.locator("[data-test=bulk-dialog]")
+    pick(page, "f-assignee", "李巡检")
+    dialog.locator("[data-test=f-measures]").fill(measures)
+    dialog.locator("[data-test=f-cost]").fill(cost)
+    dialog.locator(f"[data-test=deadline-{days}]").click()
+    dialog.locator("[data-test=f-interim]").fill(interim)
+    return dialog
+
+
 def test_a_manager_filters_opens_a_hazard_and_bulk_assigns_two(live, world, desk):  # noqa: ANN001
     page = desk.new_page()
     console_login(page, live, world["manager"])
@@ -146,13 +158,7 @@ def test_a_manager_filters_opens_a_hazard_and_bulk_assigns_two(live, world, desk
     for key in ("a", "b"):
         page.locator(f"[data-test=select-{ids[key]}]").check()
     assert page.locator("[data-test=selected-count]").inner_text() == "已选 2 条"
-    page.locator("[data-test=bulk-assign]").click()
-    dialog = page.locator("[data-test=bulk-dialog]")
-    pick(page, "f-assignee", "李巡检")
-    dialog.locator("[data-test=f-measures]").fill("清洗并建立每周记录")
-    dialog.locator("[data-test=f-cost]").fill("0.5")
-    dialog.locator("[data-test=deadline-7]").click()
-    dialog.locator("[data-test=f-interim]").fill("停用对应灶台")
+    dialog = open_bulk_assign(page, "清洗并建立每周记录", "0.5", 7, "停用对应灶台")
     shot(page, "console-04-bulk-assign")
     dialog.locator("[data-test=bulk-send]").click()
     dialog.locator("[data-test=bulk-results]").wait_for()
@@ -184,13 +190,7 @@ def test_refusals_show_the_servers_message(live, world, desk):  # noqa: ANN001
     assert resp.status_code == 200, resp.text
     for key in ("c", "late"):
         page.locator(f"[data-test=select-{ids[key]}]").check()
-    page.locator("[data-test=bulk-assign]").click()
-    dialog = page.locator("[data-test=bulk-dialog]")
-    pick(page, "f-assignee", "李巡检")
-    dialog.locator("[data-test=f-measures]").fill("更换面板")
-    dialog.locator("[data-test=f-cost]").fill("0.1")
-    dialog.locator("[data-test=deadline-3]").click()
-    dialog.locator("[data-test=f-interim]").fill("断电挂牌")
+    dialog = open_bulk_assign(page, "更换面板", "0.1", 3, "断电挂牌")
     dialog.locator("[data-test=bulk-send]").click()
     dialog.locator("[data-test=bulk-results]").wait_for()
     refusal = manager_api.post(f"/hazards/{ids['c']}/actions/assign", headers={"If-Match": f'"{seen["version"]}"'},
