@@ -7,6 +7,8 @@ const zh = {
   'console.title': '安巡 · 管理台', 'console.phone': '手机版', 'console.logout': '退出登录',
   'console.logoutConfirm': '退出登录？', 'console.lang': 'English', 'console.noScreens': '您的角色暂无可用的管理功能',
   'menu.hazards': '隐患管理', 'menu.controlRoom': '总控制室', 'menu.monthlyReport': '月度报告', 'menu.groupViews': '集团视图',
+  'menu.sites': '点位与二维码', 'menu.users': '用户与角色', 'menu.modules': '巡检模块', 'menu.plans': '巡检计划',
+  'menu.campaigns': '专项检查', 'menu.records': '台账与报表', 'menu.integrations': '系统集成', 'menu.audit': '审计日志',
   'f.q': '标题或描述', 'f.status': '状态', 'f.center': '中心', 'f.campus': '校区', 'f.site': '点位', 'f.category': '类别',
   'f.grade': '等级', 'f.source': '来源', 'f.assignee': '责任人', 'f.overdue': '逾期', 'f.overdueYes': '仅逾期',
   'f.overdueNo': '未逾期', 'f.created': '上报日期', 'f.deadline': '整改时限', 'f.can': '待我处理', 'f.updatedSince': '更新于此后',
@@ -39,6 +41,8 @@ const en: Record<ConsoleKey, string> = {
   'console.title': 'AnXun · Console', 'console.phone': 'Phone app', 'console.logout': 'Log out',
   'console.logoutConfirm': 'Log out?', 'console.lang': '中文', 'console.noScreens': 'Your roles have no console screens',
   'menu.hazards': 'Hazards', 'menu.controlRoom': 'Control room', 'menu.monthlyReport': 'Monthly report', 'menu.groupViews': 'Group views',
+  'menu.sites': 'Sites & QR labels', 'menu.users': 'Users & roles', 'menu.modules': 'Patrol modules', 'menu.plans': 'Patrol plans',
+  'menu.campaigns': 'Campaigns', 'menu.records': 'Records & tables', 'menu.integrations': 'Integrations', 'menu.audit': 'Audit log',
   'f.q': 'Title or description', 'f.status': 'Status', 'f.center': 'Center', 'f.campus': 'Campus', 'f.site': 'Site', 'f.category': 'Category',
   'f.grade': 'Grade', 'f.source': 'Source', 'f.assignee': 'Assignee', 'f.overdue': 'Overdue', 'f.overdueYes': 'Overdue only',
   'f.overdueNo': 'Not overdue', 'f.created': 'Reported', 'f.deadline': 'Deadline', 'f.can': 'Waiting for me', 'f.updatedSince': 'Updated since',
@@ -65,6 +69,11 @@ const en: Record<ConsoleKey, string> = {
   'act.uploading': 'Uploading…', 'act.uploadFailed': 'Upload failed: {m}',
 }
 
-export function ct(key: ConsoleKey, params: Record<string, string | number> = {}): string {
-  return fill(lang.value === 'en-US' ? en[key] : zh[key], params)
+/** A screen's own strings: `const st = catalogue(zh, en)` in the screen's folder keeps each screen's
+ *  catalogue beside it (English must have every key: the type checks it). */
+export function catalogue<K extends string>(zhTexts: Readonly<Record<K, string>>, enTexts: Readonly<Record<K, string>>) {
+  return (key: K, params: Record<string, string | number> = {}): string =>
+    fill(lang.value === 'en-US' ? enTexts[key] : zhTexts[key], params)
 }
+
+export const ct = catalogue<ConsoleKey>(zh, en)
