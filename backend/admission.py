@@ -54,13 +54,9 @@ async def write_admission(request: Request) -> AsyncIterator[None]:
     if request.method in SAFE_METHODS:
         yield
         return
-    admission = Admission(_admissions.get(WRITERS))
-    await admission.take()
-    request.state.admission = admission
-    try:
+    async with admitted() as admission:
+        request.state.admission = admission
         yield
-    finally:
-        admission.give_back()
 
 
 @asynccontextmanager
@@ -76,3 +72,15 @@ async def released(request: Request) -> AsyncIterator[None]:
         yield
     finally:
         await admission.take()
+
+
+@asynccontextmanager
+async def admitted() -> AsyncIterator[Admission]:
+    """An admission for the block: the request session's, or one for an endpoint that writes
+    in a session of its own (a photo upload saves its row only after receiving and decoding)."""
+    admission = Admission(_admissions.get(WRITERS))
+    await admission.take()
+    try:
+        yield admission
+    finally:
+        admission.give_back()

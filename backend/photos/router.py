@@ -6,13 +6,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
-from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from backend import admission, metrics
 from backend.accounts.models import User
 from backend.config import Settings
-from backend.deps import CurrentUser, SessionDep, SettingsDep, require_roles
+from backend.deps import CurrentUser, SessionDep, SettingsDep, require_roles_reading
 from backend.errors import AppError, NotFound, Unprocessable
 from backend.openapi import error_responses
 from backend.photos import service, signing
@@ -28,8 +27,10 @@ from backend.vocab import Role
 
 router = APIRouter(prefix="/photos", tags=["photos"], lifespan=lifespan)
 Variant = Literal["original", "web", "thumb"]
-# who gathers evidence: inspectors, center managers and 质监办; leaders and admins only read
-PhotoTaker = Annotated[User, require_roles(Role.inspector, Role.center_manager, Role.qa_officer)]
+# who gathers evidence: inspectors, center managers and 质监办; leaders and admins only read.
+# Looked up in a read-only session: the upload has no request session (see upload_photo).
+PhotoTaker = Annotated[User, require_roles_reading(Role.inspector, Role.center_manager,
+                                                   Role.qa_officer)]
 
 FIELDS = {"client_id": {"type": "string", "format": "uuid"},
           "taken_at": {"type": "string", "format": "date-time"},
@@ -59,9 +60,11 @@ async def query_fields(
     return {name: str(value) for name, value in sent.items() if value is not None}
 
 
-# upload_photo is async (it streams the body and awaits the decoder); every use of the
-# session in it goes through run_in_threadpool, since a query on the event loop that waits for
-# SQLite's write lock would stall the very requests that hold it.
+# upload_photo is async (it streams the body and awaits the decoder) and has no request
+# session: it reads in read-only sessions (its caller, a retry's photo) and writes a new photo's
+# row in a session of its own once the photo is stored, admitted as a writer only for that
+# (backend/admission). Every use of a session goes through the thread pool: a query on the event
+# loop that waits for SQLite's write lock would stall the very requests that hold it.
 
 
 async def _receive(request: Request, settings: Settings,
@@ -93,19 +96,26 @@ def _precheck(sessions: Callable[..., ContextManager[Session]], user: User,
     took BEGIN IMMEDIATE: py-spy of re-uploads found 194 of 437 samples in SQLite's busy wait
     there)."""
     with sessions(read_only=True) as session:
-        reader = session.get_one(User, inspect(user).identity)
-        existing = service.find_existing(session, reader, fields, sha256)
-        if existing is not None:
+        existing = service.find_existing(session, user, fields, sha256)
+        if existing is not None:  # a retry: the detached caller's id was enough
             return photo_out(existing, settings), None
+        # in this session for the scoping helpers (loading it again, roles by a second query,
+        # was 217 of 1,108 GIL samples of a retry: py-spy --gil, small bodies)
+        reader = session.get_one(User, user.id)
         site_name = service.check_site(session, reader, fields.site_id)
         service.check_markup_original(session, reader, fields.markup_of_id)
         return None, service.watermark_for(settings, reader, site_name, fields)
 
 
-def _save(session: Session, user: User, fields: service.UploadFields, processed: Processed,
-          storage_key: str, filename: str | None, settings: Settings) -> tuple[PhotoOut, bool]:
-    photo, created = service.save_photo(session, user, fields, processed, storage_key, filename)
-    return photo_out(photo, settings), created
+def _save(sessions: Callable[..., ContextManager[Session]], user: User,
+          fields: service.UploadFields, processed: Processed, storage_key: str,
+          filename: str | None, settings: Settings) -> tuple[PhotoOut, bool]:
+    """The photo's row, committed in a session of its own before the answer."""
+    with sessions(read_only=False) as session:
+        uploader = session.get_one(User, user.id)
+        photo, created = service.save_photo(session, uploader, fields, processed, storage_key,
+                                            filename)
+        return photo_out(photo, settings), created
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=PhotoOut,
@@ -120,7 +130,7 @@ def _save(session: Session, user: User, fields: service.UploadFields, processed:
                                           "photo_queue_full", "invalid_photo")},
              openapi_extra=UPLOAD_OPENAPI)
 async def upload_photo(request: Request, response: Response, user: PhotoTaker,
-                       session: SessionDep, settings: SettingsDep,
+                       settings: SettingsDep,
                        query: Annotated[dict[str, str], Depends(query_fields)]) -> PhotoOut:
     """Upload a photo: the raw body with ``Content-Type: image/jpeg`` (or png, webp, heic) and
     the fields in the query, ``client_id`` required (the fast path), or a multipart form with
@@ -129,10 +139,8 @@ async def upload_photo(request: Request, response: Response, user: PhotoTaker,
     ``taken_at`` is the capture time the phone read before resizing, used when the file has no
     EXIF time; optional ``markup_of`` names the uploader's own original when this is a
     marked-up copy of it. JPEG, PNG, WebP or HEIC. Inspectors, center managers and 质监办 only."""
-    await run_in_threadpool(session.rollback)  # don't hold the write lock while receiving
     with metrics.ingest_stage("receive"):
-        async with admission.released(request):
-            upload, fields = await _receive(request, settings, query)
+        upload, fields = await _receive(request, settings, query)
     processed: Processed | None = None
     try:
         existing, watermark = await run_in_threadpool(_precheck, request.app.state.sessions,
@@ -144,15 +152,16 @@ async def upload_photo(request: Request, response: Response, user: PhotoTaker,
         assert source is not None  # receive_upload refuses a request without a file
         storage = service.get_storage(settings)
         storage_key = uuid.uuid4().hex
-        async with admission.released(request):
-            with metrics.ingest_stage("decode"):
-                processed = await service.decode_pool(settings).run(
-                    process_image, str(source), settings.upload_max_pixels, watermark)
-            with metrics.ingest_stage("store"):
-                await run_in_threadpool(service.store, storage, processed, source, storage_key)
-        with metrics.ingest_stage("save"):
-            out, created = await run_in_threadpool(_save, session, user, fields, processed,
-                                                   storage_key, upload.filename, settings)
+        with metrics.ingest_stage("decode"):
+            processed = await service.decode_pool(settings).run(
+                process_image, str(source), settings.upload_max_pixels, watermark)
+        with metrics.ingest_stage("store"):
+            await run_in_threadpool(service.store, storage, processed, source, storage_key)
+        async with admission.admitted():
+            with metrics.ingest_stage("save"):
+                out, created = await run_in_threadpool(_save, request.app.state.sessions, user,
+                                                       fields, processed, storage_key,
+                                                       upload.filename, settings)
         if not created:
             response.status_code = status.HTTP_200_OK
             for variant in ("web", "thumb"):
