@@ -37,7 +37,10 @@ const routes: RouteRecordRaw[] = [
   // the desk console (Element Plus): chunks of their own, never precached, never loaded by a phone
   {
     path: '/console', component: () => import('./console/ConsoleLayout.vue'), meta: { bare: true },
-    children: [{ path: 'hazards', component: () => import('./console/HazardsPage.vue'), meta: { bare: true } }],
+    children: [
+      { path: 'hazards', component: () => import('./console/HazardsPage.vue'), meta: { bare: true } },
+      { path: 'records/:tab?', component: () => import('./console/records/RecordsPage.vue'), meta: { bare: true } },
+    ],
   },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]

@@ -88,9 +88,9 @@ describe('the hazards table', () => {
 
 describe('the console menu', () => {
   it('shows what exists and what the roles may use', () => {
-    expect(menuFor({ roles: ['center_manager'], centerId: 1, groupViews: false }).map((m) => m.path)).toEqual(['/console/hazards'])
+    expect(menuFor({ roles: ['center_manager'], centerId: 1, groupViews: false }).map((m) => m.path)).toEqual(['/console/hazards', '/console/records'])
     expect(menuFor({ roles: ['qa_officer'], centerId: 5, groupViews: true }).map((m) => m.path))
-      .toEqual(['/console/hazards', '/control', '/report/monthly'])
+      .toEqual(['/console/hazards', '/console/records', '/control', '/report/monthly'])
     expect(menuFor({ roles: ['admin'], centerId: null, groupViews: false })).toEqual([])
     expect(mayAssign(['center_manager'])).toBe(true)
     expect(mayAssign(['inspector', 'leader'])).toBe(false)

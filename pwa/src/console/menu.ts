@@ -1,6 +1,7 @@
 /** The console's side menu: the screens that exist, each shown only to the roles that may use it
  *  (the server still decides every request). */
 import type { ConsoleKey } from './i18n'
+import { readsRecords } from './records/rights'
 
 export interface MenuItem {
   path: string
@@ -25,6 +26,7 @@ export function menuFor(who: Who): MenuItem[] {
   if (who.roles.some((r) => HAZARD_READERS.includes(r)) || (who.roles.includes('admin') && who.centerId != null)) {
     items.push({ path: '/console/hazards', title: 'menu.hazards' })
   }
+  if (readsRecords({ roles: who.roles, centerId: who.centerId })) items.push({ path: '/console/records', title: 'menu.records' })
   if (who.groupViews) {
     items.push({ path: '/control', title: 'menu.controlRoom', external: true },
       { path: '/report/monthly', title: 'menu.monthlyReport', external: true })
