@@ -24,6 +24,10 @@ const CONSOLE_FILES = ['**/console-*']
 const LATER_UI = /element-plus[\\/]es[\\/]components[\\/](date-picker|date-picker-panel|time-picker|drawer|dialog|descriptions|timeline|upload|table|radio|image-viewer|image)[\\/](?!style)|node_modules[\\/]dayjs[\\/]/
 const LATER = /[\\/](HazardDrawer|ActionDialog|BulkAssignDialog|MajorFacts|PlanFields|PhotoUpload|PhotoViewer|DatePick|actionForms|bulkAssign)\b/
 const later = (pattern: RegExp, name: string) => (id: string): string => (pattern.test(id) ? `${name}-later` : name)
+// 巡检模块 (console/modules/): a chunk of its own; its phone preview (the phone's checklist item, with Vant)
+// another, loaded with the editor only, so neither the hazards screen nor the module list loads Vant
+const consoleChunk = (id: string): string => /[\\/]console[\\/]modules[\\/]PhonePreview\b/.test(id) ? 'console-preview'
+  : /[\\/]console[\\/]modules[\\/]/.test(id) ? 'console-modules' : later(LATER, 'console')(id)
 
 // Paths the service worker must never answer with the app shell.
 const SERVER_PATHS = [/^\/api\//, /^\/docs/, /^\/redoc/, /^\/openapi\.json/, /^\/healthz/, /^\/readyz/]
@@ -74,7 +78,7 @@ export default defineConfig({
     rolldownOptions: { output: { codeSplitting: { groups: [
       { name: 'group-views', test: GROUP_VIEWS, includeDependenciesRecursively: false },
       { name: later(LATER_UI, 'console-ui'), test: CONSOLE_UI, includeDependenciesRecursively: false },
-      { name: later(LATER, 'console'), test: CONSOLE, includeDependenciesRecursively: false },
+      { name: consoleChunk, test: CONSOLE, includeDependenciesRecursively: false },
     ] } } },
   },
   server: { proxy: { '/api': 'http://127.0.0.1:8000' } },

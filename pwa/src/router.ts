@@ -37,7 +37,12 @@ const routes: RouteRecordRaw[] = [
   // the desk console (Element Plus): chunks of their own, never precached, never loaded by a phone
   {
     path: '/console', component: () => import('./console/ConsoleLayout.vue'), meta: { bare: true },
-    children: [{ path: 'hazards', component: () => import('./console/HazardsPage.vue'), meta: { bare: true } }],
+    children: [
+      { path: 'hazards', component: () => import('./console/HazardsPage.vue'), meta: { bare: true } },
+      { path: 'modules', component: () => import('./console/modules/ModulesPage.vue'), meta: { bare: true } },
+      { path: 'modules/:id(\\d+)', component: () => import('./console/modules/ModuleDetailPage.vue'), meta: { bare: true } },
+      { path: 'modules/:id(\\d+)/edit', component: () => import('./console/modules/ModuleEditorPage.vue'), meta: { bare: true } },
+    ],
   },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]
