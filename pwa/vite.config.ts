@@ -24,9 +24,15 @@ const CONSOLE_FILES = ['**/console-*']
 const LATER_UI = /element-plus[\\/]es[\\/]components[\\/](date-picker|date-picker-panel|time-picker|drawer|dialog|descriptions|timeline|upload|table|radio|image-viewer|image)[\\/](?!style)|node_modules[\\/]dayjs[\\/]/
 const LATER = /[\\/](HazardDrawer|ActionDialog|BulkAssignDialog|MajorFacts|PlanFields|PhotoUpload|PhotoViewer|DatePick|actionForms|bulkAssign)\b/
 const later = (pattern: RegExp, name: string) => (id: string): string => (pattern.test(id) ? `${name}-later` : name)
-// 台账与报表 (src/console/records): a chunk of its own, loaded when the screen opens, not with the hazards table
-const RECORDS = /src[\\/]console[\\/]records[\\/]/
-const consoleChunk = (id: string): string => (RECORDS.test(id) ? 'console-records' : later(LATER, 'console')(id))
+// Each console screen's folder (src/console/<screen>/) is a chunk of its own, loaded when the screen opens,
+// not with the hazards table; the module editor's phone preview (the phone's checklist item, with Vant) another,
+// loaded with the editor only, so neither the hazards screen nor the module list loads Vant.
+const SCREEN = /src[\\/]console[\\/]([a-z]+)[\\/]/
+const consoleChunk = (id: string): string => {
+  if (/[\\/]console[\\/]modules[\\/]PhonePreview\b/.test(id)) return 'console-preview'
+  const screen = SCREEN.exec(id)
+  return screen ? `console-${screen[1]}` : later(LATER, 'console')(id)
+}
 
 // Paths the service worker must never answer with the app shell.
 const SERVER_PATHS = [/^\/api\//, /^\/docs/, /^\/redoc/, /^\/openapi\.json/, /^\/healthz/, /^\/readyz/]

@@ -6,7 +6,9 @@ from sqlalchemy.orm import Session
 
 from backend.accounts.models import User
 from backend.deps import BearerToken, CurrentUser, SessionDep, hot_read, require_roles
+from backend.etag import IfMatch, PreconditionFailed, expected_versions, set_etag
 from backend.modules import service
+from backend.modules.errors import ModuleUnchanged
 from backend.modules.schemas import (
     ItemOut,
     ModuleContentIn,
@@ -34,6 +36,7 @@ def _version_out(view: service.VersionView) -> ModuleVersionOut:
         description=version.description, standards=version.standards,
         site_kinds=version.site_kinds,
         from_catalogue=version.from_catalogue, created_by_id=version.created_by_id,
+        created_by_name=view.created_by_name,
         created_at=version.created_at,
         items=[ItemOut.model_validate(item) for item in version.items],
     )
@@ -71,17 +74,23 @@ def create_module(body: ModuleCreateIn, user: ModuleEditor,
 
 @router.get("/{module_id}", response_model=ModuleVersionOut,
             responses=error_responses("module_not_found"))
-def read_module(module_id: DbId, _user: CurrentUser, session: SessionDep) -> ModuleVersionOut:
-    """A module's latest version with its items."""
-    return _version_out(service.get_version(session, module_id))
+def read_module(module_id: DbId, response: Response, _user: CurrentUser,
+                session: SessionDep) -> ModuleVersionOut:
+    """A module's latest version with its items; the ``ETag`` is that version's number."""
+    view = service.get_version(session, module_id)
+    set_etag(response, view.latest_version)
+    return _version_out(view)
 
 
 @router.get("/{module_id}/versions", response_model=list[ModuleVersionOut],
             responses=error_responses("module_not_found"))
-def list_module_versions(module_id: DbId, _user: CurrentUser,
+def list_module_versions(module_id: DbId, response: Response, _user: CurrentUser,
                          session: SessionDep) -> list[ModuleVersionOut]:
-    """Every version of a module, oldest first."""
-    return [_version_out(view) for view in service.list_versions(session, module_id)]
+    """Every version of a module, oldest first; the ``ETag`` is the latest version's number."""
+    views = service.list_versions(session, module_id)
+    if views:
+        set_etag(response, views[-1].latest_version)
+    return [_version_out(view) for view in views]
 
 
 @router.get("/{module_id}/versions/{version}", response_model=ModuleVersionOut,
@@ -94,9 +103,15 @@ def read_module_version(module_id: DbId,
 
 
 @router.post("/{module_id}/versions", response_model=ModuleVersionOut,
-             status_code=status.HTTP_201_CREATED, responses=error_responses("module_not_found"))
-def create_module_version(module_id: DbId, body: ModuleContentIn, user: ModuleEditor,
-                          session: SessionDep) -> ModuleVersionOut:
-    """Publish a new version of a module (qa_officer, admin); older versions stay readable."""
-    service.add_module_version(session, user, module_id, body)
-    return _version_out(service.get_version(session, module_id))
+             status_code=status.HTTP_201_CREATED,
+             responses=error_responses("module_not_found", ModuleUnchanged, PreconditionFailed))
+def create_module_version(module_id: DbId, body: ModuleContentIn, response: Response,
+                          user: ModuleEditor, session: SessionDep,
+                          if_match: IfMatch = None) -> ModuleVersionOut:
+    """Publish a new version of a module (qa_officer, admin); older versions stay readable.
+    With ``If-Match`` (the version the editor started from) a version published meanwhile is
+    412; content equal to the latest version is 409 ``module_unchanged``."""
+    service.add_module_version(session, user, module_id, body, expected_versions(if_match))
+    view = service.get_version(session, module_id)
+    set_etag(response, view.latest_version)
+    return _version_out(view)

@@ -11,6 +11,7 @@ from pydantic import (
 )
 from pydantic.config import JsonDict
 
+from backend.errors import validation_failure
 from backend.vocab import Category, Grade, ItemKind, SiteCondition, SiteKind
 
 ItemCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
@@ -85,9 +86,9 @@ class HeightLimits(BaseModel):
     @model_validator(mode="after")
     def some_limit(self) -> Self:
         if self.min is None and self.max is None:
-            raise ValueError("limits_from_height needs min and/or max")
+            raise validation_failure("height_limits_empty", "按楼高的限值须填写下限或上限")
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError("min is greater than max")
+            raise validation_failure("min_above_max", "下限大于上限")
         return self
 
 
@@ -125,21 +126,24 @@ class ItemIn(BaseModel):
     def consistent(self) -> Self:
         if self.kind is ItemKind.number:
             if self.min is None and self.max is None:
-                raise ValueError("a number item needs min and/or max")
+                raise validation_failure("number_limits_missing", "数值项须填写下限或上限")
             if not self.unit:
-                raise ValueError("a number item needs a unit")
+                raise validation_failure("number_unit_missing", "数值项须填写单位")
             if self.min is not None and self.max is not None and self.min > self.max:
-                raise ValueError("min is greater than max")
+                raise validation_failure("min_above_max", "下限大于上限")
         elif self.min is not None or self.max is not None or self.limits_from_height:
-            raise ValueError("only number items have limits")
+            raise validation_failure("limits_not_number", "只有数值项可以设置上下限")
         tall = self.limits_from_height
         if tall and not _no_looser(tall, self.min, self.max):
             # an unrecorded height takes these limits as the safe side: they must be stricter
-            raise ValueError("limits_from_height must be at least as strict as min/max")
+            raise validation_failure("height_limits_looser",
+                                     "按楼高的限值不能比一般限值宽松")
         if self.major_if_failed and self.default_grade is not Grade.major:
-            raise ValueError("an item that is directly major must have default_grade major")
+            raise validation_failure("major_grade_required",
+                                     "直接判定重大隐患的检查项，默认等级须为重大隐患")
         if self.major_basis and not self.major_if_failed:
-            raise ValueError("only an item that is directly major has a major_basis")
+            raise validation_failure("major_basis_without_major",
+                                     "只有直接判定重大隐患的检查项才填写判定依据")
         return self
 
 
@@ -160,11 +164,12 @@ class ModuleContentIn(BaseModel):
     @model_validator(mode="after")
     def unique_item_codes(self) -> Self:
         if len(set(self.site_kinds)) != len(self.site_kinds):
-            raise ValueError("site_kinds lists a kind twice")
+            raise validation_failure("site_kind_repeated", "适用点位类型重复")
         codes = [item.code for item in self.items]
         duplicates = sorted({c for c in codes if codes.count(c) > 1})
         if duplicates:
-            raise ValueError(f"duplicate item codes: {', '.join(duplicates)}")
+            raise validation_failure("item_code_repeated",
+                                     f"检查项代码重复：{'、'.join(duplicates)}")
         return self
 
 
@@ -244,5 +249,6 @@ class ModuleVersionOut(BaseModel):
     site_kinds: list[SiteKind] = Field(description=SITE_KINDS)
     from_catalogue: bool = Field(description="shipped with AnXun, not made by a user")
     created_by_id: int | None = Field(description="who published it; null for the catalogue")
+    created_by_name: str | None = Field(description="their display name")
     created_at: datetime
     items: list[ItemOut] = Field(description="the checklist, in order")

@@ -12,8 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from backend import audit
+from backend.accounts.models import User
 from backend.audit.service import Actor
 from backend.errors import Conflict, NotFound
+from backend.etag import required_version
+from backend.modules.errors import ModuleUnchanged
 from backend.modules.models import ModuleItem, ModuleVersion, PatrolModule
 from backend.modules.schemas import (
     CatalogueModule,
@@ -42,15 +45,20 @@ def _latest_version_numbers() -> Select[int, int]:
         .group_by(ModuleVersion.module_id)
 
 
+def _lock_latest(session: Session, module_id: int) -> ModuleVersion | None:
+    """The module's latest version, read under the module's row lock."""
+    # the lock orders concurrent editors: max()+1 read by two at once gave both the same
+    # number, and the loser a 500 on the unique (module_id, version) on PostgreSQL
+    session.execute(select(PatrolModule.id).where(PatrolModule.id == module_id)
+                    .with_for_update())
+    return session.scalar(select(ModuleVersion).where(ModuleVersion.module_id == module_id)
+                          .order_by(ModuleVersion.version.desc()).limit(1))
+
+
 def add_version(session: Session, module: PatrolModule, content: ModuleContentIn, *,
                 from_catalogue: bool = False, created_by_id: int | None = None) -> ModuleVersion:
-    # the module's row lock orders concurrent editors: max()+1 read by two at once gave both
-    # the same number, and the loser a 500 on the unique (module_id, version) on PostgreSQL
-    session.execute(select(PatrolModule.id).where(PatrolModule.id == module.id)
-                    .with_for_update())
-    latest = session.scalar(
-        select(func.max(ModuleVersion.version)).where(ModuleVersion.module_id == module.id)
-    ) or 0
+    current = _lock_latest(session, module.id)
+    latest = current.version if current else 0
     version = ModuleVersion(
         module_id=module.id, version=latest + 1, name=content.name,
         description=content.description, standards=list(content.standards),
@@ -102,9 +110,19 @@ def add_module(session: Session, editor: Actor, data: ModuleCreateIn) -> PatrolM
 
 
 def add_module_version(session: Session, editor: Actor, module_id: int,
-                       content: ModuleContentIn) -> PatrolModule:
-    """A user publishes a new version of a module (recorded); older versions stay readable."""
+                       content: ModuleContentIn,
+                       expected: frozenset[int] | None = None) -> PatrolModule:
+    """A user publishes a new version of a module (recorded); older versions stay readable.
+
+    ``expected``: the versions ``If-Match`` named; another editor's version published since the
+    editor read the module is a 412, not silently replaced. Content equal to the latest version
+    is a 409: a version that changes nothing would only lengthen the history."""
     module = get_module(session, module_id)
+    current = _lock_latest(session, module.id)
+    if current is not None:
+        required_version(expected, current.version)
+        if current.content_hash == content_hash(content):
+            raise ModuleUnchanged(details={"version": current.version})
     version = add_version(session, module, content, created_by_id=editor.id)
     audit.record(session, actor=editor, action="module.version_create", object_type="module",
                  object_id=module.id,
@@ -126,6 +144,15 @@ class VersionView:
     module: PatrolModule
     version: ModuleVersion
     latest_version: int
+    created_by_name: str | None = None
+
+
+def _publisher_names(session: Session, versions: list[ModuleVersion]) -> dict[int, str]:
+    ids = {v.created_by_id for v in versions if v.created_by_id is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
+    return {user_id: name for user_id, name in rows}
 
 
 def get_version(session: Session, module_id: int, version: int | None = None) -> VersionView:
@@ -143,7 +170,9 @@ def get_version(session: Session, module_id: int, version: int | None = None) ->
     if row is None:
         raise NotFound("模块版本不存在", code="module_version_not_found",
                        details={"module_id": module_id, "version": version})
-    return VersionView(module=module, version=row, latest_version=latest or 0)
+    names = _publisher_names(session, [row])
+    return VersionView(module=module, version=row, latest_version=latest or 0,
+                       created_by_name=names.get(row.created_by_id or 0))
 
 
 def list_versions(session: Session, module_id: int) -> list[VersionView]:
@@ -153,7 +182,9 @@ def list_versions(session: Session, module_id: int) -> list[VersionView]:
         .order_by(ModuleVersion.version).options(selectinload(ModuleVersion.items))
     ))
     latest = versions[-1].version if versions else 0
-    return [VersionView(module=module, version=v, latest_version=latest) for v in versions]
+    names = _publisher_names(session, versions)
+    return [VersionView(module=module, version=v, latest_version=latest,
+                        created_by_name=names.get(v.created_by_id or 0)) for v in versions]
 
 
 def summaries(session: Session, *, limit: int, cursor: str | None, category: Category | None,

@@ -39,6 +39,9 @@ const routes: RouteRecordRaw[] = [
     path: '/console', component: () => import('./console/ConsoleLayout.vue'), meta: { bare: true },
     children: [
       { path: 'hazards', component: () => import('./console/HazardsPage.vue'), meta: { bare: true } },
+      { path: 'modules', component: () => import('./console/modules/ModulesPage.vue'), meta: { bare: true } },
+      { path: 'modules/:id(\\d+)', component: () => import('./console/modules/ModuleDetailPage.vue'), meta: { bare: true } },
+      { path: 'modules/:id(\\d+)/edit', component: () => import('./console/modules/ModuleEditorPage.vue'), meta: { bare: true } },
       { path: 'records/:tab?', component: () => import('./console/records/RecordsPage.vue'), meta: { bare: true } },
     ],
   },

@@ -5,7 +5,7 @@ import { actionBody, newActionForm } from '../src/console/actionForms'
 import { savedName } from '../src/console/download'
 import { bulkAssign, retryTargets, type Send } from '../src/console/bulkAssign'
 import { activeFilterCount, DEFAULT_STATE, emptyFilters, exportParams, fromQuery, listParams, toQuery } from '../src/console/hazardQuery'
-import { menuFor, mayAssign } from '../src/console/menu'
+import { mayAssign, mayEditModules, menuFor } from '../src/console/menu'
 import { arrived, back, bulkBlocker, cursorOf, firstPage, forward, overdueDays, pageNumber, rowClass } from '../src/console/table'
 
 describe('the console hazard list in the address bar', () => {
@@ -88,10 +88,14 @@ describe('the hazards table', () => {
 
 describe('the console menu', () => {
   it('shows what exists and what the roles may use', () => {
-    expect(menuFor({ roles: ['center_manager'], centerId: 1, groupViews: false }).map((m) => m.path)).toEqual(['/console/hazards', '/console/records'])
+    expect(menuFor({ roles: ['center_manager'], centerId: 1, groupViews: false }).map((m) => m.path))
+      .toEqual(['/console/hazards', '/console/modules', '/console/records'])
     expect(menuFor({ roles: ['qa_officer'], centerId: 5, groupViews: true }).map((m) => m.path))
-      .toEqual(['/console/hazards', '/console/records', '/control', '/report/monthly'])
-    expect(menuFor({ roles: ['admin'], centerId: null, groupViews: false })).toEqual([])
+      .toEqual(['/console/hazards', '/console/modules', '/console/records', '/control', '/report/monthly'])
+    // everyone reads the modules (GET /modules); only 质监办 and admins edit them
+    expect(menuFor({ roles: ['admin'], centerId: null, groupViews: false }).map((m) => m.path)).toEqual(['/console/modules'])
+    expect(mayEditModules(['admin'])).toBe(true)
+    expect(mayEditModules(['center_manager', 'leader'])).toBe(false)
     expect(mayAssign(['center_manager'])).toBe(true)
     expect(mayAssign(['inspector', 'leader'])).toBe(false)
   })

@@ -518,7 +518,7 @@ export interface paths {
         };
         /**
          * Read Module
-         * @description A module's latest version with its items.
+         * @description A module's latest version with its items; the ``ETag`` is that version's number.
          */
         get: operations["read_module"];
         put?: never;
@@ -538,13 +538,15 @@ export interface paths {
         };
         /**
          * List Module Versions
-         * @description Every version of a module, oldest first.
+         * @description Every version of a module, oldest first; the ``ETag`` is the latest version's number.
          */
         get: operations["list_module_versions"];
         put?: never;
         /**
          * Create Module Version
          * @description Publish a new version of a module (qa_officer, admin); older versions stay readable.
+         *     With ``If-Match`` (the version the editor started from) a version published meanwhile is
+         *     412; content equal to the latest version is 409 ``module_unchanged``.
          */
         post: operations["create_module_version"];
         delete?: never;
@@ -4336,6 +4338,7 @@ export interface components {
          *     - `hazard_conflict` (409): 隐患已被他人修改，请刷新后重试
          *     - `hazard_invalid_transition` (409): 当前状态不允许此操作
          *     - `inspection_submitted` (409): 检查已提交，不能再修改
+         *     - `module_unchanged` (409): 内容与当前版本相同，未生成新版本
          *     - `one_time_password_used` (409): 临时密码已被使用并已设置新密码，请用新密码登录
          *     - `order_no_taken` (409): 督办单编号已被本集团的另一份督办单使用
          *     - `plan_changed` (409): 巡检计划已被他人修改，请刷新后重试
@@ -4422,7 +4425,7 @@ export interface components {
          *     - `photo_queue_full` (503): 照片处理繁忙，请稍后重试
          * @enum {string}
          */
-        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "accountability_write_forbidden" | "campaign_receipt_forbidden" | "evaluation_forbidden" | "evaluation_weights_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "one_time_password_expired" | "password_change_required" | "people_only" | "plan_manage_forbidden" | "record_write_forbidden" | "rectification_manage_forbidden" | "scope_missing" | "table_submit_forbidden" | "url_expired" | "action_campaign_not_found" | "api_key_not_found" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "record_attachment_not_found" | "record_not_found" | "rectification_entry_not_found" | "site_not_found" | "supervision_not_found" | "webhook_delivery_not_found" | "webhook_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "events_after_head" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "one_time_password_used" | "order_no_taken" | "plan_changed" | "receipt_already_submitted" | "record_changed" | "rectification_entry_changed" | "rectification_hazard_planned" | "site_inactive" | "standard_item_fixed" | "table_already_submitted" | "username_taken" | "webhook_delivery_in_flight" | "webhook_paused" | "precondition_failed" | "payload_too_large" | "workbook_too_large" | "attachment_type_unsupported" | "table_file_unsupported" | "unsupported_media_type" | "action_years_invalid" | "api_key_expiry_invalid" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "closure_evidence_required" | "coverage_period_invalid" | "date_in_future" | "deadline_in_past" | "evaluation_period_invalid" | "evaluation_weights_invalid" | "event_type_unknown" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "group_by_invalid" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "password_change_not_required" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "record_center_required" | "record_links_invalid" | "rectification_center_required" | "rectification_entry_incomplete" | "rectification_hazard_invalid" | "restricted_use_major_only" | "review_incomplete" | "roles_required" | "stats_period_invalid" | "supervision_deadline_before_date" | "table_empty" | "table_file_corrupt" | "table_header_mismatch" | "table_rows_rejected" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "upward_report_before_hazard" | "validation_error" | "weak_password" | "webhook_event_types_unknown" | "webhook_url_refused" | "precondition_required" | "login_locked" | "password_check_locked" | "rate_limited" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
+        ErrorCode: "bad_request" | "bad_upload" | "invalid_cursor" | "invalid_path" | "malformed_json" | "source_reserved" | "wrong_password" | "invalid_credentials" | "invalid_token" | "not_authenticated" | "accountability_write_forbidden" | "campaign_receipt_forbidden" | "evaluation_forbidden" | "evaluation_weights_forbidden" | "forbidden" | "hazard_action_forbidden" | "inspection_kind_forbidden" | "invalid_signature" | "not_the_inspector" | "one_time_password_expired" | "password_change_required" | "people_only" | "plan_manage_forbidden" | "record_write_forbidden" | "rectification_manage_forbidden" | "scope_missing" | "table_submit_forbidden" | "url_expired" | "action_campaign_not_found" | "api_key_not_found" | "campaign_attachment_not_found" | "campaign_not_found" | "campus_not_found" | "center_not_found" | "external_inspection_not_found" | "hazard_not_found" | "inspection_not_found" | "module_not_found" | "module_version_not_found" | "not_found" | "notification_not_found" | "photo_file_missing" | "photo_not_found" | "plan_not_found" | "record_attachment_not_found" | "record_not_found" | "rectification_entry_not_found" | "site_not_found" | "supervision_not_found" | "webhook_delivery_not_found" | "webhook_not_found" | "method_not_allowed" | "campaign_cancelled" | "campaign_changed" | "campus_inactive" | "cannot_lock_out_self" | "center_inactive" | "conflict" | "duplicate" | "events_after_head" | "hazard_conflict" | "hazard_invalid_transition" | "inspection_submitted" | "module_unchanged" | "one_time_password_used" | "order_no_taken" | "plan_changed" | "receipt_already_submitted" | "record_changed" | "rectification_entry_changed" | "rectification_hazard_planned" | "site_inactive" | "standard_item_fixed" | "table_already_submitted" | "username_taken" | "webhook_delivery_in_flight" | "webhook_paused" | "precondition_failed" | "payload_too_large" | "workbook_too_large" | "attachment_type_unsupported" | "table_file_unsupported" | "unsupported_media_type" | "action_years_invalid" | "api_key_expiry_invalid" | "campaign_target_invalid" | "campaign_window_invalid" | "center_required" | "closure_evidence_required" | "coverage_period_invalid" | "date_in_future" | "deadline_in_past" | "evaluation_period_invalid" | "evaluation_weights_invalid" | "event_type_unknown" | "extension_not_later" | "external_target_invalid" | "governance_plan_required" | "group_by_invalid" | "idempotency_mismatch" | "image_corrupt" | "image_decode_failed" | "image_rejected" | "image_timeout" | "image_too_large" | "inspection_incomplete" | "invalid_assignee" | "invalid_photo" | "invalid_value" | "module_inactive" | "module_version_mismatch" | "password_change_not_required" | "plan_center_required" | "plan_incomplete" | "plan_inspector_invalid" | "plan_schedule_invalid" | "plan_target_invalid" | "record_center_required" | "record_links_invalid" | "rectification_center_required" | "rectification_entry_incomplete" | "rectification_hazard_invalid" | "restricted_use_major_only" | "review_incomplete" | "roles_required" | "stats_period_invalid" | "supervision_deadline_before_date" | "table_empty" | "table_file_corrupt" | "table_header_mismatch" | "table_rows_rejected" | "unknown_campus" | "unknown_center" | "unknown_item" | "unknown_parameter" | "upward_report_before_hazard" | "validation_error" | "weak_password" | "webhook_event_types_unknown" | "webhook_url_refused" | "precondition_required" | "login_locked" | "password_check_locked" | "rate_limited" | "too_many_requests" | "internal_error" | "database_unavailable" | "photo_queue_full";
         /**
          * ErrorDetails
          * @description Facts about the error (ids, fields, allowed values); for 400 `malformed_json` and 422 `validation_error`, `errors` lists each problem.
@@ -6270,6 +6273,11 @@ export interface components {
              * @description who published it; null for the catalogue
              */
             created_by_id: number | null;
+            /**
+             * Created By Name
+             * @description their display name
+             */
+            created_by_name: string | null;
             /**
              * Created At
              * Format: date-time
@@ -11307,7 +11315,10 @@ export interface operations {
     create_module_version: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the `ETag` of the version this write was based on, e.g. `"3"`; a stale one is 412 `precondition_failed` */
+                "if-match"?: string | null;
+            };
             path: {
                 /** @description The module's id. */
                 module_id: number;
@@ -11358,6 +11369,24 @@ export interface operations {
             };
             /** @description Not Found: `module_not_found` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: `module_unchanged` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Precondition Failed: `precondition_failed` */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -26,6 +26,8 @@ export function menuFor(who: Who): MenuItem[] {
   if (who.roles.some((r) => HAZARD_READERS.includes(r)) || (who.roles.includes('admin') && who.centerId != null)) {
     items.push({ path: '/console/hazards', title: 'menu.hazards' })
   }
+  // every signed-in user reads the checklists (GET /modules); editing is for MODULE_EDITORS
+  if (who.roles.length) items.push({ path: '/console/modules', title: 'menu.modules' })
   if (readsRecords({ roles: who.roles, centerId: who.centerId })) items.push({ path: '/console/records', title: 'menu.records' })
   if (who.groupViews) {
     items.push({ path: '/control', title: 'menu.controlRoom', external: true },
@@ -38,3 +40,7 @@ export function menuFor(who: Who): MenuItem[] {
 export function mayAssign(roles: readonly string[]): boolean {
   return roles.includes('center_manager') || roles.includes('qa_officer')
 }
+
+/** who may publish a module's new version (backend modules/router.py: ModuleEditor) */
+const MODULE_EDITORS = ['qa_officer', 'admin']
+export const mayEditModules = (roles: readonly string[]): boolean => roles.some((r) => MODULE_EDITORS.includes(r))

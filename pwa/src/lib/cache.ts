@@ -88,8 +88,28 @@ export async function modules(): Promise<ModuleSummary[]> {
   return r.data.items
 }
 
+/** a version is immutable: kept under its own key (a "/modules" key, so never pruned) */
+const versionKey = (moduleId: number, versionId: number): string => `/modules/${moduleId}@${versionId}`
+
 export async function moduleDetail(id: number): Promise<ModuleVersionOut> {
-  return (await cachedGet<ModuleVersionOut>(`/modules/${id}`)).data
+  const latest = (await cachedGet<ModuleVersionOut>(`/modules/${id}`)).data
+  await writeCache(versionKey(id, latest.version_id), latest)
+  return latest
+}
+
+/** The version a draft was begun with, not the module's latest: its answers name that version's items
+ *  and the server judges them by it, also when the module was edited meanwhile. Offline, the copy kept
+ *  when it was the latest. */
+export async function moduleVersion(moduleId: number, versionId: number): Promise<ModuleVersionOut> {
+  const kept = await readCache<ModuleVersionOut>(versionKey(moduleId, versionId))
+  if (kept) return kept.data
+  const latest = await moduleDetail(moduleId)
+  if (latest.version_id === versionId) return latest
+  const all = (await cachedGet<ModuleVersionOut[]>(`/modules/${moduleId}/versions`)).data
+  const found = all.find((v) => v.version_id === versionId)
+  if (!found) throw new Error(`module ${moduleId} has no version ${versionId}`)
+  await writeCache(versionKey(moduleId, versionId), found)
+  return found
 }
 
 /** After login and on start: fetch what the user may use offline (sites, modules, checklists). */
