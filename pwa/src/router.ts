@@ -37,8 +37,11 @@ const routes: RouteRecordRaw[] = [
   // the desk console (Element Plus): chunks of their own, never precached, never loaded by a phone
   {
     path: '/console', component: () => import('./console/ConsoleLayout.vue'), meta: { bare: true },
-    children: [{ path: 'hazards', component: () => import('./console/HazardsPage.vue'), meta: { bare: true } }],
+    children: [{ path: 'hazards', component: () => import('./console/HazardsPage.vue'), meta: { bare: true } },
+      { path: 'sites', component: () => import('./console/sites/SitesPage.vue'), meta: { bare: true } }],
   },
+  // the console's label sheet: a page of its own, to print (no console frame around it)
+  { path: '/console/sites/labels', component: () => import('./console/sites/LabelsPage.vue'), meta: { bare: true } },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]
 

@@ -88,10 +88,11 @@ describe('the hazards table', () => {
 
 describe('the console menu', () => {
   it('shows what exists and what the roles may use', () => {
-    expect(menuFor({ roles: ['center_manager'], centerId: 1, groupViews: false }).map((m) => m.path)).toEqual(['/console/hazards'])
+    expect(menuFor({ roles: ['center_manager'], centerId: 1, groupViews: false }).map((m) => m.path))
+      .toEqual(['/console/hazards', '/console/sites'])
     expect(menuFor({ roles: ['qa_officer'], centerId: 5, groupViews: true }).map((m) => m.path))
-      .toEqual(['/console/hazards', '/control', '/report/monthly'])
-    expect(menuFor({ roles: ['admin'], centerId: null, groupViews: false })).toEqual([])
+      .toEqual(['/console/hazards', '/console/sites', '/control', '/report/monthly'])
+    expect(menuFor({ roles: ['admin'], centerId: null, groupViews: false }).map((m) => m.path)).toEqual(['/console/sites'])
     expect(mayAssign(['center_manager'])).toBe(true)
     expect(mayAssign(['inspector', 'leader'])).toBe(false)
   })
