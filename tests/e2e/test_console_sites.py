@@ -157,6 +157,12 @@ def test_qa_prints_every_filtered_site_without_editing_controls(live, world, des
     sheet.locator(f"[data-test=label-{world['sites'][-1]}]").wait_for()
     assert sheet.locator("[data-test=sheet-count]").inner_text().startswith(f"共 {MANY} 个标签，3 页 A4")
     assert sheet.locator("section.sheet").count() == 3
+    sheet.wait_for_function("() => [...document.images].every((i) => i.complete && i.naturalWidth > 0)")
+    sheet.emulate_media(media="print")
+    shot(sheet, "sites-10-qa-sheet-printed")
+    page.locator(".console__user .el-button", has_text="English").click()  # every string has its English
+    page.locator("[data-test=selected-count]", has_text=f"{MANY} selected").wait_for()
+    shot(page, "sites-11-english")
 
 
 def test_an_edit_the_server_refuses_shows_its_message(live, world, desk):  # noqa: ANN001
