@@ -15,6 +15,9 @@ const GROUP_VIEW_FILES = ['**/group-views-*', '**/ControlRoomPage-*', '**/Monthl
 // service worker does not precache, so a phone never downloads them.
 const CONSOLE_UI = /node_modules[\\/](element-plus|@element-plus|@floating-ui|@popperjs|@ctrl|@vueuse|async-validator|dayjs|lodash-es|lodash-unified|memoize-one|normalize-wheel-es)[\\/]/
 const CONSOLE = /src[\\/]console[\\/]/
+// each console screen beyond 隐患管理 in a chunk of its own (still console-*: never precached), so the
+// hazards table's first screen does not parse the other screens
+const CONSOLE_SCREEN = /src[\\/]console[\\/](sites)[\\/]/
 const CONSOLE_FILES = ['**/console-*']
 // What the hazards table and its filters do not use (Element Plus's drawer, dialogs, date pickers and
 // dayjs, tables, uploads, the image viewer; the console's drawer and dialogs) is in console-later-* and
@@ -74,6 +77,7 @@ export default defineConfig({
     rolldownOptions: { output: { codeSplitting: { groups: [
       { name: 'group-views', test: GROUP_VIEWS, includeDependenciesRecursively: false },
       { name: later(LATER_UI, 'console-ui'), test: CONSOLE_UI, includeDependenciesRecursively: false },
+      { name: (id: string) => `console-${CONSOLE_SCREEN.exec(id)?.[1] ?? ''}`, test: CONSOLE_SCREEN, includeDependenciesRecursively: false },
       { name: later(LATER, 'console'), test: CONSOLE, includeDependenciesRecursively: false },
     ] } } },
   },
