@@ -16,15 +16,18 @@ const GROUP_VIEW_FILES = ['**/group-views-*', '**/ControlRoomPage-*', '**/Monthl
 const CONSOLE_UI = /node_modules[\\/](element-plus|@element-plus|@floating-ui|@popperjs|@ctrl|@vueuse|async-validator|dayjs|lodash-es|lodash-unified|memoize-one|normalize-wheel-es)[\\/]/
 const CONSOLE = /src[\\/]console[\\/]/
 // each console screen beyond 隐患管理 in a chunk of its own (still console-*: never precached), so the
-// hazards table's first screen does not parse the other screens
+// hazards table's first screen does not parse the other screens; a screen's dialogs (Element Plus's
+// later parts) in its -later chunk, so its list does not load them
 const CONSOLE_SCREEN = /src[\\/]console[\\/](sites)[\\/]/
+const SCREEN_LATER = /[\\/](SiteDialog)\b/
+const screenChunk = (id: string): string => later(SCREEN_LATER, `console-${CONSOLE_SCREEN.exec(id)?.[1] ?? ''}`)(id)
 const CONSOLE_FILES = ['**/console-*']
 // What the hazards table and its filters do not use (Element Plus's drawer, dialogs, date pickers and
 // dayjs, tables, uploads, the image viewer; the console's drawer and dialogs) is in console-later-* and
 // console-ui-later-*, loaded when opened. Measured at 4x CPU slowdown (load ~12 on 2 cores): the
 // table's first screen was interactive at 3.4 s instead of 5.4 s. Their styles stay in console-ui:
 // a style module in a later chunk made console-ui import that chunk at once.
-const LATER_UI = /element-plus[\\/]es[\\/]components[\\/](date-picker|date-picker-panel|time-picker|drawer|dialog|descriptions|timeline|upload|table|radio|image-viewer|image)[\\/](?!style)|node_modules[\\/]dayjs[\\/]/
+const LATER_UI = /element-plus[\\/]es[\\/]components[\\/](date-picker|date-picker-panel|time-picker|drawer|dialog|descriptions|timeline|upload|table|radio|image-viewer|image|input-number|switch)[\\/](?!style)|node_modules[\\/]dayjs[\\/]/
 const LATER = /[\\/](HazardDrawer|ActionDialog|BulkAssignDialog|MajorFacts|PlanFields|PhotoUpload|PhotoViewer|DatePick|actionForms|bulkAssign)\b/
 const later = (pattern: RegExp, name: string) => (id: string): string => (pattern.test(id) ? `${name}-later` : name)
 
@@ -77,7 +80,7 @@ export default defineConfig({
     rolldownOptions: { output: { codeSplitting: { groups: [
       { name: 'group-views', test: GROUP_VIEWS, includeDependenciesRecursively: false },
       { name: later(LATER_UI, 'console-ui'), test: CONSOLE_UI, includeDependenciesRecursively: false },
-      { name: (id: string) => `console-${CONSOLE_SCREEN.exec(id)?.[1] ?? ''}`, test: CONSOLE_SCREEN, includeDependenciesRecursively: false },
+      { name: screenChunk, test: CONSOLE_SCREEN, includeDependenciesRecursively: false },
       { name: later(LATER, 'console'), test: CONSOLE, includeDependenciesRecursively: false },
     ] } } },
   },
