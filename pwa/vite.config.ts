@@ -21,17 +21,19 @@ const CONSOLE_FILES = ['**/console-*']
 // console-ui-later-*, loaded when opened. Measured at 4x CPU slowdown (load ~12 on 2 cores): the
 // table's first screen was interactive at 3.4 s instead of 5.4 s. Their styles stay in console-ui:
 // a style module in a later chunk made console-ui import that chunk at once.
-const LATER_UI = /element-plus[\\/]es[\\/]components[\\/](date-picker|date-picker-panel|time-picker|drawer|dialog|descriptions|timeline|upload|table|radio|image-viewer|image)[\\/](?!style)|node_modules[\\/]dayjs[\\/]/
+const LATER_UI = /element-plus[\\/]es[\\/]components[\\/](date-picker|date-picker-panel|time-picker|drawer|dialog|descriptions|timeline|upload|table|radio|image-viewer|image|input-number|switch)[\\/](?!style)|node_modules[\\/]dayjs[\\/]/
 const LATER = /[\\/](HazardDrawer|ActionDialog|BulkAssignDialog|MajorFacts|PlanFields|PhotoUpload|PhotoViewer|DatePick|actionForms|bulkAssign)\b/
 const later = (pattern: RegExp, name: string) => (id: string): string => (pattern.test(id) ? `${name}-later` : name)
-// Each console screen's folder (src/console/<screen>/) is a chunk of its own, loaded when the screen opens,
-// not with the hazards table; the module editor's phone preview (the phone's checklist item, with Vant) another,
-// loaded with the editor only, so neither the hazards screen nor the module list loads Vant.
+// Each console screen beyond 隐患管理 (src/console/<screen>/) is a chunk of its own (still console-*: never
+// precached), so the hazards table's first screen does not parse the other screens; a screen's dialogs in
+// its -later chunk, so its list does not load them; the module editor's phone preview (the phone's
+// checklist item, with Vant) another, loaded with the editor only, so no other screen loads Vant.
 const SCREEN = /src[\\/]console[\\/]([a-z]+)[\\/]/
+const SCREEN_LATER = /[\\/](SiteDialog)\b/
 const consoleChunk = (id: string): string => {
   if (/[\\/]console[\\/]modules[\\/]PhonePreview\b/.test(id)) return 'console-preview'
   const screen = SCREEN.exec(id)
-  return screen ? `console-${screen[1]}` : later(LATER, 'console')(id)
+  return screen ? later(SCREEN_LATER, `console-${screen[1]}`)(id) : later(LATER, 'console')(id)
 }
 
 // Paths the service worker must never answer with the app shell.

@@ -69,6 +69,7 @@ OPERATIONS: dict[tuple[str, str], Needs] = {
     ("GET", f"{A}/sites/{{site_id}}"): ORG_READS,
     ("GET", f"{A}/sites/by-code/{{code}}"): ORG_READS,
     ("GET", f"{A}/sites/labels.pdf"): ORG_READS,
+    ("GET", f"{A}/sites/labels"): ORG_READS,
     # the control room, the feed, the exports
     ("GET", f"{A}/stats/overview"): Scope.stats_read,
     ("GET", f"{A}/events/stream"): Scope.events_read,

@@ -27,6 +27,7 @@ QR_SIDE = 44 * mm
 PAD = 5 * mm
 CUT_LINE = Color(0.6, 0.6, 0.6)
 MAX_LABELS = 200
+QUIET_ZONE = 4  # modules of white around the code, as the QR standard asks
 
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 NAME = ParagraphStyle("name", fontName=FONT, fontSize=15, leading=19, wordWrap="CJK")
@@ -49,10 +50,20 @@ def checkin_link(base_url: str, code: str) -> str:
     return f"{base_url.rstrip('/')}/s/{code}"
 
 
+def _qr(text: str) -> segno.QRCode:
+    """The label's QR of ``text``: error correction M, never a micro QR (phones don't read them)."""
+    return segno.make(text, error="m", micro=False)
+
+
+def qr_svg_uri(text: str) -> str:
+    """The same QR as the PDF's, as an SVG ``data:`` URI with its quiet zone, sized by its box
+    (the console's print page shows it in an ``<img>``)."""
+    return _qr(text).svg_data_uri(border=QUIET_ZONE, omitsize=True)
+
+
 def _draw_qr(canvas: Canvas, text: str, x: float, y: float, side: float) -> None:
     """``text`` as a QR code whose quiet zone's outer edge is the square (x, y, side)."""
-    qr = segno.make(text, error="m", micro=False)
-    rows = [list(row) for row in qr.matrix_iter(border=4)]
+    rows = [list(row) for row in _qr(text).matrix_iter(border=QUIET_ZONE)]
     module = side / len(rows)
     canvas.setFillColor(black)
     for r, row in enumerate(rows):

@@ -3,6 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response, status
 from sqlalchemy import select
 
+from backend.config import Settings
 from backend.deps import AdminUser, CurrentUser, SessionDep, SettingsDep
 from backend.openapi import error_responses
 from backend.org import labels, service
@@ -15,14 +16,31 @@ from backend.org.schemas import (
     CenterOut,
     CenterPatch,
     SiteIn,
+    SiteLabelOut,
     SiteOut,
     SitePatch,
 )
-from backend.pagination import CursorParam, LimitParam, Page, keyset_page
+from backend.pagination import (
+    CountedPage,
+    CountParam,
+    CursorParam,
+    LimitParam,
+    count_of,
+    keyset_page,
+)
 from backend.types import DbId
 from backend.vocab import SiteKind
 
 router = APIRouter(tags=["organisation"])
+
+LabelledSites = Annotated[list[DbId], Query(
+    min_length=1, max_length=labels.MAX_LABELS,
+    description="the sites to label (repeat the parameter), at most 200")]
+
+
+def _checkin_base(request: Request, settings: Settings) -> str:
+    """Where a label's link points: ``public_url``, else the address this request was made to."""
+    return settings.public_url or str(request.base_url)
 
 
 @router.get("/centers", response_model=list[CenterOut])
@@ -71,7 +89,7 @@ def update_campus(campus_id: DbId, body: CampusPatch, admin: AdminUser,
     return service.update_campus(session, admin, campus_id, body.model_dump(exclude_unset=True))
 
 
-@router.get("/sites", response_model=Page[SiteOut])
+@router.get("/sites", response_model=CountedPage[SiteOut])
 def list_sites(user: CurrentUser, session: SessionDep, limit: LimitParam = 100,
                cursor: CursorParam = None,
                campus_id: Annotated[DbId | None, Query(description="on this campus")] = None,
@@ -81,7 +99,8 @@ def list_sites(user: CurrentUser, session: SessionDep, limit: LimitParam = 100,
                    description="`true` active only, `false` deactivated only")] = None,
                q: Annotated[str | None, Query(
                    max_length=100, description="in name or location")] = None,
-               ) -> Page[SiteOut]:
+               count: CountParam = False,
+               ) -> CountedPage[SiteOut]:
     """Sites the user may patrol or read (own center; every center for qa/leader/admin)."""
     stmt = service.readable_sites(user)
     if campus_id is not None:
@@ -96,7 +115,8 @@ def list_sites(user: CurrentUser, session: SessionDep, limit: LimitParam = 100,
         stmt = stmt.where(Site.name.contains(q, autoescape=True)
                           | Site.location.contains(q, autoescape=True))
     rows, next_cursor = keyset_page(session, stmt, [Site.id], limit=limit, cursor=cursor)
-    return Page(items=[SiteOut.model_validate(s) for s in rows], next_cursor=next_cursor)
+    return CountedPage(items=[SiteOut.model_validate(s) for s in rows], next_cursor=next_cursor,
+                       total=count_of(session, stmt) if count else None)
 
 
 @router.post("/sites", response_model=SiteOut, status_code=status.HTTP_201_CREATED,
@@ -112,19 +132,32 @@ def create_site(body: SiteIn, admin: AdminUser, session: SessionDep) -> Site:
                                  "type": "string", "format": "binary"}}}},
                        **error_responses("site_not_found")})
 def site_labels(request: Request, user: CurrentUser, session: SessionDep, settings: SettingsDep,
-                site_id: Annotated[list[DbId], Query(
-                    min_length=1, max_length=labels.MAX_LABELS,
-                    description="the sites to label (repeat the parameter), at most 200")],
-                ) -> Response:
+                site_id: LabelledSites) -> Response:
     """Printable QR labels of sites the user may read (404 ``site_not_found`` naming any other):
     each label's QR holds the site's check-in link ``{public_url}/s/{code}`` (without
     ``public_url``, the address this request was made to), with the site's name, campus,
     center and code."""
-    base_url = settings.public_url or str(request.base_url)
-    pdf = labels.labels_pdf(service.site_labels(session, user, site_id), base_url)
+    pdf = labels.labels_pdf(service.site_labels(session, user, site_id),
+                            _checkin_base(request, settings))
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": 'attachment; filename="site-labels.pdf"',
         "Cache-Control": "private, no-cache"})
+
+
+@router.get("/sites/labels", response_model=list[SiteLabelOut],
+            responses=error_responses("site_not_found"))
+def site_label_data(request: Request, user: CurrentUser, session: SessionDep,
+                    settings: SettingsDep, site_id: LabelledSites) -> list[SiteLabelOut]:
+    """What ``labels.pdf`` prints, as data, for a page the browser prints: each label's text,
+    check-in link and the same QR as an SVG, in the order asked (404 as ``labels.pdf``)."""
+    base_url = _checkin_base(request, settings)
+    out = []
+    for one_id, label in zip(site_id, service.site_labels(session, user, site_id), strict=True):
+        link = labels.checkin_link(base_url, label.code)
+        out.append(SiteLabelOut(site_id=one_id, name=label.name, campus=label.campus,
+                                center=label.center, code=label.code, checkin_url=link,
+                                qr_svg=labels.qr_svg_uri(link)))
+    return out
 
 
 @router.get("/sites/by-code/{code}", response_model=SiteOut,

@@ -139,3 +139,16 @@ class SitePatch(BaseModel):
                                                      description=f"{HEIGHT}; null removes it")
     large_span_roof: Omittable[bool] = Field(default=None, description=LARGE_SPAN)
     is_active: Omittable[bool] = Field(default=None, description=SITE_ACTIVE)
+
+
+class SiteLabelOut(BaseModel):
+    """What one printed label shows: the same text and QR as the sheets of ``labels.pdf``."""
+
+    site_id: int
+    name: str = Field(description="the site's name")
+    campus: str = Field(description="its campus's name")
+    center: str = Field(description="its center's name")
+    code: str = Field(description=SITE_CODE)
+    checkin_url: str = Field(description="the site's check-in link, which the QR holds")
+    qr_svg: str = Field(description="the QR of `checkin_url` as an SVG `data:` URI (error "
+                                    "correction M, 4 modules of quiet zone, no fixed size)")

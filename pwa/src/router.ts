@@ -39,12 +39,15 @@ const routes: RouteRecordRaw[] = [
     path: '/console', component: () => import('./console/ConsoleLayout.vue'), meta: { bare: true },
     children: [
       { path: 'hazards', component: () => import('./console/HazardsPage.vue'), meta: { bare: true } },
+      { path: 'sites', component: () => import('./console/sites/SitesPage.vue'), meta: { bare: true } },
       { path: 'modules', component: () => import('./console/modules/ModulesPage.vue'), meta: { bare: true } },
       { path: 'modules/:id(\\d+)', component: () => import('./console/modules/ModuleDetailPage.vue'), meta: { bare: true } },
       { path: 'modules/:id(\\d+)/edit', component: () => import('./console/modules/ModuleEditorPage.vue'), meta: { bare: true } },
       { path: 'records/:tab?', component: () => import('./console/records/RecordsPage.vue'), meta: { bare: true } },
     ],
   },
+  // the console's label sheet: a page of its own, to print (no console frame around it)
+  { path: '/console/sites/labels', component: () => import('./console/sites/LabelsPage.vue'), meta: { bare: true } },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]
 

@@ -89,11 +89,12 @@ describe('the hazards table', () => {
 describe('the console menu', () => {
   it('shows what exists and what the roles may use', () => {
     expect(menuFor({ roles: ['center_manager'], centerId: 1, groupViews: false }).map((m) => m.path))
-      .toEqual(['/console/hazards', '/console/modules', '/console/records'])
+      .toEqual(['/console/hazards', '/console/sites', '/console/modules', '/console/records'])
     expect(menuFor({ roles: ['qa_officer'], centerId: 5, groupViews: true }).map((m) => m.path))
-      .toEqual(['/console/hazards', '/console/modules', '/console/records', '/control', '/report/monthly'])
-    // everyone reads the modules (GET /modules); only 质监办 and admins edit them
-    expect(menuFor({ roles: ['admin'], centerId: null, groupViews: false }).map((m) => m.path)).toEqual(['/console/modules'])
+      .toEqual(['/console/hazards', '/console/sites', '/console/modules', '/console/records', '/control', '/report/monthly'])
+    // everyone reads the sites and modules (GET /sites, /modules); only 质监办 and admins edit modules
+    expect(menuFor({ roles: ['admin'], centerId: null, groupViews: false }).map((m) => m.path))
+      .toEqual(['/console/sites', '/console/modules'])
     expect(mayEditModules(['admin'])).toBe(true)
     expect(mayEditModules(['center_manager', 'leader'])).toBe(false)
     expect(mayAssign(['center_manager'])).toBe(true)

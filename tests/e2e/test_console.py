@@ -69,14 +69,16 @@ def desk(browser, request):  # noqa: ANN001, ANN201
     context.close()
 
 
-def console_login(page, live, user, path: str = "/console") -> None:  # noqa: ANN001
-    """Open the console signed out: the login page, then back to where the user was going."""
+def console_login(page, live, user, path: str = "/console",  # noqa: ANN001
+                  screen: str = "console-hazards") -> None:
+    """Open the console signed out: the login page, then back to where the user was going (its
+    ``screen`` shown)."""
     page.goto(f"{live.base_url}{path}")
     page.wait_for_url(re.compile(r"/login\?next="))
     page.locator("input[name=username]").fill(user.username)
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("[data-test=login]").click()
-    page.locator("[data-test=console-hazards]").wait_for()
+    page.locator(f"[data-test={screen}]").wait_for()
 
 
 def menu_items(page) -> list[str]:  # noqa: ANN001
@@ -111,7 +113,7 @@ def open_bulk_assign(page, measures: str, cost: str, days: int, interim: str):  
 def test_a_manager_filters_opens_a_hazard_and_bulk_assigns_two(live, world, desk):  # noqa: ANN001
     page = desk.new_page()
     console_login(page, live, world["manager"])
-    assert menu_items(page) == ["隐患管理", "巡检模块", "台账与报表"]  # no group views for a manager
+    assert menu_items(page) == ["隐患管理", "点位与二维码", "巡检模块", "台账与报表"]  # no group views for a manager
     ids = world["hazards"]
 
     page.locator("[data-test=filter-q]").fill(TAG)
@@ -229,7 +231,7 @@ def test_qa_supervises_a_major_hazard_from_the_console(live, world, desk):  # no
     page = desk.new_page()
     console_login(page, live, world["qa"], f"/console/hazards?grade=major&q={TAG}")
     page.locator("[data-test='menu-/control']").wait_for()  # GET /me says 质监办 reads the group views
-    assert menu_items(page) == ["隐患管理", "巡检模块", "台账与报表", "总控制室 ↗", "月度报告 ↗"]  # the group views open in a tab
+    assert menu_items(page) == ["隐患管理", "点位与二维码", "巡检模块", "台账与报表", "总控制室 ↗", "月度报告 ↗"]  # the group views open in a tab
     page.locator(f"[data-test=row-{ids['major']}]").click()
     drawer = page.locator("[data-test=hazard-drawer]")
     drawer.locator("[data-test=action-supervise]").click()

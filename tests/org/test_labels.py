@@ -7,6 +7,7 @@ import pypdfium2
 import pytest
 import zxingcpp
 
+from backend.org import labels
 from backend.org import service as org
 from backend.vocab import Role, SiteKind
 
@@ -58,22 +59,46 @@ def test_labels_come_in_the_order_asked_eight_to_a_page(client, make, manager, s
     assert scanned(resp.content) == [links[:8], links[8:]]
 
 
+def test_the_print_pages_labels_are_the_pdfs(client, make, manager, settings):
+    """GET /sites/labels: the same text and link as the PDF's labels, in the order asked, with
+    the QR segno draws for the PDF as an SVG."""
+    settings.public_url = PUBLIC
+    kitchen = make.org.kitchen
+    second = org.create_site(make.db, make.org.group.id, campus_id=make.org.campus.id,
+                             center_id=make.org.catering.id, name="面点间",
+                             kind=SiteKind.canteen, location=None)
+    make.db.commit()
+    params = {"site_id": [second.id, kitchen.id]}
+    resp = client.get("/api/v1/sites/labels", params=params, headers=make.headers(manager))
+    assert resp.status_code == 200, resp.text
+    shown = resp.json()
+    pdf = client.get("/api/v1/sites/labels.pdf", params=params, headers=make.headers(manager))
+    assert [label["checkin_url"] for label in shown] == scanned(pdf.content)[0]
+    assert [(label["site_id"], label["name"], label["campus"], label["center"], label["code"])
+            for label in shown] == [
+        (s.id, s.name, make.org.campus.name, make.org.catering.name, s.code)
+        for s in (second, kitchen)]
+    assert shown[1]["qr_svg"] == labels.qr_svg_uri(f"{PUBLIC}/s/{kitchen.code}")
+    assert shown[1]["qr_svg"].startswith("data:image/svg+xml")
+
+
 def test_without_a_public_url_the_link_is_to_the_address_asked(client, make, manager):
     resp = client.get("/api/v1/sites/labels.pdf", params={"site_id": make.org.kitchen.id},
                       headers=make.headers(manager))
     assert scanned(resp.content) == [[f"http://testserver/s/{make.org.kitchen.code}"]]
 
 
-def test_another_centers_site_is_not_found(client, make, manager):
-    resp = client.get("/api/v1/sites/labels.pdf",
-                      params={"site_id": [make.org.kitchen.id, make.org.dorm.id]},
+@pytest.mark.parametrize("path", ["/api/v1/sites/labels.pdf", "/api/v1/sites/labels"])
+def test_another_centers_site_is_not_found(client, make, manager, path):
+    resp = client.get(path, params={"site_id": [make.org.kitchen.id, make.org.dorm.id]},
                       headers=make.headers(manager))
     assert resp.status_code == 404
     assert resp.json()["error"]["code"] == "site_not_found"
     assert resp.json()["error"]["details"] == {"site_ids": [make.org.dorm.id]}
 
 
+@pytest.mark.parametrize("path", ["/api/v1/sites/labels.pdf", "/api/v1/sites/labels"])
 @pytest.mark.parametrize("params", [{}, {"site_id": list(range(1, 202))}, {"site_id": "x"}])
-def test_a_bad_selection_is_refused(client, make, manager, params):
-    resp = client.get("/api/v1/sites/labels.pdf", params=params, headers=make.headers(manager))
+def test_a_bad_selection_is_refused(client, make, manager, params, path):
+    resp = client.get(path, params=params, headers=make.headers(manager))
     assert resp.status_code == 422

@@ -94,6 +94,12 @@ def test_sites_filter_and_paginate(client, make):
     second = client.get("/api/v1/sites", headers=headers,
                         params={"limit": 1, "cursor": first["next_cursor"]}).json()
     assert second["items"][0]["id"] > first["items"][0]["id"]
+    assert "total" not in first or first["total"] is None  # counted only when asked
+    counted = client.get("/api/v1/sites", headers=headers,
+                         params={"limit": 1, "count": "true", "center_id": org.catering.id}).json()
+    catering = client.get("/api/v1/sites", headers=headers,
+                          params={"limit": 100, "center_id": org.catering.id}).json()["items"]
+    assert counted["total"] == len(catering) and len(counted["items"]) == 1
 
 
 def test_center_and_campus_admin(client, make):

@@ -105,8 +105,8 @@ EXPECTED = {
                              qa=1, leader=1, admin=0),
     "center_members": dict(inspector_own=200, inspector_other=404, manager_own=200,
                            manager_other=404, qa=200, leader=200, admin=200),
-    "site_labels": dict(inspector_own=200, inspector_other=404, manager_own=200,
-                        manager_other=404, qa=200, leader=200, admin=200),
+    **{name: dict(inspector_own=200, inspector_other=404, manager_own=200, manager_other=404,
+                  qa=200, leader=200, admin=200) for name in ("site_labels", "site_label_data")},
     **{name: dict(inspector_own=403, inspector_other=403, manager_own=403, manager_other=403,
                   qa=200, leader=403, admin=200) for name in ("read_audit", "verify_audit")},
     # notifications are their recipient's only: another user's is 404 to everyone
@@ -329,9 +329,9 @@ def call(name, client, make, user):
     if name == "center_members":
         return client.get(f"/api/v1/centers/{org.catering.id}/members",
                           headers=headers).status_code
-    if name == "site_labels":
-        return client.get("/api/v1/sites/labels.pdf", params={"site_id": org.kitchen.id},
-                          headers=headers).status_code
+    if name in ("site_labels", "site_label_data"):
+        path = "/api/v1/sites/labels.pdf" if name == "site_labels" else "/api/v1/sites/labels"
+        return client.get(path, params={"site_id": org.kitchen.id}, headers=headers).status_code
     if name == "verify_audit":
         return client.get("/api/v1/audit/verification", headers=headers).status_code
     assert name == "read_audit"

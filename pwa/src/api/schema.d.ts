@@ -441,6 +441,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sites/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Site Label Data
+         * @description What ``labels.pdf`` prints, as data, for a page the browser prints: each label's text,
+         *     check-in link and the same QR as an SVG, in the order asked (404 as ``labels.pdf``).
+         */
+        get: operations["site_label_data"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sites/by-code/{code}": {
         parameters: {
             query?: never;
@@ -3969,6 +3990,24 @@ export interface components {
              */
             total?: number | null;
         };
+        /** CountedPage[SiteOut] */
+        CountedPage_SiteOut_: {
+            /**
+             * Items
+             * @description This page's items, in the list's order.
+             */
+            items: components["schemas"]["SiteOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+            /**
+             * Total
+             * @description With `count=true`: how many items match the filters in all pages; absent otherwise.
+             */
+            total?: number | null;
+        };
         /**
          * DaysToClose
          * @description Days from report to close of the hazards reported in the period and closed by now, in
@@ -6724,19 +6763,6 @@ export interface components {
              */
             next_cursor: string | null;
         };
-        /** Page[SiteOut] */
-        Page_SiteOut_: {
-            /**
-             * Items
-             * @description This page's items, in the list's order.
-             */
-            items: components["schemas"]["SiteOut"][];
-            /**
-             * Next Cursor
-             * @description Pass as `cursor` for the next page; null on the last page.
-             */
-            next_cursor: string | null;
-        };
         /** Page[SubscriptionOut] */
         Page_SubscriptionOut_: {
             /**
@@ -7592,6 +7618,44 @@ export interface components {
          * @enum {string}
          */
         SiteKind: "canteen" | "dormitory" | "teaching_building" | "office_building" | "power_room" | "gas_facility" | "pump_room" | "boiler_room" | "elevator" | "vehicle" | "parking" | "venue" | "construction" | "outdoor" | "dining_hall" | "warehouse" | "chemical_store" | "swimming_pool" | "security_room" | "campus_road" | "campus_water" | "other";
+        /**
+         * SiteLabelOut
+         * @description What one printed label shows: the same text and QR as the sheets of ``labels.pdf``.
+         */
+        SiteLabelOut: {
+            /** Site Id */
+            site_id: number;
+            /**
+             * Name
+             * @description the site's name
+             */
+            name: string;
+            /**
+             * Campus
+             * @description its campus's name
+             */
+            campus: string;
+            /**
+             * Center
+             * @description its center's name
+             */
+            center: string;
+            /**
+             * Code
+             * @description the code printed on the site's QR label: unique, never changes
+             */
+            code: string;
+            /**
+             * Checkin Url
+             * @description the site's check-in link, which the QR holds
+             */
+            checkin_url: string;
+            /**
+             * Qr Svg
+             * @description the QR of `checkin_url` as an SVG `data:` URI (error correction M, 4 modules of quiet zone, no fixed size)
+             */
+            qr_svg: string;
+        };
         /** SiteOut */
         SiteOut: {
             /** Id */
@@ -10524,6 +10588,8 @@ export interface operations {
                 is_active?: boolean | null;
                 /** @description in name or location */
                 q?: string | null;
+                /** @description also answer `total`: how many items match the filters across all pages (a COUNT over every match, so asked for, not given by default) */
+                count?: boolean;
             };
             header?: never;
             path?: never;
@@ -10537,7 +10603,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_SiteOut_"];
+                    "application/json": components["schemas"]["CountedPage_SiteOut_"];
                 };
             };
             /** @description Bad Request: `invalid_cursor` */
@@ -10693,6 +10759,74 @@ export interface operations {
                 };
                 content: {
                     "application/pdf": string;
+                };
+            };
+            /** @description Unauthorized: `invalid_token`, `not_authenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: `scope_missing` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not Found: `site_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unprocessable Entity: `invalid_value`, `unknown_parameter`, `validation_error` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too Many Requests: `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    site_label_data: {
+        parameters: {
+            query: {
+                /** @description the sites to label (repeat the parameter), at most 200 */
+                site_id: number[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SiteLabelOut"][];
                 };
             };
             /** @description Unauthorized: `invalid_token`, `not_authenticated` */

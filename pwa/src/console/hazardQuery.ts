@@ -55,15 +55,15 @@ export function emptyFilters(): HazardFilters {
 export const DEFAULT_STATE: ListState = { filters: emptyFilters(), sort: 'created', limit: 20 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
-type Value = LocationQuery[string] | undefined
+export type Value = LocationQuery[string] | undefined
 const all = (v: Value): string[] =>
   (Array.isArray(v) ? v : v == null ? [] : [v]).filter((x): x is string => typeof x === 'string')
-const one = (v: Value): string | null => all(v)[0] ?? null
-const oneOf = <T extends string>(allowed: readonly T[], v: string | null): T | null =>
+export const one = (v: Value): string | null => all(v)[0] ?? null
+export const oneOf = <T extends string>(allowed: readonly T[], v: string | null): T | null =>
   v !== null && (allowed as readonly string[]).includes(v) ? (v as T) : null
 const anyOf = <T extends string>(allowed: readonly T[], v: Value): T[] =>
   [...new Set(all(v).filter((x): x is T => (allowed as readonly string[]).includes(x)))]
-const id = (v: string | null): number | null => (v !== null && /^[1-9]\d{0,15}$/.test(v) ? Number(v) : null)
+export const id = (v: string | null): number | null => (v !== null && /^[1-9]\d{0,15}$/.test(v) ? Number(v) : null)
 const day = (v: string | null): string | null => (v !== null && DAY.test(v) && !Number.isNaN(Date.parse(v)) ? v : null)
 const instant = (v: string | null): string | null =>
   v !== null && /^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)) ? v : null

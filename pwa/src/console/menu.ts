@@ -21,11 +21,15 @@ export interface Who {
 /** who reads hazards (backend readable_hazards: their center's, every center for qa/leader) */
 const HAZARD_READERS = ['inspector', 'center_manager', 'qa_officer', 'leader']
 
+/** who reads sites (backend readable_sites: every role, their center's or the whole group's) */
+const SITE_READERS = ['inspector', 'center_manager', 'qa_officer', 'leader', 'admin']
+
 export function menuFor(who: Who): MenuItem[] {
   const items: MenuItem[] = []
   if (who.roles.some((r) => HAZARD_READERS.includes(r)) || (who.roles.includes('admin') && who.centerId != null)) {
     items.push({ path: '/console/hazards', title: 'menu.hazards' })
   }
+  if (who.roles.some((r) => SITE_READERS.includes(r))) items.push({ path: '/console/sites', title: 'menu.sites' })
   // every signed-in user reads the checklists (GET /modules); editing is for MODULE_EDITORS
   if (who.roles.length) items.push({ path: '/console/modules', title: 'menu.modules' })
   if (readsRecords({ roles: who.roles, centerId: who.centerId })) items.push({ path: '/console/records', title: 'menu.records' })
