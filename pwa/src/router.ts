@@ -37,7 +37,12 @@ const routes: RouteRecordRaw[] = [
   // the desk console (Element Plus): chunks of their own, never precached, never loaded by a phone
   {
     path: '/console', component: () => import('./console/ConsoleLayout.vue'), meta: { bare: true },
-    children: [{ path: 'hazards', component: () => import('./console/HazardsPage.vue'), meta: { bare: true } }],
+    children: [
+      { path: 'hazards', component: () => import('./console/HazardsPage.vue'), meta: { bare: true } },
+      { path: 'users', component: () => import('./console/users/UsersPage.vue'), meta: { bare: true } },
+      { path: 'integrations', component: () => import('./console/integrations/IntegrationsPage.vue'), meta: { bare: true } },
+      { path: 'audit', component: () => import('./console/audit/AuditPage.vue'), meta: { bare: true } },
+    ],
   },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]

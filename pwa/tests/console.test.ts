@@ -90,8 +90,12 @@ describe('the console menu', () => {
   it('shows what exists and what the roles may use', () => {
     expect(menuFor({ roles: ['center_manager'], centerId: 1, groupViews: false }).map((m) => m.path)).toEqual(['/console/hazards'])
     expect(menuFor({ roles: ['qa_officer'], centerId: 5, groupViews: true }).map((m) => m.path))
+      .toEqual(['/console/hazards', '/console/audit', '/control', '/report/monthly'])
+    // the admin screens: the server's AdminUser (users, integrations) and AuditReader (qa_officer, admin)
+    expect(menuFor({ roles: ['admin'], centerId: null, groupViews: false }).map((m) => m.path))
+      .toEqual(['/console/users', '/console/integrations', '/console/audit'])
+    expect(menuFor({ roles: ['leader', 'inspector'], centerId: 1, groupViews: true }).map((m) => m.path))
       .toEqual(['/console/hazards', '/control', '/report/monthly'])
-    expect(menuFor({ roles: ['admin'], centerId: null, groupViews: false })).toEqual([])
     expect(mayAssign(['center_manager'])).toBe(true)
     expect(mayAssign(['inspector', 'leader'])).toBe(false)
   })

@@ -20,11 +20,19 @@ export interface Who {
 /** who reads hazards (backend readable_hazards: their center's, every center for qa/leader) */
 const HAZARD_READERS = ['inspector', 'center_manager', 'qa_officer', 'leader']
 
+/** who reads the audit log (backend/audit/router.py AuditReader) */
+const AUDIT_READERS = ['qa_officer', 'admin']
+
 export function menuFor(who: Who): MenuItem[] {
   const items: MenuItem[] = []
   if (who.roles.some((r) => HAZARD_READERS.includes(r)) || (who.roles.includes('admin') && who.centerId != null)) {
     items.push({ path: '/console/hazards', title: 'menu.hazards' })
   }
+  // the admin screens: backend AdminUser (users, API keys, webhooks) and AuditReader (audit)
+  if (who.roles.includes('admin')) {
+    items.push({ path: '/console/users', title: 'menu.users' }, { path: '/console/integrations', title: 'menu.integrations' })
+  }
+  if (who.roles.some((r) => AUDIT_READERS.includes(r))) items.push({ path: '/console/audit', title: 'menu.audit' })
   if (who.groupViews) {
     items.push({ path: '/control', title: 'menu.controlRoom', external: true },
       { path: '/report/monthly', title: 'menu.monthlyReport', external: true })
