@@ -88,6 +88,7 @@ def test_an_admin_creates_a_user_who_logs_in_with_a_one_time_password(live, peop
     dialog.locator("[data-test=f-display-name]").fill("饮食中心 吴师傅")
     dialog.locator("[data-test=role-inspector]").click()
     pick(page, "f-center", people["catering"])
+    page.locator(".el-select-dropdown:visible").wait_for(state="hidden")
     shot(page, "admin-02-new-user")
     dialog.locator("[data-test=form-submit]").click()
     first = secret_shown(page)  # a new user gets a one-time password at once: nobody knows their password
@@ -142,6 +143,7 @@ def test_an_admin_creates_a_user_who_logs_in_with_a_one_time_password(live, peop
     me.locator("[data-test^=toggle-]").click()
     confirm_box(page)
     page.locator(".el-message--error", has_text="不能停用自己").wait_for()
+    page.locator(".el-message-box").wait_for(state="hidden")
     shot(page, "admin-06-refused")
 
 
