@@ -44,6 +44,9 @@ const routes: RouteRecordRaw[] = [
       { path: 'modules/:id(\\d+)', component: () => import('./console/modules/ModuleDetailPage.vue'), meta: { bare: true } },
       { path: 'modules/:id(\\d+)/edit', component: () => import('./console/modules/ModuleEditorPage.vue'), meta: { bare: true } },
       { path: 'records/:tab?', component: () => import('./console/records/RecordsPage.vue'), meta: { bare: true } },
+      { path: 'users', component: () => import('./console/users/UsersPage.vue'), meta: { bare: true } },
+      { path: 'integrations', component: () => import('./console/integrations/IntegrationsPage.vue'), meta: { bare: true } },
+      { path: 'audit', component: () => import('./console/audit/AuditPage.vue'), meta: { bare: true } },
     ],
   },
   // the console's label sheet: a page of its own, to print (no console frame around it)

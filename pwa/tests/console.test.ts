@@ -91,10 +91,11 @@ describe('the console menu', () => {
     expect(menuFor({ roles: ['center_manager'], centerId: 1, groupViews: false }).map((m) => m.path))
       .toEqual(['/console/hazards', '/console/sites', '/console/modules', '/console/records'])
     expect(menuFor({ roles: ['qa_officer'], centerId: 5, groupViews: true }).map((m) => m.path))
-      .toEqual(['/console/hazards', '/console/sites', '/console/modules', '/console/records', '/control', '/report/monthly'])
-    // everyone reads the sites and modules (GET /sites, /modules); only 质监办 and admins edit modules
+      .toEqual(['/console/hazards', '/console/sites', '/console/modules', '/console/records', '/console/audit', '/control', '/report/monthly'])
+    // everyone reads the sites and modules (GET /sites, /modules); only 质监办 and admins edit modules;
+    // the admin screens: the server's AdminUser (users, integrations) and AuditReader (qa_officer, admin)
     expect(menuFor({ roles: ['admin'], centerId: null, groupViews: false }).map((m) => m.path))
-      .toEqual(['/console/sites', '/console/modules'])
+      .toEqual(['/console/sites', '/console/modules', '/console/users', '/console/integrations', '/console/audit'])
     expect(mayEditModules(['admin'])).toBe(true)
     expect(mayEditModules(['center_manager', 'leader'])).toBe(false)
     expect(mayAssign(['center_manager'])).toBe(true)

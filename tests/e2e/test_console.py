@@ -18,7 +18,6 @@ from tests.e2e.conftest import PWA, new_phone, shot
 from tests.e2e.steps import api, login
 from tests.factories import PASSWORD
 
-DESK = {"viewport": {"width": 1440, "height": 900}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 CONSOLE_CHUNK = re.compile(r"/assets/console-")
 TAG = "控制台"
 
@@ -57,26 +56,13 @@ def world(live):  # noqa: ANN001
     session.close()
 
 
-@pytest.fixture
-def desk(browser, request):  # noqa: ANN001, ANN201
-    context = browser.new_context(**DESK)
-    context.set_default_timeout(15000)
-    context.on("page", lambda page: page.on("pageerror", lambda err: print(f"[pageerror] {err}")))
-    yield context
-    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
-        for n, page in enumerate(context.pages):
-            shot(page, f"FAILED-{request.node.name}-{n}")
-    context.close()
-
-
-def console_login(page, live, user, path: str = "/console",  # noqa: ANN001
-                  screen: str = "console-hazards") -> None:
-    """Open the console signed out: the login page, then back to where the user was going (its
-    ``screen`` shown)."""
+def console_login(page, live, user, path: str = "/console", screen: str = "console-hazards",  # noqa: ANN001
+                  password: str = PASSWORD) -> None:
+    """Open the console signed out: the login page, then back to where the user was going (``screen``)."""
     page.goto(f"{live.base_url}{path}")
     page.wait_for_url(re.compile(r"/login\?next="))
     page.locator("input[name=username]").fill(user.username)
-    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("input[name=password]").fill(password)
     page.locator("[data-test=login]").click()
     page.locator(f"[data-test={screen}]").wait_for()
 
@@ -231,7 +217,8 @@ def test_qa_supervises_a_major_hazard_from_the_console(live, world, desk):  # no
     page = desk.new_page()
     console_login(page, live, world["qa"], f"/console/hazards?grade=major&q={TAG}")
     page.locator("[data-test='menu-/control']").wait_for()  # GET /me says 质监办 reads the group views
-    assert menu_items(page) == ["隐患管理", "点位与二维码", "巡检模块", "台账与报表", "总控制室 ↗", "月度报告 ↗"]  # the group views open in a tab
+    assert menu_items(page) == ["隐患管理", "点位与二维码", "巡检模块", "台账与报表", "审计日志",
+                                "总控制室 ↗", "月度报告 ↗"]  # the group views open in a tab
     page.locator(f"[data-test=row-{ids['major']}]").click()
     drawer = page.locator("[data-test=hazard-drawer]")
     drawer.locator("[data-test=action-supervise]").click()

@@ -30,6 +30,23 @@ export type InspectionKind = S['InspectionKind']
 export type TodoOut = S['TodoOut']
 export type TrainingOut = S['TrainingOut']
 export type EvaluationOut = S['EvaluationOut']
+// the console's admin screens (users, integrations, audit)
+export type UserCreateIn = S['UserCreateIn']
+export type UserUpdateIn = S['UserUpdateIn']
+export type OneTimePasswordOut = S['OneTimePasswordOut']
+export type Scope = S['Scope']
+export type ApiKeyOut = S['ApiKeyOut']
+export type ApiKeyCreateIn = S['ApiKeyCreateIn']
+export type ApiKeyCreatedOut = S['ApiKeyCreatedOut']
+export type SubscriptionIn = S['SubscriptionIn']
+export type SubscriptionOut = S['SubscriptionOut']
+export type SubscriptionCreatedOut = S['SubscriptionCreatedOut']
+export type WebhookFormat = S['WebhookFormat']
+export type EventTypeOut = S['EventTypeOut']
+export type DeliveryOut = S['DeliveryOut']
+export type DeliveryStatus = S['DeliveryStatus']
+export type AuditEntryOut = S['AuditEntryOut']
+export type VerificationOut = S['VerificationOut']
 export type Page<T> = { items: T[]; next_cursor: string | null }
 
 export interface ErrorBody {

@@ -6,7 +6,8 @@ import type { CenterOut, CampusOut, HazardDetailOut, HazardOut, MemberOut, Page,
 import { uuid } from '../lib/format'
 import { session } from '../lib/session'
 
-const authed = <T>(path: string, opts: RequestOptions = {}): Promise<T> => request<T>(path, { token: session.token, ...opts })
+/** A call with the signed-in user's token (the console's screens each add theirs in their folder). */
+export const authed = <T>(path: string, opts: RequestOptions = {}): Promise<T> => request<T>(path, { token: session.token, ...opts })
 
 export type HazardPage = Page<HazardOut> & { total?: number | null }
 

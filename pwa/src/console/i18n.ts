@@ -33,6 +33,11 @@ const zh = {
   'drawer.stale': '该隐患已被修改，已刷新为最新内容',
   'act.done': '{a}：已完成', 'act.title': '{a} · {h}', 'act.photos': '上传照片', 'act.photosHint': '可多选；上传完成后再提交',
   'act.uploading': '照片上传中…', 'act.uploadFailed': '照片上传失败：{m}',
+  'refused.title': '无权使用此功能', 'refused.home': '返回首页',
+  'once.copy': '复制', 'once.copied': '已复制到剪贴板', 'once.copyFailed': '无法自动复制，请选中后手动复制',
+  'once.saved': '我已妥善保存', 'once.expires': '有效期至 {t}',
+  'common.all': '全部', 'common.search': '查询', 'common.reset': '重置', 'common.cancel': '取消', 'common.save': '保存',
+  'common.confirm': '确定', 'common.actions': '操作', 'common.never': '从未', 'common.none': '—', 'common.required': '请填写{f}',
 } as const
 
 export type ConsoleKey = keyof typeof zh
@@ -67,6 +72,11 @@ const en: Record<ConsoleKey, string> = {
   'drawer.stale': 'Changed meanwhile: showing the latest',
   'act.done': '{a}: done', 'act.title': '{a} · {h}', 'act.photos': 'Upload photos', 'act.photosHint': 'Several at once; submit when uploaded',
   'act.uploading': 'Uploading…', 'act.uploadFailed': 'Upload failed: {m}',
+  'refused.title': 'Not available to you', 'refused.home': 'Back to the first screen',
+  'once.copy': 'Copy', 'once.copied': 'Copied to the clipboard', 'once.copyFailed': 'Could not copy: select it and copy by hand',
+  'once.saved': 'I have stored it safely', 'once.expires': 'Valid until {t}',
+  'common.all': 'All', 'common.search': 'Search', 'common.reset': 'Reset', 'common.cancel': 'Cancel', 'common.save': 'Save',
+  'common.confirm': 'OK', 'common.actions': 'Actions', 'common.never': 'Never', 'common.none': '—', 'common.required': '{f} is required',
 }
 
 /** A screen's own strings: `const st = catalogue(zh, en)` in the screen's folder keeps each screen's

@@ -23,6 +23,8 @@ const HAZARD_READERS = ['inspector', 'center_manager', 'qa_officer', 'leader']
 
 /** who reads sites (backend readable_sites: every role, their center's or the whole group's) */
 const SITE_READERS = ['inspector', 'center_manager', 'qa_officer', 'leader', 'admin']
+/** who reads the audit log (backend/audit/router.py AuditReader) */
+const AUDIT_READERS = ['qa_officer', 'admin']
 
 export function menuFor(who: Who): MenuItem[] {
   const items: MenuItem[] = []
@@ -33,6 +35,11 @@ export function menuFor(who: Who): MenuItem[] {
   // every signed-in user reads the checklists (GET /modules); editing is for MODULE_EDITORS
   if (who.roles.length) items.push({ path: '/console/modules', title: 'menu.modules' })
   if (readsRecords({ roles: who.roles, centerId: who.centerId })) items.push({ path: '/console/records', title: 'menu.records' })
+  // the admin screens: backend AdminUser (users, API keys, webhooks) and AuditReader (audit)
+  if (who.roles.includes('admin')) {
+    items.push({ path: '/console/users', title: 'menu.users' }, { path: '/console/integrations', title: 'menu.integrations' })
+  }
+  if (who.roles.some((r) => AUDIT_READERS.includes(r))) items.push({ path: '/console/audit', title: 'menu.audit' })
   if (who.groupViews) {
     items.push({ path: '/control', title: 'menu.controlRoom', external: true },
       { path: '/report/monthly', title: 'menu.monthlyReport', external: true })
