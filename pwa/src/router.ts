@@ -37,7 +37,11 @@ const routes: RouteRecordRaw[] = [
   // the desk console (Element Plus): chunks of their own, never precached, never loaded by a phone
   {
     path: '/console', component: () => import('./console/ConsoleLayout.vue'), meta: { bare: true },
-    children: [{ path: 'hazards', component: () => import('./console/HazardsPage.vue'), meta: { bare: true } }],
+    children: [
+      { path: 'hazards', component: () => import('./console/HazardsPage.vue'), meta: { bare: true } },
+      { path: 'plans', component: () => import('./console/plans/PlansPage.vue'), meta: { bare: true } },
+      { path: 'campaigns', component: () => import('./console/campaigns/CampaignsPage.vue'), meta: { bare: true } },
+    ],
   },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]

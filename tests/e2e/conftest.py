@@ -17,6 +17,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("ANXUN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
+DESK = {"viewport": {"width": 1440, "height": 900}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
          "has_touch": True, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 
@@ -64,6 +65,19 @@ def browser(request: pytest.FixtureRequest) -> Iterator["object"]:
 def phone(browser, request) -> Iterator["object"]:  # noqa: ANN001
     """A fresh phone (browser context): its own IndexedDB, service worker and cache."""
     context = new_phone(browser)
+    yield context
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        for n, page in enumerate(context.pages):
+            shot(page, f"FAILED-{request.node.name}-{n}")
+    context.close()
+
+
+@pytest.fixture
+def desk(browser, request) -> Iterator["object"]:  # noqa: ANN001
+    """A desk browser for the console: 1440x900, zh-CN, Asia/Shanghai."""
+    context = browser.new_context(**DESK)
+    context.set_default_timeout(15000)
+    context.on("page", lambda page: page.on("pageerror", lambda err: print(f"[pageerror] {err}")))
     yield context
     if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
         for n, page in enumerate(context.pages):

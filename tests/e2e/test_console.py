@@ -18,7 +18,6 @@ from tests.e2e.conftest import PWA, new_phone, shot
 from tests.e2e.steps import api, login
 from tests.factories import PASSWORD
 
-DESK = {"viewport": {"width": 1440, "height": 900}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 CONSOLE_CHUNK = re.compile(r"/assets/console-")
 TAG = "控制台"
 
@@ -57,26 +56,16 @@ def world(live):  # noqa: ANN001
     session.close()
 
 
-@pytest.fixture
-def desk(browser, request):  # noqa: ANN001, ANN201
-    context = browser.new_context(**DESK)
-    context.set_default_timeout(15000)
-    context.on("page", lambda page: page.on("pageerror", lambda err: print(f"[pageerror] {err}")))
-    yield context
-    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
-        for n, page in enumerate(context.pages):
-            shot(page, f"FAILED-{request.node.name}-{n}")
-    context.close()
-
-
-def console_login(page, live, user, path: str = "/console") -> None:  # noqa: ANN001
-    """Open the console signed out: the login page, then back to where the user was going."""
+def console_login(page, live, user, path: str = "/console",  # noqa: ANN001
+                  screen: str = "console-hazards") -> None:
+    """Open the console signed out: the login page, then back to where the user was going (the
+    screen whose marker is awaited)."""
     page.goto(f"{live.base_url}{path}")
     page.wait_for_url(re.compile(r"/login\?next="))
     page.locator("input[name=username]").fill(user.username)
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("[data-test=login]").click()
-    page.locator("[data-test=console-hazards]").wait_for()
+    page.locator(f"[data-test={screen}]").wait_for()
 
 
 def menu_items(page) -> list[str]:  # noqa: ANN001
@@ -111,7 +100,7 @@ def open_bulk_assign(page, measures: str, cost: str, days: int, interim: str):  
 def test_a_manager_filters_opens_a_hazard_and_bulk_assigns_two(live, world, desk):  # noqa: ANN001
     page = desk.new_page()
     console_login(page, live, world["manager"])
-    assert menu_items(page) == ["隐患管理"]  # no group views for a manager
+    assert menu_items(page) == ["隐患管理", "巡检计划", "专项检查"]  # no group views for a manager
     ids = world["hazards"]
 
     page.locator("[data-test=filter-q]").fill(TAG)
@@ -229,7 +218,7 @@ def test_qa_supervises_a_major_hazard_from_the_console(live, world, desk):  # no
     page = desk.new_page()
     console_login(page, live, world["qa"], f"/console/hazards?grade=major&q={TAG}")
     page.locator("[data-test='menu-/control']").wait_for()  # GET /me says 质监办 reads the group views
-    assert menu_items(page) == ["隐患管理", "总控制室 ↗", "月度报告 ↗"]  # the group views open in a tab
+    assert menu_items(page) == ["隐患管理", "巡检计划", "专项检查", "总控制室 ↗", "月度报告 ↗"]  # group views: a tab
     page.locator(f"[data-test=row-{ids['major']}]").click()
     drawer = page.locator("[data-test=hazard-drawer]")
     drawer.locator("[data-test=action-supervise]").click()
