@@ -50,6 +50,7 @@ def world(live):  # noqa: ANN001
         "inspector": make.user(Role.inspector, center=org.catering, username=f"insp-{tag}"),
         "property_manager": make.user(Role.center_manager, center=org.property, username=f"pmgr-{tag}"),
         "qa": make.user(Role.qa_officer, center=org.qa, username=f"qa-{tag}"),
+        "leader": make.user(Role.leader, username=f"lead-{tag}"),
     }
     people["manager"].display_name = "赵主任"
     people["inspector"].display_name = "王巡检"
@@ -242,6 +243,28 @@ def test_a_center_manager_submits_the_receipt_from_the_console(live, world, desk
     assert page.locator("[data-test=receipt-form]").count() == 0
     stored = api(live, world["qa"]).get(f"/campaigns/{campaign['id']}").json()["centers"][0]["receipt"]
     assert (stored["status"], stored["findings_count"], stored["note"]) == ("submitted", 1, "3号公寓配电箱已整改")
+
+
+def test_a_leader_reads_both_screens_in_english(live, world, desk):  # noqa: ANN001
+    """Leaders read every center's plans and campaigns but change none: no create, edit or dispatch."""
+    page = desk.new_page()
+    console_login(page, live, world["leader"], "/console/plans", "console-plans")
+    page.locator(f"[data-test=plan-name-{world['missed_plan']}]").wait_for()
+    assert page.locator("[data-test=plan-new]").count() == 0
+    assert page.locator(f"[data-test=plan-edit-{world['missed_plan']}]").count() == 0
+    shot(page, "console-plans-07-leader-list")
+    page.locator("[data-test=console-header] button", has_text="English").click()
+    page.locator("[data-test=console-plans] .el-tabs__item", has_text="Coverage").click()
+    page.locator(f"[data-test=cov-sites-row-{world['second'].id}]").wait_for()
+    assert "Missed" in page.locator("[data-test=cov-sites]").inner_text()
+    page.wait_for_timeout(400)  # the tab's underline moves to its new width
+    shot(page, "console-plans-06-coverage-en")
+    page.goto(f"{live.base_url}/console/campaigns")
+    page.locator("[data-test=console-campaigns]").wait_for()
+    assert page.locator("[data-test=campaign-dispatch]").count() == 0
+    page.wait_for_timeout(400)
+    shot(page, "console-campaigns-06-list-en")
+    page.locator("[data-test=console-header] button", has_text="中文").click()
 
 
 def test_an_inspector_has_neither_screen(live, world, desk):  # noqa: ANN001

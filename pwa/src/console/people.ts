@@ -1,22 +1,32 @@
-/** A center's people (GET /centers/{id}/members), asked once per center while the console is open:
- *  plans name their inspectors by id, 回执 their submitter. A failed ask is forgotten (asked again). */
-import type { MemberOut } from '../api/types'
-import { members } from './api'
+/** What the plans and campaigns screens look names up in, asked once per signed-in user while the
+ *  console is open (the answers are scoped to the user: another user signing in on this desk asks
+ *  again): the centers, the sites, the modules, a center's people (plans name inspectors by id, 回执
+ *  their submitter). A failed ask is forgotten, so the next one asks again. */
+import type { CenterOut, MemberOut, ModuleSummary, SiteOut } from '../api/types'
+import { session } from '../lib/session'
+import { allPages, allSites, centers, members } from './api'
 
-const asked = new Map<number, Promise<MemberOut[]>>()
+const asked = new Map<string, Promise<unknown>>()
 
-export function membersOf(centerId: number): Promise<MemberOut[]> {
-  let answer = asked.get(centerId)
+function once<T>(key: string, ask: () => Promise<T[]>): Promise<T[]> {
+  const mine = `${session.user?.id ?? 0}:${key}`
+  let answer = asked.get(mine) as Promise<T[]> | undefined
   if (!answer) {
-    answer = members(centerId).catch((err: unknown) => {
-      console.warn(`members of center ${centerId} unavailable`, err)
-      asked.delete(centerId)
+    answer = ask().catch((err: unknown) => {
+      console.warn(`${key} unavailable`, err)
+      asked.delete(mine)
       return []
     })
-    asked.set(centerId, answer)
+    asked.set(mine, answer)
   }
   return answer
 }
+
+export const centersOnce = (): Promise<CenterOut[]> => once('centers', centers)
+export const sitesOnce = (): Promise<SiteOut[]> => once('sites', allSites)
+/** every active module */
+export const modulesOnce = (): Promise<ModuleSummary[]> => once('modules', () => allPages<ModuleSummary>('/modules', 100))
+export const membersOf = (centerId: number): Promise<MemberOut[]> => once(`members:${centerId}`, () => members(centerId))
 
 /** The names of the people of these centers, by id. */
 export async function namesOf(centerIds: Iterable<number>): Promise<Map<number, string>> {

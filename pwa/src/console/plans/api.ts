@@ -1,6 +1,6 @@
 /** The plans screen's calls (backend/plans/router.py). */
-import type { ModuleSummary, Page } from '../../api/types'
-import { allPages, authed } from '../api'
+import type { Page } from '../../api/types'
+import { authed } from '../api'
 import type { InspectorCoverageOut, Period, SiteCoverageOut } from './coverage'
 import type { FromTemplateIn, PlanIn, PlanOut, PlanPatchIn, TemplateOut } from './plans'
 
@@ -25,6 +25,3 @@ export const siteCoverage = (period: Period, centerId: number | null): Promise<S
   authed(`/tasks/coverage/sites?${coverageQuery(period, centerId)}`)
 export const inspectorCoverage = (period: Period, centerId: number | null): Promise<InspectorCoverageOut[]> =>
   authed(`/tasks/coverage/inspectors?${coverageQuery(period, centerId)}`)
-
-/** Every active module. */
-export const activeModules = (): Promise<ModuleSummary[]> => allPages<ModuleSummary>('/modules', 100)

@@ -79,7 +79,7 @@ const en: Record<PlanKey, string> = {
   'cov.open': 'Open', 'cov.rate': 'Done rate', 'cov.nobody': '(no inspector named)',
   'cov.emptySites': 'No patrol tasks in this period', 'cov.emptyInspectors': 'No patrol tasks in this period',
   'cov.summary': '{t} due · {d} done · {m} missed · {o} open', 'cov.rateAll': 'Done rate {r}',
-  'cov.missedSites': '{n} sites with missed patrols', 'cov.noMissed': 'No missed patrols in this period', 'cov.rateHint': 'Done rate = done ÷ (done + missed)',
+  'cov.missedSites': 'Sites with missed patrols: {n}', 'cov.noMissed': 'No missed patrols in this period', 'cov.rateHint': 'Done rate = done ÷ (done + missed)',
   'cov.failed': 'Failed: {m}',
 }
 
