@@ -166,6 +166,28 @@ def test_coverage_shows_yesterdays_missed_patrol(live, world, desk):  # noqa: AN
     shot(page, "console-plans-05-coverage-refused")
 
 
+def test_an_edit_over_someone_elses_change_is_reloaded_never_overwritten(live, world, desk):  # noqa: ANN001
+    plan_id = world["missed_plan"]
+    manager = api(live, world["manager"])
+    page = desk.new_page()
+    console_login(page, live, world["manager"], "/console/plans", "console-plans")
+    page.locator(f"[data-test=plan-edit-{plan_id}]").click()
+    dialog = page.locator("[data-test=plan-dialog]")
+    dialog.locator("[data-test=f-name]").fill("二食堂晨检（周末照常）")
+    assert manager.patch(f"/plans/{plan_id}", json={"window_end": "10:30"}).status_code == 200  # someone else, meanwhile
+    dialog.locator("[data-test=plan-save]").click()
+    dialog.locator("[data-test=form-error]", has_text="已被他人修改").wait_for()
+    assert dialog.locator("[data-test=f-name]").input_value() == "二食堂晨检"  # the plan as it is now
+    settle(page)
+    shot(page, "console-plans-08-edit-stale")
+    dialog.locator("[data-test=f-name]").fill("二食堂晨检（周末照常）")
+    dialog.locator("[data-test=plan-save]").click()
+    page.locator(f"[data-test=plan-name-{plan_id}]", has_text="周末照常").wait_for()
+    stored = manager.get(f"/plans/{plan_id}").json()
+    assert (stored["name"], stored["window_end"]) == ("二食堂晨检（周末照常）", "10:30:00")
+    assert "08:00–10:30" in page.locator(f"[data-test=plans-row-{plan_id}]").inner_text()
+
+
 def test_qa_dispatches_a_campaign_and_follows_a_centers_receipt(live, world, desk):  # noqa: ANN001
     org = world["org"]
     page = desk.new_page()
