@@ -18,10 +18,12 @@ describe('a campaign in the console list', () => {
     expect(lateRow({ status: 'cancelled', late_center_ids: [2] })).toBe('')
   })
   it('gives each receipt state its colour and says where the window is', () => {
-    expect(receiptTag({ status: 'submitted', late: false })).toEqual({ key: 'receipt.submitted', type: 'success' })
-    expect(receiptTag({ status: 'submitted', late: true })).toEqual({ key: 'receipt.submittedLate', type: 'warning' })
-    expect(receiptTag({ status: 'pending', late: false })).toEqual({ key: 'receipt.pending', type: 'info' })
-    expect(receiptTag({ status: 'pending', late: true })).toEqual({ key: 'receipt.missingLate', type: 'danger' })
+    expect(receiptTag({ status: 'submitted', late: false }, false)).toEqual({ text: '已回执', type: 'success' })
+    expect(receiptTag({ status: 'submitted', late: true }, false)).toEqual({ text: '已回执（迟报）', type: 'warning' })
+    expect(receiptTag({ status: 'pending', late: false }, false)).toEqual({ text: '未回执', type: 'info' })
+    expect(receiptTag({ status: 'pending', late: true }, false)).toEqual({ text: '逾期未回执', type: 'danger' })
+    expect(receiptTag({ status: 'pending', late: false }, true)).toEqual({ text: '无需回执', type: 'info' })
+    expect(receiptTag({ status: 'submitted', late: false }, true)).toEqual({ text: '已回执', type: 'success' })
     const window = { starts_on: '2026-12-01', ends_on: '2026-12-05' }
     expect(phaseTag({ ...window, status: 'dispatched' }, '2026-12-03').key).toBe('campaign.running')
     expect(phaseTag({ ...window, status: 'dispatched' }, '2026-11-30').key).toBe('campaign.upcoming')

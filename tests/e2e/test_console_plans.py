@@ -22,6 +22,7 @@ from backend.plans.schemas import PlanIn
 from backend.vocab import Category, Grade, ItemKind, Role, SiteKind
 from tests.e2e.conftest import shot
 from tests.e2e.steps import api
+from tests.e2e.test_campaigns_phone import PDF
 from tests.e2e.test_console import console_login, menu_items, pick
 
 PLAN_MODULE = "后厨日管控检查"
@@ -239,6 +240,34 @@ def test_qa_dispatches_a_campaign_and_follows_a_centers_receipt(live, world, des
     page.wait_for_url(re.compile(r"/console/campaigns$"))
     page.locator(f"[data-test=campaign-receipts-{campaign['id']}]", has_text="1/2 已回执").wait_for()
     shot(page, "console-campaigns-04-list")
+
+
+def test_qa_attaches_the_notice_and_cancels_a_campaign(live, world, desk):  # noqa: ANN001
+    org, today = world["org"], clock.today()
+    resp = api(live, world["qa"]).post("/campaigns", json={
+        "title": "寒假前宿舍安全检查", "kind": "holiday", "module_ids": [world["campaign_module"]],
+        "center_ids": [org.property.id], "starts_on": today.isoformat(), "ends_on": today.isoformat(),
+        "receipt_due_on": today.isoformat()})
+    assert resp.status_code == 201, resp.text
+    campaign = resp.json()
+    page = desk.new_page()
+    console_login(page, live, world["qa"], f"/console/campaigns?open={campaign['id']}", "campaign-drawer")
+    drawer = page.locator("[data-test=campaign-drawer]")
+    drawer.locator("input[type=file]").set_input_files(
+        files=[{"name": "寒假检查通知.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    drawer.locator("[data-test=campaign-attachment]", has_text="寒假检查通知.pdf").wait_for()
+
+    drawer.locator("[data-test=campaign-cancel]").click()
+    box = page.locator(".el-message-box")
+    box.locator("input").fill("与期末考试安排冲突，改期")
+    box.locator(".el-button--primary").click()
+    drawer.locator(".el-alert", has_text="与期末考试安排冲突，改期").wait_for()
+    assert drawer.locator("[data-test=campaign-cancel]").count() == 0
+    assert drawer.locator(f"[data-test=receipt-{org.property.id}]").inner_text() == "无需回执"
+    stored = api(live, world["qa"]).get(f"/campaigns/{campaign['id']}").json()
+    assert stored["status"] == "cancelled" and stored["attachment"]["name"] == "寒假检查通知.pdf"
+    settle(page)
+    shot(page, "console-campaigns-07-cancelled")
 
 
 def test_a_center_manager_submits_the_receipt_from_the_console(live, world, desk):  # noqa: ANN001

@@ -2,8 +2,9 @@
  *  receipt state wears, a center's tasks (tests/campaignsConsole.test.ts). Receipt wording, deadline
  *  words and the late-first order are the phone's (lib/campaigns.ts). */
 import { receiptState, windowPhase, type CampaignDetailOut, type ReceiptOut } from '../../lib/campaigns'
-import type { MessageKey } from '../../lib/i18n'
+import { t, type MessageKey } from '../../lib/i18n'
 import type { TaskOut } from '../../lib/tasks'
+import { st } from './strings'
 
 export interface Progress { centers: number; submitted: number; late: number; tasks: number; done: number; missed: number }
 
@@ -19,10 +20,11 @@ export type TagType = 'success' | 'warning' | 'info' | 'danger' | 'primary'
 const RECEIPT_TAGS: Record<string, TagType> = {
   'receipt.submitted': 'success', 'receipt.submittedLate': 'warning', 'receipt.pending': 'info', 'receipt.missingLate': 'danger',
 }
-/** 已回执 green, 已回执（迟报）orange, 未回执 grey, 逾期未回执 red */
-export function receiptTag(r: Pick<ReceiptOut, 'status' | 'late'>): { key: MessageKey; type: TagType } {
+/** 已回执 green, 已回执（迟报）orange, 未回执 grey, 逾期未回执 red; 无需回执 once the campaign is cancelled */
+export function receiptTag(r: Pick<ReceiptOut, 'status' | 'late'>, cancelled: boolean): { text: string; type: TagType } {
+  if (cancelled && r.status === 'pending') return { text: st('center.notOwed'), type: 'info' }
   const key = receiptState(r)
-  return { key, type: RECEIPT_TAGS[key] ?? 'info' }
+  return { text: t(key), type: RECEIPT_TAGS[key] ?? 'info' }
 }
 
 /** 未开始 / 进行中 / 已结束, or 已撤销 */
