@@ -16,12 +16,12 @@ const GROUP_VIEW_FILES = ['**/group-views-*', '**/ControlRoomPage-*', '**/Monthl
 const CONSOLE_UI = /node_modules[\\/](element-plus|@element-plus|@floating-ui|@popperjs|@ctrl|@vueuse|async-validator|dayjs|lodash-es|lodash-unified|memoize-one|normalize-wheel-es)[\\/]/
 const CONSOLE = /src[\\/]console[\\/]/
 const CONSOLE_FILES = ['**/console-*']
-// What the hazards table and its filters do not use (Element Plus's drawer, dialogs, date pickers and
+// What the hazards table and its filters do not use (Element Plus's drawer, dialogs, date pickers, time selects and
 // dayjs, tables, uploads, the image viewer; the console's drawer and dialogs) is in console-later-* and
 // console-ui-later-*, loaded when opened. Measured at 4x CPU slowdown (load ~12 on 2 cores): the
 // table's first screen was interactive at 3.4 s instead of 5.4 s. Their styles stay in console-ui:
 // a style module in a later chunk made console-ui import that chunk at once.
-const LATER_UI = /element-plus[\\/]es[\\/]components[\\/](date-picker|date-picker-panel|time-picker|drawer|dialog|descriptions|timeline|upload|table|radio|image-viewer|image|input-number|switch)[\\/](?!style)|node_modules[\\/]dayjs[\\/]/
+const LATER_UI = /element-plus[\\/]es[\\/]components[\\/](date-picker|date-picker-panel|time-picker|time-select|drawer|dialog|descriptions|timeline|upload|table|radio|image-viewer|image|input-number|switch)[\\/](?!style)|node_modules[\\/]dayjs[\\/]/
 const LATER = /[\\/](HazardDrawer|ActionDialog|BulkAssignDialog|MajorFacts|PlanFields|PhotoUpload|PhotoViewer|DatePick|actionForms|bulkAssign)\b/
 const later = (pattern: RegExp, name: string) => (id: string): string => (pattern.test(id) ? `${name}-later` : name)
 // Each console screen beyond 隐患管理 (src/console/<screen>/) is a chunk of its own (still console-*: never
@@ -29,7 +29,7 @@ const later = (pattern: RegExp, name: string) => (id: string): string => (patter
 // its -later chunk, so its list does not load them; the module editor's phone preview (the phone's
 // checklist item, with Vant) another, loaded with the editor only, so no other screen loads Vant.
 const SCREEN = /src[\\/]console[\\/]([a-z]+)[\\/]/
-const SCREEN_LATER = /[\\/](SiteDialog)\b/
+const SCREEN_LATER = /[\\/](SiteDialog|PlanDialog|TemplateDialog|CampaignDrawer|DispatchDialog|ReceiptForm)\b/
 const consoleChunk = (id: string): string => {
   if (/[\\/]console[\\/]modules[\\/]PhonePreview\b/.test(id)) return 'console-preview'
   const screen = SCREEN.exec(id)

@@ -39,6 +39,8 @@ const routes: RouteRecordRaw[] = [
     path: '/console', component: () => import('./console/ConsoleLayout.vue'), meta: { bare: true },
     children: [
       { path: 'hazards', component: () => import('./console/HazardsPage.vue'), meta: { bare: true } },
+      { path: 'plans', component: () => import('./console/plans/PlansPage.vue'), meta: { bare: true } },
+      { path: 'campaigns', component: () => import('./console/campaigns/CampaignsPage.vue'), meta: { bare: true } },
       { path: 'sites', component: () => import('./console/sites/SitesPage.vue'), meta: { bare: true } },
       { path: 'modules', component: () => import('./console/modules/ModulesPage.vue'), meta: { bare: true } },
       { path: 'modules/:id(\\d+)', component: () => import('./console/modules/ModuleDetailPage.vue'), meta: { bare: true } },

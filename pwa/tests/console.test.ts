@@ -5,7 +5,7 @@ import { actionBody, newActionForm } from '../src/console/actionForms'
 import { savedName } from '../src/console/download'
 import { bulkAssign, retryTargets, type Send } from '../src/console/bulkAssign'
 import { activeFilterCount, DEFAULT_STATE, emptyFilters, exportParams, fromQuery, listParams, toQuery } from '../src/console/hazardQuery'
-import { mayAssign, mayEditModules, menuFor } from '../src/console/menu'
+import { mayAssign, mayEditModules, mayManagePlans, menuFor } from '../src/console/menu'
 import { arrived, back, bulkBlocker, cursorOf, firstPage, forward, overdueDays, pageNumber, rowClass } from '../src/console/table'
 
 describe('the console hazard list in the address bar', () => {
@@ -87,77 +87,30 @@ describe('the hazards table', () => {
 })
 
 describe('the console menu', () => {
+  const none = { all_centers: false, dispatch: false, submit_receipt: false }
+  const paths = (who: Parameters<typeof menuFor>[0]): string[] => menuFor(who).map((m) => m.path)
   it('shows what exists and what the roles may use', () => {
-    expect(menuFor({ roles: ['center_manager'], centerId: 1, groupViews: false }).map((m) => m.path))
-      .toEqual(['/console/hazards', '/console/sites', '/console/modules', '/console/records'])
-    expect(menuFor({ roles: ['qa_officer'], centerId: 5, groupViews: true }).map((m) => m.path))
-      .toEqual(['/console/hazards', '/console/sites', '/console/modules', '/console/records', '/console/audit', '/control', '/report/monthly'])
+    expect(paths({ roles: ['center_manager'], centerId: 1, groupViews: false, campaigns: { ...none, submit_receipt: true } }))
+      .toEqual(['/console/hazards', '/console/plans', '/console/campaigns', '/console/sites', '/console/modules', '/console/records'])
+    expect(paths({ roles: ['qa_officer'], centerId: 5, groupViews: true, campaigns: { ...none, all_centers: true, dispatch: true } }))
+      .toEqual(['/console/hazards', '/console/plans', '/console/campaigns', '/console/sites', '/console/modules', '/console/records',
+        '/console/audit', '/control', '/report/monthly'])
+    expect(paths({ roles: ['leader'], centerId: null, groupViews: true, campaigns: { ...none, all_centers: true } }))
+      .toEqual(['/console/hazards', '/console/plans', '/console/campaigns', '/console/sites', '/console/modules', '/console/records',
+        '/control', '/report/monthly'])
     // everyone reads the sites and modules (GET /sites, /modules); only 质监办 and admins edit modules;
     // the admin screens: the server's AdminUser (users, integrations) and AuditReader (qa_officer, admin)
-    expect(menuFor({ roles: ['admin'], centerId: null, groupViews: false }).map((m) => m.path))
+    expect(paths({ roles: ['admin'], centerId: null, groupViews: false, campaigns: none }))
       .toEqual(['/console/sites', '/console/modules', '/console/users', '/console/integrations', '/console/audit'])
     expect(mayEditModules(['admin'])).toBe(true)
     expect(mayEditModules(['center_manager', 'leader'])).toBe(false)
     expect(mayAssign(['center_manager'])).toBe(true)
     expect(mayAssign(['inspector', 'leader'])).toBe(false)
   })
-})
-
-const hazard = (id: number): HazardDetailOut => ({ id, status: 'assigned', assignee_name: '张三' }) as HazardDetailOut
-
-describe('bulk assign', () => {
-  it('reports a row assigned only on the server\'s 2xx, keeps each refusal\'s reason, and retries the lost with their keys', async () => {
-    const sent: { id: number; key: string; version: number }[] = []
-    const send: Send = async (id, _body, opts) => {
-      sent.push({ id, ...opts })
-      if (id === 2) throw new ApiError(409, 'hazard_invalid_transition', '当前状态不能指派')
-      if (id === 3) throw new NetworkError('offline')
-      return hazard(id)
-    }
-    const done: number[] = []
-    const results = await bulkAssign([{ id: 1, title: 'a', version: 4 }, { id: 2, title: 'b', version: 1 }, { id: 3, title: 'c', version: 2 }],
-      { assignee_id: 7 }, send, (n) => done.push(n))
-    expect(results.map((r) => r.outcome)).toEqual(['assigned', 'refused', 'unknown'])
-    expect(results[1]).toMatchObject({ outcome: 'refused', code: 'hazard_invalid_transition', reason: expect.stringContaining('当前状态不能指派') })
-    expect(sent.map((s) => s.version)).toEqual([4, 1, 2])
-    expect(done).toEqual([1, 2, 3])
-    const again = retryTargets(results)
-    expect(again).toEqual([{ id: 3, title: 'c', version: 2, key: sent[2]?.key }])
-  })
-})
-
-describe('the console\'s action forms', () => {
-  const general = { grade: 'general' as const, title: '灭火器过期', description: null, requirement: null }
-  const rules = { governance: false, required: new Set(['assignee_id', 'deadline']) }
-  it('builds the body the phone sends, or names the missing fields', () => {
-    const f = newActionForm(general, 'reject')
-    expect(actionBody('reject', f, general, rules, '2030-01-01')).toMatchObject({ body: null, errors: { reason: expect.any(String) } })
-    f.reason = ' 照片不清楚 '
-    expect(actionBody('reject', f, general, rules, '2030-01-01').body).toEqual({ reason: '照片不清楚' })
-    const s = newActionForm(general, 'submit')
-    s.description = '已更换'
-    expect(Object.keys(actionBody('submit', s, general, rules, '2030-01-01').errors)).toEqual(['photos'])
-    s.photoIds = [12]
-    expect(actionBody('submit', s, general, rules, '2030-01-01').body).toEqual({ description: '已更换', photo_ids: [12] })
-    const a = newActionForm(general, 'assign')
-    expect(Object.keys(actionBody('assign', a, general, rules, '2030-01-01').errors).sort()).toEqual(['assignee_id', 'deadline'])
-    expect(actionBody('verify', newActionForm(general, 'verify'), general, rules, '2030-01-01').body).toEqual({})
-  })
-  it('asks a major hazard\'s 销号 for the opinion and evidence photos', () => {
-    const major = { ...general, grade: 'major' as const }
-    const f = newActionForm(major, 'verify')
-    expect(Object.keys(actionBody('verify', f, major, rules, '2030-01-01').errors).sort()).toEqual(['evidence', 'opinion'])
-    f.major.opinion = '同意销号'
-    f.photoIds = [31]
-    expect(actionBody('verify', f, major, rules, '2030-01-01').body).toEqual({ comment: '同意销号', documents: null, photo_ids: [31] })
-  })
-})
-
-describe('a download\'s name', () => {
-  it('is the server\'s filename* in Chinese, else its ASCII name, else the fallback', () => {
-    expect(savedName(`attachment; filename="hazards-20261203.xlsx"; filename*=UTF-8''${encodeURIComponent('隐患导出-20261203.xlsx')}`, 'x'))
-      .toBe('隐患导出-20261203.xlsx')
-    expect(savedName('attachment; filename="hazards-20261203.csv"', 'x')).toBe('hazards-20261203.csv')
-    expect(savedName(null, 'hazards.csv')).toBe('hazards.csv')
+  it('keeps plans and campaigns from an inspector, whose plans and campaigns reach the phone as tasks', () => {
+    expect(paths({ roles: ['inspector'], centerId: 1, groupViews: false, campaigns: none })).toEqual(['/console/hazards', '/console/sites', '/console/modules', '/console/records'])
+    expect(mayManagePlans(['center_manager'])).toBe(true)
+    expect(mayManagePlans(['qa_officer'])).toBe(true)
+    expect(mayManagePlans(['leader', 'inspector'])).toBe(false)
   })
 })

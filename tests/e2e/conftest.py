@@ -74,7 +74,7 @@ def phone(browser, request) -> Iterator["object"]:  # noqa: ANN001
 
 @pytest.fixture
 def desk(browser, request) -> Iterator["object"]:  # noqa: ANN001
-    """A desk browser at 1440x900 for the console."""
+    """A desk browser for the console: 1440x900, zh-CN, Asia/Shanghai."""
     context = browser.new_context(**DESK)
     context.set_default_timeout(15000)
     context.on("page", lambda page: page.on("pageerror", lambda err: print(f"[pageerror] {err}")))

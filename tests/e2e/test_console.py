@@ -99,7 +99,8 @@ def open_bulk_assign(page, measures: str, cost: str, days: int, interim: str):  
 def test_a_manager_filters_opens_a_hazard_and_bulk_assigns_two(live, world, desk):  # noqa: ANN001
     page = desk.new_page()
     console_login(page, live, world["manager"])
-    assert menu_items(page) == ["隐患管理", "点位与二维码", "巡检模块", "台账与报表"]  # no group views for a manager
+    assert menu_items(page) == ["隐患管理", "巡检计划", "专项检查", "点位与二维码", "巡检模块",
+                                "台账与报表"]  # no group views for a manager
     ids = world["hazards"]
 
     page.locator("[data-test=filter-q]").fill(TAG)
@@ -217,8 +218,8 @@ def test_qa_supervises_a_major_hazard_from_the_console(live, world, desk):  # no
     page = desk.new_page()
     console_login(page, live, world["qa"], f"/console/hazards?grade=major&q={TAG}")
     page.locator("[data-test='menu-/control']").wait_for()  # GET /me says 质监办 reads the group views
-    assert menu_items(page) == ["隐患管理", "点位与二维码", "巡检模块", "台账与报表", "审计日志",
-                                "总控制室 ↗", "月度报告 ↗"]  # the group views open in a tab
+    assert menu_items(page) == ["隐患管理", "巡检计划", "专项检查", "点位与二维码", "巡检模块", "台账与报表",
+                                "审计日志", "总控制室 ↗", "月度报告 ↗"]  # the group views open in a tab
     page.locator(f"[data-test=row-{ids['major']}]").click()
     drawer = page.locator("[data-test=hazard-drawer]")
     drawer.locator("[data-test=action-supervise]").click()

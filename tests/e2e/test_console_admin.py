@@ -223,7 +223,7 @@ def test_the_audit_screen_shows_the_chains_verification(live, people, desk):  # 
 def test_who_is_not_an_admin_sees_no_admin_screen_and_the_servers_refusal(live, people, desk):  # noqa: ANN001
     page = desk.new_page()
     console_login(page, live, people["manager"])
-    assert menu_items(page) == ["隐患管理", "点位与二维码", "巡检模块", "台账与报表"]
+    assert not {"用户与角色", "系统集成", "审计日志"} & set(menu_items(page))
     refusal = api(live, people["manager"]).get("/users").json()["error"]["message"]
     for path in ("/console/users", "/console/integrations", "/console/audit"):
         page.goto(f"{live.base_url}{path}")

@@ -66,7 +66,8 @@ def test_an_admin_creates_a_site_and_its_label_opens_its_check_in(live, world, d
     org = world["org"]
     page = desk.new_page()
     console_login(page, live, world["admin"], "/console/sites", screen="console-sites")
-    assert menu_items(page) == ["点位与二维码", "巡检模块", "用户与角色", "系统集成", "审计日志"]  # an administrator of no center reads no hazards
+    items = menu_items(page)
+    assert "点位与二维码" in items and "隐患管理" not in items  # an administrator of no center reads no hazards
     site_rows(page).first.wait_for()
     shot(page, "sites-01-list")
 

@@ -17,18 +17,22 @@ export const centers = (): Promise<CenterOut[]> => authed('/centers')
 export const campuses = (): Promise<CampusOut[]> => authed('/campuses')
 export const members = (centerId: number): Promise<MemberOut[]> => authed(`/centers/${centerId}/members`)
 
-/** Every site the user may read (the API's pages of 200, followed to the end). */
-export async function allSites(): Promise<SiteOut[]> {
-  const out: SiteOut[] = []
+/** Every row of a cursor-paged list (the API's pages of `limit`, followed to the end). */
+export async function allPages<T>(path: string, limit: number): Promise<T[]> {
+  const out: T[] = []
+  const sep = path.includes('?') ? '&' : '?'
   let cursor: string | null = null
   do {
     const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''
-    const page: Page<SiteOut> = await authed(`/sites?limit=200${q}`)
+    const page: Page<T> = await authed(`${path}${sep}limit=${limit}${q}`)
     out.push(...page.items)
     cursor = page.next_cursor
   } while (cursor)
   return out
 }
+
+/** Every site the user may read. */
+export const allSites = (): Promise<SiteOut[]> => allPages<SiteOut>('/sites', 200)
 
 /** A workflow action, as the phone sends it: the body, an Idempotency-Key (a retry after a lost answer
  *  is the same request) and If-Match with the version the desk user saw (a change by someone else

@@ -1,8 +1,9 @@
 /** A console table's rows, a page at a time over the API's keyset cursors: the total asked for with
- *  the first page, a slower answer to an older question never replacing a newer one, and the
- *  failure in the screen's words. */
+ *  the first page (where the API counts), a slower answer to an older question never replacing a
+ *  newer one, and the failure in the screen's words. */
 import { ref, shallowRef } from 'vue'
 import type { Page } from '../api/types'
+import { errorText } from './people'
 import { arrived, back, cursorOf, firstPage, forward, type Paging } from './table'
 
 export type CountedPage<T> = Page<T> & { total?: number | null }
@@ -29,13 +30,12 @@ export function usePagedList<T>(fetchPage: (cursor: string | null, count: boolea
       if (cursor === null) total.value = page.total ?? null
       paging.value = arrived(paging.value, page.next_cursor)
     } catch (err) {
-      if (mine !== asked) return
-      failed.value = failure(err instanceof Error ? err.message : String(err))
+      if (mine === asked) failed.value = failure(errorText(err))
     } finally {
       if (mine === asked) loading.value = false
     }
   }
-  /** back to the first page (the filters changed) */
+  /** back to the first page (the filters changed, a row was added) */
   function restart(): void {
     paging.value = firstPage()
     void load()
