@@ -119,7 +119,7 @@ def _automatic_codes(route: RouteContext, method: str,
         codes.setdefault(403, set()).add("people_only" if needs == scopes.PEOPLE
                                          else "scope_missing")
         codes.setdefault(429, set()).add("rate_limited")
-    if any(call.startswith("require_roles.") for call in calls):
+    if any(call.startswith(("require_roles.", "require_roles_reading.")) for call in calls):
         codes.setdefault(403, set()).add("forbidden")
     if any(p["in"] == "query" and p["name"] == "cursor" for p in parameters):
         codes.setdefault(400, set()).add("invalid_cursor")
