@@ -3,8 +3,9 @@
 Nothing here is a route: the API keeps every answer it had (404, 405), and only a request that no
 route matched falls through to the PWA. Hashed ``/assets/*`` are immutable; ``index.html``, the
 service worker and the manifest are ``no-cache`` so a deployment is picked up at the next start.
-Deep links of the single-page app (``/hazards/12``, ``/s/{code}``) get ``index.html``; anything under
-the server's own paths keeps the JSON error body.
+Deep links of the single-page app (``/hazards/12``, ``/s/{code}``) get ``index.html``, and the desk
+console's (``/console/...``) its own entry ``console.html``; anything under the server's own paths keeps
+the JSON error body.
 """
 
 from collections.abc import Awaitable, Callable
@@ -36,6 +37,10 @@ def _is_server_path(path: str) -> bool:
     return any(path == p or path.startswith(p + "/") for p in SERVER_PREFIXES)
 
 
+def _is_console_path(path: str) -> bool:
+    return path == "/console" or path.startswith("/console/")
+
+
 def _file_in(dist: Path, path: str) -> Path | None:
     relative = path.lstrip("/")
     if not relative:
@@ -49,7 +54,7 @@ def _file_in(dist: Path, path: str) -> Path | None:
 def install_pwa(app: FastAPI, dist: Path | None = None) -> None:
     """Serve the PWA if it was built; otherwise ``/`` keeps pointing at the API docs."""
     dist = (dist or DEFAULT_DIST).resolve()
-    index = dist / "index.html"
+    index, console = dist / "index.html", dist / "console.html"
     if not index.is_file():
         @app.get("/", include_in_schema=False)
         def root() -> RedirectResponse:
@@ -72,6 +77,7 @@ def install_pwa(app: FastAPI, dist: Path | None = None) -> None:
         last = path.rsplit("/", 1)[-1]
         if "." in last and "text/html" not in request.headers.get("accept", ""):
             return await json_not_found(request, exc)  # a missing file, not an app route
-        return FileResponse(index, headers={"Cache-Control": NO_CACHE})
+        page = console if console.is_file() and _is_console_path(path) else index
+        return FileResponse(page, headers={"Cache-Control": NO_CACHE})
 
     app.add_exception_handler(404, fallback)

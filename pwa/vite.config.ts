@@ -1,5 +1,5 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite'
+import { defineConfig, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
 import { VantResolver } from '@vant/auto-import-resolver'
@@ -21,14 +21,16 @@ const CONSOLE_FILES = ['**/console-*']
 // console-ui-later-*, loaded when opened. Measured at 4x CPU slowdown (load ~12 on 2 cores): the
 // table's first screen was interactive at 3.4 s instead of 5.4 s. Their styles stay in console-ui:
 // a style module in a later chunk made console-ui import that chunk at once.
-const LATER_UI = /element-plus[\\/]es[\\/]components[\\/](date-picker|date-picker-panel|time-picker|time-select|drawer|dialog|descriptions|timeline|upload|table|radio|image-viewer|image|input-number|switch)[\\/](?!style)|node_modules[\\/]dayjs[\\/]/
-const LATER = /[\\/](HazardDrawer|ActionDialog|BulkAssignDialog|MajorFacts|PlanFields|PhotoUpload|PhotoViewer|DatePick|actionForms|bulkAssign)\b/
+const LATER_UI = /element-plus[\\/]es[\\/]components[\\/](date-picker|date-picker-panel|time-picker|time-select|drawer|dialog|descriptions|timeline|upload|table|radio|image-viewer|image|input-number|switch|tabs|checkbox|link|skeleton|result|progress|page-header)[\\/](?!style)|node_modules[\\/]dayjs[\\/]/
+const LATER = /[\\/](HazardDrawer|ActionDialog|BulkAssignDialog|MajorFacts|PlanFields|PhotoUpload|PhotoViewer|DatePick|actionForms|bulkAssign|FormDialog|ListTable|SecretOnceDialog|DataTable|LoadError)\b/
 const later = (pattern: RegExp, name: string) => (id: string): string => (pattern.test(id) ? `${name}-later` : name)
 // Each console screen beyond 隐患管理 (src/console/<screen>/) is a chunk of its own (still console-*: never
 // precached), so the hazards table's first screen does not parse the other screens; a screen's dialogs in
 // its -later chunk, so its list does not load them; the module editor's phone preview (the phone's
 // checklist item, with Vant) another, loaded with the editor only, so no other screen loads Vant.
-const SCREEN = /src[\\/]console[\\/]([a-z]+)[\\/]/
+// (a screen's rights.ts, which the side menu asks, stays in the console chunk: in the screen's chunk it made the
+// hazards table's first screen load the records screen and, through it, Element Plus's later parts)
+const SCREEN = /src[\\/]console[\\/]([a-z]+)[\\/](?!rights\.ts)/
 const SCREEN_LATER = /[\\/](SiteDialog|PlanDialog|TemplateDialog|CampaignDrawer|DispatchDialog|ReceiptForm)\b/
 const consoleChunk = (id: string): string => {
   if (/[\\/]console[\\/]modules[\\/]PhonePreview\b/.test(id)) return 'console-preview'
@@ -38,10 +40,24 @@ const consoleChunk = (id: string): string => {
 
 // Paths the service worker must never answer with the app shell.
 const SERVER_PATHS = [/^\/api\//, /^\/docs/, /^\/redoc/, /^\/openapi\.json/, /^\/healthz/, /^\/readyz/]
+// The desk console: an entry of its own (console.html), never the phone's shell, never precached
+const CONSOLE_PAGES = /^\/console(\/|$)/
+
+/** `vite` (dev) answers /console/* with console.html, as backend/web.py does in production. */
+const consoleEntry = (): Plugin => ({
+  name: 'anxun-console-entry',
+  configureServer(server) {
+    server.middlewares.use((req: { url?: string }, _res: unknown, next: () => void) => {
+      if (req.url && CONSOLE_PAGES.test(req.url) && !req.url.includes('.')) req.url = '/console.html'
+      next()
+    })
+  },
+})
 
 export default defineConfig({
   plugins: [
     vue(),
+    consoleEntry(),
     Components({ resolvers: [VantResolver(), ElementPlusResolver({ importStyle: 'css' })], dts: false }),
     VitePWA({
       registerType: 'autoUpdate',
@@ -67,9 +83,9 @@ export default defineConfig({
         // the QR reader's .wasm too: live scanning must work offline (precached after the first
         // render, never fetched by the first screen itself)
         globPatterns: ['**/*.{js,css,html,svg,png,woff2,woff,ttf,wasm}'],
-        globIgnores: [...GROUP_VIEW_FILES, ...CONSOLE_FILES],
+        globIgnores: [...GROUP_VIEW_FILES, ...CONSOLE_FILES, 'console.html'],
         navigateFallback: '/index.html',
-        navigateFallbackDenylist: SERVER_PATHS,
+        navigateFallbackDenylist: [...SERVER_PATHS, CONSOLE_PAGES],
         cleanupOutdatedCaches: true,
         clientsClaim: true,
         skipWaiting: true,
@@ -82,7 +98,7 @@ export default defineConfig({
   build: {
     target: 'es2020',
     chunkSizeWarningLimit: 600,
-    rolldownOptions: { output: { codeSplitting: { groups: [
+    rolldownOptions: { input: { index: 'index.html', console: 'console.html' }, output: { codeSplitting: { groups: [
       { name: 'group-views', test: GROUP_VIEWS, includeDependenciesRecursively: false },
       { name: later(LATER_UI, 'console-ui'), test: CONSOLE_UI, includeDependenciesRecursively: false },
       { name: consoleChunk, test: CONSOLE, includeDependenciesRecursively: false },

@@ -12,13 +12,10 @@ import { installSyncTriggers } from './lib/sync'
 setLang(lang.value)
 createApp(App).use(router).mount('#app')
 installSyncTriggers()
-// the desk console (/console) is a page of the network: the phone's storage check and offline
-// service worker are the phone's, and a desk's cold start must not share its CPU with them
-const desk = location.pathname === '/console' || location.pathname.startsWith('/console/')
 // not needed for the first frame
-if (!desk) setTimeout(() => void import('./lib/storage').then((m) => m.checkStorage()), 1500)
+setTimeout(() => void import('./lib/storage').then((m) => m.checkStorage()), 1500)
 
-if ('serviceWorker' in navigator && import.meta.env.PROD && !desk) {
+if ('serviceWorker' in navigator && import.meta.env.PROD) {
   // registered after the first render so it never competes with it
   window.addEventListener('load', () => {
     void import('virtual:pwa-register').then(({ registerSW }) => registerSW({ immediate: true }))

@@ -34,25 +34,7 @@ const routes: RouteRecordRaw[] = [
   // the group views: desk and wall pages that phones never load (their chunks are not precached)
   { path: '/control', component: () => import('./pages/ControlRoomPage.vue'), meta: { bare: true }, beforeEnter: groupViews },
   { path: '/report/monthly', component: () => import('./pages/MonthlyReportPage.vue'), meta: { bare: true }, beforeEnter: groupViews },
-  // the desk console (Element Plus): chunks of their own, never precached, never loaded by a phone
-  {
-    path: '/console', component: () => import('./console/ConsoleLayout.vue'), meta: { bare: true },
-    children: [
-      { path: 'hazards', component: () => import('./console/HazardsPage.vue'), meta: { bare: true } },
-      { path: 'plans', component: () => import('./console/plans/PlansPage.vue'), meta: { bare: true } },
-      { path: 'campaigns', component: () => import('./console/campaigns/CampaignsPage.vue'), meta: { bare: true } },
-      { path: 'sites', component: () => import('./console/sites/SitesPage.vue'), meta: { bare: true } },
-      { path: 'modules', component: () => import('./console/modules/ModulesPage.vue'), meta: { bare: true } },
-      { path: 'modules/:id(\\d+)', component: () => import('./console/modules/ModuleDetailPage.vue'), meta: { bare: true } },
-      { path: 'modules/:id(\\d+)/edit', component: () => import('./console/modules/ModuleEditorPage.vue'), meta: { bare: true } },
-      { path: 'records/:tab?', component: () => import('./console/records/RecordsPage.vue'), meta: { bare: true } },
-      { path: 'users', component: () => import('./console/users/UsersPage.vue'), meta: { bare: true } },
-      { path: 'integrations', component: () => import('./console/integrations/IntegrationsPage.vue'), meta: { bare: true } },
-      { path: 'audit', component: () => import('./console/audit/AuditPage.vue'), meta: { bare: true } },
-    ],
-  },
-  // the console's label sheet: a page of its own, to print (no console frame around it)
-  { path: '/console/sites/labels', component: () => import('./console/sites/LabelsPage.vue'), meta: { bare: true } },
+  // the desk console (/console) is an entry of its own (console.html, src/console/router.ts)
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]
 

@@ -12,7 +12,7 @@ from backend.modules.service import create_module, load_catalogue
 from backend.vocab import Category, Grade, ItemKind, Role, SiteKind
 from tests.e2e.conftest import shot
 from tests.e2e.test_checklist_edges import open_checklist
-from tests.e2e.test_console import console_login, desk  # noqa: F401 - the desk fixture
+from tests.e2e.test_console import console_login
 from tests.e2e.steps import api, login, synced, wait_until
 
 NAME = "后厨燃气安全（控制台）"
@@ -54,7 +54,7 @@ def checklist_texts(page) -> list[str]:  # noqa: ANN001
     return [" ".join(t.split()) for t in page.locator("[data-test=item] .item__text").all_inner_texts()]
 
 
-def test_an_edit_is_a_new_version_the_phone_uses_for_new_checklists_only(live, world, phone, desk):  # noqa: ANN001, F811
+def test_an_edit_is_a_new_version_the_phone_uses_for_new_checklists_only(live, world, phone, desk):  # noqa: ANN001
     # on the phone: a checklist of version 1 begun and saved as a draft
     handset = phone.new_page()
     login(handset, live, world["inspector"])
@@ -136,7 +136,7 @@ def test_an_edit_is_a_new_version_the_phone_uses_for_new_checklists_only(live, w
     assert started["version"] == 2
 
 
-def test_a_role_that_may_not_edit_reads_the_module_only(live, world, desk):  # noqa: ANN001, F811
+def test_a_role_that_may_not_edit_reads_the_module_only(live, world, desk):  # noqa: ANN001
     page = desk.new_page()
     console_login(page, live, world["manager"])
     page.locator("[data-test='menu-/console/modules']").click()

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from backend.vocab import Role
 from tests.e2e.conftest import shot
 from tests.e2e.steps import api
-from tests.e2e.test_console import console_login, desk  # noqa: F401 - the desk fixture
+from tests.e2e.test_console import console_login
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABS = ("status", "table1", "table2", "table3", "trainings", "accountability", "evaluation")
@@ -80,7 +80,7 @@ def upload_table3(page, content: bytes) -> None:  # noqa: ANN001
         files=[{"name": "附表3.xlsx", "mimeType": XLSX, "buffer": content}])
 
 
-def test_a_filled_table3_imported_through_the_console_exports_back_identical(live, world, desk):  # noqa: ANN001, F811
+def test_a_filled_table3_imported_through_the_console_exports_back_identical(live, world, desk):  # noqa: ANN001
     page = desk.new_page()
     console_login(page, live, world["manager"])
     open_tab(page, live, "table3")
@@ -97,7 +97,7 @@ def test_a_filled_table3_imported_through_the_console_exports_back_identical(liv
     shot(page, "records-table3-imported")
 
 
-def test_an_import_with_a_bad_row_shows_the_servers_error_for_that_row(live, world, desk):  # noqa: ANN001, F811
+def test_an_import_with_a_bad_row_shows_the_servers_error_for_that_row(live, world, desk):  # noqa: ANN001
     book = load_workbook(io.BytesIO(world["table3"]))
     book.worksheets[0]["E6"] = "13月"  # the second entry's 2024 deadline: no such month
     out = io.BytesIO()
@@ -128,7 +128,7 @@ def status_centers(page) -> list[str]:  # noqa: ANN001
     return [t.split("\t")[0].strip() for t in table.locator(".el-table__body tbody tr").all_inner_texts()]
 
 
-def test_a_manager_sees_their_centers_records_and_qa_every_centers_status(live, world, desk):  # noqa: ANN001, F811
+def test_a_manager_sees_their_centers_records_and_qa_every_centers_status(live, world, desk):  # noqa: ANN001
     org = world["org"]
     page = desk.new_page()
     console_login(page, live, world["manager"])

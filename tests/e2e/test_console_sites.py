@@ -16,11 +16,9 @@ from backend.org import service as org_service
 from backend.vocab import Role, SiteKind
 from tests.e2e.conftest import new_phone, shot
 from tests.e2e.steps import api, login
-from tests.e2e import test_console
 from tests.e2e.test_console import console_login, menu_items, pick
 from tests.org.test_labels import scanned
 
-desk = test_console.desk  # the console's 1440x900 browser context (a fixture)
 
 TAG = "标签测试"
 MANY = 21  # one more than a page: 选择全部筛选结果 takes the second page too

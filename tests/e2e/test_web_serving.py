@@ -17,6 +17,7 @@ from tests.photos.images import encode, halves
 def dist(tmp_path: Path) -> Path:
     (tmp_path / "assets").mkdir()
     (tmp_path / "index.html").write_text("<!doctype html><div id=app></div>", encoding="utf-8")
+    (tmp_path / "console.html").write_text("<!doctype html><div id=console></div>", encoding="utf-8")
     (tmp_path / "sw.js").write_text("self.addEventListener('fetch', () => {})", encoding="utf-8")
     (tmp_path / "manifest.webmanifest").write_text("{}", encoding="utf-8")
     (tmp_path / "assets" / "index-abc123.js").write_text("console.log(1)", encoding="utf-8")
@@ -50,6 +51,16 @@ def test_app_routes_fall_back_to_index(web: TestClient, path: str) -> None:
     assert resp.status_code == 200
     assert "id=app" in resp.text
     assert resp.headers["cache-control"] == "no-cache"
+
+
+@pytest.mark.parametrize("path", ["/console", "/console/hazards", "/console/modules/3/edit",
+                                  "/console/sites/labels"])
+def test_the_desk_console_gets_its_own_entry(web: TestClient, path: str) -> None:
+    resp = web.get(path, headers={"Accept": "text/html"})
+    assert resp.status_code == 200
+    assert "id=console" in resp.text and "id=app" not in resp.text
+    assert resp.headers["cache-control"] == "no-cache"
+    assert "id=app" in web.get("/consoles", headers={"Accept": "text/html"}).text  # not the console
 
 
 def test_the_fallback_never_swallows_the_server(web: TestClient) -> None:
