@@ -8,7 +8,7 @@ PORT   ?= 8000
 .PHONY: run test lint install install-dev serve clean pwa api-types
 
 # the phone app: npm ci from the lock, then a production build into pwa/dist (served at /)
-PWA_SOURCES := $(shell find pwa/src pwa/public -type f 2>/dev/null) pwa/index.html pwa/vite.config.ts pwa/tsconfig.json
+PWA_SOURCES := $(shell find pwa/src pwa/public -type f 2>/dev/null) pwa/index.html pwa/console.html pwa/vite.config.ts pwa/tsconfig.json
 
 pwa/node_modules/.package-lock.json: pwa/package-lock.json
 	cd pwa && npm ci --no-audit --no-fund
