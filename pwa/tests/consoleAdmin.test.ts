@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../src/api/client'
 import type { Page } from '../src/api/types'
 import { auditParams, emptyAuditFilters, summaryLine } from '../src/console/audit/api'
-import { isRefusal, useCursorList } from '../src/console/cursorList'
+import { isRefusal, usePagedList } from '../src/console/pagedList'
 import { deliveryState, eventChoices } from '../src/console/integrations/api'
 import { emptyUserFilters, unseenPassword, userListParams } from '../src/console/users/api'
 
@@ -48,13 +48,13 @@ describe('the admin screens ask the server for what the filters say', () => {
 describe('a list paged by the API', () => {
   it('keeps the newest question\'s answer, and the refusal whole', async () => {
     const answers: Record<string, (v: Page<number>) => void> = {}
-    const list = useCursorList<number>((cursor) => new Promise((resolve) => { answers[cursor ?? 'first'] = resolve }))
+    const list = usePagedList<number>((cursor) => new Promise((resolve) => { answers[cursor ?? 'first'] = resolve }))
     const first = list.load()
     answers.first!({ items: [1, 2], next_cursor: 'p2' })
     await first
     list.step('next')
     const slow = answers.p2!
-    const again = list.load({ reset: true })  // a newer question before page 2 answers
+    const again = list.restart()  // a newer question before page 2 answers
     answers.first!({ items: [1, 2], next_cursor: 'p2' })
     await again
     slow({ items: [3], next_cursor: null })
@@ -62,7 +62,7 @@ describe('a list paged by the API', () => {
     expect(list.rows.value).toEqual([1, 2])
     expect(list.paging.value.cursors).toEqual([null])
 
-    const refused = useCursorList<number>(() => Promise.reject(new ApiError(403, 'forbidden', '无权执行此操作')))
+    const refused = usePagedList<number>(() => Promise.reject(new ApiError(403, 'forbidden', '无权执行此操作')))
     await refused.load()
     expect(isRefusal(refused.error.value)).toBe(true)
     expect(refused.error.value?.message).toBe('无权执行此操作')

@@ -4,7 +4,7 @@ import { catalogue } from '../i18n'
 
 const zh = {
   'list.status': '状态', 'list.kind': '类型', 'list.any': '全部', 'list.dispatched': '已下发', 'list.cancelled': '已撤销',
-  'list.dispatch': '下发检查', 'list.empty': '暂无专项检查', 'list.loadFailed': '加载失败：{m}', 'list.retry': '重试',
+  'list.dispatch': '下发检查', 'list.empty': '暂无专项检查',
  
   'col.title': '检查名称', 'col.kind': '类型', 'col.window': '检查时间', 'col.receiptDue': '回执截止', 'col.receipts': '回执',
   'col.tasks': '检查任务', 'col.phase': '进度', 'col.dispatched': '下发时间',
@@ -37,7 +37,7 @@ export type CampaignKey = keyof typeof zh
 
 const en: Record<CampaignKey, string> = {
   'list.status': 'Status', 'list.kind': 'Kind', 'list.any': 'Any', 'list.dispatched': 'Dispatched', 'list.cancelled': 'Cancelled',
-  'list.dispatch': 'Dispatch a check', 'list.empty': 'No campaigns', 'list.loadFailed': 'Failed to load: {m}', 'list.retry': 'Retry',
+  'list.dispatch': 'Dispatch a check', 'list.empty': 'No campaigns',
  
   'col.title': 'Campaign', 'col.kind': 'Kind', 'col.window': 'Window', 'col.receiptDue': 'Receipts due', 'col.receipts': 'Receipts',
   'col.tasks': 'Tasks', 'col.phase': 'Progress', 'col.dispatched': 'Dispatched',

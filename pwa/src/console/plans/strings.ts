@@ -4,8 +4,7 @@ import { catalogue } from '../i18n'
 const zh = {
   'tab.plans': '巡检计划', 'tab.coverage': '巡检覆盖与漏检',
   'list.center': '中心', 'list.state': '状态', 'list.any': '全部', 'list.active': '启用中', 'list.paused': '已暂停',
-  'list.new': '新建计划', 'list.fromTemplate': '从模板创建', 'list.empty': '还没有巡检计划', 'list.loadFailed': '加载失败：{m}',
-  'list.retry': '重试',
+  'list.new': '新建计划', 'list.fromTemplate': '从模板创建', 'list.empty': '还没有巡检计划',
   'col.name': '计划名称', 'col.center': '中心', 'col.module': '巡检模块', 'col.site': '点位', 'col.frequency': '频次',
   'col.window': '时间窗口', 'col.inspectors': '责任巡检员', 'col.period': '有效期', 'col.state': '状态', 'col.actions': '操作',
   'site.allOfKind': '全部{k}', 'window.allDay': '全天', 'period.from': '{d} 起', 'period.range': '{a} 至 {b}',
@@ -46,8 +45,7 @@ export type PlanKey = keyof typeof zh
 const en: Record<PlanKey, string> = {
   'tab.plans': 'Patrol plans', 'tab.coverage': 'Coverage & missed patrols',
   'list.center': 'Center', 'list.state': 'State', 'list.any': 'Any', 'list.active': 'Active', 'list.paused': 'Paused',
-  'list.new': 'New plan', 'list.fromTemplate': 'From a template', 'list.empty': 'No patrol plans yet', 'list.loadFailed': 'Failed to load: {m}',
-  'list.retry': 'Retry',
+  'list.new': 'New plan', 'list.fromTemplate': 'From a template', 'list.empty': 'No patrol plans yet',
   'col.name': 'Plan', 'col.center': 'Center', 'col.module': 'Module', 'col.site': 'Site', 'col.frequency': 'Frequency',
   'col.window': 'Window', 'col.inspectors': 'Inspectors', 'col.period': 'Valid', 'col.state': 'State', 'col.actions': 'Actions',
   'site.allOfKind': 'Every {k}', 'window.allDay': 'All day', 'period.from': 'From {d}', 'period.range': '{a} to {b}',
