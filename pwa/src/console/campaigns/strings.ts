@@ -28,7 +28,7 @@ const zh = {
   'd.centersPh': '不选则下发至全部业务中心', 'd.siteKinds': '点位范围', 'd.siteKindsPh': '不选则为模块适用的全部点位',
   'd.window': '检查时间', 'd.receiptDue': '回执截止', 'd.receiptHint': '回执截止日期不能早于检查结束日期',
   'd.notes': '检查要求', 'd.notesPh': '重点检查内容、报送要求等', 'd.file': '通知文件', 'd.fileHint': 'PDF、Word、Excel 或图片，可选',
-  'd.pick': '选择文件', 'd.clearFile': '移除', 'd.send': '下发', 'd.cancel': '取消', 'd.sent': '已下发“{t}”', 'd.required': '请填写{f}',
+  'd.pick': '选择文件', 'd.clearFile': '移除', 'd.send': '下发', 'd.sent': '已下发“{t}”', 'd.required': '请填写{f}',
   'd.uploadFailed': '检查已下发，但通知文件上传失败：{m}。可在详情中重新上传。', 'd.start': '开始日期', 'd.end': '结束日期',
   'r.title': '提交{c}的回执', 'd.upload': '上传通知文件', 'd.days': '共 {n} 天', 'd.uploaded': '通知文件已上传',
 } as const
@@ -61,7 +61,7 @@ const en: Record<CampaignKey, string> = {
   'd.centersPh': 'None chosen: every operating center', 'd.siteKinds': 'Sites', 'd.siteKindsPh': 'None chosen: every kind the checklists apply to',
   'd.window': 'Window', 'd.receiptDue': 'Receipts due', 'd.receiptHint': 'Not before the window ends',
   'd.notes': 'Instructions', 'd.notesPh': 'What to look at, what to report', 'd.file': 'Notice document', 'd.fileHint': 'PDF, Word, Excel or an image; optional',
-  'd.pick': 'Choose a file', 'd.clearFile': 'Remove', 'd.send': 'Dispatch', 'd.cancel': 'Cancel', 'd.sent': 'Dispatched "{t}"', 'd.required': '{f} is required',
+  'd.pick': 'Choose a file', 'd.clearFile': 'Remove', 'd.send': 'Dispatch', 'd.sent': 'Dispatched "{t}"', 'd.required': '{f} is required',
   'd.uploadFailed': 'Dispatched, but the notice document did not upload: {m}. Upload it again from the details.', 'd.start': 'Start', 'd.end': 'End',
   'r.title': 'Receipt of {c}', 'd.upload': 'Upload notice document', 'd.days': '{n} days', 'd.uploaded': 'Notice document uploaded',
 }
