@@ -4,7 +4,7 @@ import { catalogue } from '../i18n'
 // vocab labels them (backend/vocab.py LABELS[SiteKind]).
 const zh = {
   'f.q': '名称或位置', 'f.campus': '校区', 'f.center': '中心', 'f.kind': '点位类型', 'f.active': '状态', 'f.any': '全部',
-  'f.activeYes': '启用', 'f.activeNo': '已停用', 'f.search': '查询', 'f.reset': '重置',
+  'f.activeYes': '启用', 'f.activeNo': '已停用',
   'col.name': '点位', 'col.kind': '类型', 'col.campus': '校区', 'col.center': '中心', 'col.code': '点位码',
   'col.attrs': '属性', 'col.status': '状态', 'col.ops': '操作',
   'attr.height': '高 {h} 米', 'attr.span': '大跨度屋盖', 'status.active': '启用', 'status.inactive': '已停用',
@@ -36,7 +36,7 @@ export type SitesKey = keyof typeof zh
 
 const en: Record<SitesKey, string> = {
   'f.q': 'Name or location', 'f.campus': 'Campus', 'f.center': 'Center', 'f.kind': 'Site type', 'f.active': 'Status', 'f.any': 'Any',
-  'f.activeYes': 'Active', 'f.activeNo': 'Deactivated', 'f.search': 'Search', 'f.reset': 'Reset',
+  'f.activeYes': 'Active', 'f.activeNo': 'Deactivated',
   'col.name': 'Site', 'col.kind': 'Type', 'col.campus': 'Campus', 'col.center': 'Center', 'col.code': 'Code',
   'col.attrs': 'Attributes', 'col.status': 'Status', 'col.ops': 'Actions',
   'attr.height': '{h} m high', 'attr.span': 'Large-span roof', 'status.active': 'Active', 'status.inactive': 'Deactivated',
