@@ -5,6 +5,7 @@
 import { ref, shallowRef, type Ref, type ShallowRef } from 'vue'
 import { ApiError } from '../api/client'
 import type { Page } from '../api/types'
+import { newestOnly } from './latest'
 import { arrived, back, cursorOf, firstPage, forward, type Paging } from './table'
 
 export type CountedPage<T> = Page<T> & { total?: number | null }
@@ -33,23 +34,23 @@ export function usePagedList<T>(fetchPage: (cursor: string | null, count: boolea
   const paging = ref<Paging>(firstPage())
   const loading = ref(false)
   const error = shallowRef<Error | null>(null)
-  let asked = 0
+  const ask = newestOnly()
 
   async function load(): Promise<void> {
-    const mine = ++asked
+    const still = ask()
     loading.value = true
     error.value = null
     const cursor = cursorOf(paging.value)
     try {
       const page = await fetchPage(cursor, cursor === null)
-      if (mine !== asked) return
+      if (!still()) return
       rows.value = page.items
       if (cursor === null) total.value = page.total ?? null
       paging.value = arrived(paging.value, page.next_cursor)
     } catch (err) {
-      if (mine === asked) error.value = err instanceof Error ? err : new Error(String(err))
+      if (still()) error.value = err instanceof Error ? err : new Error(String(err))
     } finally {
-      if (mine === asked) loading.value = false
+      if (still()) loading.value = false
     }
   }
   function restart(): Promise<void> {
