@@ -1,4 +1,6 @@
 import { ref, shallowRef, watch, type Ref } from 'vue'
+import { newestOnly } from '../latest'
+import { errorText } from '../people'
 import { listAll } from './api'
 import { st } from './strings'
 
@@ -10,10 +12,10 @@ export function useRecords<T>(path: string, params: () => Record<string, string 
   const rows = shallowRef<T[]>([])
   const loading = ref(false)
   const failed = ref('')
-  let asked = 0
+  const ask = newestOnly()
   async function reload(): Promise<void> {
     const query = params()
-    const mine = ++asked
+    const still = ask()
     if (query === null) {  // not askable yet (no center picked)
       rows.value = []
       return
@@ -22,16 +24,13 @@ export function useRecords<T>(path: string, params: () => Record<string, string 
     failed.value = ''
     try {
       const items = await listAll<T>(path, query)
-      if (mine === asked) rows.value = items
+      if (still()) rows.value = items
     } catch (err) {
-      if (mine === asked) failed.value = st('common.loadFailed', { m: err instanceof Error ? err.message : String(err) })
+      if (still()) failed.value = st('common.loadFailed', { m: errorText(err) })
     } finally {
-      if (mine === asked) loading.value = false
+      if (still()) loading.value = false
     }
   }
   watch(params, () => { void reload() }, { deep: true, immediate: true })
   return { rows, loading, failed, reload }
 }
-
-/** The message of a failed call (the server's, in Chinese), for a toast. */
-export const reason = (err: unknown): string => (err instanceof Error ? err.message : String(err))
