@@ -22,7 +22,7 @@ const CONSOLE_FILES = ['**/console-*']
 // table's first screen was interactive at 3.4 s instead of 5.4 s. Their styles stay in console-ui:
 // a style module in a later chunk made console-ui import that chunk at once.
 const LATER_UI = /element-plus[\\/]es[\\/]components[\\/](date-picker|date-picker-panel|time-picker|time-select|drawer|dialog|descriptions|timeline|upload|table|radio|image-viewer|image|input-number|switch|tabs|checkbox|link|skeleton|result|progress|page-header)[\\/](?!style)|node_modules[\\/]dayjs[\\/]/
-const LATER = /[\\/](HazardDrawer|ActionDialog|BulkAssignDialog|MajorFacts|PlanFields|PhotoUpload|PhotoViewer|DatePick|actionForms|bulkAssign|FormDialog|ListTable|SecretOnceDialog|DataTable|LoadError)\b/
+const LATER = /[\\/](HazardDrawer|ActionDialog|BulkAssignDialog|MajorFacts|PlanFields|PhotoUpload|PhotoViewer|DatePick|actionForms|bulkAssign|ConsoleDialog|FormDialog|ListTable|SecretOnceDialog|DataTable|LoadError)\b/
 const later = (pattern: RegExp, name: string) => (id: string): string => (pattern.test(id) ? `${name}-later` : name)
 // Each console screen beyond 隐患管理 (src/console/<screen>/) is a chunk of its own (still console-*: never
 // precached), so the hazards table's first screen does not parse the other screens; a screen's dialogs in

@@ -96,9 +96,18 @@ def open_bulk_assign(page, measures: str, cost: str, days: int, interim: str):  
     return dialog
 
 
+# what the hazards table's first screen may load of the console: its own chunk and Element Plus's core
+# (console-<hash>, console-ui-<hash>); not another screen's, nor the dialogs' and drawer's parts
+FIRST_SCREEN_CHUNK = re.compile(r"/assets/console-(ui-)?[\w-]{8}\.(js|css)$")
+
+
 def test_a_manager_filters_opens_a_hazard_and_bulk_assigns_two(live, world, desk):  # noqa: ANN001
     page = desk.new_page()
     console_login(page, live, world["manager"])
+    page.locator("[data-test=hazard-table] tbody tr").first.wait_for()
+    loaded = page.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")
+    console_chunks = [url for url in loaded if CONSOLE_CHUNK.search(url)]
+    assert console_chunks and all(FIRST_SCREEN_CHUNK.search(u) for u in console_chunks), console_chunks
     assert menu_items(page) == ["隐患管理", "巡检计划", "专项检查", "点位与二维码", "巡检模块",
                                 "台账与报表"]  # no group views for a manager
     ids = world["hazards"]
