@@ -9,9 +9,11 @@ the raw driver's time for them on SQLite, 5x on PostgreSQL; bench/README.md has 
 
 import functools
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from pydantic_core import to_json
+import orjson
+from pydantic import BaseModel
 from sqlalchemy import Select, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -89,12 +91,22 @@ class HazardPage:
 
     @staticmethod
     def dump_json(page: "HazardPage", /) -> bytes:
-        """The body: the items as pydantic renders plain values (what the schema's own
-        rendering gives, a test holds), in one pass."""
+        """The body, byte for byte what the schema's own rendering gives (a test holds it), by
+        orjson: 0.02 ms a page of 20 where pydantic's ``to_json`` of the same dict took 0.16,
+        an eighth of the list's in-process time on SQLite (bench/hazards.py)."""
         body: dict[str, Any] = {"items": page.items, "next_cursor": page.next_cursor}
         if page.counted:
             body["total"] = page.total
-        return to_json(body)
+        return orjson.dumps(body, default=_as_pydantic_renders, option=orjson.OPT_UTC_Z)
+
+
+def _as_pydantic_renders(value: Any) -> Any:
+    """What orjson does not render itself, as pydantic renders it in JSON."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    raise TypeError(f"{type(value).__name__} is not rendered in a hazard list")
 
 
 def hazard_page(session: Session, settings: Settings, user: User, filters: HazardFilters, *,
