@@ -58,6 +58,27 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
+    def result_processor(self, dialect: Any, coltype: Any) -> Any:
+        if dialect.name == "sqlite":
+            return _utc_from_sqlite_text
+        return super().result_processor(dialect, coltype)
+
+
+def _utc_from_sqlite_text(value: str | None) -> datetime | None:
+    """SQLite's text of a UTC datetime (naive, as SQLAlchemy's SQLite dialect writes it) as an
+    aware one, in one parse: 0.15 µs a value where the dialect's parser and then
+    ``process_result_value`` took 1.0 (a hazard list page reads 84 of them; bench/hazards.py)."""
+    if value is None:
+        return None
+    if len(value) in _NAIVE_TEXT_LENGTHS:
+        return datetime.fromisoformat(value + "+00:00")
+    parsed = datetime.fromisoformat(value)  # a date alone, or a text with an offset of its own
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+# "YYYY-MM-DD HH:MM:SS.ffffff" as SQLAlchemy writes it, "YYYY-MM-DD HH:MM:SS" as CURRENT_TIMESTAMP
+_NAIVE_TEXT_LENGTHS = (26, 19)
+
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)

@@ -79,3 +79,20 @@ def test_naive_datetimes_are_refused(db):
     with pytest.raises(Exception, match="naive"):
         db.flush()
     db.rollback()
+
+
+@pytest.mark.parametrize(("stored", "read"), [
+    ("2026-11-29 01:15:00.000250", datetime(2026, 11, 29, 1, 15, 0, 250, tzinfo=UTC)),
+    ("2026-11-29 01:15:00", datetime(2026, 11, 29, 1, 15, tzinfo=UTC)),  # CURRENT_TIMESTAMP
+    ("2026-11-29", datetime(2026, 11, 29, tzinfo=UTC)),
+    ("2026-11-29 09:15:00+08:00", datetime(2026, 11, 29, 1, 15, tzinfo=UTC)),
+])
+def test_sqlite_datetime_texts_are_read_as_utc(sqlite_engine, stored, read):
+    """SQLite keeps datetimes as text; each form a row may hold (SQLAlchemy's, SQLite's own
+    CURRENT_TIMESTAMP, a date alone, one with an offset) reads as the same aware UTC value."""
+    with new_session(sqlite_engine) as session:
+        session.execute(text("INSERT INTO groups (name, created_at, updated_at) "
+                             "VALUES ('t', :at, :at)"), {"at": stored})
+        group = session.query(Group).one()
+        assert group.created_at == read
+        assert group.created_at.utcoffset() == timedelta(0)
