@@ -67,10 +67,13 @@ async def query_fields(
 # loop that waits for SQLite's write lock would stall the very requests that hold it.
 
 
-async def _receive(request: Request, settings: Settings,
-                   query: dict[str, str]) -> tuple[Upload, service.UploadFields]:
-    """The photo and its fields: a raw image body with the fields in the query (the fast path:
-    no multipart scan), or a multipart form (its fields before the query's)."""
+async def _receive(request: Request, settings: Settings, user: User,
+                   query: dict[str, str]) -> tuple[Upload, service.UploadFields, Photo | None]:
+    """The photo, its fields and, for a retry, the stored photo it repeats: a raw image body
+    with the fields in the query (the fast path: no multipart scan), or a multipart form (its
+    fields before the query's). A raw body whose client_id names a stored photo is hashed, not
+    written: its bytes are only compared with the stored ones (phones on a bad network send
+    most photos more than once)."""
     content_type = request.headers.get("content-type")
     length = request.headers.get("content-length")
     tmp_dir, cap = service.upload_dir(settings), settings.upload_max_bytes
@@ -79,13 +82,24 @@ async def _receive(request: Request, settings: Settings,
         if fields.client_id is None:  # a raw body is retried as is: it must be idempotent
             raise Unprocessable("照片作为请求体上传时 client_id 必填",
                                 details={"field": "client_id"})
-        return await receive_body(length, request.stream(), tmp_dir, cap), fields
+        stored = await run_in_threadpool(_stored, request.app.state.sessions, user,
+                                         fields.client_id)
+        upload = await receive_body(length, request.stream(), None if stored else tmp_dir, cap)
+        return upload, fields, stored
     upload = await receive_upload(content_type, length, request.stream(), tmp_dir, cap)
     try:
-        return upload, service.parse_fields({**query, **upload.fields})
+        return upload, service.parse_fields({**query, **upload.fields}), None
     except BaseException:
         upload.discard()
         raise
+
+
+def _stored(sessions: Callable[..., ContextManager[Session]], user: User,
+            client_id: str) -> Photo | None:
+    """The caller's photo sent with ``client_id``, read in a read-only session of its own (as
+    :func:`_precheck`)."""
+    with sessions(read_only=True) as session:
+        return service.photo_of_client(session, user, client_id)
 
 
 def _precheck(sessions: Callable[..., ContextManager[Session]], user: User,
@@ -140,7 +154,10 @@ async def upload_photo(request: Request, response: Response, user: PhotoTaker,
     EXIF time; optional ``markup_of`` names the uploader's own original when this is a
     marked-up copy of it. JPEG, PNG, WebP or HEIC. Inspectors, center managers and 质监办 only."""
     with metrics.ingest_stage("receive"):
-        upload, fields = await _receive(request, settings, query)
+        upload, fields, stored = await _receive(request, settings, user, query)
+    if stored is not None:  # a retry, received without a file
+        response.status_code = status.HTTP_200_OK
+        return photo_out(service.same_bytes(stored, upload.sha256), settings)
     processed: Processed | None = None
     try:
         existing, watermark = await run_in_threadpool(_precheck, request.app.state.sessions,

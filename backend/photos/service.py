@@ -143,15 +143,24 @@ def _parse_taken_at(text: str) -> datetime | None:
 def find_existing(session: Session, user: User, fields: UploadFields, sha256: str) -> Photo | None:
     """The photo a retry (same client_id) or a re-upload (same bytes) refers to."""
     if fields.client_id:
-        photo = session.scalar(select(Photo).where(Photo.uploader_id == user.id,
-                                                   Photo.client_id == fields.client_id))
+        photo = photo_of_client(session, user, fields.client_id)
         if photo is not None:
-            if photo.sha256 != sha256:
-                raise IdempotencyMismatch(details={"client_id": fields.client_id,
-                                                   "photo_id": photo.id})
-            return photo
+            return same_bytes(photo, sha256)
     return session.scalar(select(Photo).where(Photo.uploader_id == user.id,
                                               Photo.sha256 == sha256))
+
+
+def photo_of_client(session: Session, user: User, client_id: str) -> Photo | None:
+    """``user``'s photo uploaded with ``client_id``, if any."""
+    return session.scalar(select(Photo).where(Photo.uploader_id == user.id,
+                                              Photo.client_id == client_id))
+
+
+def same_bytes(photo: Photo, sha256: str) -> Photo:
+    """``photo``, retried with these bytes: 409 ``idempotency_mismatch`` if they differ."""
+    if photo.sha256 != sha256:
+        raise IdempotencyMismatch(details={"client_id": photo.client_id, "photo_id": photo.id})
+    return photo
 
 
 def watermark_for(settings: Settings, user: User, site_name: str | None,

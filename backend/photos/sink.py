@@ -17,6 +17,7 @@ import tempfile
 import threading
 from collections import deque
 from pathlib import Path
+from typing import BinaryIO
 
 WINDOW = 1 << 20  # unwritten bytes an upload may have in flight before its receive waits
 # Sinks with chunks to write, taken by a worker a core (hashing and writing are C calls without
@@ -45,14 +46,17 @@ def _work() -> None:
 
 
 class FileSink:
-    """A temporary file under ``tmp_dir`` and the SHA-256 of what was written to it."""
+    """A temporary file under ``tmp_dir`` and the SHA-256 of what was written to it; with no
+    ``tmp_dir``, the SHA-256 alone (a retry of a stored photo: its bytes are only compared)."""
 
-    def __init__(self, tmp_dir: Path) -> None:
-        tmp_dir.mkdir(parents=True, exist_ok=True)
-        fd, path = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
-        self.path = Path(path)
+    def __init__(self, tmp_dir: Path | None) -> None:
+        self.path: Path | None = None
+        self._file: BinaryIO | None = None
+        if tmp_dir is not None:
+            tmp_dir.mkdir(parents=True, exist_ok=True)
+            fd, path = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
+            self.path, self._file = Path(path), os.fdopen(fd, "wb")
         self.size = 0  # bytes handed over
-        self._file = os.fdopen(fd, "wb")
         self._digest = hashlib.sha256()
         self._loop = asyncio.get_running_loop()
         self._lock = threading.Lock()  # guards everything below, shared with the worker
@@ -81,7 +85,7 @@ class FileSink:
         await self._wait(0)
         with self._lock:
             self._raise_error()
-        self._file.close()
+        self._close()
         return self._digest.hexdigest()
 
     def discard(self) -> None:
@@ -92,8 +96,13 @@ class FileSink:
             close_here = not self._draining
             self._discarded, self._waiter = True, None
         if close_here:  # else the worker closes it once its current chunk is written
+            self._close()
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+
+    def _close(self) -> None:
+        if self._file is not None:
             self._file.close()
-        self.path.unlink(missing_ok=True)
 
     async def _wait(self, limit: int) -> None:
         with self._lock:
@@ -119,13 +128,14 @@ class FileSink:
                 if not self._chunks:
                     self._draining = False
                     if self._discarded:
-                        self._file.close()
+                        self._close()
                     return
                 chunk = self._chunks.popleft()
             try:
                 if self._error is None:
                     self._digest.update(chunk)
-                    self._file.write(chunk)
+                    if self._file is not None:
+                        self._file.write(chunk)
             except OSError as exc:  # a full disk: the receive raises it at its next step
                 self._error = exc
             with self._lock:

@@ -171,10 +171,10 @@ def is_image_body(content_type: str | None) -> bool:
     return (content_type or "").split(";")[0].strip().lower() in IMAGE_TYPES
 
 
-async def receive_body(content_length: str | None,
-                       stream: AsyncIterator[bytes], tmp_dir: Path, max_bytes: int) -> Upload:
+async def receive_body(content_length: str | None, stream: AsyncIterator[bytes],
+                       tmp_dir: Path | None, max_bytes: int) -> Upload:
     """Receive a raw body (its type: :func:`is_image_body`) into an :class:`Upload` without
-    fields (the caller discards it when done)."""
+    fields (the caller discards it when done); with no ``tmp_dir``, only its SHA-256."""
     if _too_large(content_length, max_bytes):
         raise PayloadTooLarge(details={"max_bytes": max_bytes})
     upload = Upload()

@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 from starlette.requests import ClientDisconnect
 
+from backend.photos import sink as sink_module
 from backend.photos.upload import BadUpload, PayloadTooLarge, receive_body
 from backend.vocab import Role
 from tests.photos.conftest import stored_files, temp_files
@@ -39,6 +40,27 @@ def test_a_raw_body_is_a_photo_and_its_retry_the_same_photo(send, settings):
     assert other.status_code == 422
     assert other.json()["error"]["code"] == "idempotency_mismatch"
     assert temp_files(settings) == []
+
+
+def test_a_retry_is_hashed_not_written(send, settings, monkeypatch):
+    """A raw body whose client_id names a stored photo is compared by its hash and never put
+    in a file (phones on a bad network send most photos more than once)."""
+    data, client_id = jpeg(), str(uuid.uuid4())
+    assert send(data, client_id=client_id).status_code == 201
+    files: list[str] = []
+    real_mkstemp = sink_module.tempfile.mkstemp
+
+    def counted(*args, **kwargs):
+        files.append("upload")
+        return real_mkstemp(*args, **kwargs)
+
+    monkeypatch.setattr(sink_module.tempfile, "mkstemp", counted)
+    assert send(data, client_id=client_id).status_code == 200
+    changed = send(jpeg(300, 300), client_id=client_id)
+    assert changed.json()["error"]["code"] == "idempotency_mismatch"
+    assert files == []
+    assert send(jpeg(300, 300), client_id=str(uuid.uuid4())).status_code == 201
+    assert files  # a new photo is written
 
 
 def test_the_query_carries_the_fields(send, make):
