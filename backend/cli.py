@@ -135,12 +135,15 @@ def cmd_photos_gc(args: argparse.Namespace) -> int:
     )
     from backend.photos.service import get_storage
 
+    def named() -> set[str]:
+        with new_session(read_only=True) as session:
+            return {o.key for o in referenced(session.connection())}
+
     settings = get_settings()
     age = timedelta(hours=args.older_than_hours) if args.older_than_hours else gc_age(settings)
     with new_session() as session:
         objects, temp_files = run_gc(session, settings, age)
-        unnamed = collect_unnamed_objects(
-            get_storage(settings), lambda: {o.key for o in referenced(session.connection())})
+        unnamed = collect_unnamed_objects(session, get_storage(settings), named)
     print(f"已清理未被引用超过 {age / timedelta(hours=1):g} 小时的照片文件 {objects} 个，"
           f"无记录引用超过 {UNNAMED_OBJECT_GRACE / timedelta(hours=1):g} 小时的存储文件 "
           f"{unnamed} 个，残留临时文件 {temp_files} 个")
