@@ -11,6 +11,7 @@ from sqlalchemy import select
 from backend.audit import cli as audit_cli
 from backend.audit.anchors import Anchor
 from backend.backup.commands import add_commands as add_backup_commands
+from backend.backup.unfinished import RestoreUnfinished, refuse_start
 from backend.config import Settings, get_settings
 from backend.db import get_engine, new_session
 
@@ -281,8 +282,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# the commands that touch no data, and restore itself: the others refuse to start on the
+# partial target of an unfinished restore
+WITHOUT_DATA = frozenset({"restore", "error-codes", "catalogue-report"})
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command not in WITHOUT_DATA:
+        try:
+            refuse_start(get_settings())
+        except RestoreUnfinished as exc:
+            print(exc, file=sys.stderr)
+            return 2
     try:
         return args.func(args)
     finally:
