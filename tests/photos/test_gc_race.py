@@ -36,14 +36,15 @@ UPLOADS = 6
 
 
 def fresh() -> bytes:
-    """Bytes no earlier test uploaded (an uploader's second upload of bytes is its first)."""
+    """Bytes no earlier test uploaded (an uploader's second upload of the same bytes is
+    answered with the first photo, not stored)."""
     return jpeg(next(WIDTHS), 203)
 
 
 @pytest.fixture(scope="module")
 def inspectors(live):  # noqa: ANN001, ANN201
-    """The headers of three inspectors of the live server (a second one uploads the first's
-    bytes again: a photo of its own)."""
+    """The headers of three inspectors of the live server (the second uploads the first's
+    bytes again: a photo, and a row, of its own)."""
     session, make = live.factory()
     yield [{"Authorization": f"Bearer {live.token(session, make.user(Role.inspector))}"}
            for _ in range(3)]
