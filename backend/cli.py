@@ -11,6 +11,7 @@ from sqlalchemy import select
 from backend.audit import cli as audit_cli
 from backend.audit.anchors import Anchor
 from backend.backup.commands import add_commands as add_backup_commands
+from backend.backup.unfinished import RestoreUnfinished, refuse_start
 from backend.config import Settings, get_settings
 from backend.db import get_engine, new_session
 
@@ -135,12 +136,15 @@ def cmd_photos_gc(args: argparse.Namespace) -> int:
     )
     from backend.photos.service import get_storage
 
+    def named() -> set[str]:
+        with new_session(read_only=True) as session:
+            return {o.key for o in referenced(session.connection())}
+
     settings = get_settings()
     age = timedelta(hours=args.older_than_hours) if args.older_than_hours else gc_age(settings)
     with new_session() as session:
         objects, temp_files = run_gc(session, settings, age)
-        unnamed = collect_unnamed_objects(
-            get_storage(settings), lambda: {o.key for o in referenced(session.connection())})
+        unnamed = collect_unnamed_objects(session, get_storage(settings), named)
     print(f"已清理未被引用超过 {age / timedelta(hours=1):g} 小时的照片文件 {objects} 个，"
           f"无记录引用超过 {UNNAMED_OBJECT_GRACE / timedelta(hours=1):g} 小时的存储文件 "
           f"{unnamed} 个，残留临时文件 {temp_files} 个")
@@ -278,8 +282,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# the commands that touch no data, and restore itself: the others refuse to start on the
+# partial target of an unfinished restore
+WITHOUT_DATA = frozenset({"restore", "error-codes", "catalogue-report"})
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command not in WITHOUT_DATA:
+        try:
+            refuse_start(get_settings())
+        except RestoreUnfinished as exc:
+            print(exc, file=sys.stderr)
+            return 2
     try:
         return args.func(args)
     finally:

@@ -134,8 +134,8 @@ def _photo(session: Session, settings: Settings, user: User, site: Site) -> int:
                                   photos.watermark_for(settings, user, site.name, fields))
         try:
             key = uuid.uuid4().hex
-            photos.store(photos.get_storage(settings), processed, source, key)
-            photo, _ = photos.save_photo(session, user, fields, processed, key, source.name)
+            stored = photos.store(photos.get_storage(settings), processed, source, key)
+            photo, _ = photos.save_photo(session, user, fields, processed, stored, source.name)
         finally:
             photos.cleanup(processed)
     return photo.id

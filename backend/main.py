@@ -13,6 +13,7 @@ from sqlalchemy import Engine, text
 
 from backend.accounts.router import router as accounts_router
 from backend.audit.router import router as audit_router
+from backend.backup import unfinished
 from backend.campaigns.router import router as campaigns_router
 from backend.config import Settings, get_settings
 from backend.db import READ_ONLY, get_engine
@@ -57,8 +58,9 @@ def operation_id(route: APIRoute) -> str:
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The scheduler and the webhook worker run beside the requests unless
     ``scheduler_enabled`` is off; a signal to stop sets ``app.state.stopping`` at once (event
-    streams end on it)."""
+    streams end on it). Nothing starts while a restore is unfinished (backup/unfinished.py)."""
     settings: Settings = app.state.settings
+    unfinished.refuse_start(settings)
     with signalled(app.state.stopping), live_process():
         if not settings.scheduler_enabled:
             yield

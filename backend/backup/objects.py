@@ -18,7 +18,8 @@ from sqlalchemy import Connection, select
 from backend.backup.layout import object_path, private_dir, sha256_file
 from backend.campaigns.models import Campaign
 from backend.photos.models import Photo
-from backend.photos.service import VARIANTS, derived_key, original_key
+from backend.photos.originals import original_key
+from backend.photos.service import VARIANTS, derived_key
 from backend.photos.storage import ObjectMissing, Storage
 from backend.records.models import RecordAttachment
 

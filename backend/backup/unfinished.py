@@ -3,7 +3,9 @@ again: before writing anything it records in the data dir which snapshot it rest
 which database and store, and removes the record when done. A later ``anxun restore`` of the
 same snapshot onto the same target accepts what the first left (the database it loaded, the
 files it wrote) instead of refusing a non-empty target forever; any other restore onto that
-partial target is refused, naming the record."""
+partial target is refused, naming the record. Nothing else starts on it: the app, the worker
+and every command that touches the data refuse until that restore has finished
+(:func:`refuse_start`)."""
 
 import hashlib
 import json
@@ -54,3 +56,24 @@ def write(settings: Settings, described: dict[str, Any]) -> None:
 
 def remove(settings: Settings) -> None:
     record_path(settings).unlink(missing_ok=True)
+
+
+class RestoreUnfinished(Exception):
+    """A restore stopped half-way in this data dir: its database and store are partial."""
+
+
+def refuse_start(settings: Settings) -> None:
+    """Raise :class:`RestoreUnfinished`, naming the record and the restore to run again, while
+    a restore is unfinished (serving a half-restored database, or collecting photos whose links
+    are not restored yet, would lose data)."""
+    recorded = read(settings)
+    if recorded is None:
+        return
+    command = "anxun restore"
+    if snapshot := recorded.get("snapshot"):
+        command += f" {Path(snapshot).parent.parent} --snapshot {Path(snapshot).name}"
+    raise RestoreUnfinished(
+        f"拒绝启动 (refused to start): {record_path(settings)} 记录了一次未完成的恢复, 数据库和"
+        f"文件存储只恢复了一部分 (records a restore that stopped half-way: the database and the "
+        f"store are partly restored); 以同样的配置再次运行这次恢复以完成它 (run the same restore "
+        f"again, with the same settings, to finish it): {command}")

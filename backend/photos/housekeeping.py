@@ -4,6 +4,7 @@ import os
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,8 +16,9 @@ from sqlalchemy.orm import Session
 from backend.clock import utcnow
 from backend.config import Settings
 from backend.photos.models import Photo, PhotoLink
+from backend.photos.originals import ORIGINAL, delete_unnamed
 from backend.photos.pool import pool_held
-from backend.photos.service import derived_key, get_storage, original_key, temp_root
+from backend.photos.service import derived_key, get_storage, temp_root
 from backend.photos.storage import STORE_KEY, LocalStorage, Storage
 from backend.photos.tempdirs import release, remove_dead
 
@@ -39,10 +41,17 @@ def gc_age(settings: Settings) -> timedelta:
     return max(MIN_GC_AGE, timedelta(hours=settings.token_lifetime_hours))
 
 
-def collect_garbage(session: Session, older_than: timedelta) -> list[str]:
+@dataclass(frozen=True)
+class Garbage:
+    """The stored files of the photos :func:`collect_garbage` deleted."""
+
+    variants: list[str]  # their own (a photo's storage key is unique)
+    originals: set[str]  # the hashes no remaining row had: shared, so decided again (originals.py)
+
+
+def collect_garbage(session: Session, older_than: timedelta) -> Garbage:
     """Delete the rows of photos that nothing references and that are older than
-    ``older_than``; returns the storage keys to delete once the transaction has committed
-    (an original only when no remaining photo shares its bytes)."""
+    ``older_than``; returns their files, to delete once the transaction has committed."""
     cutoff = utcnow() - older_than
     candidates = {p.id: p for p in session.scalars(
         select(Photo).where(Photo.received_at < cutoff,
@@ -57,32 +66,38 @@ def collect_garbage(session: Session, older_than: timedelta) -> list[str]:
             del candidates[original]
     orphans = list(candidates.values())
     if not orphans:
-        return []
+        return Garbage([], set())
     session.execute(delete(Photo).where(Photo.id.in_([p.id for p in orphans])))
     shas = {p.sha256 for p in orphans}
     still_used = set(session.scalars(select(Photo.sha256).where(Photo.sha256.in_(shas))))
-    keys = [derived_key(p, v) for p in orphans for v in ("web", "thumb")]
-    keys += [original_key(sha) for sha in shas - still_used]
-    return keys
+    return Garbage([derived_key(p, v) for p in orphans for v in ("web", "thumb")],
+                   shas - still_used)
 
 
-def collect_unnamed_objects(storage: Storage, named: Callable[[], set[str]],
+def collect_unnamed_objects(session: Session, storage: Storage, named: Callable[[], set[str]],
                             grace: timedelta = UNNAMED_OBJECT_GRACE) -> int:
     """Delete the store's objects (keys of the app's shapes) that ``named()`` (every key the
     rows name) lacks and that were last written more than ``grace`` ago; returns how many. The
     rows are read after the listing, so an object listed as old was written before any row
-    committed since names it (an original is written again by every upload of its bytes:
-    photos/service.py)."""
+    committed since names it; but an upload of an original's bytes may have stored it again
+    since and be about to commit its row, so originals are decided under their lock
+    (originals.py). ``session``: a writer's, in no transaction."""
     cutoff = time.time() - grace.total_seconds()
     old = [key for key, modified in storage.listing()
            if modified < cutoff and STORE_KEY.fullmatch(key)]
     if not old:
         return 0
     keep = named()
-    unnamed = [key for key in old if key not in keep]
-    for key in unnamed:
-        storage.delete(key)
-    return len(unnamed)
+    deleted = 0
+    for key in old:
+        if key in keep:
+            continue
+        if original := ORIGINAL.fullmatch(key):
+            deleted += delete_unnamed(session, storage, original["sha256"])
+        else:
+            storage.delete(key)
+            deleted += 1
+    return deleted
 
 
 def clean_temp_files(directory: Path, older_than: timedelta = TEMP_FILE_MAX_AGE) -> int:
@@ -115,12 +130,14 @@ def temp_dirs(settings: Settings) -> list[Path]:
 def run_gc(session: Session, settings: Settings, older_than: timedelta) -> tuple[int, int]:
     """Unreferenced photos older than ``older_than`` and stale temporary files; returns the
     numbers of storage objects and of temporary files deleted."""
-    keys = collect_garbage(session, older_than)
+    garbage = collect_garbage(session, older_than)
     session.commit()
     storage = get_storage(settings)
-    for key in keys:  # only after the rows are gone for good
+    for key in garbage.variants:  # only after the rows are gone for good
         storage.delete(key)
-    return len(keys), sum(clean_temp_files(d) for d in temp_dirs(settings))
+    deleted = sum(delete_unnamed(session, storage, sha256) for sha256 in garbage.originals)
+    return (len(garbage.variants) + deleted,
+            sum(clean_temp_files(d) for d in temp_dirs(settings)))
 
 
 @asynccontextmanager

@@ -122,12 +122,12 @@ def _precheck(sessions: Callable[..., ContextManager[Session]], user: User,
 
 
 def _save(sessions: Callable[..., ContextManager[Session]], user: User,
-          fields: service.UploadFields, processed: Processed, storage_key: str,
+          fields: service.UploadFields, processed: Processed, stored: service.Stored,
           filename: str | None, settings: Settings) -> tuple[PhotoOut, bool]:
     """The photo's row, committed in a session of its own before the answer."""
     with sessions(read_only=False) as session:
         uploader = session.get_one(User, user.id)
-        photo, created = service.save_photo(session, uploader, fields, processed, storage_key,
+        photo, created = service.save_photo(session, uploader, fields, processed, stored,
                                             filename)
         return photo_out(photo, settings), created
 
@@ -173,11 +173,12 @@ async def upload_photo(request: Request, response: Response, user: PhotoTaker,
             processed = await service.decode_pool(settings).run(
                 process_image, str(source), settings.upload_max_pixels, watermark)
         with metrics.ingest_stage("store"):
-            await run_in_threadpool(service.store, storage, processed, source, storage_key)
+            stored = await run_in_threadpool(service.store, storage, processed, source,
+                                             storage_key)
         async with admission.admitted():
             with metrics.ingest_stage("save"):
                 out, created = await run_in_threadpool(_save, request.app.state.sessions, user,
-                                                       fields, processed, storage_key,
+                                                       fields, processed, stored,
                                                        upload.filename, settings)
         if not created:
             response.status_code = status.HTTP_200_OK

@@ -17,7 +17,9 @@ from backend.config import Settings
 from backend.errors import NotFound, Unprocessable
 from backend.idempotency import IdempotencyMismatch, canonical, create_once
 from backend.org.service import get_readable_site
+from backend.photos import originals
 from backend.photos.models import Photo, PhotoLink
+from backend.photos.originals import original_key
 from backend.photos.pool import DecodePool, get_pool
 from backend.photos.processing import Processed, Watermark
 from backend.photos.storage import LocalStorage, S3Storage, Storage
@@ -82,10 +84,6 @@ def find_cjk_font(configured: Path | None) -> str | None:
     if configured is not None:
         return str(configured) if configured.is_file() else None
     return next((path for path in CJK_FONTS if Path(path).is_file()), None)
-
-
-def original_key(sha256: str) -> str:
-    return f"originals/{sha256[:2]}/{sha256}"
 
 
 def derived_key(photo: Photo, variant: str) -> str:
@@ -172,13 +170,23 @@ def watermark_for(settings: Settings, user: User, site_name: str | None,
                      phone_taken_at=fields.taken_at)
 
 
-def store(storage: Storage, processed: Processed, source: Path, storage_key: str) -> None:
+@dataclass(frozen=True)
+class Stored:
+    """What :func:`store` stored, for :func:`save_photo`."""
+
+    storage: Storage
+    source: Path  # the upload's file: the original, stored again if photos-gc deleted it since
+    key: str  # the photo's storage key (its derivatives')
+
+
+def store(storage: Storage, processed: Processed, source: Path, storage_key: str) -> Stored:
     # written even when the same bytes are stored (under the same key: still once): the write
-    # makes it young, so the GC of objects no row names (housekeeping.py) can't delete it
-    # before this upload's row commits
+    # makes it young, so the sweep of objects no row names (housekeeping.py) passes it by; what
+    # guarantees the file to the row is save_photo's originals.keep
     storage.put_file(original_key(processed.sha256), source, processed.content_type)
     for variant, path in (("web", processed.web_path), ("thumb", processed.thumb_path)):
         storage.put_file(f"derived/{storage_key}/{variant}.jpg", Path(path), "image/jpeg")
+    return Stored(storage, source, storage_key)
 
 
 def cleanup(processed: Processed | None) -> None:
@@ -192,13 +200,16 @@ AUDITED_FIELDS = ("sha256", "content_type", "bytes", "width", "height", "taken_a
 
 
 def save_photo(session: Session, user: User, fields: UploadFields, processed: Processed,
-               storage_key: str, filename: str | None) -> tuple[Photo, bool]:
-    """Insert the row; a concurrent identical upload that won the race is returned instead."""
+               stored: Stored, filename: str | None) -> tuple[Photo, bool]:
+    """Insert the row (in a write transaction); a concurrent identical upload that won the
+    race is returned instead."""
+    originals.keep(session, stored.storage, processed.sha256, stored.source,
+                   processed.content_type)
     taken_at, source = processed.taken_at, "exif"
     if taken_at is None:
         taken_at, source = fields.taken_at, "client"
     photo = Photo(uploader_id=user.id, client_id=fields.client_id, sha256=processed.sha256,
-                  storage_key=storage_key, content_type=processed.content_type,
+                  storage_key=stored.key, content_type=processed.content_type,
                   bytes=processed.bytes, width=processed.width, height=processed.height,
                   taken_at=taken_at, taken_at_source=source if taken_at else None,
                   gps_lat=processed.gps_lat,

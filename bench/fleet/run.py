@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from backend.backup.objects import referenced
-from backend.db import make_engine
+from backend.db import make_engine, new_session
 from backend.photos.housekeeping import collect_unnamed_objects
 from backend.photos.storage import LocalStorage
 
@@ -75,9 +75,12 @@ def run_chaos(tmp: Path, *, devices: int = 50, hazards: int = 200, inspections: 
 def _collect_unnamed(engine: Engine, data_dir: Path) -> int:
     """``anxun photos-gc``'s sweep of objects no row names, without its day of grace: the
     server is stopped, so no upload is between storing its files and committing its row."""
-    with engine.connect() as conn:
-        return collect_unnamed_objects(LocalStorage(data_dir / "photos"),
-                                       lambda: {o.key for o in referenced(conn)},
+    def named() -> set[str]:
+        with engine.connect() as conn:
+            return {o.key for o in referenced(conn)}
+
+    with new_session(engine) as session:
+        return collect_unnamed_objects(session, LocalStorage(data_dir / "photos"), named,
                                        grace=timedelta(0))
 
 

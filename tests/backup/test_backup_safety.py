@@ -4,6 +4,7 @@ manifest's names."""
 
 import json
 import shutil
+import socket
 import stat
 import uuid
 from datetime import timedelta
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from backend.backup import objects, service, unfinished
@@ -100,10 +102,10 @@ def snapshot(reported, tmp_path):
     return root
 
 
-def test_a_restore_that_failed_half_way_can_be_run_again(snapshot, tmp_path, target_url,
-                                                        target_engine, monkeypatch):
-    data_dir = tmp_path / "data"
-    settings = Settings(data_dir=data_dir, database_url=target_url, secret_key=SECRET)
+@pytest.fixture
+def half_restored(snapshot, tmp_path, target_url, target_engine):
+    """The snapshot restored until the disk filled up at the third file: its settings."""
+    settings = Settings(data_dir=tmp_path / "data", database_url=target_url, secret_key=SECRET)
     put = LocalStorage.put_file
     calls: list[str] = []
 
@@ -113,11 +115,17 @@ def test_a_restore_that_failed_half_way_can_be_run_again(snapshot, tmp_path, tar
             raise OSError(28, "No space left on device")
         put(self, key, path, content_type)
 
-    monkeypatch.setattr(LocalStorage, "put_file", disk_full_at_the_third)
-    with pytest.raises(service.RestoreInterrupted, match="No space left"):
-        service.restore(settings, target_engine, snapshot)
-    monkeypatch.undo()
-    assert len(local_files(data_dir / "photos")) == 2 and dump_engine(target_engine)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(LocalStorage, "put_file", disk_full_at_the_third)
+        with pytest.raises(service.RestoreInterrupted, match="No space left"):
+            service.restore(settings, target_engine, snapshot)
+    assert len(local_files(settings.data_dir / "photos")) == 2 and dump_engine(target_engine)
+    return settings
+
+
+def test_a_restore_that_failed_half_way_can_be_run_again(snapshot, tmp_path, target_url,
+                                                        target_engine, half_restored):
+    data_dir = half_restored.data_dir
 
     other = tmp_path / "other"
     shutil.copytree(snapshot, other)
@@ -129,12 +137,47 @@ def test_a_restore_that_failed_half_way_can_be_run_again(snapshot, tmp_path, tar
                 secret_key=SECRET)
     assert again.returncode == 0, again.stderr
     assert set(local_files(data_dir / "photos")) == store_keys(target_engine)
-    assert not unfinished.record_path(settings).exists()
+    assert not unfinished.record_path(half_restored).exists()
     [name] = [p.name for p in snapshots_dir(snapshot).iterdir()]
     assert {t: len(rows) for t, rows in dump_engine(target_engine).items()} == \
         Manifest.read(snapshots_dir(snapshot) / name).tables
     with target_engine.connect() as conn:
         assert conn.scalar(text("SELECT count(*) FROM photos")) >= 2
+
+
+def test_nothing_starts_on_a_restore_left_half_way(snapshot, half_restored, target_url):
+    """The app, the worker and the commands that touch the data refuse (exit 2), naming the
+    record and the restore to run again; once that restore has run, they start."""
+    [name] = [p.name for p in snapshots_dir(snapshot).iterdir()]
+    again = f"anxun restore {snapshot} --snapshot {name}"
+    data_dir = half_restored.data_dir
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = str(sock.getsockname()[1])
+    for command in (["worker", "--once"], ["photos-gc"], ["migrate"],
+                    ["serve", "--host", "127.0.0.1", "--port", port]):
+        refused = cli(*command, data_dir=data_dir, database_url=target_url, secret_key=SECRET)
+        assert refused.returncode == 2, (command, refused.stdout, refused.stderr)
+        assert refused.stderr.startswith("拒绝启动 (refused to start): "), refused.stderr
+        assert str(unfinished.record_path(half_restored)) in refused.stderr
+        assert refused.stderr.rstrip().endswith(again), refused.stderr
+    assert cli("restore", str(snapshot), "--snapshot", name, data_dir=data_dir,
+               database_url=target_url, secret_key=SECRET).returncode == 0
+    started = cli("worker", "--once", data_dir=data_dir, database_url=target_url,
+                  secret_key=SECRET)
+    assert started.returncode == 0, started.stderr
+
+
+def test_the_app_refuses_to_start_on_a_restore_left_half_way(app, settings):
+    """However the app is run (uvicorn, gunicorn, `anxun serve`'s workers): its lifespan."""
+    unfinished.write(settings, {"snapshot": "/srv/backup/snapshots/20261203T134501Z"})
+    with pytest.raises(unfinished.RestoreUnfinished) as refused, TestClient(app):
+        pass
+    assert str(refused.value).endswith(
+        "anxun restore /srv/backup --snapshot 20261203T134501Z")
+    unfinished.remove(settings)
+    with TestClient(app) as client:
+        assert client.get("/healthz").status_code == 200
 
 
 @pytest.mark.parametrize("name", ["../../../escaped", "/tmp/escaped", "originals/../../x",

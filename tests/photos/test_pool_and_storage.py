@@ -11,7 +11,7 @@ import pytest
 
 from backend.photos.pool import DecodeFailed, DecodePool, DecoderBusy, DecodeTimeout
 from backend.photos.processing import process_image
-from backend.photos.service import UploadFields, save_photo
+from backend.photos.service import Stored, UploadFields, save_photo
 from backend.photos.storage import LocalStorage
 from backend.photos.tempdirs import LOCK
 from tests.photos.images import jpeg
@@ -124,18 +124,17 @@ def test_storage_keys_cannot_escape_the_root(tmp_path):
         storage.exists("../../etc/passwd")
 
 
-def _processed(tmp_path):
-    source = tmp_path / "in.jpg"
-    source.write_bytes(jpeg())
-    return process_image(str(source), 50_000_000, None)
-
-
 def test_the_loser_of_an_insert_race_gets_the_winners_row(db, make, tmp_path):
     user = make.user()
-    processed = _processed(tmp_path)
+    source = tmp_path / "in.jpg"
+    source.write_bytes(jpeg())
+    processed = process_image(str(source), 50_000_000, None)
     fields = UploadFields(client_id=None, site_id=None)
-    first, created = save_photo(db, user, fields, processed, "k" * 32, None)
-    second, created_again = save_photo(db, user, fields, processed, "j" * 32, None)
+    storage = LocalStorage(tmp_path / "store")
+    first, created = save_photo(db, user, fields, processed, Stored(storage, source, "k" * 32),
+                                None)
+    second, created_again = save_photo(db, user, fields, processed,
+                                       Stored(storage, source, "j" * 32), None)
     assert created and not created_again
     assert second.id == first.id
 

@@ -60,13 +60,13 @@ def test_the_files_rows_name_are_kept(upload, db, settings):
     for path in named:
         os.utime(path, (time.time() - TWO_DAYS,) * 2)
     orphans = [write(store, key, TWO_DAYS) for key in unnamed_keys()]
-    deleted = collect_unnamed_objects(LocalStorage(store),
+    deleted = collect_unnamed_objects(db, LocalStorage(store),
                                       lambda: {o.key for o in referenced(db.connection())})
     assert deleted == 4 and photo["id"]
     assert all(path.exists() for path in named) and not any(p.exists() for p in orphans)
 
 
-def test_on_s3_only_the_apps_unnamed_keys_go(s3_endpoint, tmp_path):  # noqa: F811
+def test_on_s3_only_the_apps_unnamed_keys_go(s3_endpoint, tmp_path, db):  # noqa: F811
     s3 = S3Storage(BUCKET, endpoint_url=s3_endpoint, access_key="test", secret_key="test",
                    prefix="gc/")
     source = tmp_path / "p.jpg"
@@ -74,15 +74,15 @@ def test_on_s3_only_the_apps_unnamed_keys_go(s3_endpoint, tmp_path):  # noqa: F8
     named, *unnamed = unnamed_keys()
     for key in (named, *unnamed, "notes/readme.txt"):
         s3.put_file(key, source, "image/jpeg")
-    assert collect_unnamed_objects(s3, lambda: {named}) == 0  # all younger than a day
+    assert collect_unnamed_objects(db, s3, lambda: {named}) == 0  # all younger than a day
     time.sleep(1.1)  # LastModified has whole seconds
-    assert collect_unnamed_objects(s3, lambda: {named}, grace=timedelta(0)) == 3
+    assert collect_unnamed_objects(db, s3, lambda: {named}, grace=timedelta(0)) == 3
     assert sorted(key for key, _ in s3.listing()) == sorted([named, "notes/readme.txt"])
 
 
 def test_an_upload_of_stored_bytes_writes_them_again(upload, settings, make):
-    """Else a day-old original no row names, about to be named by this upload's row, would be
-    collected between the upload's check and its commit."""
+    """So the sweep passes by a day-old original no row names that this upload's row is about
+    to name (were it deleted all the same, the upload stores it again: test_gc_race.py)."""
     data = jpeg(320, 200)
     first = upload(data).json()
     [original] = (settings.data_dir / "photos" / "originals").rglob(first["sha256"])
