@@ -154,10 +154,10 @@ async def upload_photo(request: Request, response: Response, user: PhotoTaker,
     EXIF time; optional ``markup_of`` names the uploader's own original when this is a
     marked-up copy of it. JPEG, PNG, WebP or HEIC. Inspectors, center managers and 质监办 only."""
     with metrics.ingest_stage("receive"):
-        upload, fields, stored = await _receive(request, settings, user, query)
-    if stored is not None:  # a retry, received without a file
+        upload, fields, retried = await _receive(request, settings, user, query)
+    if retried is not None:  # a retry, received without a file
         response.status_code = status.HTTP_200_OK
-        return photo_out(service.same_bytes(stored, upload.sha256), settings)
+        return photo_out(service.same_bytes(retried, upload.sha256), settings)
     processed: Processed | None = None
     try:
         existing, watermark = await run_in_threadpool(_precheck, request.app.state.sessions,
