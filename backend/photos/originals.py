@@ -44,6 +44,8 @@ def lock(session: Session, sha256: str) -> None:
     if bind.dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:kind, :key)"),
                         {"kind": LOCK_KIND, "key": int(sha256[:8], 16) - 2**31})
+    else:  # begun now if the caller has not run a statement yet: BEGIN IMMEDIATE is the lock
+        session.connection()
 
 
 def keep(session: Session, storage: Storage, sha256: str, source: Path,

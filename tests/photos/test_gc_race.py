@@ -6,6 +6,7 @@ file before: the GC decided before the upload's row committed and deleted after)
 import hashlib
 import itertools
 import os
+import sqlite3
 import threading
 import time
 import uuid
@@ -21,7 +22,9 @@ from sqlalchemy.orm import Session
 
 from backend.backup.objects import referenced
 from backend.clock import utcnow
-from backend.photos import router, service
+from backend.db import make_engine, new_session
+from backend.migrate import upgrade
+from backend.photos import originals, router, service
 from backend.photos.housekeeping import collect_unnamed_objects, run_gc
 from backend.photos.models import Photo
 from backend.photos.originals import original_key
@@ -217,3 +220,22 @@ def test_uploads_of_old_photos_bytes_race_the_gc(live, phones, monkeypatch):
             gc(live)
             for answer, data in zip(answers, photos, strict=True):
                 assert_served(live, answer, data)
+
+
+def test_on_sqlite_an_originals_lock_is_held_from_the_call(tmp_path):
+    """On SQLite the lock is the write transaction: taken by ``lock`` itself, not by the
+    caller's next statement (a check of the file before that statement was unprotected)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'lock.db'}")
+    with engine.begin() as conn:
+        upgrade(conn)
+    other = sqlite3.connect(tmp_path / "lock.db", timeout=0.1, isolation_level=None)
+    try:
+        with new_session(engine) as session:
+            originals.lock(session, "ab" * 32)
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")  # released with the session
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+        engine.dispose()
