@@ -54,14 +54,21 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return None if value is None else _as_utc(value)
 
     def result_processor(self, dialect: Any, coltype: Any) -> Any:
         if dialect.name == "sqlite":
             return _utc_from_sqlite_text
         return super().result_processor(dialect, coltype)
+
+
+def _as_utc(value: datetime) -> datetime:
+    """A naive value is UTC (SQLite keeps them naive); an aware one is converted."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# "YYYY-MM-DD HH:MM:SS.ffffff" as SQLAlchemy writes it, "YYYY-MM-DD HH:MM:SS" as CURRENT_TIMESTAMP
+_NAIVE_TEXT_LENGTHS = (26, 19)
 
 
 def _utc_from_sqlite_text(value: str | None) -> datetime | None:
@@ -72,12 +79,7 @@ def _utc_from_sqlite_text(value: str | None) -> datetime | None:
         return None
     if len(value) in _NAIVE_TEXT_LENGTHS:
         return datetime.fromisoformat(value + "+00:00")
-    parsed = datetime.fromisoformat(value)  # a date alone, or a text with an offset of its own
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-# "YYYY-MM-DD HH:MM:SS.ffffff" as SQLAlchemy writes it, "YYYY-MM-DD HH:MM:SS" as CURRENT_TIMESTAMP
-_NAIVE_TEXT_LENGTHS = (26, 19)
+    return _as_utc(datetime.fromisoformat(value))  # a date alone, or a text with an offset
 
 
 class Base(DeclarativeBase):
