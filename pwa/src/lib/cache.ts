@@ -83,8 +83,10 @@ export async function campuses(): Promise<CampusOut[]> {
   return (await cachedGet<CampusOut[]>('/campuses')).data
 }
 
+const MODULE_LIST = '/modules?limit=100'
+
 export async function modules(): Promise<ModuleSummary[]> {
-  const r = await cachedGet<Page<ModuleSummary>>('/modules?limit=100')
+  const r = await cachedGet<Page<ModuleSummary>>(MODULE_LIST)
   return r.data.items
 }
 
@@ -95,6 +97,18 @@ export async function moduleDetail(id: number): Promise<ModuleVersionOut> {
   const latest = (await cachedGet<ModuleVersionOut>(`/modules/${id}`)).data
   await writeCache(versionKey(id, latest.version_id), latest)
   return latest
+}
+
+/** The checklist a new inspection of a module starts from: the copy on the phone when it is the version
+ *  the module list last named (at once, offline too), else the server's latest, so an edit published
+ *  in the console reaches the next checklist begun without waiting for warmCatalogue's pass. */
+export async function checklistToStart(moduleId: number): Promise<ModuleVersionOut> {
+  const [kept, list] = await Promise.all([
+    readCache<ModuleVersionOut>(`/modules/${moduleId}`), readCache<Page<ModuleSummary>>(MODULE_LIST),
+  ])
+  const named = list?.data.items.find((m) => m.id === moduleId)?.version_id
+  if (kept && (named === undefined || kept.data.version_id === named)) return kept.data
+  return moduleDetail(moduleId)
 }
 
 /** The version a draft was begun with, not the module's latest: its answers name that version's items

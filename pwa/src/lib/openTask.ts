@@ -2,8 +2,7 @@
  *  already has one under way there, else started as PatrolPage starts one (from the cached checklist). */
 import type { Router } from 'vue-router'
 import { showDialog, showToast } from 'vant'
-import type { ModuleVersionOut } from '../api/types'
-import { cachedSite, moduleDetail, readCache } from './cache'
+import { cachedSite, checklistToStart } from './cache'
 import { startInspection } from './capture'
 import { db, StorageFullError } from './db'
 import { t } from './i18n'
@@ -15,8 +14,7 @@ export async function openTask(userId: number, task: TaskOut): Promise<string> {
   const resumed = draftFor(onPhone, task.site_id, task.module_id, task.kind)
   if (resumed) return `/patrol/${resumed.id}`
   // the version the phone's checklist was built from binds the inspection (see PatrolPage.start)
-  const cached = await readCache<ModuleVersionOut>(`/modules/${task.module_id}`)
-  const detail = cached ? cached.data : await moduleDetail(task.module_id)
+  const detail = await checklistToStart(task.module_id)
   const site = await cachedSite(task.site_id)
   const draft = await startInspection(userId, {
     moduleId: task.module_id, moduleName: detail.name, versionId: detail.version_id, siteId: task.site_id,
