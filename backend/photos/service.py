@@ -155,7 +155,7 @@ def photo_of_client(session: Session, user: User, client_id: str) -> Photo | Non
 
 
 def same_bytes(photo: Photo, sha256: str) -> Photo:
-    """``photo``, retried with these bytes: 409 ``idempotency_mismatch`` if they differ."""
+    """``photo``, retried with these bytes: 422 ``idempotency_mismatch`` if they differ."""
     if photo.sha256 != sha256:
         raise IdempotencyMismatch(details={"client_id": photo.client_id, "photo_id": photo.id})
     return photo
